@@ -1,0 +1,48 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { IncomingMessage } from 'http';
+import { randomUUID } from 'crypto';
+import { AppConfig, appConfig } from '../config/env';
+import { dataSourceOptions } from '../config/data-source';
+import { JobsModule } from '../modules/jobs/jobs.module';
+import { RedisModule } from '../modules/redis/redis.module';
+
+/** Config, logging, PostgreSQL, Redis and BullMQ: what both the API and the worker stand on. */
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig, name: 'api' | 'worker'): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            name: `accord-${name}`,
+            level: config.logLevel,
+            transport: config.logPretty ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } : undefined,
+            genReqId: (req: IncomingMessage) => (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+            customProps: (req: IncomingMessage) => ({ requestId: req.headers['x-request-id'] }),
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+            autoLogging: { ignore: (req: IncomingMessage) => Boolean(req.url?.includes('/health/')) },
+            quietReqLogger: true,
+            serializers: {
+              req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+          },
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...dataSourceOptions(config.database.url, config.database.poolSize),
+            retryAttempts: 3,
+            retryDelay: 1_000,
+          }),
+        }),
+        RedisModule,
+        JobsModule,
+      ],
+    };
+  }
+}

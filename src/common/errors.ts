@@ -1,0 +1,67 @@
+import { HttpStatus } from '@nestjs/common';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/**
+ * A domain error with the HTTP status it maps to. The problem+json filter renders it;
+ * services throw these, never bare `Error`s meant for a client.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly errors?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(what: string) {
+    super(HttpStatus.NOT_FOUND, 'not-found', `${what} was not found`);
+  }
+}
+
+export class Conflict extends DomainError {
+  constructor(message: string, code = 'conflict') {
+    super(HttpStatus.CONFLICT, code, message);
+  }
+}
+
+export class InvalidInput extends DomainError {
+  constructor(message: string, errors?: FieldError[]) {
+    super(HttpStatus.BAD_REQUEST, 'invalid-input', message, errors);
+  }
+}
+
+export class Unauthenticated extends DomainError {
+  constructor(message = 'Authentication is required') {
+    super(HttpStatus.UNAUTHORIZED, 'unauthenticated', message);
+  }
+}
+
+export class InvalidCredentials extends DomainError {
+  constructor() {
+    super(HttpStatus.UNAUTHORIZED, 'invalid-credentials', 'The email or password is incorrect');
+  }
+}
+
+export class Forbidden extends DomainError {
+  constructor(message = 'Your role does not allow this') {
+    super(HttpStatus.FORBIDDEN, 'forbidden', message);
+  }
+}
+
+export class TooManyRequests extends DomainError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(HttpStatus.TOO_MANY_REQUESTS, 'too-many-requests', message, undefined, {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import { registerAs } from '@nestjs/config';
+
+/** Raised when an environment variable is missing or malformed; the message names it. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback?: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') {
+    if (fallback !== undefined) return fallback;
+    throw new ConfigError(name, 'is required but not set');
+  }
+  return raw.trim();
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function url(env: Env, name: string, protocols: string[], fallback?: string): string {
+  const value = str(env, name, fallback);
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be a URL (${protocols.join(' or ')}), got a malformed value`);
+  }
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol.replace(/:$/, '')}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const value = str(env, name, fallback);
+  if (!(values as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${value}"`);
+  }
+  return value as T;
+}
+
+export function loadDatabaseConfig(env: Env = process.env) {
+  return {
+    url: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
+    poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+  };
+}
+
+export function loadConfig(env: Env = process.env) {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const jwtSecret = str(env, 'JWT_SECRET');
+  if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters long');
+  const adminEmail = optional(env, 'ADMIN_EMAIL');
+  const adminPassword = optional(env, 'ADMIN_PASSWORD');
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    throw new ConfigError(adminEmail ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL', 'must be set together with the other ADMIN_ variable');
+  }
+  if (adminEmail && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', 'must be an email address');
+  if (adminPassword && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters long');
+  const publicUrl = url(env, 'PUBLIC_URL', ['http', 'https'], `http://localhost:${port}`).replace(/\/+$/, '');
+  const corsOrigins = (optional(env, 'CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return {
+    nodeEnv,
+    port,
+    host: str(env, 'HOST', '0.0.0.0'),
+    publicUrl,
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    logPretty: oneOf(env, 'LOG_PRETTY', ['true', 'false'] as const, nodeEnv === 'development' ? 'true' : 'false') === 'true',
+    database: loadDatabaseConfig(env),
+    redis: {
+      url: url(env, 'REDIS_URL', ['redis', 'rediss']),
+      prefix: str(env, 'REDIS_PREFIX', 'accord'),
+    },
+    mail: {
+      smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
+      from: str(env, 'MAIL_FROM', 'Accord <no-reply@accord.local>'),
+    },
+    auth: {
+      jwtSecret,
+      accessTtlSeconds: int(env, 'JWT_ACCESS_TTL_SECONDS', 900, 30, 86_400),
+      refreshTtlDays: int(env, 'REFRESH_TTL_DAYS', 30, 1, 365),
+      inviteTtlHours: int(env, 'INVITE_TTL_HOURS', 168, 1, 24 * 60),
+      loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+      loginIpMaxFailures: int(env, 'LOGIN_IP_MAX_FAILURES', 20, 1, 100_000),
+      loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 60, 1, 86_400),
+    },
+    admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : null,
+    http: {
+      corsOrigins,
+      bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    },
+  };
+}
+
+export type AppConfig = ReturnType<typeof loadConfig>;
+
+/** The validated configuration, injected with `@Inject(appConfig.KEY)`. */
+export const appConfig = registerAs('app', () => loadConfig());

@@ -1,0 +1,69 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Roles } from '../../common/auth.decorators';
+import { Page, PageQuery } from '../../common/pagination';
+import { AuditService } from './audit.service';
+import { AuditEntry } from './entities/audit-entry.entity';
+
+export const AUDITED_ENTITIES = ['user', 'course', 'module', 'item', 'material', 'enrolment', 'cohort', 'assignment', 'reminder'] as const;
+
+class AuditQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: AUDITED_ENTITIES })
+  @IsOptional()
+  @IsIn(AUDITED_ENTITIES)
+  entity?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  entityId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  actorId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  action?: string;
+}
+
+class AuditEntryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid', nullable: true }) actorId: string | null;
+  @ApiProperty({ example: 'user.deactivated' }) action: string;
+  @ApiProperty({ example: 'user' }) entity: string;
+  @ApiProperty({ format: 'uuid', nullable: true }) entityId: string | null;
+  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true }) before: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true }) after: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true }) requestId: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+class AuditPageDto {
+  @ApiProperty({ type: [AuditEntryDto] }) data: AuditEntryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+function toDto(entry: AuditEntry): AuditEntryDto {
+  return { ...entry, createdAt: entry.createdAt.toISOString() };
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('admin/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @Roles('admin')
+  @ApiOkResponse({ type: AuditPageDto })
+  async list(@Query() query: AuditQuery): Promise<Page<AuditEntryDto>> {
+    const { entity, entityId, actorId, action, ...page } = query;
+    const result = await this.audit.list({ entity, entityId, actorId, action }, page);
+    return { data: result.data.map(toDto), nextCursor: result.nextCursor };
+  }
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { appConfig } from '../../config/env';
+import { AuditModule } from '../audit/audit.module';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { JwtStrategy } from './jwt.strategy';
+import { LocalStrategy } from './local.strategy';
+import { LoginThrottle } from './login-throttle';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { TokenService } from './token.service';
+
+@Module({
+  imports: [
+    UsersModule,
+    AuditModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [appConfig.KEY],
+      useFactory: (config: ConfigType<typeof appConfig>) => ({
+        secret: config.auth.jwtSecret,
+        signOptions: { algorithm: 'HS256', issuer: 'accord' },
+        verifyOptions: { algorithms: ['HS256'], issuer: 'accord' },
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, TokenService, RefreshTokensRepository, LoginThrottle, JwtStrategy, LocalStrategy],
+  exports: [TokenService],
+})
+export class AuthModule {}

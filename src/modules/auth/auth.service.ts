@@ -1,0 +1,97 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InvalidInput, InvalidCredentials, Unauthenticated } from '../../common/errors';
+import { UserDto } from '../users/dto/user.dto';
+import { InvitationService, sha256 } from '../users/invitation.service';
+import { PasswordHasher } from '../users/password-hasher';
+import { UsersRepository } from '../users/users.repository';
+import { AuditService } from '../audit/audit.service';
+import { LoginThrottle } from './login-throttle';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { IssuedPair, TokenService } from './token.service';
+
+export type Session = IssuedPair & { user: UserDto };
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottle,
+    private readonly tokens: TokenService,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly invitations: InvitationService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Same answer for an unknown email, a wrong password, a deactivated or not-yet-activated account. */
+  async login(email: string, password: string, ip: string): Promise<Session> {
+    await this.throttle.assertAllowed(email, ip);
+    const user = await this.users.findCredentials(email);
+    const ok = await this.hasher.verify(user?.passwordHash, password);
+    if (!user || !ok || !user.isActive || !user.passwordHash) {
+      await this.throttle.recordFailure(email, ip);
+      this.logger.warn({ ip, known: Boolean(user) }, 'failed sign-in');
+      throw new InvalidCredentials();
+    }
+    await this.throttle.recordSuccess(email);
+    await this.users.touchLogin(user.id);
+    return this.sessionFor(user.id);
+  }
+
+  async refresh(refreshToken: string): Promise<Session> {
+    const stored = await this.refreshTokens.findByHash(sha256(refreshToken));
+    if (!stored || stored.revokedAt || stored.expiresAt.getTime() <= Date.now()) throw new Unauthenticated('The refresh token is not valid');
+    const user = await this.users.findSession(stored.userId);
+    if (!user?.isActive) throw new Unauthenticated('The refresh token is not valid');
+    const pair = await this.refreshTokens.transaction(async (manager) => {
+      if (!(await this.refreshTokens.spend(manager, stored.id))) return null;
+      return this.tokens.issue(user, stored.familyId, manager);
+    });
+    if (!pair) {
+      // A spent token came back: someone holds a copy. End the whole session family.
+      await this.refreshTokens.revokeFamily(stored.familyId);
+      this.logger.warn({ userId: stored.userId, familyId: stored.familyId }, 'refresh token reuse: family revoked');
+      throw new Unauthenticated('The refresh token was already used; the session has been revoked');
+    }
+    return { ...pair, user: await this.userDto(user.id) };
+  }
+
+  /** Idempotent: an unknown or already revoked token is fine. */
+  async logout(refreshToken: string): Promise<void> {
+    const stored = await this.refreshTokens.findByHash(sha256(refreshToken));
+    if (stored) await this.refreshTokens.revokeFamily(stored.familyId);
+  }
+
+  async setPassword(token: string, password: string): Promise<Session> {
+    const passwordHash = await this.hasher.hash(password);
+    const userId = await this.users.transaction(async (manager) => {
+      const id = await this.invitations.consume(manager, token);
+      if (!id) return null;
+      const user = await this.users.findById(id, manager, true);
+      if (!user?.isActive) return null;
+      await this.users.update(manager, id, { passwordHash, tokenVersion: user.tokenVersion + 1 });
+      await this.refreshTokens.revokeAllForUser(id, manager);
+      await this.audit.record(manager, { actorId: id, action: 'user.password_set', entity: 'user', entityId: id });
+      return id;
+    });
+    if (!userId) {
+      throw new InvalidInput('The set-password token is invalid, expired or already used', [{ field: 'token', message: 'token is invalid, expired or already used' }]);
+    }
+    return this.sessionFor(userId);
+  }
+
+  private async sessionFor(userId: string): Promise<Session> {
+    const user = await this.users.findSession(userId);
+    if (!user) throw new Unauthenticated();
+    const pair = await this.tokens.issue(user);
+    return { ...pair, user: await this.userDto(userId) };
+  }
+
+  private async userDto(id: string): Promise<UserDto> {
+    const user = await this.users.findById(id);
+    if (!user) throw new Unauthenticated();
+    return UserDto.from(user);
+  }
+}

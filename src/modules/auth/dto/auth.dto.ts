@@ -1,0 +1,44 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { PASSWORD_MIN, UserDto } from '../../users/dto/user.dto';
+
+export class LoginDto {
+  @ApiProperty({ format: 'email', example: 'admin@accord.local' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail()
+  @MaxLength(320)
+  email: string;
+
+  @ApiProperty({ example: 'accord-admin-demo' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  password: string;
+}
+
+export class RefreshDto {
+  @ApiProperty()
+  @IsString()
+  @Length(20, 200)
+  refreshToken: string;
+}
+
+export class SetPasswordDto {
+  @ApiProperty({ description: 'The token from the invitation link' })
+  @IsString()
+  @Length(20, 300)
+  token: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: 200 })
+  @IsString()
+  @Length(PASSWORD_MIN, 200)
+  password: string;
+}
+
+export class TokenPairDto {
+  @ApiProperty() accessToken: string;
+  @ApiProperty() refreshToken: string;
+  @ApiProperty({ description: 'Access token lifetime in seconds', example: 900 }) expiresIn: number;
+  @ApiProperty({ type: UserDto }) user: UserDto;
+}

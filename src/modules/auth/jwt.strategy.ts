@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Caller } from '../../common/auth.decorators';
+import { Unauthenticated } from '../../common/errors';
+import { appConfig } from '../../config/env';
+import { UsersRepository } from '../users/users.repository';
+import { AccessClaims } from './token.service';
+
+/** Re-reads the user on every request, so deactivation and role changes apply at once. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(appConfig.KEY) config: ConfigType<typeof appConfig>,
+    private readonly users: UsersRepository,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.auth.jwtSecret,
+      algorithms: ['HS256'],
+      ignoreExpiration: false,
+      issuer: 'accord',
+    });
+  }
+
+  async validate(claims: AccessClaims): Promise<Caller> {
+    if (typeof claims.sub !== 'string' || typeof claims.tv !== 'number' || !/^[0-9a-f-]{36}$/i.test(claims.sub)) {
+      throw new Unauthenticated('A valid access token is required');
+    }
+    const user = await this.users.findSession(claims.sub);
+    if (!user || !user.isActive || user.tokenVersion !== claims.tv) throw new Unauthenticated('The access token has been revoked');
+    return { id: user.id, email: user.email, name: user.name, role: user.role };
+  }
+}

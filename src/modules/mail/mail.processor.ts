@@ -1,0 +1,42 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { Job } from 'bullmq';
+import { InvitationService } from '../users/invitation.service';
+import { UsersRepository } from '../users/users.repository';
+import { InvitationJobData, MailJob, QueueName } from '../jobs/queues';
+import { MailerService } from './mailer.service';
+import { render } from './templates';
+
+/** Sends transactional mail. Jobs carry ids; the processor re-reads and decides. */
+@Processor(QueueName.Mail)
+export class MailProcessor extends WorkerHost {
+  private readonly logger = new Logger(MailProcessor.name);
+
+  constructor(
+    private readonly invitations: InvitationService,
+    private readonly users: UsersRepository,
+    private readonly mailer: MailerService,
+  ) {
+    super();
+  }
+
+  async process(job: Job<InvitationJobData>): Promise<string> {
+    switch (job.name as MailJob) {
+      case MailJob.Invitation:
+        return this.sendInvitation(job.data.passwordTokenId);
+      default:
+        throw new Error(`Unknown job ${job.name} on queue ${QueueName.Mail}`);
+    }
+  }
+
+  private async sendInvitation(passwordTokenId: string): Promise<string> {
+    const token = await this.invitations.findUsable(passwordTokenId);
+    if (!token) return 'skipped: token used or expired';
+    const user = await this.users.findById(token.userId);
+    if (!user?.isActive) return 'skipped: user missing or deactivated';
+    const mail = render('invitation', { name: user.name, link: this.invitations.linkFor(token.id), expiresAt: token.expiresAt.toUTCString() });
+    await this.mailer.send({ to: user.email, ...mail, messageId: `<invitation-${token.id}@accord>` });
+    this.logger.log({ userId: user.id, passwordTokenId }, 'invitation sent');
+    return 'sent';
+  }
+}

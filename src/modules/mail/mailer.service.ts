@@ -1,0 +1,34 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { createTransport, Transporter } from 'nodemailer';
+import { appConfig } from '../../config/env';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  headers?: Record<string, string>;
+}
+
+/** nodemailer over SMTP_URL with a connection pool. */
+@Injectable()
+export class MailerService implements OnApplicationShutdown {
+  private readonly transport: Transporter;
+
+  constructor(@Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>) {
+    const url = new URL(config.mail.smtpUrl);
+    if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+    this.transport = createTransport(url.toString());
+  }
+
+  async send(mail: OutgoingMail): Promise<string> {
+    const info = (await this.transport.sendMail({ from: this.config.mail.from, ...mail })) as { messageId: string };
+    return info.messageId;
+  }
+
+  onApplicationShutdown(): void {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,39 @@
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import Redis from 'ioredis';
+import { appConfig } from '../../config/env';
+
+export const REDIS = Symbol('REDIS');
+
+/** Closes the shared client when the app stops. */
+@Injectable()
+class RedisCloser implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** One ioredis client for request-path work (throttles, readiness); keys carry the configured prefix. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS,
+      inject: [appConfig.KEY],
+      useFactory: (config: ConfigType<typeof appConfig>) =>
+        new Redis(config.redis.url, {
+          keyPrefix: `${config.redis.prefix}:`,
+          // Fail fast while Redis is down instead of queueing commands forever.
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          connectTimeout: 2_000,
+          retryStrategy: (times) => Math.min(times * 200, 2_000),
+        }),
+    },
+    RedisCloser,
+  ],
+  exports: [REDIS],
+})
+export class RedisModule {}

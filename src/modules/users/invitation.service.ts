@@ -1,0 +1,80 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { Queue } from 'bullmq';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'crypto';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { appConfig } from '../../config/env';
+import { PasswordToken } from '../auth/entities/password-token.entity';
+import { InvitationJobData, MailJob, QueueName } from '../jobs/queues';
+
+export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/**
+ * Set-password (invitation) tokens. A token is `<id>.<hmac(id)>`: the worker can rebuild the
+ * link from the id a job carries, and the database holds only its hash.
+ */
+@Injectable()
+export class InvitationService {
+  constructor(
+    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.Mail) private readonly mailQueue: Queue<InvitationJobData>,
+  ) {}
+
+  tokenFor(id: string): string {
+    const mac = createHmac('sha256', this.config.auth.jwtSecret).update(`set-password:${id}`).digest('base64url');
+    return `${id}.${mac}`;
+  }
+
+  linkFor(id: string): string {
+    return `${this.config.publicUrl}/set-password?token=${encodeURIComponent(this.tokenFor(id))}`;
+  }
+
+  /** Writes the token row inside the caller's transaction; returns its id. */
+  async issue(manager: EntityManager, userId: string): Promise<string> {
+    const id = randomUUID();
+    await manager.getRepository(PasswordToken).insert({
+      id,
+      userId,
+      tokenHash: sha256(this.tokenFor(id)),
+      expiresAt: new Date(Date.now() + this.config.auth.inviteTtlHours * 3600_000),
+    });
+    return id;
+  }
+
+  /** After commit: queue the email. The job id is deterministic, so a retry never queues it twice. */
+  async send(passwordTokenId: string): Promise<void> {
+    await this.mailQueue.add(MailJob.Invitation, { passwordTokenId }, { jobId: `invitation-${passwordTokenId}` });
+  }
+
+  /** Marks the token used (once, atomically) and returns its user id, or null when invalid, used or expired. */
+  async consume(manager: EntityManager, token: string): Promise<string | null> {
+    const [id, mac] = token.split('.');
+    if (!id || !mac || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const expected = Buffer.from(this.tokenFor(id));
+    const given = Buffer.from(token);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    const result = await manager
+      .getRepository(PasswordToken)
+      .createQueryBuilder()
+      .update()
+      .set({ usedAt: () => 'now()' })
+      .where({ id, tokenHash: sha256(token), usedAt: IsNull() })
+      .andWhere('expires_at > now()')
+      .returning(['user_id'])
+      .execute();
+    const row = (result.raw as Array<{ user_id: string }>)[0];
+    return row?.user_id ?? null;
+  }
+
+  /** For the mail worker: the token row if it is still usable. */
+  findUsable(id: string): Promise<PasswordToken | null> {
+    return this.dataSource
+      .getRepository(PasswordToken)
+      .createQueryBuilder('t')
+      .where('t.id = :id AND t.used_at IS NULL AND t.expires_at > now()', { id })
+      .getOne();
+  }
+}

@@ -1,0 +1,66 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
+import { Page } from '../../common/pagination';
+import { CreateUserDto, UpdateMeDto, UpdateUserDto, UserDto, UserPageDto, UserQuery } from './dto/user.dto';
+import { UsersService } from './users.service';
+
+export const uuidPipe = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 400 });
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users')
+@Roles('admin')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: UserDto, description: 'Without a password the user is invited by email' })
+  create(@Body() body: CreateUserDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<UserDto> {
+    return this.users.create(body, { actorId: caller.id, requestId });
+  }
+
+  @Get()
+  @ApiOkResponse({ type: UserPageDto })
+  list(@Query() query: UserQuery): Promise<Page<UserDto>> {
+    return this.users.list(query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserDto })
+  get(@Param('id', uuidPipe) id: string): Promise<UserDto> {
+    return this.users.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: UserDto })
+  update(@Param('id', uuidPipe) id: string, @Body() body: UpdateUserDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<UserDto> {
+    return this.users.update(id, body, { actorId: caller.id, requestId });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deactivated; the user’s tokens stop working at once' })
+  async deactivate(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<void> {
+    await this.users.deactivate(id, { actorId: caller.id, requestId });
+  }
+}
+
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOkResponse({ type: UserDto })
+  get(@CurrentUser() caller: Caller): Promise<UserDto> {
+    return this.users.get(caller.id);
+  }
+
+  @Patch()
+  @ApiOkResponse({ type: UserDto })
+  update(@Body() body: UpdateMeDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<UserDto> {
+    return this.users.updateMe(caller.id, body, { actorId: caller.id, requestId });
+  }
+}

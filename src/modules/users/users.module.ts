@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AdminBootstrap } from './admin-bootstrap';
+import { InvitationService } from './invitation.service';
+import { PasswordHasher } from './password-hasher';
+import { MeController, UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [AuditModule],
+  controllers: [UsersController, MeController],
+  providers: [UsersRepository, UsersService, PasswordHasher, InvitationService, AdminBootstrap],
+  exports: [UsersRepository, UsersService, PasswordHasher, InvitationService],
+})
+export class UsersModule {}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Keyset } from '../../common/pagination';
+import { Role, User } from './entities/user.entity';
+
+export type UserWithPasswordFlag = User & { hasPassword: boolean };
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  private query(manager?: EntityManager) {
+    return (manager ?? this.dataSource.manager)
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('(u.password_hash IS NOT NULL)', 'has_password');
+  }
+
+  private static withFlag(raw: { entities: User[]; raw: Array<{ has_password: boolean }> }): UserWithPasswordFlag[] {
+    return raw.entities.map((user, i) => Object.assign(user, { hasPassword: raw.raw[i].has_password }));
+  }
+
+  async findById(id: string, manager?: EntityManager, lock = false): Promise<UserWithPasswordFlag | null> {
+    const qb = this.query(manager).where('u.id = :id', { id });
+    if (lock) qb.setLock('pessimistic_write', undefined, ['u']);
+    return UsersRepository.withFlag(await qb.getRawAndEntities())[0] ?? null;
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.dataSource.getRepository(User).findOne({ where: { email: email.toLowerCase() } });
+  }
+
+  /** Includes the password hash, which is otherwise never selected. */
+  findCredentials(email: string): Promise<User | null> {
+    return this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email: email.toLowerCase() })
+      .getOne();
+  }
+
+  async passwordHash(id: string): Promise<string | null> {
+    const row = await this.dataSource.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
+    return row?.passwordHash ?? null;
+  }
+
+  /** What the access-token check needs on every request. */
+  findSession(id: string): Promise<Pick<User, 'id' | 'email' | 'name' | 'role' | 'isActive' | 'tokenVersion'> | null> {
+    return this.dataSource.getRepository(User).findOne({
+      where: { id },
+      select: { id: true, email: true, name: true, role: true, isActive: true, tokenVersion: true },
+    });
+  }
+
+  async insert(manager: EntityManager, user: Partial<User>): Promise<User> {
+    const result = await manager.getRepository(User).insert(user);
+    return manager.getRepository(User).findOneByOrFail({ id: result.identifiers[0].id as string });
+  }
+
+  async update(manager: EntityManager, id: string, changes: Partial<User>): Promise<void> {
+    await manager.getRepository(User).update({ id }, changes);
+  }
+
+  async touchLogin(id: string): Promise<void> {
+    await this.dataSource.getRepository(User).update({ id }, { lastLoginAt: () => 'now()' } as never);
+  }
+
+  async list(filter: { role?: Role; q?: string }, after: Keyset | null, limit: number): Promise<UserWithPasswordFlag[]> {
+    const qb = this.query();
+    if (filter.role) qb.andWhere('u.role = :role', { role: filter.role });
+    if (filter.q) {
+      const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere('(u.email ILIKE :like OR u.name ILIKE :like)', { like });
+    }
+    if (after) qb.andWhere('(u.created_at, u.id) > (:at, :id)', { at: after.at, id: after.id });
+    return UsersRepository.withFlag(await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').limit(limit + 1).getRawAndEntities());
+  }
+}

@@ -1,0 +1,155 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Conflict, InvalidInput, NotFound } from '../../common/errors';
+import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
+import { AuditService } from '../audit/audit.service';
+import { CreateUserDto, UpdateMeDto, UpdateUserDto, UserDto, UserQuery } from './dto/user.dto';
+import { Role, User } from './entities/user.entity';
+import { InvitationService } from './invitation.service';
+import { PasswordHasher } from './password-hasher';
+import { UsersRepository, UserWithPasswordFlag } from './users.repository';
+
+const snapshot = (u: User) => ({ email: u.email, name: u.name, role: u.role, timezone: u.timezone, isActive: u.isActive });
+
+export interface ActorContext {
+  actorId: string | null;
+  requestId?: string | null;
+}
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly invitations: InvitationService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(input: CreateUserDto, actor: ActorContext): Promise<UserDto> {
+    if (await this.users.findByEmail(input.email)) throw new Conflict(`A user with the email ${input.email} already exists`, 'email-taken');
+    const passwordHash = input.password ? await this.hasher.hash(input.password) : null;
+    const { user, tokenId } = await this.users.transaction(async (manager) => {
+      const user = await this.users.insert(manager, {
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        timezone: input.timezone ?? 'UTC',
+        passwordHash,
+      });
+      const tokenId = passwordHash ? null : await this.invitations.issue(manager, user.id);
+      await this.audit.record(manager, { ...actor, action: 'user.created', entity: 'user', entityId: user.id, after: snapshot(user) });
+      return { user, tokenId };
+    });
+    if (tokenId) await this.invitations.send(tokenId);
+    this.logger.log({ userId: user.id, role: user.role, invited: Boolean(tokenId) }, 'user created');
+    return UserDto.from({ ...user, hasPassword: Boolean(passwordHash) });
+  }
+
+  async list(query: UserQuery): Promise<Page<UserDto>> {
+    const limit = pageLimit(query);
+    const rows = await this.users.list({ role: query.role, q: query.q?.trim() || undefined }, decodeCursor(query.cursor), limit);
+    return toPage(rows, limit, (u) => ({ at: u.createdAt.toISOString(), id: u.id }), UserDto.from);
+  }
+
+  async get(id: string): Promise<UserDto> {
+    return UserDto.from(await this.require(id));
+  }
+
+  async update(id: string, input: UpdateUserDto, actor: ActorContext): Promise<UserDto> {
+    if (input.isActive === false || (input.role && input.role !== 'admin')) this.refuseSelfLockout(id, actor);
+    const updated = await this.users.transaction(async (manager) => {
+      const before = await this.requireLocked(id, manager);
+      const changes: Partial<User> = {};
+      if (input.name !== undefined) changes.name = input.name;
+      if (input.timezone !== undefined) changes.timezone = input.timezone;
+      if (input.role !== undefined && input.role !== before.role) {
+        changes.role = input.role;
+      }
+      if (input.isActive !== undefined && input.isActive !== before.isActive) {
+        changes.isActive = input.isActive;
+        changes.deactivatedAt = input.isActive ? null : new Date();
+        if (!input.isActive) changes.tokenVersion = (changes.tokenVersion ?? before.tokenVersion) + 1;
+      }
+      if (Object.keys(changes).length === 0) return before;
+      await this.users.update(manager, id, changes);
+      const after = { ...before, ...changes } as UserWithPasswordFlag;
+      const action = changes.isActive === false ? 'user.deactivated' : changes.isActive ? 'user.reactivated' : changes.role ? 'user.role_changed' : 'user.updated';
+      await this.audit.record(manager, { ...actor, action, entity: 'user', entityId: id, before: snapshot(before), after: snapshot(after) });
+      return after;
+    });
+    return UserDto.from(updated);
+  }
+
+  async deactivate(id: string, actor: ActorContext): Promise<void> {
+    await this.update(id, { isActive: false }, actor);
+  }
+
+  async updateMe(id: string, input: UpdateMeDto, actor: ActorContext): Promise<UserDto> {
+    if (input.password !== undefined) {
+      if (!input.currentPassword) {
+        throw new InvalidInput('Changing the password requires currentPassword', [{ field: 'currentPassword', message: 'currentPassword is required to change the password' }]);
+      }
+      if (!(await this.hasher.verify(await this.users.passwordHash(id), input.currentPassword))) {
+        throw new InvalidInput('The current password is incorrect', [{ field: 'currentPassword', message: 'currentPassword is incorrect' }]);
+      }
+    } else if (input.currentPassword !== undefined) {
+      throw new InvalidInput('currentPassword is only accepted together with password', [{ field: 'currentPassword', message: 'currentPassword without password' }]);
+    }
+    const passwordHash = input.password ? await this.hasher.hash(input.password) : undefined;
+    const updated = await this.users.transaction(async (manager) => {
+      const before = await this.requireLocked(id, manager);
+      const changes: Partial<User> = {};
+      if (input.name !== undefined) changes.name = input.name;
+      if (input.timezone !== undefined) changes.timezone = input.timezone;
+      if (passwordHash) changes.passwordHash = passwordHash;
+      if (Object.keys(changes).length === 0) return before;
+      await this.users.update(manager, id, changes);
+      const after = { ...before, ...changes, hasPassword: before.hasPassword || Boolean(passwordHash) } as UserWithPasswordFlag;
+      await this.audit.record(manager, {
+        ...actor,
+        action: passwordHash ? 'user.password_changed' : 'user.updated',
+        entity: 'user',
+        entityId: id,
+        before: snapshot(before),
+        after: snapshot(after),
+      });
+      return after;
+    });
+    return UserDto.from(updated);
+  }
+
+  /** Creates the user if no account has this email; never changes an existing one. Returns whether it created. */
+  async ensure(input: { email: string; name: string; role: Role; password: string; timezone?: string }): Promise<boolean> {
+    const email = input.email.toLowerCase();
+    if (await this.users.findByEmail(email)) return false;
+    const passwordHash = await this.hasher.hash(input.password);
+    try {
+      await this.users.transaction(async (manager) => {
+        const user = await this.users.insert(manager, { email, name: input.name, role: input.role, timezone: input.timezone ?? 'UTC', passwordHash });
+        await this.audit.record(manager, { actorId: null, action: 'user.created', entity: 'user', entityId: user.id, after: snapshot(user) });
+      });
+      return true;
+    } catch (error) {
+      // Another process (a second API starting at once) created it first.
+      if ((error as { code?: string }).code === '23505') return false;
+      throw error;
+    }
+  }
+
+  private refuseSelfLockout(id: string, actor: ActorContext): void {
+    if (actor.actorId === id) throw new Conflict('Admins cannot deactivate or demote themselves; ask another admin', 'self-lockout');
+  }
+
+  private async require(id: string): Promise<UserWithPasswordFlag> {
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFound('User');
+    return user;
+  }
+
+  private async requireLocked(id: string, manager: Parameters<UsersRepository['findById']>[1]): Promise<UserWithPasswordFlag> {
+    const user = await this.users.findById(id, manager, true);
+    if (!user) throw new NotFound('User');
+    return user;
+  }
+}

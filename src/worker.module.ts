@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CoreModule } from './common/core.module';
+import { AppConfig } from './config/env';
+import { MailModule } from './modules/mail/mail.module';
+import { MailProcessor } from './modules/mail/mail.processor';
+import { UsersModule } from './modules/users/users.module';
+
+/** The worker: BullMQ processors and schedulers, no HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [CoreModule.forRoot(config, 'worker'), UsersModule, MailModule],
+      providers: [MailProcessor],
+    };
+  }
+}
