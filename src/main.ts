@@ -14,8 +14,28 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   const app = await createApp(config);
+  stopOn(() => app.close());
   await app.listen(config.port, config.host);
 }
+
+/** SIGTERM/SIGINT: finish in-flight work, close connections, exit 0. */
+function stopOn(close: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`shutdown failed: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
 
 bootstrap().catch((error: unknown) => {
   process.stderr.write(`Accord API failed to start: ${error instanceof Error ? error.message : String(error)}\n`);

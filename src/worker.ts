@@ -17,9 +17,30 @@ async function bootstrap(): Promise<void> {
   }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  stopOn(async () => {
+    app.get(Logger).log('Accord worker stopping: finishing active jobs', 'Worker');
+    await app.close();
+  });
   await app.init();
   app.get(Logger).log('Accord worker ready: processing queues', 'Worker');
+}
+
+/** SIGTERM/SIGINT: finish in-flight work, close connections, exit 0. */
+function stopOn(close: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`shutdown failed: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
 
 bootstrap().catch((error: unknown) => {

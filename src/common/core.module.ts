@@ -5,7 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { IncomingMessage } from 'http';
 import { randomUUID } from 'crypto';
 import { AppConfig, appConfig } from '../config/env';
-import { dataSourceOptions } from '../config/data-source';
+import { dataSourceOptions } from '../config/data-source-options';
 import { JobsModule } from '../modules/jobs/jobs.module';
 import { RedisModule } from '../modules/redis/redis.module';
 

@@ -63,7 +63,7 @@ export class InvitationService {
       .set({ usedAt: () => 'now()' })
       .where({ id, tokenHash: sha256(token), usedAt: IsNull() })
       .andWhere('expires_at > now()')
-      .returning(['user_id'])
+      .returning('user_id')
       .execute();
     const row = (result.raw as Array<{ user_id: string }>)[0];
     return row?.user_id ?? null;

@@ -1,0 +1,124 @@
+'use strict';
+// An in-process SMTP catcher: accepts every message, keeps it in memory, and lists it on a small web page.
+const http = require('http');
+const { SMTPServer } = require('smtp-server');
+const { simpleParser } = require('mailparser');
+
+const escape = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+/**
+ * Starts the catcher. `smtpPort`/`webPort` 0 picks free ports. `failNext(n)` makes the next n messages fail (for tests).
+ * Returns { smtpUrl, webUrl, messages, waitFor, clear, close }.
+ */
+async function startMailCatcher({ smtpPort = 0, webPort = 0, web = true, limit = 1000 } = {}) {
+  const messages = [];
+  const waiters = [];
+  let failures = 0;
+
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    size: 10 * 1024 * 1024,
+    onData(stream, session, callback) {
+      const chunks = [];
+      stream.on('data', (c) => chunks.push(c));
+      stream.on('end', async () => {
+        if (failures > 0) {
+          failures -= 1;
+          const error = new Error('Temporary failure (test)');
+          error.responseCode = 451;
+          return callback(error);
+        }
+        const raw = Buffer.concat(chunks);
+        try {
+          const parsed = await simpleParser(raw);
+          const message = {
+            id: messages.length + 1,
+            receivedAt: new Date().toISOString(),
+            envelope: { from: session.envelope.mailFrom && session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address) },
+            messageId: parsed.messageId,
+            subject: parsed.subject,
+            from: parsed.from && parsed.from.text,
+            to: parsed.to && (Array.isArray(parsed.to) ? parsed.to.map((t) => t.text).join(', ') : parsed.to.text),
+            text: parsed.text,
+            html: typeof parsed.html === 'string' ? parsed.html : null,
+            headers: Object.fromEntries([...parsed.headers.entries()].map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+          };
+          messages.push(message);
+          if (messages.length > limit) messages.shift();
+          for (const waiter of [...waiters]) waiter();
+          callback();
+        } catch (error) {
+          callback(error);
+        }
+      });
+    },
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(smtpPort, '127.0.0.1', resolve);
+  });
+  const actualSmtpPort = server.server.address().port;
+
+  let httpServer = null;
+  let webUrl = null;
+  if (web) {
+    httpServer = http.createServer((req, res) => {
+      if (req.url === '/messages' || req.url === '/messages.json') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify(messages.slice().reverse()));
+      }
+      const rows = messages
+        .slice()
+        .reverse()
+        .map(
+          (m) => `<details><summary><b>${escape(m.subject)}</b> → ${escape(m.to)} <small>${escape(m.receivedAt)}</small></summary>
+<pre>${escape(m.text)}</pre><small>Message-ID ${escape(m.messageId)}</small></details>`,
+        )
+        .join('\n');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html><head><meta charset="utf-8"><title>Accord mail catcher</title><meta http-equiv="refresh" content="10"></head>
+<body style="font-family:sans-serif;max-width:60em;margin:2em auto"><h1>Accord mail catcher</h1><p>${messages.length} message(s); newest first. JSON at <a href="/messages">/messages</a>.</p>${rows || '<p>No mail yet.</p>'}</body></html>`);
+    });
+    await new Promise((resolve) => httpServer.listen(webPort, '127.0.0.1', resolve));
+    webUrl = `http://127.0.0.1:${httpServer.address().port}`;
+  }
+
+  return {
+    smtpUrl: `smtp://127.0.0.1:${actualSmtpPort}`,
+    webUrl,
+    messages,
+    failNext(n) {
+      failures = n;
+    },
+    clear() {
+      messages.length = 0;
+    },
+    /** Resolves once `predicate(messages)` holds, or rejects after timeoutMs. */
+    waitFor(predicate, timeoutMs = 10000) {
+      return new Promise((resolve, reject) => {
+        let timer = null;
+        const check = () => {
+          if (predicate(messages)) {
+            waiters.splice(waiters.indexOf(check), 1);
+            clearTimeout(timer);
+            resolve(messages);
+          }
+        };
+        timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(check), 1);
+          reject(new Error(`mail not received within ${timeoutMs} ms (have ${messages.length})`));
+        }, timeoutMs);
+        waiters.push(check);
+        check();
+      });
+    },
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      if (httpServer) await new Promise((resolve) => httpServer.close(resolve));
+    },
+  };
+}
+
+module.exports = { startMailCatcher };

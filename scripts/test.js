@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+'use strict';
+// `npm test`: installs if needed, finds or provides PostgreSQL and Redis like `npm start`, builds a
+// migrated template database, then runs the Jest unit and e2e projects. Extra arguments go to Jest.
+const { ensureInstalled, build, root } = require('./lib/install');
+
+ensureInstalled();
+
+const { spawn } = require('child_process');
+const path = require('path');
+
+async function main() {
+  const services = require('./lib/services');
+  const { log, findPostgres, findRedis, withDatabase, cleanup } = services;
+  build();
+  const pg = await findPostgres();
+  const redis = await findRedis();
+  const server = pg.source === 'env' ? pg.url : pg.server;
+  const runId = `${process.pid}_${Date.now().toString(36)}`;
+  const template = `accord_tpl_${runId}`;
+
+  const { Client } = require('pg');
+  const admin = new Client({ connectionString: withDatabase(server, 'postgres') });
+  await admin.connect();
+  let code = 1;
+  try {
+    await admin.query(`CREATE DATABASE "${template}"`);
+    await require('./lib/migrate').migrate(withDatabase(server, template), { quiet: true });
+    log(`template database ${template} migrated`);
+    const jest = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+    const args = [jest, '--maxWorkers=2', ...process.argv.slice(2)];
+    if (process.env.CI) args.push('--ci');
+    code = await new Promise((resolve) => {
+      const child = spawn(process.execPath, args, {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, TEST_PG_SERVER: server, TEST_DB_TEMPLATE: template, TEST_RUN_ID: runId, REDIS_URL: redis.url },
+      });
+      const forward = (signal) => child.kill(signal);
+      process.on('SIGINT', forward);
+      process.on('SIGTERM', forward);
+      child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0)));
+    });
+  } finally {
+    const leftovers = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2", [`accord_test_${runId}%`, template]);
+    for (const { datname } of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+    await cleanup();
+  }
+  process.exit(code);
+}
+
+main().catch(async (error) => {
+  console.error(`✖ npm test could not run: ${error && error.stack ? error.stack : error}`);
+  await require('./lib/services').cleanup();
+  process.exit(1);
+});

@@ -1,0 +1,136 @@
+import { sign } from 'jsonwebtoken';
+import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+
+describe('auth (e2e)', () => {
+  let t: TestApp;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ LOGIN_MAX_FAILURES: '5', LOGIN_WINDOW_SECONDS: '60', TRUST_PROXY: 'true' });
+    adminToken = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
+  });
+  afterAll(() => t.close());
+
+  it('bootstraps the ADMIN_EMAIL admin once, and it can sign in', async () => {
+    const { rows } = await t.db.query("SELECT role, password_hash FROM users WHERE email = $1", [ADMIN.email]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].role).toBe('admin');
+    expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
+    const me = await t.http().get('/api/v1/me').set(bearer(adminToken));
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ email: ADMIN.email, role: 'admin' });
+    expect(me.body).not.toHaveProperty('passwordHash');
+  });
+
+  it('answers a wrong password and an unknown user with the same 401 problem', async () => {
+    const wrong = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', '10.1.0.1').send({ email: ADMIN.email, password: 'not-the-password' });
+    const unknown = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', '10.1.0.2').send({ email: 'nobody@test.local', password: 'not-the-password' });
+    for (const res of [wrong, unknown]) {
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    }
+    expect(wrong.body.detail).toBe(unknown.body.detail);
+    expect(wrong.body.type).toBe(unknown.body.type);
+    expect(wrong.body.requestId).toEqual(expect.any(String));
+  });
+
+  it('refuses an expired access token', async () => {
+    const past = Math.floor(Date.now() / 1000) - 3600;
+    const me = await t.http().get('/api/v1/me').set(bearer(adminToken));
+    const token = sign({ sub: me.body.id, tv: 0, iat: past - 900, exp: past }, t.config.auth.jwtSecret, { algorithm: 'HS256', issuer: 'accord' });
+    const res = await t.http().get('/api/v1/me').set(bearer(token));
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toMatch(/expired/);
+  });
+
+  it('refuses a token signed with another secret', async () => {
+    const token = sign({ sub: '00000000-0000-0000-0000-000000000000', tv: 0 }, 'some-other-secret-of-enough-length-0000', { algorithm: 'HS256', issuer: 'accord' });
+    expect((await t.http().get('/api/v1/me').set(bearer(token))).status).toBe(401);
+  });
+
+  it('rotates refresh tokens and stores only their hashes', async () => {
+    const user = await createUser(t, adminToken, { email: 'rotate@test.local', role: 'student' });
+    const res = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken });
+    expect(res.status).toBe(200);
+    expect(res.body.refreshToken).not.toBe(user.refreshToken);
+    expect(res.body.expiresIn).toBe(900);
+    const { rows } = await t.db.query('SELECT token_hash FROM refresh_tokens WHERE user_id = $1', [user.id]);
+    expect(rows.length).toBe(2);
+    for (const row of rows) {
+      expect(row.token_hash).not.toContain(user.refreshToken.split('.')[1]);
+      expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('revokes the whole family when a spent refresh token is reused', async () => {
+    const user = await createUser(t, adminToken, { email: 'reuse@test.local', role: 'student' });
+    const first = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken });
+    expect(first.status).toBe(200);
+    const reuse = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken });
+    expect(reuse.status).toBe(401);
+    expect(reuse.body.detail).toMatch(/revoked/);
+    // The token issued in between belongs to the same family and is dead too.
+    const next = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: first.body.refreshToken });
+    expect(next.status).toBe(401);
+  });
+
+  it('spends a refresh token once when two refreshes race', async () => {
+    const user = await createUser(t, adminToken, { email: 'race@test.local', role: 'student' });
+    const [a, b] = await Promise.all([
+      t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }),
+      t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 401]);
+  });
+
+  it('logs out: the refresh token stops working', async () => {
+    const user = await createUser(t, adminToken, { email: 'logout@test.local', role: 'instructor' });
+    expect((await t.http().post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken })).status).toBe(204);
+    expect((await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken })).status).toBe(401);
+    expect((await t.http().post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken })).status).toBe(204);
+  });
+
+  it('deactivation stops existing tokens at once and refuses sign-in', async () => {
+    const user = await createUser(t, adminToken, { email: 'leaver@test.local', role: 'student' });
+    expect((await t.http().get('/api/v1/me').set(bearer(user.accessToken))).status).toBe(200);
+    expect((await t.http().delete(`/api/v1/users/${user.id}`).set(bearer(adminToken))).status).toBe(204);
+    expect((await t.http().get('/api/v1/me').set(bearer(user.accessToken))).status).toBe(401);
+    expect((await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken })).status).toBe(401);
+    const again = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', '10.2.0.1').send({ email: user.email, password: user.password });
+    expect(again.status).toBe(401);
+    const audit = await t.db.query("SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY created_at", [user.id]);
+    expect(audit.rows.map((r) => r.action)).toEqual(['user.created', 'user.deactivated']);
+  });
+
+  it('throttles an account after 5 failures a minute with 429 and Retry-After, even with the right password', async () => {
+    const user = await createUser(t, adminToken, { email: 'target@test.local', role: 'student' });
+    for (let i = 0; i < 5; i++) {
+      const res = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', `10.3.0.${i}`).send({ email: user.email, password: 'guess-guess' });
+      expect(res.status).toBe(401);
+    }
+    const blocked = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', '10.3.1.1').send({ email: user.email, password: user.password });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(blocked.headers['content-type']).toMatch(/problem\+json/);
+  });
+
+  it('throttles an address that tries many accounts', async () => {
+    const ip = '10.4.0.1';
+    for (let i = 0; i < 20; i++) {
+      await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: `spray${i}@test.local`, password: 'guess-guess' });
+    }
+    const res = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: ADMIN.email, password: ADMIN.password });
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBeDefined();
+  });
+
+  it('rejects unknown login fields and missing credentials with 400 naming the field', async () => {
+    const extra = await t.http().post('/api/v1/auth/login').send({ email: ADMIN.email, password: 'x', role: 'admin' });
+    expect(extra.status).toBe(400);
+    expect(extra.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'role' })]));
+    const missing = await t.http().post('/api/v1/auth/login').send({ email: ADMIN.email });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'password' })]));
+  });
+});

@@ -1,0 +1,136 @@
+import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'crypto';
+import Redis from 'ioredis';
+import { Pool } from 'pg';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory';
+import { AppConfig, loadConfig } from '../../src/config/env';
+import { WorkerModule } from '../../src/worker.module';
+import { createTestDatabase, dropTestDatabase } from './database';
+import { testEnv } from './env';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startMailCatcher } = require('../../scripts/lib/mail-catcher') as {
+  startMailCatcher: (options: { web: boolean }) => Promise<MailCatcher>;
+};
+
+export interface CaughtMail {
+  messageId: string;
+  subject: string;
+  to: string;
+  text: string;
+  html: string | null;
+  headers: Record<string, string>;
+}
+
+export interface MailCatcher {
+  smtpUrl: string;
+  messages: CaughtMail[];
+  waitFor(predicate: (messages: CaughtMail[]) => boolean, timeoutMs?: number): Promise<CaughtMail[]>;
+  failNext(n: number): void;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+export const ADMIN = { email: 'admin@test.local', password: 'admin-password-123' };
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: () => ReturnType<typeof request>;
+  config: AppConfig;
+  env: Record<string, string>;
+  database: { url: string; name: string };
+  db: Pool;
+  mail: MailCatcher;
+  redis: Redis;
+  startWorker(): Promise<INestApplicationContext>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real API on its own database (cloned from the migrated template), its own Redis prefix
+ * and an in-process SMTP sink. Nothing is stubbed.
+ */
+export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const { redisUrl } = testEnv();
+  const database = await createTestDatabase();
+  const mail = await startMailCatcher({ web: false });
+  const prefix = `accord_test_${randomBytes(4).toString('hex')}`;
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: '5',
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    SMTP_URL: mail.smtpUrl,
+    JWT_SECRET: `test-secret-${randomBytes(16).toString('hex')}`,
+    PUBLIC_URL: 'http://accord.test',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    ...overrides,
+  };
+  Object.assign(process.env, env); // registerAs(appConfig) reads the environment
+  const config = loadConfig(env);
+  const app = await createApp(config, { logger: false });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const db = new Pool({ connectionString: database.url, max: 2 });
+  db.on('error', () => undefined); // the fault tests cut connections on purpose
+  const redis = new Redis(redisUrl);
+  const contexts: INestApplicationContext[] = [];
+  return {
+    app,
+    http: () => request(app.getHttpServer()),
+    config,
+    env,
+    database,
+    db,
+    mail,
+    redis,
+    async startWorker() {
+      const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
+      await worker.init();
+      contexts.push(worker);
+      return worker;
+    },
+    async close() {
+      for (const context of contexts) await context.close();
+      await app.close();
+      await db.end();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+      await mail.close();
+      await dropTestDatabase(database.name);
+    },
+  };
+}
+
+export async function login(t: TestApp, email: string, password: string): Promise<{ accessToken: string; refreshToken: string; userId: string }> {
+  const res = await t.http().post('/api/v1/auth/login').send({ email, password });
+  if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { accessToken: res.body.accessToken, refreshToken: res.body.refreshToken, userId: res.body.user.id };
+}
+
+/** Creates a user through the admin API and signs them in. */
+export async function createUser(
+  t: TestApp,
+  adminToken: string,
+  user: { email: string; name?: string; role: 'admin' | 'instructor' | 'student'; password?: string },
+): Promise<{ id: string; accessToken: string; refreshToken: string; email: string; password: string }> {
+  const password = user.password ?? 'correct-horse-battery';
+  const res = await t
+    .http()
+    .post('/api/v1/users')
+    .set('Authorization', `Bearer ${adminToken}`)
+    .send({ email: user.email, name: user.name ?? user.email.split('@')[0], role: user.role, password });
+  if (res.status !== 201) throw new Error(`create ${user.email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const session = await login(t, user.email, password);
+  return { id: res.body.id, accessToken: session.accessToken, refreshToken: session.refreshToken, email: user.email, password };
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
