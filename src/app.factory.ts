@@ -8,8 +8,11 @@ import { AppModule } from './app.module';
 import { sendProblem } from './common/problem.filter';
 import { AppConfig } from './config/env';
 import { httpDuration } from './modules/metrics/metrics';
+import { mountQueuesDashboard } from './modules/queues-dashboard/queues-dashboard';
 
 export const API_PREFIX = 'api/v1';
+/** Small HTML pages that emails link to; they live outside the API prefix. */
+const PAGES = ['set-password'];
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
@@ -31,7 +34,7 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
  */
 export async function generateOpenApi(config: AppConfig): Promise<OpenAPIObject> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), { preview: true, logger: false });
-  app.setGlobalPrefix(API_PREFIX);
+  app.setGlobalPrefix(API_PREFIX, { exclude: PAGES });
   const document = buildOpenApi(app);
   await app.close();
   return JSON.parse(JSON.stringify(document)) as OpenAPIObject;
@@ -54,7 +57,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     logger: options.logger === false ? false : undefined,
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
-  app.setGlobalPrefix(API_PREFIX);
+  app.setGlobalPrefix(API_PREFIX, { exclude: PAGES });
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
@@ -83,6 +86,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     exposedHeaders: ['x-request-id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
   });
 
+  await mountQueuesDashboard(app, config);
   const document = buildOpenApi(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;

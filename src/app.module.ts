@@ -9,6 +9,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
+import { QueuesDashboardModule } from './modules/queues-dashboard/queues-dashboard.module';
 import { UsersModule } from './modules/users/users.module';
 
 @Module({})
@@ -16,7 +17,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, 'api'), AuditModule, UsersModule, AuthModule, HealthModule, MetricsModule],
+      imports: [CoreModule.forRoot(config, 'api'), AuditModule, UsersModule, AuthModule, HealthModule, MetricsModule, QueuesDashboardModule],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

@@ -146,3 +146,30 @@ describe('users and /me (e2e)', () => {
     await login(t, u.email, 'brand-new-password');
   });
 });
+
+describe('set-password page (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('shows a form and sets the password from a browser form post', async () => {
+    const { accessToken } = await login(t, ADMIN.email, ADMIN.password);
+    const created = await t.http().post('/api/v1/users').set(bearer(accessToken)).send({ email: 'form@test.local', name: 'Form', role: 'student' });
+    const { rows } = await t.db.query('SELECT id FROM password_tokens WHERE user_id = $1', [created.body.id]);
+    const { InvitationService } = await import('../src/modules/users/invitation.service');
+    const token = t.app.get(InvitationService).tokenFor(rows[0].id);
+    const form = await t.http().get('/set-password').query({ token: `${token}"><script>` });
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('<form');
+    expect(form.text).not.toContain('"><script>');
+    const done = await t.http().post('/set-password').type('form').send({ token, password: 'from-the-browser' });
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('Password set');
+    await login(t, 'form@test.local', 'from-the-browser');
+    const again = await t.http().post('/set-password').type('form').send({ token, password: 'from-the-browser' });
+    expect(again.status).toBe(400);
+    expect(again.text).toContain('did not work');
+  });
+});

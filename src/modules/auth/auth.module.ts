@@ -11,6 +11,7 @@ import { JwtStrategy } from './jwt.strategy';
 import { LocalStrategy } from './local.strategy';
 import { LoginThrottle } from './login-throttle';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { SetPasswordPage } from './set-password.page';
 import { TokenService } from './token.service';
 
 @Module({
@@ -27,8 +28,8 @@ import { TokenService } from './token.service';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, SetPasswordPage],
   providers: [AuthService, TokenService, RefreshTokensRepository, LoginThrottle, JwtStrategy, LocalStrategy],
-  exports: [TokenService],
+  exports: [TokenService, JwtModule],
 })
 export class AuthModule {}

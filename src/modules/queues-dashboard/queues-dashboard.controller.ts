@@ -1,0 +1,25 @@
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Caller, CurrentUser, Roles } from '../../common/auth.decorators';
+import { QueuesDashboardSessions } from './queues-dashboard.sessions';
+
+class DashboardLinkDto {
+  @ApiProperty({ example: 'http://localhost:3000/admin/queues?ticket=…', description: 'Open within expiresIn seconds' }) url: string;
+  @ApiProperty({ example: 60 }) expiresIn: number;
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/queues')
+export class QueuesDashboardController {
+  constructor(private readonly sessions: QueuesDashboardSessions) {}
+
+  /** A one-time link that opens the queue dashboard in a browser (sets a 30-minute cookie). */
+  @Post('session')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOkResponse({ type: DashboardLinkDto })
+  session(@CurrentUser() caller: Caller): Promise<DashboardLinkDto> {
+    return this.sessions.ticketUrl(caller.id);
+  }
+}
