@@ -5,7 +5,6 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'crypto';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { sendProblem } from './common/problem.filter';
 import { AppConfig } from './config/env';
 import { httpDuration } from './modules/metrics/metrics';
 import { mountQueuesDashboard } from './modules/queues-dashboard/queues-dashboard';
@@ -67,8 +66,6 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     const route = request.routeOptions?.url ?? 'unmatched';
     httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  // Errors raised by Fastify before Nest sees the request (malformed JSON, body too large...).
-  fastify.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
 
   await app.register(helmet, {
     contentSecurityPolicy: {
