@@ -7,7 +7,10 @@ import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/env';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { CoursesModule } from './modules/courses/courses.module';
+import { EnrolmentsModule } from './modules/enrolments/enrolments.module';
 import { HealthModule } from './modules/health/health.module';
+import { MaterialsModule } from './modules/materials/materials.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { QueuesDashboardModule } from './modules/queues-dashboard/queues-dashboard.module';
 import { UsersModule } from './modules/users/users.module';
@@ -17,7 +20,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, 'api'), AuditModule, UsersModule, AuthModule, HealthModule, MetricsModule, QueuesDashboardModule],
+      imports: [CoreModule.forRoot(config, 'api'), AuditModule, UsersModule, AuthModule, MaterialsModule, CoursesModule, EnrolmentsModule, HealthModule, MetricsModule, QueuesDashboardModule],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

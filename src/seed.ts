@@ -3,21 +3,27 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CoreModule } from './common/core.module';
 import { ConfigError, loadConfig } from './config/env';
+import { CoursesModule } from './modules/courses/courses.module';
+import { EnrolmentsModule } from './modules/enrolments/enrolments.module';
+import { MaterialsModule } from './modules/materials/materials.module';
 import { UsersModule } from './modules/users/users.module';
-import { UsersService } from './modules/users/users.service';
-import { DEMO_USERS } from './seed/demo-users';
+import { DemoSeeder } from './seed/demo-seeder';
 
-/** Idempotent demo data: running it twice changes nothing. */
+/** `npm run seed` (and `npm start`): demo users, the PON catalogue and the demo course. Idempotent. */
 async function seed(): Promise<void> {
   const config = loadConfig();
-  @Module({ imports: [CoreModule.forRoot(config, 'worker'), UsersModule] })
+  @Module({
+    imports: [CoreModule.forRoot(config, 'worker'), UsersModule, MaterialsModule, CoursesModule, EnrolmentsModule],
+    providers: [DemoSeeder],
+  })
   class SeedModule {}
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn'] });
   try {
-    const users = app.get(UsersService);
-    let created = 0;
-    for (const user of DEMO_USERS) if (await users.ensure(user)) created += 1;
-    process.stdout.write(`» Seed: ${created} demo user(s) created, ${DEMO_USERS.length - created} already present\n`);
+    const report = await app.get(DemoSeeder).run();
+    process.stdout.write(
+      `» Seed: ${report.usersCreated} demo user(s) created, ${report.materials} materials upserted, ` +
+        `demo course ${report.courseCreated ? 'created' : 'already present'}, ${report.enrolmentsCreated} enrolment(s) created\n`,
+    );
   } finally {
     await app.close();
   }

@@ -1,7 +1,15 @@
 import { AuditEntry } from '../modules/audit/entities/audit-entry.entity';
 import { PasswordToken } from '../modules/auth/entities/password-token.entity';
 import { RefreshToken } from '../modules/auth/entities/refresh-token.entity';
+import { Course } from '../modules/courses/entities/course.entity';
+import { CourseInstructor } from '../modules/courses/entities/course-instructor.entity';
+import { CourseItem } from '../modules/courses/entities/course-item.entity';
+import { CourseModule } from '../modules/courses/entities/course-module.entity';
+import { ModulePrerequisite } from '../modules/courses/entities/module-prerequisite.entity';
+import { Cohort } from '../modules/enrolments/entities/cohort.entity';
+import { Enrolment } from '../modules/enrolments/entities/enrolment.entity';
+import { Material } from '../modules/materials/entities/material.entity';
 import { User } from '../modules/users/entities/user.entity';
 
 /** Every TypeORM entity, listed once so app, CLI and tests see the same model. */
-export const ENTITIES = [User, RefreshToken, PasswordToken, AuditEntry];
+export const ENTITIES = [User, RefreshToken, PasswordToken, AuditEntry, Material, Course, CourseInstructor, CourseModule, ModulePrerequisite, CourseItem, Cohort, Enrolment];

@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
+import { uuidPipe } from '../../common/pipes';
 import { CreateUserDto, UpdateMeDto, UpdateUserDto, UserDto, UserPageDto, UserQuery } from './dto/user.dto';
 import { UsersService } from './users.service';
 
-export const uuidPipe = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 400 });
 
 @ApiTags('users')
 @ApiBearerAuth()

@@ -1,0 +1,174 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
+import { Page } from '../../common/pagination';
+import { uuidPipe } from '../../common/pipes';
+import { CoursesService } from './courses.service';
+import { CourseDto, CoursePageDto, CourseQuery, CreateCourseDto, UpdateCourseDto } from './dto/course.dto';
+import {
+  CreateItemDto,
+  CreateModuleDto,
+  ItemDto,
+  ModuleDto,
+  ModuleListDto,
+  ReorderItemsDto,
+  ReorderModulesDto,
+  UpdateItemDto,
+  UpdateModuleDto,
+} from './dto/structure.dto';
+import { StructureService } from './structure.service';
+
+@ApiTags('courses')
+@ApiBearerAuth()
+@Controller('courses')
+export class CoursesController {
+  constructor(
+    private readonly courses: CoursesService,
+    private readonly structure: StructureService,
+  ) {}
+
+  @Post()
+  @Roles('admin', 'instructor')
+  @ApiCreatedResponse({ type: CourseDto, description: 'The creator becomes an instructor of the course' })
+  create(@Body() body: CreateCourseDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<CourseDto> {
+    return this.courses.create(body, caller, requestId);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: CoursePageDto, description: 'Admins: all; instructors: theirs; students: published courses they are enrolled in' })
+  list(@Query() query: CourseQuery, @CurrentUser() caller: Caller): Promise<Page<CourseDto>> {
+    return this.courses.list(caller, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: CourseDto })
+  get(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller): Promise<CourseDto> {
+    return this.courses.get(caller, id);
+  }
+
+  @Patch(':id')
+  @Roles('admin', 'instructor')
+  @ApiOkResponse({ type: CourseDto })
+  @ApiConflictResponse({ description: 'Archived courses are read-only; slug taken' })
+  update(@Param('id', uuidPipe) id: string, @Body() body: UpdateCourseDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<CourseDto> {
+    return this.courses.update(caller, id, body, requestId);
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  @Roles('admin', 'instructor')
+  @ApiOkResponse({ type: CourseDto })
+  publish(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<CourseDto> {
+    return this.courses.publish(caller, id, requestId);
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  @Roles('admin', 'instructor')
+  @ApiOkResponse({ type: CourseDto })
+  archive(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<CourseDto> {
+    return this.courses.archive(caller, id, requestId);
+  }
+
+  @Put(':id/instructors/:userId')
+  @Roles('admin', 'instructor')
+  @ApiOkResponse({ type: CourseDto })
+  addInstructor(
+    @Param('id', uuidPipe) id: string,
+    @Param('userId', uuidPipe) userId: string,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<CourseDto> {
+    return this.courses.addInstructor(caller, id, userId, requestId);
+  }
+
+  @Delete(':id/instructors/:userId')
+  @HttpCode(204)
+  @Roles('admin', 'instructor')
+  @ApiNoContentResponse()
+  @ApiConflictResponse({ description: 'The last instructor cannot be removed' })
+  async removeInstructor(
+    @Param('id', uuidPipe) id: string,
+    @Param('userId', uuidPipe) userId: string,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<void> {
+    await this.courses.removeInstructor(caller, id, userId, requestId);
+  }
+
+  @Get(':id/modules')
+  @ApiOkResponse({ type: ModuleListDto, description: 'Modules in order, each with its items and their materials' })
+  async modules(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller): Promise<ModuleListDto> {
+    return { data: await this.structure.list(caller, id) };
+  }
+
+  @Post(':id/modules')
+  @Roles('admin', 'instructor')
+  @ApiCreatedResponse({ type: ModuleDto, description: 'Appended after the last module' })
+  @ApiConflictResponse({ description: 'Prerequisites would form a cycle; course archived' })
+  createModule(@Param('id', uuidPipe) id: string, @Body() body: CreateModuleDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<ModuleDto> {
+    return this.structure.createModule(caller, id, body, requestId);
+  }
+
+  @Put(':id/modules/order')
+  @Roles('admin', 'instructor')
+  @ApiOkResponse({ type: ModuleListDto })
+  async reorderModules(@Param('id', uuidPipe) id: string, @Body() body: ReorderModulesDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<ModuleListDto> {
+    return { data: await this.structure.reorderModules(caller, id, body.moduleIds, requestId) };
+  }
+}
+
+@ApiTags('courses')
+@ApiBearerAuth()
+@Controller('modules')
+@Roles('admin', 'instructor')
+export class ModulesController {
+  constructor(private readonly structure: StructureService) {}
+
+  @Patch(':id')
+  @ApiOkResponse({ type: ModuleDto })
+  @ApiConflictResponse({ description: 'Prerequisites would form a cycle (the detail names it); course archived' })
+  update(@Param('id', uuidPipe) id: string, @Body() body: UpdateModuleDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<ModuleDto> {
+    return this.structure.updateModule(caller, id, body, requestId);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The module, its items and prerequisite links are removed; positions close up' })
+  async delete(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<void> {
+    await this.structure.deleteModule(caller, id, requestId);
+  }
+
+  @Post(':id/items')
+  @ApiCreatedResponse({ type: ItemDto, description: 'Appended after the last item' })
+  createItem(@Param('id', uuidPipe) id: string, @Body() body: CreateItemDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<ItemDto> {
+    return this.structure.createItem(caller, id, body, requestId);
+  }
+
+  @Put(':id/items/order')
+  @ApiOkResponse({ type: ModuleDto })
+  reorderItems(@Param('id', uuidPipe) id: string, @Body() body: ReorderItemsDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<ModuleDto> {
+    return this.structure.reorderItems(caller, id, body.itemIds, requestId);
+  }
+}
+
+@ApiTags('courses')
+@ApiBearerAuth()
+@Controller('items')
+@Roles('admin', 'instructor')
+export class ItemsController {
+  constructor(private readonly structure: StructureService) {}
+
+  @Patch(':id')
+  @ApiOkResponse({ type: ItemDto })
+  update(@Param('id', uuidPipe) id: string, @Body() body: UpdateItemDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<ItemDto> {
+    return this.structure.updateItem(caller, id, body, requestId);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async delete(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<void> {
+    await this.structure.deleteItem(caller, id, requestId);
+  }
+}

@@ -1,0 +1,147 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
+import { SLUG_PATTERN } from '../../../common/slug';
+import { IsTimeZone } from '../../users/dto/user.dto';
+import { Course, COURSE_STATUSES, CourseStatus, ReminderPolicy } from '../entities/course.entity';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class ReminderPolicyDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 43200, default: 1440, description: 'due_soon reminder this many minutes before the due date' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(43_200)
+  dueSoonMinutesBefore?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 43200, default: 60, description: 'overdue reminder this many minutes after the due date' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(43_200)
+  overdueMinutesAfter?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 365, default: 7, description: 'inactivity reminder after this many quiet days' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  inactivityDays?: number;
+}
+
+export class ReminderPolicyView implements ReminderPolicy {
+  @ApiProperty({ example: 1440 }) dueSoonMinutesBefore: number;
+  @ApiProperty({ example: 60 }) overdueMinutesAfter: number;
+  @ApiProperty({ example: 7 }) inactivityDays: number;
+}
+
+export class CourseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'negotiating-peace' }) slug: string;
+  @ApiProperty() title: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ enum: COURSE_STATUSES }) status: CourseStatus;
+  @ApiProperty({ example: 'America/New_York' }) timezone: string;
+  @ApiProperty({ type: ReminderPolicyView }) reminderPolicy: ReminderPolicy;
+  @ApiProperty({ type: [String], format: 'uuid' }) instructorIds: string[];
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) publishedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) archivedAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+
+  static from(c: Course, instructorIds: string[]): CourseDto {
+    return {
+      id: c.id,
+      slug: c.slug,
+      title: c.title,
+      description: c.description,
+      status: c.status,
+      timezone: c.timezone,
+      reminderPolicy: c.reminderPolicy,
+      instructorIds,
+      publishedAt: c.publishedAt?.toISOString() ?? null,
+      archivedAt: c.archivedAt?.toISOString() ?? null,
+      createdAt: c.createdAt.toISOString(),
+      updatedAt: c.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class CoursePageDto {
+  @ApiProperty({ type: [CourseDto] }) data: CourseDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class CreateCourseDto {
+  @ApiProperty({ minLength: 1, maxLength: 300, example: 'Negotiating Peace: Lessons from Diplomacy and Crisis' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 300)
+  title: string;
+
+  @ApiPropertyOptional({ description: 'Derived from the title when absent; unique', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(SLUG_PATTERN, { message: 'slug must be lower-case words joined by hyphens' })
+  slug?: string;
+
+  @ApiPropertyOptional({ maxLength: 10000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: 'America/New_York', default: 'UTC' })
+  @IsOptional()
+  @IsTimeZone()
+  timezone?: string;
+
+  @ApiPropertyOptional({ type: ReminderPolicyDto, description: 'Missing fields take the defaults' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReminderPolicyDto)
+  reminderPolicy?: ReminderPolicyDto;
+}
+
+export class UpdateCourseDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 300 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 300)
+  title?: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(SLUG_PATTERN, { message: 'slug must be lower-case words joined by hyphens' })
+  slug?: string;
+
+  @ApiPropertyOptional({ maxLength: 10000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Helsinki' })
+  @IsOptional()
+  @IsTimeZone()
+  timezone?: string;
+
+  @ApiPropertyOptional({ type: ReminderPolicyDto, description: 'Merged into the current policy' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReminderPolicyDto)
+  reminderPolicy?: ReminderPolicyDto;
+}
+
+export class CourseQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: COURSE_STATUSES })
+  @IsOptional()
+  @IsIn(COURSE_STATUSES)
+  status?: CourseStatus;
+}

@@ -1,0 +1,166 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { MaterialDto } from '../../materials/dto/material.dto';
+import { CompletionRule } from '../entities/course-item.entity';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+export const COMPLETION_TYPES = ['view', 'watch', 'mark_done'] as const;
+
+export class CompletionDto {
+  @ApiProperty({ enum: COMPLETION_TYPES })
+  @IsIn(COMPLETION_TYPES)
+  type: CompletionRule['type'];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, description: 'Required for watch (videos only); not allowed otherwise' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  minPercent?: number;
+}
+
+export class ItemDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) moduleId: string;
+  @ApiProperty() position: number;
+  @ApiProperty() required: boolean;
+  @ApiProperty({ type: CompletionDto }) completion: CompletionRule;
+  @ApiProperty({ type: MaterialDto }) material: MaterialDto;
+}
+
+export class ModuleDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) courseId: string;
+  @ApiProperty() title: string;
+  @ApiProperty() description: string;
+  @ApiProperty() position: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) unlockAt: string | null;
+  @ApiProperty({ type: [String], format: 'uuid' }) prerequisiteModuleIds: string[];
+  @ApiProperty({ type: [ItemDto] }) items: ItemDto[];
+}
+
+export class ModuleListDto {
+  @ApiProperty({ type: [ModuleDto] }) data: ModuleDto[];
+}
+
+export class CreateModuleDto {
+  @ApiProperty({ minLength: 1, maxLength: 300 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 300)
+  title: string;
+
+  @ApiPropertyOptional({ maxLength: 10000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'Locked for students until then' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsDateString({ strict: true })
+  unlockAt?: string | null;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Modules of the same course that must be completed first' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  prerequisiteModuleIds?: string[];
+}
+
+export class UpdateModuleDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 300 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 300)
+  title?: string;
+
+  @ApiPropertyOptional({ maxLength: 10000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'null removes the lock' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsDateString({ strict: true })
+  unlockAt?: string | null;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Replaces the prerequisites' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  prerequisiteModuleIds?: string[];
+}
+
+export class ReorderModulesDto {
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Every module of the course, once, in the new order' })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  moduleIds: string[];
+}
+
+export class ReorderItemsDto {
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Every item of the module, once, in the new order' })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  itemIds: string[];
+}
+
+export class CreateItemDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  materialId: string;
+
+  @ApiPropertyOptional({ default: true, description: 'Counts towards module and course completion' })
+  @IsOptional()
+  @IsBoolean()
+  required?: boolean;
+
+  @ApiProperty({ type: CompletionDto, example: { type: 'watch', minPercent: 90 } })
+  @ValidateNested()
+  @Type(() => CompletionDto)
+  completion: CompletionDto;
+}
+
+export class UpdateItemDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  required?: boolean;
+
+  @ApiPropertyOptional({ type: CompletionDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CompletionDto)
+  completion?: CompletionDto;
+}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { CourseItem } from './entities/course-item.entity';
+import { CourseModule } from './entities/course-module.entity';
+import { ModulePrerequisite } from './entities/module-prerequisite.entity';
+
+/** Modules, prerequisites and items: the structure of a course. */
+@Injectable()
+export class StructureRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  private m(manager?: EntityManager) {
+    return manager ?? this.dataSource.manager;
+  }
+
+  modulesOf(courseId: string, manager?: EntityManager): Promise<CourseModule[]> {
+    return this.m(manager).getRepository(CourseModule).find({ where: { courseId }, order: { position: 'ASC' } });
+  }
+
+  findModule(id: string, manager?: EntityManager): Promise<CourseModule | null> {
+    return this.m(manager).getRepository(CourseModule).findOne({ where: { id } });
+  }
+
+  async insertModule(manager: EntityManager, module: Partial<CourseModule>): Promise<CourseModule> {
+    const result = await manager.getRepository(CourseModule).insert(module);
+    return manager.getRepository(CourseModule).findOneByOrFail({ id: result.identifiers[0].id as string });
+  }
+
+  async updateModule(manager: EntityManager, id: string, changes: Partial<CourseModule>): Promise<CourseModule> {
+    if (Object.keys(changes).length) await manager.getRepository(CourseModule).update({ id }, changes);
+    return manager.getRepository(CourseModule).findOneByOrFail({ id });
+  }
+
+  async deleteModule(manager: EntityManager, id: string): Promise<void> {
+    await manager.getRepository(CourseModule).delete({ id });
+  }
+
+  /** One statement; the unique (course, position) check is deferred to commit. */
+  async setModuleOrder(manager: EntityManager, orderedIds: string[]): Promise<void> {
+    if (!orderedIds.length) return;
+    await manager.query(
+      `UPDATE modules m SET position = o.ord - 1, updated_at = now()
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS o(id, ord) WHERE m.id = o.id AND m.position <> o.ord - 1`,
+      [orderedIds],
+    );
+  }
+
+  async setItemOrder(manager: EntityManager, orderedIds: string[]): Promise<void> {
+    if (!orderedIds.length) return;
+    await manager.query(
+      `UPDATE items i SET position = o.ord - 1, updated_at = now()
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS o(id, ord) WHERE i.id = o.id AND i.position <> o.ord - 1`,
+      [orderedIds],
+    );
+  }
+
+  /** All prerequisite edges among the course's modules. */
+  prerequisitesOf(moduleIds: string[], manager?: EntityManager): Promise<ModulePrerequisite[]> {
+    if (!moduleIds.length) return Promise.resolve([]);
+    return this.m(manager).getRepository(ModulePrerequisite).find({ where: { moduleId: In(moduleIds) } });
+  }
+
+  async setPrerequisites(manager: EntityManager, moduleId: string, prerequisiteIds: string[]): Promise<void> {
+    await manager.getRepository(ModulePrerequisite).delete({ moduleId });
+    if (prerequisiteIds.length) {
+      await manager.getRepository(ModulePrerequisite).insert(prerequisiteIds.map((prerequisiteId) => ({ moduleId, prerequisiteId })));
+    }
+  }
+
+  /** Items of the modules with their materials, in one query. */
+  itemsOf(moduleIds: string[], manager?: EntityManager): Promise<CourseItem[]> {
+    if (!moduleIds.length) return Promise.resolve([]);
+    return this.m(manager)
+      .getRepository(CourseItem)
+      .createQueryBuilder('i')
+      .innerJoinAndSelect('i.material', 'material')
+      .where('i.module_id IN (:...moduleIds)', { moduleIds })
+      .orderBy('i.module_id')
+      .addOrderBy('i.position', 'ASC')
+      .getMany();
+  }
+
+  findItem(id: string, manager?: EntityManager): Promise<(CourseItem & { module: CourseModule }) | null> {
+    return this.m(manager)
+      .getRepository(CourseItem)
+      .createQueryBuilder('i')
+      .innerJoinAndSelect('i.module', 'module')
+      .innerJoinAndSelect('i.material', 'material')
+      .where('i.id = :id', { id })
+      .getOne() as Promise<(CourseItem & { module: CourseModule }) | null>;
+  }
+
+  itemIdsOf(moduleId: string, manager: EntityManager): Promise<CourseItem[]> {
+    return manager.getRepository(CourseItem).find({ where: { moduleId }, order: { position: 'ASC' }, select: { id: true, position: true } });
+  }
+
+  async insertItem(manager: EntityManager, item: Partial<CourseItem>): Promise<string> {
+    const result = await manager.getRepository(CourseItem).insert(item as never);
+    return result.identifiers[0].id as string;
+  }
+
+  async updateItem(manager: EntityManager, id: string, changes: Partial<CourseItem>): Promise<void> {
+    if (Object.keys(changes).length) await manager.getRepository(CourseItem).update({ id }, changes as never);
+  }
+
+  async deleteItem(manager: EntityManager, id: string): Promise<void> {
+    await manager.getRepository(CourseItem).delete({ id });
+  }
+}

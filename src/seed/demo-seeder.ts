@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { Caller } from '../common/auth.decorators';
+import { CoursesRepository } from '../modules/courses/courses.repository';
+import { CoursesService } from '../modules/courses/courses.service';
+import { StructureService } from '../modules/courses/structure.service';
+import { EnrolmentsRepository } from '../modules/enrolments/enrolments.repository';
+import { MaterialsRepository } from '../modules/materials/materials.repository';
+import { normaliseTags } from '../modules/materials/materials.service';
+import { UsersRepository } from '../modules/users/users.repository';
+import { UsersService } from '../modules/users/users.service';
+import { CATALOGUE, DEMO_COURSE, seedUrl } from './catalogue';
+import { DEMO_USERS } from './demo-users';
+
+export interface SeedReport {
+  usersCreated: number;
+  materials: number;
+  courseCreated: boolean;
+  enrolmentsCreated: number;
+}
+
+/** Idempotent demo data: stable slugs, upserts, and a course built only when its slug is free. */
+@Injectable()
+export class DemoSeeder {
+  constructor(
+    private readonly usersService: UsersService,
+    private readonly users: UsersRepository,
+    private readonly materials: MaterialsRepository,
+    private readonly courses: CoursesRepository,
+    private readonly coursesService: CoursesService,
+    private readonly structure: StructureService,
+    private readonly enrolments: EnrolmentsRepository,
+  ) {}
+
+  async run(now = new Date()): Promise<SeedReport> {
+    let usersCreated = 0;
+    for (const user of DEMO_USERS) if (await this.usersService.ensure(user)) usersCreated += 1;
+
+    const ids = await this.materials.upsertBySlug(
+      CATALOGUE.map((m) => ({
+        slug: m.slug,
+        title: m.title,
+        kind: m.kind,
+        summary: m.summary,
+        url: seedUrl(m.title),
+        durationSeconds: m.durationSeconds ?? null,
+        authors: m.authors,
+        tags: normaliseTags(m.tags),
+      })),
+    );
+
+    const instructor = await this.users.findByEmail(DEMO_USERS.find((u) => u.role === 'instructor')!.email);
+    let courseCreated = false;
+    if (instructor && !(await this.courses.slugTaken(DEMO_COURSE.slug))) {
+      await this.buildCourse({ id: instructor.id, email: instructor.email, name: instructor.name, role: 'instructor' }, ids, now);
+      courseCreated = true;
+    }
+
+    let enrolmentsCreated = 0;
+    const course = await this.courses.findBySlug(DEMO_COURSE.slug);
+    if (course) {
+      const students = await Promise.all(DEMO_USERS.filter((u) => u.role === 'student').map((u) => this.users.findByEmail(u.email)));
+      const [first, ...rest] = students.filter((s): s is NonNullable<typeof s> => Boolean(s));
+      if (first) enrolmentsCreated += await this.enrolments.insertMissing(course.id, [first.id], 'active');
+      enrolmentsCreated += await this.enrolments.insertMissing(course.id, rest.map((s) => s.id), 'invited');
+    }
+    return { usersCreated, materials: ids.size, courseCreated, enrolmentsCreated };
+  }
+
+  private async buildCourse(instructor: Caller, materialIds: Map<string, string>, now: Date): Promise<void> {
+    const course = await this.coursesService.create(
+      { title: DEMO_COURSE.title, slug: DEMO_COURSE.slug, description: DEMO_COURSE.description, timezone: DEMO_COURSE.timezone },
+      instructor,
+    );
+    let previous: string | null = null;
+    for (const spec of DEMO_COURSE.modules) {
+      const unlockAt = 'unlocks' in spec ? new Date(now.getTime() + DEMO_COURSE.crisisUnlockDays * 86_400_000).toISOString() : undefined;
+      const module = await this.structure.createModule(instructor, course.id, {
+        title: spec.title,
+        description: spec.description,
+        unlockAt,
+        prerequisiteModuleIds: previous ? [previous] : [],
+      });
+      for (const item of spec.items) {
+        await this.structure.createItem(instructor, module.id, {
+          materialId: materialIds.get(item.slug)!,
+          required: 'required' in item ? item.required : true,
+          completion: { ...item.completion },
+        });
+      }
+      previous = module.id;
+    }
+    await this.coursesService.publish(instructor, course.id);
+  }
+}

@@ -1,0 +1,23 @@
+import { CoursesRepository } from '../../src/modules/courses/courses.repository';
+import { CoursesService } from '../../src/modules/courses/courses.service';
+import { StructureService } from '../../src/modules/courses/structure.service';
+import { EnrolmentsRepository } from '../../src/modules/enrolments/enrolments.repository';
+import { MaterialsRepository } from '../../src/modules/materials/materials.repository';
+import { UsersRepository } from '../../src/modules/users/users.repository';
+import { UsersService } from '../../src/modules/users/users.service';
+import { DemoSeeder } from '../../src/seed/demo-seeder';
+import { TestApp } from './app';
+
+/** The real demo seeder, wired from the running app's providers. */
+export function demoSeeder(t: TestApp): DemoSeeder {
+  const get = <T>(type: new (...args: never[]) => T) => t.app.get(type, { strict: false });
+  return new DemoSeeder(
+    get(UsersService),
+    get(UsersRepository),
+    get(MaterialsRepository),
+    get(CoursesRepository),
+    get(CoursesService),
+    get(StructureService),
+    get(EnrolmentsRepository),
+  );
+}
