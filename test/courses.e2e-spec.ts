@@ -191,6 +191,31 @@ describe('courses, modules and items (e2e)', () => {
     expect(cleared.body).toMatchObject({ unlockAt: null, prerequisiteModuleIds: [] });
   });
 
+  it('reads modules with items and materials in a constant number of queries (no N+1)', async () => {
+    const { PostgresQueryRunner } = await import('typeorm/driver/postgres/PostgresQueryRunner');
+    const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+    const queriesFor = async (modules: number) => {
+      const c = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: `Size ${modules}` })).body.id;
+      for (let i = 0; i < modules; i++) {
+        const m = await module(c, `M${i}`);
+        await http().post(`/api/v1/modules/${m.id}/items`).set(as(owner.accessToken)).send({ materialId: article, completion: { type: 'view' } });
+        await http().post(`/api/v1/modules/${m.id}/items`).set(as(owner.accessToken)).send({ materialId: video, completion: { type: 'view' } });
+      }
+      spy.mockClear();
+      const res = await http().get(`/api/v1/courses/${c}/modules`).set(as(owner.accessToken));
+      expect(res.body.data).toHaveLength(modules);
+      return spy.mock.calls.length;
+    };
+    try {
+      const small = await queriesFor(1);
+      const large = await queriesFor(12);
+      expect(large).toBe(small);
+      expect(large).toBeLessThanOrEqual(7);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('validates completion rules', async () => {
     const c = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'Rules' })).body.id;
     const m = await module(c, 'Rules');
