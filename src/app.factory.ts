@@ -6,6 +6,7 @@ import { randomUUID } from 'crypto';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/env';
+import { BULK_PATH } from './modules/enrolments/enrolments.controller';
 import { httpDuration } from './modules/metrics/metrics';
 import { mountQueuesDashboard } from './modules/queues-dashboard/queues-dashboard';
 
@@ -59,6 +60,10 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   app.setGlobalPrefix(API_PREFIX, { exclude: PAGES });
 
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.http.importBodyLimitBytes }, (_req, body, done) => done(null, body));
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === BULK_PATH) route.bodyLimit = config.http.importBodyLimitBytes;
+  });
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

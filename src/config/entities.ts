@@ -9,7 +9,8 @@ import { ModulePrerequisite } from '../modules/courses/entities/module-prerequis
 import { Cohort } from '../modules/enrolments/entities/cohort.entity';
 import { Enrolment } from '../modules/enrolments/entities/enrolment.entity';
 import { Material } from '../modules/materials/entities/material.entity';
+import { Reminder } from '../modules/reminders/entities/reminder.entity';
 import { User } from '../modules/users/entities/user.entity';
 
 /** Every TypeORM entity, listed once so app, CLI and tests see the same model. */
-export const ENTITIES = [User, RefreshToken, PasswordToken, AuditEntry, Material, Course, CourseInstructor, CourseModule, ModulePrerequisite, CourseItem, Cohort, Enrolment];
+export const ENTITIES = [User, RefreshToken, PasswordToken, AuditEntry, Material, Course, CourseInstructor, CourseModule, ModulePrerequisite, CourseItem, Cohort, Enrolment, Reminder];

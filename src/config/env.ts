@@ -111,6 +111,8 @@ export function loadConfig(env: Env = process.env) {
     http: {
       corsOrigins,
       bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+      /** Bulk enrolment bodies (10,000 rows of JSON or CSV) get more room than other routes. */
+      importBodyLimitBytes: int(env, 'IMPORT_BODY_LIMIT_BYTES', 8 * 1_048_576, 1024, 100 * 1_048_576),
       // Only behind a proxy you control: otherwise clients could choose their own IP (and dodge throttles).
       trustProxy: oneOf(env, 'TRUST_PROXY', ['true', 'false'] as const, 'false') === 'true',
     },

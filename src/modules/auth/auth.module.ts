@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { appConfig } from '../../config/env';
 import { AuditModule } from '../audit/audit.module';
+import { EnrolmentsModule } from '../enrolments/enrolments.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -18,6 +19,7 @@ import { TokenService } from './token.service';
   imports: [
     UsersModule,
     AuditModule,
+    EnrolmentsModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [appConfig.KEY],

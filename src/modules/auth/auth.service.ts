@@ -5,6 +5,7 @@ import { InvitationService, sha256 } from '../users/invitation.service';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { AuditService } from '../audit/audit.service';
+import { EnrolmentsRepository } from '../enrolments/enrolments.repository';
 import { LoginThrottle } from './login-throttle';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { IssuedPair, TokenService } from './token.service';
@@ -23,6 +24,7 @@ export class AuthService {
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly invitations: InvitationService,
     private readonly audit: AuditService,
+    private readonly enrolments: EnrolmentsRepository,
   ) {}
 
   /** Same answer for an unknown email, a wrong password, a deactivated or not-yet-activated account. */
@@ -37,6 +39,7 @@ export class AuthService {
     }
     await this.throttle.recordSuccess(email);
     await this.users.touchLogin(user.id);
+    await this.enrolments.activateInvited(user.id);
     return this.sessionFor(user.id);
   }
 

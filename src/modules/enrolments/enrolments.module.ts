@@ -1,8 +1,17 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { CoursesModule } from '../courses/courses.module';
+import { RemindersModule } from '../reminders/reminders.module';
+import { UsersModule } from '../users/users.module';
+import { EnrolmentImportService } from './enrolment-import.service';
+import { CourseEnrolmentsController, EnrolmentsController } from './enrolments.controller';
 import { EnrolmentsRepository } from './enrolments.repository';
+import { EnrolmentsService } from './enrolments.service';
 
 @Module({
-  providers: [EnrolmentsRepository],
-  exports: [EnrolmentsRepository],
+  imports: [AuditModule, CoursesModule, RemindersModule, UsersModule],
+  controllers: [CourseEnrolmentsController, EnrolmentsController],
+  providers: [EnrolmentsRepository, EnrolmentsService, EnrolmentImportService],
+  exports: [EnrolmentsRepository, EnrolmentsService],
 })
 export class EnrolmentsModule {}

@@ -1,13 +1,63 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Keyset } from '../../common/pagination';
+import { Cohort } from './entities/cohort.entity';
 import { Enrolment, EnrolmentStatus } from './entities/enrolment.entity';
+
+export type EnrolmentWithUser = Enrolment & { user: { id: string; name: string; email: string } };
+
+export interface MyEnrolmentRow {
+  id: string;
+  course_id: string;
+  course_title: string;
+  course_slug: string;
+  status: EnrolmentStatus;
+  progress_percent: number;
+  last_activity_at: Date | null;
+  created_at: Date;
+}
 
 @Injectable()
 export class EnrolmentsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Enrols each user once; existing enrolments are left as they are. Returns how many were created. */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  findById(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Enrolment | null> {
+    const qb = manager.getRepository(Enrolment).createQueryBuilder('e').where('e.id = :id', { id });
+    if (lock) qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  findWithUser(id: string, manager: EntityManager = this.dataSource.manager): Promise<EnrolmentWithUser | null> {
+    return manager
+      .getRepository(Enrolment)
+      .createQueryBuilder('e')
+      .innerJoin('e.user', 'u')
+      .addSelect(['u.id', 'u.name', 'u.email'])
+      .where('e.id = :id', { id })
+      .getOne() as Promise<EnrolmentWithUser | null>;
+  }
+
+  findByCourseAndUser(manager: EntityManager, courseId: string, userId: string): Promise<Enrolment | null> {
+    return manager.getRepository(Enrolment).createQueryBuilder('e').where('e.course_id = :courseId AND e.user_id = :userId', { courseId, userId }).setLock('pessimistic_write').getOne();
+  }
+
+  /** Inserts unless the user is already enrolled; returns the new row or null. */
+  async insertIfAbsent(manager: EntityManager, row: { courseId: string; userId: string; cohortId: string | null }): Promise<Enrolment | null> {
+    const result = await manager.createQueryBuilder().insert().into(Enrolment).values({ ...row, status: 'invited' }).orIgnore().returning('id').execute();
+    const id = (result.raw as Array<{ id: string }>)[0]?.id;
+    return id ? manager.getRepository(Enrolment).findOneByOrFail({ id }) : null;
+  }
+
+  async update(manager: EntityManager, id: string, changes: Partial<Enrolment>): Promise<void> {
+    await manager.getRepository(Enrolment).update({ id }, changes);
+  }
+
+  /** Enrols each user once (seed data); existing enrolments are left as they are. */
   async insertMissing(courseId: string, userIds: string[], status: EnrolmentStatus): Promise<number> {
     if (!userIds.length) return 0;
     const result = await this.dataSource
@@ -19,5 +69,125 @@ export class EnrolmentsRepository {
       .returning(['id'])
       .execute();
     return (result.raw as unknown[]).length;
+  }
+
+  /** First sign-in: invited → active for every course of the user, audited. */
+  async activateInvited(userId: string): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH activated AS (
+         UPDATE enrolments SET status = 'active', activated_at = now(), updated_at = now()
+         WHERE user_id = $1 AND status = 'invited' RETURNING id
+       )
+       INSERT INTO audit_log (actor_id, action, entity, entity_id, before, after)
+       SELECT $1, 'enrolment.activated', 'enrolment', id, '{"status":"invited"}', '{"status":"active","reason":"sign-in"}' FROM activated
+       RETURNING entity_id`,
+      [userId],
+    );
+    return rows.length;
+  }
+
+  list(courseId: string, filter: { status?: EnrolmentStatus; cohortId?: string; q?: string }, after: Keyset | null, limit: number): Promise<EnrolmentWithUser[]> {
+    const qb = this.dataSource
+      .getRepository(Enrolment)
+      .createQueryBuilder('e')
+      .innerJoin('e.user', 'u')
+      .addSelect(['u.id', 'u.name', 'u.email'])
+      .where('e.course_id = :courseId', { courseId });
+    if (filter.status) qb.andWhere('e.status = :status', { status: filter.status });
+    if (filter.cohortId) qb.andWhere('e.cohort_id = :cohortId', { cohortId: filter.cohortId });
+    if (filter.q) {
+      const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere('(u.email ILIKE :like OR u.name ILIKE :like)', { like });
+    }
+    if (after) qb.andWhere('(e.created_at, e.id) > (:at, :id)', { at: after.at, id: after.id });
+    return qb.orderBy('e.created_at', 'ASC').addOrderBy('e.id', 'ASC').limit(limit + 1).getMany() as Promise<EnrolmentWithUser[]>;
+  }
+
+  /** The caller's enrolments with course title; percent comes from the progress counters when they exist. */
+  mine(userId: string): Promise<MyEnrolmentRow[]> {
+    return this.dataSource.query(
+      `SELECT e.id, e.course_id, c.title AS course_title, c.slug AS course_slug, e.status, 0 AS progress_percent, e.last_activity_at, e.created_at
+       FROM enrolments e JOIN courses c ON c.id = e.course_id
+       WHERE e.user_id = $1 AND c.status <> 'draft'
+       ORDER BY e.created_at DESC, e.id`,
+      [userId],
+    );
+  }
+
+  // Cohorts
+
+  cohortsOf(courseId: string, manager: EntityManager = this.dataSource.manager): Promise<Cohort[]> {
+    return manager.getRepository(Cohort).find({ where: { courseId }, order: { name: 'ASC' } });
+  }
+
+  findCohort(id: string, manager: EntityManager = this.dataSource.manager): Promise<Cohort | null> {
+    return manager.getRepository(Cohort).findOne({ where: { id } });
+  }
+
+  async insertCohort(manager: EntityManager, courseId: string, name: string): Promise<Cohort> {
+    const result = await manager.getRepository(Cohort).insert({ courseId, name });
+    return manager.getRepository(Cohort).findOneByOrFail({ id: result.identifiers[0].id as string });
+  }
+
+  async renameCohort(manager: EntityManager, id: string, name: string): Promise<Cohort> {
+    await manager.getRepository(Cohort).update({ id }, { name });
+    return manager.getRepository(Cohort).findOneByOrFail({ id });
+  }
+
+  /** Creates the named cohorts that are missing (concurrency-safe); returns how many were created. */
+  async ensureCohorts(manager: EntityManager, courseId: string, names: string[]): Promise<number> {
+    if (!names.length) return 0;
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO cohorts (course_id, name) SELECT $1, n FROM unnest($2::text[]) AS n ON CONFLICT (course_id, name) DO NOTHING RETURNING id`,
+      [courseId, names],
+    );
+    return rows.length;
+  }
+
+  // Bulk import: set-based statements, one per step.
+
+  /** Creates student accounts for unknown emails; returns the new users. */
+  async insertMissingStudents(manager: EntityManager, users: Array<{ email: string; name: string }>): Promise<Array<{ id: string; email: string }>> {
+    if (!users.length) return [];
+    return manager.query(
+      `INSERT INTO users (email, name, role) SELECT email, name, 'student' FROM unnest($1::text[], $2::text[]) AS u(email, name)
+       ON CONFLICT (email) DO NOTHING RETURNING id, email`,
+      [users.map((u) => u.email), users.map((u) => u.name)],
+    );
+  }
+
+  usersByEmail(manager: EntityManager, emails: string[]): Promise<Array<{ id: string; email: string; is_active: boolean }>> {
+    return manager.query(`SELECT id, email, is_active FROM users WHERE email = ANY($1::text[])`, [emails]);
+  }
+
+  /** Enrols users not yet enrolled; returns the created enrolments. */
+  async insertEnrolments(
+    manager: EntityManager,
+    courseId: string,
+    rows: Array<{ userId: string; cohortId: string | null }>,
+  ): Promise<Array<{ id: string; user_id: string }>> {
+    if (!rows.length) return [];
+    return manager.query(
+      `INSERT INTO enrolments (course_id, user_id, cohort_id, status)
+       SELECT $1, r.user_id, r.cohort_id, 'invited' FROM unnest($2::uuid[], $3::uuid[]) AS r(user_id, cohort_id)
+       ON CONFLICT (course_id, user_id) DO NOTHING RETURNING id, user_id`,
+      [courseId, rows.map((r) => r.userId), rows.map((r) => r.cohortId)],
+    );
+  }
+
+  /** One audit row per created enrolment, in one statement. */
+  async auditCreated(manager: EntityManager, actorId: string, requestId: string | null, enrolments: Array<{ id: string; user_id: string }>, courseId: string): Promise<void> {
+    if (!enrolments.length) return;
+    await manager.query(
+      `INSERT INTO audit_log (actor_id, action, entity, entity_id, after, request_id)
+       SELECT $1, 'enrolment.created', 'enrolment', e.id, jsonb_build_object('courseId', $2::uuid, 'userId', e.user_id, 'source', 'bulk'), $3
+       FROM unnest($4::uuid[], $5::uuid[]) AS e(id, user_id)`,
+      [actorId, courseId, requestId, enrolments.map((e) => e.id), enrolments.map((e) => e.user_id)],
+    );
+  }
+
+  /** Serialises imports into one course, so concurrent identical files agree on who created what. */
+  async lockCourseForImport(manager: EntityManager, courseId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('enrol-import:' || $1, 0))`, [courseId]);
   }
 }

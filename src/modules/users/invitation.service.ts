@@ -44,6 +44,17 @@ export class InvitationService {
     return id;
   }
 
+  /** Set-based variant for bulk imports: one token per user, written in one statement. */
+  async issueMany(manager: EntityManager, userIds: string[]): Promise<void> {
+    if (!userIds.length) return;
+    const expires = new Date(Date.now() + this.config.auth.inviteTtlHours * 3600_000);
+    const ids = userIds.map(() => randomUUID());
+    await manager.query(
+      `INSERT INTO password_tokens (id, user_id, token_hash, expires_at) SELECT id, user_id, token_hash, $4 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS t(id, user_id, token_hash)`,
+      [ids, userIds, ids.map((id) => sha256(this.tokenFor(id))), expires],
+    );
+  }
+
   /** After commit: queue the email. The job id is deterministic, so a retry never queues it twice. */
   async send(passwordTokenId: string): Promise<void> {
     await this.mailQueue.add(MailJob.Invitation, { passwordTokenId }, { jobId: `invitation-${passwordTokenId}` });

@@ -1,0 +1,183 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
+import { ENROLMENT_STATUSES, EnrolmentStatus } from '../entities/enrolment.entity';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export const BULK_ROW_LIMIT = 10_000;
+
+export class CohortDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) courseId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class CohortListDto {
+  @ApiProperty({ type: [CohortDto] }) data: CohortDto[];
+}
+
+export class CohortInput {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Bogotá evening section' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name: string;
+}
+
+export class EnrolmentUserDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ format: 'email' }) email: string;
+}
+
+export class EnrolmentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) courseId: string;
+  @ApiProperty({ type: EnrolmentUserDto }) user: EnrolmentUserDto;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) cohortId: string | null;
+  @ApiProperty({ enum: ENROLMENT_STATUSES }) status: EnrolmentStatus;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) activatedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) completedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) droppedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastActivityAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class EnrolmentPageDto {
+  @ApiProperty({ type: [EnrolmentDto] }) data: EnrolmentDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class MyEnrolmentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) courseId: string;
+  @ApiProperty() courseTitle: string;
+  @ApiProperty() courseSlug: string;
+  @ApiProperty({ enum: ENROLMENT_STATUSES }) status: EnrolmentStatus;
+  @ApiProperty({ description: 'Percent of required items completed (0 until progress exists)', example: 0 }) progressPercent: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastActivityAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class MyEnrolmentListDto {
+  @ApiProperty({ type: [MyEnrolmentDto] }) data: MyEnrolmentDto[];
+}
+
+export class EnrolDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'An existing user; give this or email' })
+  @IsOptional()
+  @IsUUID()
+  userId?: string;
+
+  @ApiPropertyOptional({ format: 'email', description: 'Unknown emails become invited student accounts' })
+  @IsOptional()
+  @Transform(lower)
+  @IsEmail()
+  @MaxLength(320)
+  email?: string;
+
+  @ApiPropertyOptional({ maxLength: 200, description: 'Name for a new account (defaults to the email’s local part)' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  cohortId?: string;
+}
+
+export class BulkRowDto {
+  @ApiProperty({ example: 'student@example.org' })
+  @IsString()
+  @MaxLength(400)
+  email: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(400)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Cohort name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(400)
+  cohort?: string;
+}
+
+export class BulkEnrolDto {
+  @ApiProperty({ type: [BulkRowDto], maxItems: BULK_ROW_LIMIT })
+  @IsArray()
+  @ArrayMaxSize(1_000_000) // the real limit answers 413, not 400
+  @ValidateNested({ each: true })
+  @Type(() => BulkRowDto)
+  rows: BulkRowDto[];
+}
+
+export class BulkQuery {
+  @ApiPropertyOptional({ default: false, description: 'Validate and count without writing anything' })
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
+  dryRun?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Create cohorts named in the file that do not exist yet' })
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
+  createCohorts?: boolean;
+}
+
+export class BulkFailureDto {
+  @ApiProperty({ description: '1-based data row (header and blank lines excluded)' }) row: number;
+  @ApiProperty() email: string;
+  @ApiProperty({ example: 'invalid email' }) error: string;
+}
+
+export class BulkResultDto {
+  @ApiProperty() created: number;
+  @ApiProperty() existing: number;
+  @ApiProperty({ type: [BulkFailureDto] }) failed: BulkFailureDto[];
+  @ApiProperty() dryRun: boolean;
+  @ApiProperty({ description: 'Accounts created (invited) for unknown emails' }) invited: number;
+  @ApiProperty({ description: 'Cohorts created with createCohorts=true' }) cohortsCreated: number;
+}
+
+export class UpdateEnrolmentDto {
+  @ApiPropertyOptional({ enum: ['active', 'dropped'], description: 'Allowed: any → dropped, dropped → active' })
+  @IsOptional()
+  @IsIn(ENROLMENT_STATUSES)
+  status?: EnrolmentStatus;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null removes the cohort' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsUUID()
+  cohortId?: string | null;
+}
+
+export class EnrolmentQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ENROLMENT_STATUSES })
+  @IsOptional()
+  @IsIn(ENROLMENT_STATUSES)
+  status?: EnrolmentStatus;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  cohortId?: string;
+
+  @ApiPropertyOptional({ description: 'Name or email contains (case-insensitive)', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}

@@ -1,0 +1,142 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Caller } from '../../common/auth.decorators';
+import { DomainError } from '../../common/errors';
+import { CourseAccess } from '../courses/course-access';
+import { ReminderScheduleRepository } from '../reminders/reminder-schedule.repository';
+import { InvitationService } from '../users/invitation.service';
+import { ImportRow } from './csv';
+import { BULK_ROW_LIMIT, BulkFailureDto, BulkResultDto } from './dto/enrolment.dto';
+import { isEmail } from './enrolment-rules';
+import { EnrolmentsRepository } from './enrolments.repository';
+
+interface ValidRow {
+  row: number;
+  email: string;
+  name: string;
+  cohort?: string;
+}
+
+/** Thrown inside a dry run's transaction to roll everything back once the counts are known. */
+class DryRunRollback extends Error {
+  constructor(readonly result: BulkResultDto) {
+    super('dry run');
+  }
+}
+
+/**
+ * Bulk enrolment: validates every row, then does the work in a handful of set-based statements
+ * inside one transaction holding the course row lock (so identical concurrent imports agree).
+ * Bad rows are reported and never block good ones; a rerun creates nothing new.
+ */
+@Injectable()
+export class EnrolmentImportService {
+  private readonly logger = new Logger(EnrolmentImportService.name);
+
+  constructor(
+    private readonly enrolments: EnrolmentsRepository,
+    private readonly access: CourseAccess,
+    private readonly invitations: InvitationService,
+    private readonly reminders: ReminderScheduleRepository,
+  ) {}
+
+  async import(
+    caller: Caller,
+    courseId: string,
+    rows: Array<ImportRow & { row: number }>,
+    options: { dryRun: boolean; createCohorts: boolean },
+    requestId?: string,
+  ): Promise<BulkResultDto> {
+    if (rows.length > BULK_ROW_LIMIT) {
+      throw new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', `An import takes at most ${BULK_ROW_LIMIT} rows; this one has ${rows.length}. Split the file.`);
+    }
+    const started = Date.now();
+    const { valid, failed } = this.validate(rows);
+    try {
+      const result = await this.enrolments.transaction(async (manager) => {
+        await this.access.writable(caller, courseId, manager);
+        const result = await this.apply(manager, caller, courseId, valid, failed, options, requestId);
+        if (options.dryRun) throw new DryRunRollback(result);
+        return result;
+      });
+      this.logger.log({ courseId, rows: rows.length, created: result.created, existing: result.existing, failed: result.failed.length, ms: Date.now() - started }, 'enrolment import');
+      return result;
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.result;
+      throw error;
+    }
+  }
+
+  private validate(rows: Array<ImportRow & { row: number }>): { valid: ValidRow[]; failed: BulkFailureDto[] } {
+    const valid: ValidRow[] = [];
+    const failed: BulkFailureDto[] = [];
+    const firstRow = new Map<string, number>();
+    for (const r of rows) {
+      const email = r.email.trim().toLowerCase();
+      if (!isEmail(email)) {
+        failed.push({ row: r.row, email: r.email, error: 'invalid email' });
+        continue;
+      }
+      const seen = firstRow.get(email);
+      if (seen !== undefined) {
+        failed.push({ row: r.row, email, error: `duplicate in file (first in row ${seen})` });
+        continue;
+      }
+      const name = r.name?.trim() || email.split('@')[0];
+      if (name.length > 200) {
+        failed.push({ row: r.row, email, error: 'name longer than 200 characters' });
+        continue;
+      }
+      const cohort = r.cohort?.trim() || undefined;
+      if (cohort && cohort.length > 200) {
+        failed.push({ row: r.row, email, error: 'cohort name longer than 200 characters' });
+        continue;
+      }
+      firstRow.set(email, r.row);
+      valid.push({ row: r.row, email, name, cohort });
+    }
+    return { valid, failed };
+  }
+
+  private async apply(
+    manager: EntityManager,
+    caller: Caller,
+    courseId: string,
+    rows: ValidRow[],
+    failed: BulkFailureDto[],
+    options: { dryRun: boolean; createCohorts: boolean },
+    requestId?: string,
+  ): Promise<BulkResultDto> {
+    // Cohorts by name (case-sensitive as written; an exact match is required).
+    const wanted = [...new Set(rows.map((r) => r.cohort).filter((c): c is string => Boolean(c)))];
+    let cohortsCreated = 0;
+    if (options.createCohorts && wanted.length) cohortsCreated = await this.enrolments.ensureCohorts(manager, courseId, wanted);
+    const cohortIds = new Map((await this.enrolments.cohortsOf(courseId, manager)).map((c) => [c.name, c.id]));
+    const withCohort = rows.filter((r) => {
+      if (!r.cohort || cohortIds.has(r.cohort)) return true;
+      failed.push({ row: r.row, email: r.email, error: `unknown cohort "${r.cohort}"` });
+      return false;
+    });
+
+    // Accounts: unknown emails become invited students.
+    const invited = await this.enrolments.insertMissingStudents(manager, withCohort.map((r) => ({ email: r.email, name: r.name })));
+    await this.invitations.issueMany(manager, invited.map((u) => u.id));
+    const users = new Map((await this.enrolments.usersByEmail(manager, withCohort.map((r) => r.email))).map((u) => [u.email, u]));
+    const enrollable = withCohort.filter((r) => {
+      if (users.get(r.email)?.is_active) return true;
+      failed.push({ row: r.row, email: r.email, error: 'user deactivated' });
+      return false;
+    });
+
+    const created = await this.enrolments.insertEnrolments(
+      manager,
+      courseId,
+      enrollable.map((r) => ({ userId: users.get(r.email)!.id, cohortId: r.cohort ? cohortIds.get(r.cohort)! : null })),
+    );
+    await this.reminders.scheduleWelcome(manager, created.map((e) => ({ id: e.id, userId: e.user_id })));
+    await this.enrolments.auditCreated(manager, caller.id, requestId ?? null, created, courseId);
+
+    failed.sort((a, b) => a.row - b.row);
+    return { created: created.length, existing: enrollable.length - created.length, failed, dryRun: options.dryRun, invited: invited.length, cohortsCreated };
+  }
+}

@@ -1,0 +1,141 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
+import { InvalidInput } from '../../common/errors';
+import { Page } from '../../common/pagination';
+import { uuidPipe } from '../../common/pipes';
+import { validateDto } from '../../common/validation';
+import { CsvHeaderError, parseImportCsv } from './csv';
+import {
+  BulkEnrolDto,
+  BulkQuery,
+  BulkResultDto,
+  CohortDto,
+  CohortInput,
+  CohortListDto,
+  EnrolDto,
+  EnrolmentDto,
+  EnrolmentPageDto,
+  EnrolmentQuery,
+  MyEnrolmentListDto,
+  UpdateEnrolmentDto,
+} from './dto/enrolment.dto';
+import { EnrolmentImportService } from './enrolment-import.service';
+import { EnrolmentsService } from './enrolments.service';
+
+export const BULK_PATH = '/api/v1/courses/:id/enrolments/bulk';
+
+@ApiTags('enrolments')
+@ApiBearerAuth()
+@Controller('courses/:id')
+@Roles('admin', 'instructor')
+export class CourseEnrolmentsController {
+  constructor(
+    private readonly enrolments: EnrolmentsService,
+    private readonly imports: EnrolmentImportService,
+  ) {}
+
+  @Post('cohorts')
+  @ApiCreatedResponse({ type: CohortDto })
+  createCohort(@Param('id', uuidPipe) id: string, @Body() body: CohortInput, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<CohortDto> {
+    return this.enrolments.createCohort(caller, id, body.name, requestId);
+  }
+
+  @Get('cohorts')
+  @ApiOkResponse({ type: CohortListDto })
+  async cohorts(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller): Promise<CohortListDto> {
+    return { data: await this.enrolments.cohorts(caller, id) };
+  }
+
+  @Post('enrolments')
+  @ApiCreatedResponse({ type: EnrolmentDto, description: 'Enrolled (an unknown email becomes an invited student)' })
+  @ApiOkResponse({ type: EnrolmentDto, description: 'Already enrolled: the existing enrolment (a dropped one is reactivated)' })
+  async enrol(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: EnrolDto,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<EnrolmentDto> {
+    const { enrolment, created } = await this.enrolments.enrol(caller, id, body, requestId);
+    void reply.status(created ? 201 : 200);
+    return enrolment;
+  }
+
+  @Post('enrolments/bulk')
+  @HttpCode(200)
+  @ApiExtraModels(BulkEnrolDto)
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiBody({
+    description: 'JSON `{rows: [{email, name?, cohort?}]}` or a `text/csv` file with the header `email,name,cohort` (UTF-8, BOM optional, quoted fields, CRLF or LF)',
+    schema: { oneOf: [{ $ref: getSchemaPath(BulkEnrolDto) }, { type: 'string', example: 'email,name,cohort\nana@example.org,Ana,Evening\n' }] },
+  })
+  @ApiOkResponse({ type: BulkResultDto })
+  @ApiPayloadTooLargeResponse({ description: 'More than 10,000 rows' })
+  async bulk(
+    @Param('id', uuidPipe) id: string,
+    @Query() query: BulkQuery,
+    @Req() req: FastifyRequest,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<BulkResultDto> {
+    const rows = await this.rowsOf(req);
+    return this.imports.import(caller, id, rows, { dryRun: query.dryRun ?? false, createCohorts: query.createCohorts ?? false }, requestId);
+  }
+
+  @Get('enrolments')
+  @ApiOkResponse({ type: EnrolmentPageDto })
+  list(@Param('id', uuidPipe) id: string, @Query() query: EnrolmentQuery, @CurrentUser() caller: Caller): Promise<Page<EnrolmentDto>> {
+    return this.enrolments.list(caller, id, query);
+  }
+
+  /** The body is JSON or CSV; both become the same rows. */
+  private async rowsOf(req: FastifyRequest): Promise<Array<{ row: number; email: string; name?: string; cohort?: string }>> {
+    if (typeof req.body === 'string') {
+      try {
+        return parseImportCsv(req.body);
+      } catch (error) {
+        if (error instanceof CsvHeaderError) throw new InvalidInput(error.message, [{ field: 'body', message: error.message }]);
+        throw error;
+      }
+    }
+    const body = await validateDto(BulkEnrolDto, req.body);
+    return body.rows.map((r, index) => ({ row: index + 1, email: r.email, name: r.name, cohort: r.cohort }));
+  }
+}
+
+@ApiTags('enrolments')
+@ApiBearerAuth()
+@Controller()
+export class EnrolmentsController {
+  constructor(private readonly enrolments: EnrolmentsService) {}
+
+  @Patch('enrolments/:id')
+  @Roles('admin', 'instructor')
+  @ApiOkResponse({ type: EnrolmentDto, description: 'Allowed status changes: any → dropped, dropped → active; others 409' })
+  update(@Param('id', uuidPipe) id: string, @Body() body: UpdateEnrolmentDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<EnrolmentDto> {
+    return this.enrolments.update(caller, id, body, requestId);
+  }
+
+  @Delete('enrolments/:id')
+  @HttpCode(204)
+  @Roles('admin', 'instructor')
+  @ApiNoContentResponse({ description: 'Dropped (idempotent)' })
+  async drop(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<void> {
+    await this.enrolments.drop(caller, id, requestId);
+  }
+
+  @Patch('cohorts/:id')
+  @Roles('admin', 'instructor')
+  @ApiOkResponse({ type: CohortDto })
+  rename(@Param('id', uuidPipe) id: string, @Body() body: CohortInput, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<CohortDto> {
+    return this.enrolments.renameCohort(caller, id, body.name, requestId);
+  }
+
+  @Get('me/enrolments')
+  @ApiOkResponse({ type: MyEnrolmentListDto })
+  async mine(@CurrentUser() caller: Caller): Promise<MyEnrolmentListDto> {
+    return { data: await this.enrolments.mine(caller) };
+  }
+}

@@ -1,0 +1,193 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Caller } from '../../common/auth.decorators';
+import { Conflict, InvalidInput, NotFound } from '../../common/errors';
+import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
+import { AuditService } from '../audit/audit.service';
+import { CourseAccess } from '../courses/course-access';
+import { ReminderScheduleRepository } from '../reminders/reminder-schedule.repository';
+import { InvitationService } from '../users/invitation.service';
+import { UsersRepository } from '../users/users.repository';
+import { CohortDto, EnrolDto, EnrolmentDto, EnrolmentQuery, MyEnrolmentDto, UpdateEnrolmentDto } from './dto/enrolment.dto';
+import { assertTransition } from './enrolment-rules';
+import { EnrolmentsRepository, EnrolmentWithUser } from './enrolments.repository';
+import { Cohort } from './entities/cohort.entity';
+import { Enrolment } from './entities/enrolment.entity';
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+const snapshot = (e: Enrolment) => ({ courseId: e.courseId, userId: e.userId, cohortId: e.cohortId, status: e.status });
+
+export function toEnrolmentDto(e: EnrolmentWithUser): EnrolmentDto {
+  return {
+    id: e.id,
+    courseId: e.courseId,
+    user: { id: e.user.id, name: e.user.name, email: e.user.email },
+    cohortId: e.cohortId,
+    status: e.status,
+    activatedAt: iso(e.activatedAt),
+    completedAt: iso(e.completedAt),
+    droppedAt: iso(e.droppedAt),
+    lastActivityAt: iso(e.lastActivityAt),
+    createdAt: e.createdAt.toISOString(),
+  };
+}
+
+const cohortDto = (c: Cohort): CohortDto => ({ id: c.id, courseId: c.courseId, name: c.name, createdAt: c.createdAt.toISOString() });
+
+@Injectable()
+export class EnrolmentsService {
+  constructor(
+    private readonly enrolments: EnrolmentsRepository,
+    private readonly access: CourseAccess,
+    private readonly users: UsersRepository,
+    private readonly invitations: InvitationService,
+    private readonly reminders: ReminderScheduleRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Idempotent: `created` is false when the user was already enrolled (a dropped enrolment is reactivated). */
+  async enrol(caller: Caller, courseId: string, input: EnrolDto, requestId?: string): Promise<{ enrolment: EnrolmentDto; created: boolean }> {
+    if (Boolean(input.userId) === Boolean(input.email)) {
+      throw new InvalidInput('Give exactly one of userId and email', [{ field: input.userId ? 'email' : 'userId', message: 'exactly one of userId and email is required' }]);
+    }
+    const { id, created } = await this.enrolments.transaction(async (manager) => {
+      await this.access.writable(caller, courseId, manager);
+      const userId = input.userId ? await this.existingUser(manager, input.userId) : await this.userForEmail(manager, caller, input.email!, input.name);
+      if (input.cohortId) await this.requireCohort(manager, courseId, input.cohortId);
+      const existing = await this.enrolments.findByCourseAndUser(manager, courseId, userId);
+      if (existing) {
+        if (existing.status === 'dropped') {
+          await this.enrolments.update(manager, existing.id, { status: 'active', droppedAt: null });
+          await this.audit.record(manager, { actorId: caller.id, requestId, action: 'enrolment.reactivated', entity: 'enrolment', entityId: existing.id, before: snapshot(existing), after: { ...snapshot(existing), status: 'active' } });
+        }
+        return { id: existing.id, created: false };
+      }
+      const enrolment = await this.enrolments.insertIfAbsent(manager, { courseId, userId, cohortId: input.cohortId ?? null });
+      if (!enrolment) throw new Conflict('The user was enrolled concurrently; retry the request');
+      await this.reminders.scheduleWelcome(manager, [{ id: enrolment.id, userId }]);
+      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'enrolment.created', entity: 'enrolment', entityId: enrolment.id, after: snapshot(enrolment) });
+      return { id: enrolment.id, created: true };
+    });
+    return { enrolment: await this.dto(id), created };
+  }
+
+  async list(caller: Caller, courseId: string, query: EnrolmentQuery): Promise<Page<EnrolmentDto>> {
+    await this.access.writable(caller, courseId, undefined, { allowArchived: true });
+    const limit = pageLimit(query);
+    const rows = await this.enrolments.list(courseId, { status: query.status, cohortId: query.cohortId, q: query.q?.trim() || undefined }, decodeCursor(query.cursor), limit);
+    return toPage(rows, limit, (e) => ({ at: e.createdAt.toISOString(), id: e.id }), toEnrolmentDto);
+  }
+
+  async update(caller: Caller, id: string, input: UpdateEnrolmentDto, requestId?: string): Promise<EnrolmentDto> {
+    await this.enrolments.transaction(async (manager) => {
+      const before = await this.lockForWrite(caller, id, manager);
+      const changes: Partial<Enrolment> = {};
+      if (input.status !== undefined && assertTransition(before.status, input.status)) {
+        changes.status = input.status;
+        changes.droppedAt = input.status === 'dropped' ? new Date() : null;
+      }
+      if (input.cohortId !== undefined && input.cohortId !== before.cohortId) {
+        if (input.cohortId !== null) await this.requireCohort(manager, before.courseId, input.cohortId);
+        changes.cohortId = input.cohortId;
+      }
+      if (!Object.keys(changes).length) return;
+      await this.enrolments.update(manager, id, changes);
+      const action = changes.status === 'dropped' ? 'enrolment.dropped' : changes.status === 'active' ? 'enrolment.reactivated' : 'enrolment.updated';
+      await this.audit.record(manager, { actorId: caller.id, requestId, action, entity: 'enrolment', entityId: id, before: snapshot(before), after: snapshot({ ...before, ...changes }) });
+    });
+    return this.dto(id);
+  }
+
+  async drop(caller: Caller, id: string, requestId?: string): Promise<void> {
+    await this.update(caller, id, { status: 'dropped' }, requestId);
+  }
+
+  async mine(caller: Caller): Promise<MyEnrolmentDto[]> {
+    const rows = await this.enrolments.mine(caller.id);
+    return rows.map((r) => ({
+      id: r.id,
+      courseId: r.course_id,
+      courseTitle: r.course_title,
+      courseSlug: r.course_slug,
+      status: r.status,
+      progressPercent: Number(r.progress_percent),
+      lastActivityAt: iso(r.last_activity_at),
+      createdAt: r.created_at.toISOString(),
+    }));
+  }
+
+  async createCohort(caller: Caller, courseId: string, name: string, requestId?: string): Promise<CohortDto> {
+    const cohort = await this.enrolments.transaction(async (manager) => {
+      await this.access.writable(caller, courseId, manager);
+      await this.refuseDuplicateCohort(manager, courseId, name);
+      const cohort = await this.enrolments.insertCohort(manager, courseId, name);
+      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'cohort.created', entity: 'cohort', entityId: cohort.id, after: { courseId, name } });
+      return cohort;
+    });
+    return cohortDto(cohort);
+  }
+
+  async cohorts(caller: Caller, courseId: string): Promise<CohortDto[]> {
+    await this.access.writable(caller, courseId, undefined, { allowArchived: true });
+    return (await this.enrolments.cohortsOf(courseId)).map(cohortDto);
+  }
+
+  async renameCohort(caller: Caller, id: string, name: string, requestId?: string): Promise<CohortDto> {
+    const found = await this.enrolments.findCohort(id);
+    if (!found) throw new NotFound('Cohort');
+    const cohort = await this.enrolments.transaction(async (manager) => {
+      await this.access.writable(caller, found.courseId, manager);
+      if (name === found.name) return found;
+      await this.refuseDuplicateCohort(manager, found.courseId, name);
+      const renamed = await this.enrolments.renameCohort(manager, id, name);
+      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'cohort.renamed', entity: 'cohort', entityId: id, before: { name: found.name }, after: { name } });
+      return renamed;
+    });
+    return cohortDto(cohort);
+  }
+
+  private async refuseDuplicateCohort(manager: EntityManager, courseId: string, name: string): Promise<void> {
+    const taken = (await this.enrolments.cohortsOf(courseId, manager)).some((c) => c.name.toLowerCase() === name.toLowerCase());
+    if (taken) throw new Conflict(`The course already has a cohort named "${name}"`, 'cohort-name-taken');
+  }
+
+  private async lockForWrite(caller: Caller, id: string, manager: EntityManager): Promise<Enrolment> {
+    const found = await this.enrolments.findById(id, manager);
+    if (!found) throw new NotFound('Enrolment');
+    await this.access.writable(caller, found.courseId, manager);
+    const locked = await this.enrolments.findById(id, manager, true);
+    if (!locked) throw new NotFound('Enrolment');
+    return locked;
+  }
+
+  private async existingUser(manager: EntityManager, userId: string): Promise<string> {
+    const user = await this.users.findById(userId, manager);
+    if (!user) throw new InvalidInput('No user has this id', [{ field: 'userId', message: 'userId does not exist' }]);
+    if (!user.isActive) throw new Conflict('The user is deactivated', 'user-deactivated');
+    return user.id;
+  }
+
+  /** An existing account, or a new invited student (with a set-password token). */
+  private async userForEmail(manager: EntityManager, caller: Caller, email: string, name?: string): Promise<string> {
+    const [created] = await this.enrolments.insertMissingStudents(manager, [{ email, name: name ?? email.split('@')[0] }]);
+    if (created) {
+      await this.invitations.issue(manager, created.id);
+      await this.audit.record(manager, { actorId: caller.id, action: 'user.invited', entity: 'user', entityId: created.id, after: { email, role: 'student' } });
+      return created.id;
+    }
+    const [user] = await this.enrolments.usersByEmail(manager, [email]);
+    if (!user.is_active) throw new Conflict('The user is deactivated', 'user-deactivated');
+    return user.id;
+  }
+
+  private async requireCohort(manager: EntityManager, courseId: string, cohortId: string): Promise<void> {
+    const cohort = await this.enrolments.findCohort(cohortId, manager);
+    if (!cohort || cohort.courseId !== courseId) throw new InvalidInput('The cohort is not a cohort of this course', [{ field: 'cohortId', message: 'cohortId is not a cohort of this course' }]);
+  }
+
+  private async dto(id: string): Promise<EnrolmentDto> {
+    const e = await this.enrolments.findWithUser(id);
+    if (!e) throw new NotFound('Enrolment');
+    return toEnrolmentDto(e);
+  }
+}

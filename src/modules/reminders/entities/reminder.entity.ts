@@ -1,0 +1,74 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Enrolment } from '../../enrolments/entities/enrolment.entity';
+import { User } from '../../users/entities/user.entity';
+
+export const REMINDER_KINDS = ['welcome', 'assignment', 'due_soon', 'overdue', 'inactivity'] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
+export const REMINDER_STATUSES = ['scheduled', 'queued', 'sending', 'sent', 'skipped', 'cancelled', 'failed'] as const;
+export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
+
+/**
+ * One email that should go out once. PostgreSQL is the source of truth; BullMQ only carries the id.
+ * `dedupeKey` makes it exist once (e.g. `welcome:<enrolmentId>`), whoever writes it and however often.
+ */
+@Entity({ name: 'reminders' })
+@Index('reminders_due_idx', ['status', 'scheduledFor'])
+@Index('reminders_enrolment_idx', ['enrolmentId'])
+@Index('reminders_assignment_idx', ['assignmentId'])
+@Index('reminders_created_idx', ['createdAt', 'id'])
+export class Reminder {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind: ReminderKind;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User;
+
+  @Column({ name: 'enrolment_id', type: 'uuid' })
+  enrolmentId: string;
+
+  @ManyToOne(() => Enrolment, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'enrolment_id' })
+  enrolment?: Enrolment;
+
+  @Column({ name: 'assignment_id', type: 'uuid', nullable: true })
+  assignmentId: string | null;
+
+  @Index('reminders_dedupe_unique', { unique: true })
+  @Column({ name: 'dedupe_key', type: 'varchar', length: 200 })
+  dedupeKey: string;
+
+  @Column({ name: 'scheduled_for', type: 'timestamptz' })
+  scheduledFor: Date;
+
+  @Column({ type: 'varchar', length: 16, default: 'scheduled' })
+  status: ReminderStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError: string | null;
+
+  @Column({ name: 'skip_reason', type: 'varchar', length: 32, nullable: true })
+  skipReason: string | null;
+
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt: Date | null;
+
+  @Column({ name: 'message_id', type: 'varchar', length: 300, nullable: true })
+  messageId: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,310 @@
+import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+
+type User = Awaited<ReturnType<typeof createUser>>;
+
+describe('enrolments (e2e)', () => {
+  let t: TestApp;
+  let admin: string;
+  let owner: User;
+  let other: User;
+  let student: User;
+  let course: string;
+  let otherCourse: string;
+
+  const http = () => t.http();
+  const as = (token: string) => bearer(token);
+  const welcomeRows = async (courseId: string) =>
+    (await t.db.query("SELECT r.enrolment_id FROM reminders r JOIN enrolments e ON e.id = r.enrolment_id WHERE r.kind = 'welcome' AND e.course_id = $1", [courseId])).rows;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
+    owner = await createUser(t, admin, { email: 'owner@test.local', role: 'instructor' });
+    other = await createUser(t, admin, { email: 'other@test.local', role: 'instructor' });
+    student = await createUser(t, admin, { email: 'stu@test.local', role: 'student', name: 'Stu Dent' });
+    course = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'Peace' })).body.id;
+    otherCourse = (await http().post('/api/v1/courses').set(as(other.accessToken)).send({ title: 'Other' })).body.id;
+  });
+  afterAll(() => t.close());
+
+  async function freshCourse(title: string) {
+    return (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title })).body.id as string;
+  }
+  const bulkCsv = (courseId: string, csv: string, query = '') =>
+    http().post(`/api/v1/courses/${courseId}/enrolments/bulk${query}`).set(as(owner.accessToken)).set('Content-Type', 'text/csv').send(csv);
+
+  describe('single enrolment', () => {
+    it('enrols a user by id once: 201, then 200 with the same enrolment, one welcome row', async () => {
+      const first = await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ userId: student.id });
+      expect(first.status).toBe(201);
+      expect(first.body).toMatchObject({ status: 'invited', user: { id: student.id, email: 'stu@test.local', name: 'Stu Dent' } });
+      const again = await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ userId: student.id });
+      expect(again.status).toBe(200);
+      expect(again.body.id).toBe(first.body.id);
+      expect(await welcomeRows(course)).toEqual([{ enrolment_id: first.body.id }]);
+    });
+
+    it('invites an unknown email as a student with a set-password token', async () => {
+      const res = await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ email: 'New.Comer@Test.local', name: 'New Comer' });
+      expect(res.status).toBe(201);
+      const { rows } = await t.db.query("SELECT u.role, u.password_hash, (SELECT count(*)::int FROM password_tokens p WHERE p.user_id = u.id) AS tokens FROM users u WHERE email = 'new.comer@test.local'");
+      expect(rows).toEqual([{ role: 'student', password_hash: null, tokens: 1 }]);
+      const again = await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ email: 'new.comer@test.local' });
+      expect(again.status).toBe(200);
+      const tokens = await t.db.query("SELECT count(*)::int AS n FROM password_tokens p JOIN users u ON u.id = p.user_id WHERE u.email = 'new.comer@test.local'");
+      expect(tokens.rows[0].n).toBe(1);
+    });
+
+    it('needs exactly one of userId and email, an existing user and a cohort of the course', async () => {
+      const url = `/api/v1/courses/${course}/enrolments`;
+      expect((await http().post(url).set(as(owner.accessToken)).send({})).status).toBe(400);
+      expect((await http().post(url).set(as(owner.accessToken)).send({ userId: student.id, email: 'x@test.local' })).status).toBe(400);
+      expect((await http().post(url).set(as(owner.accessToken)).send({ userId: '00000000-0000-4000-8000-000000000000' })).body.errors[0].field).toBe('userId');
+      const foreignCohort = (await http().post(`/api/v1/courses/${otherCourse}/cohorts`).set(as(other.accessToken)).send({ name: 'Theirs' })).body.id;
+      const res = await http().post(url).set(as(owner.accessToken)).send({ email: 'cohortless@test.local', cohortId: foreignCohort });
+      expect(res.body.errors[0].field).toBe('cohortId');
+      expect((await http().post(url).set(as(owner.accessToken)).send({ email: 'not-an-email' })).status).toBe(400);
+      expect((await http().post(url).set(as(owner.accessToken)).send({ userId: student.id, role: 'admin' })).status).toBe(400);
+    });
+
+    it('refuses deactivated users (409) and archived courses (409)', async () => {
+      const gone = await createUser(t, admin, { email: 'gone@test.local', role: 'student' });
+      await http().delete(`/api/v1/users/${gone.id}`).set(as(admin)).expect(204);
+      expect((await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ userId: gone.id })).status).toBe(409);
+      expect((await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ email: 'gone@test.local' })).status).toBe(409);
+      const archived = await freshCourse('Archived');
+      await http().post(`/api/v1/courses/${archived}/archive`).set(as(owner.accessToken)).expect(200);
+      expect((await http().post(`/api/v1/courses/${archived}/enrolments`).set(as(owner.accessToken)).send({ userId: student.id })).status).toBe(409);
+    });
+
+    it('activates invited enrolments on the student’s first sign-in', async () => {
+      const c = await freshCourse('Activation');
+      const s = await createUser(t, admin, { email: 'activate@test.local', role: 'student' });
+      const e = (await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ userId: s.id })).body;
+      expect(e.status).toBe('invited');
+      await login(t, s.email, s.password);
+      const { rows } = await t.db.query('SELECT status, activated_at FROM enrolments WHERE id = $1', [e.id]);
+      expect(rows[0].status).toBe('active');
+      expect(rows[0].activated_at).not.toBeNull();
+    });
+  });
+
+  describe('states', () => {
+    it('drops, reactivates without a second welcome, and refuses every other transition with 409 naming both states', async () => {
+      const c = await freshCourse('States');
+      const s = await createUser(t, admin, { email: 'states@test.local', role: 'student' });
+      const e = (await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ userId: s.id })).body;
+      const patch = (status: string) => http().patch(`/api/v1/enrolments/${e.id}`).set(as(owner.accessToken)).send({ status });
+
+      for (const target of ['active', 'completed']) {
+        const res = await patch(target);
+        expect(res.status).toBe(409);
+        expect(res.body.detail).toBe(`An enrolment cannot go from invited to ${target}`);
+      }
+      await http().delete(`/api/v1/enrolments/${e.id}`).set(as(owner.accessToken)).expect(204);
+      await http().delete(`/api/v1/enrolments/${e.id}`).set(as(owner.accessToken)).expect(204);
+      for (const target of ['invited', 'completed']) {
+        const res = await patch(target);
+        expect(res.status).toBe(409);
+        expect(res.body.detail).toBe(`An enrolment cannot go from dropped to ${target}`);
+      }
+      const back = await patch('active');
+      expect(back.body.status).toBe('active');
+      for (const target of ['invited', 'completed']) expect((await patch(target)).body.detail).toBe(`An enrolment cannot go from active to ${target}`);
+      await patch('dropped').expect(200);
+      const reenrol = await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ userId: s.id });
+      expect(reenrol.status).toBe(200);
+      expect(reenrol.body.status).toBe('active');
+      await t.db.query("UPDATE enrolments SET status = 'completed' WHERE id = $1", [e.id]);
+      for (const target of ['invited', 'active']) expect((await patch(target)).body.detail).toBe(`An enrolment cannot go from completed to ${target}`);
+      expect(await welcomeRows(c)).toHaveLength(1);
+      const audit = await http().get('/api/v1/admin/audit').query({ entity: 'enrolment', entityId: e.id }).set(as(admin));
+      expect(audit.body.data.map((a: { action: string }) => a.action).reverse()).toEqual([
+        'enrolment.created',
+        'enrolment.dropped',
+        'enrolment.reactivated',
+        'enrolment.dropped',
+        'enrolment.reactivated',
+      ]);
+    });
+
+    it('moves an enrolment between cohorts of its course', async () => {
+      const c = await freshCourse('Cohort moves');
+      const cohort = (await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Evening' })).body.id;
+      const e = (await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ userId: student.id })).body;
+      expect((await http().patch(`/api/v1/enrolments/${e.id}`).set(as(owner.accessToken)).send({ cohortId: cohort })).body.cohortId).toBe(cohort);
+      expect((await http().patch(`/api/v1/enrolments/${e.id}`).set(as(owner.accessToken)).send({ cohortId: null })).body.cohortId).toBeNull();
+    });
+  });
+
+  describe('cohorts', () => {
+    it('creates, lists and renames cohorts with names unique within the course', async () => {
+      const c = await freshCourse('Cohorts');
+      const a = await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Bogotá' });
+      expect(a.status).toBe(201);
+      expect((await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'bogotá' })).status).toBe(409);
+      const b = (await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Helsinki' })).body;
+      expect((await http().patch(`/api/v1/cohorts/${b.id}`).set(as(owner.accessToken)).send({ name: 'Bogotá' })).status).toBe(409);
+      expect((await http().patch(`/api/v1/cohorts/${b.id}`).set(as(owner.accessToken)).send({ name: 'Kosovo' })).body.name).toBe('Kosovo');
+      const list = await http().get(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken));
+      expect(list.body.data.map((x: { name: string }) => x.name)).toEqual(['Bogotá', 'Kosovo']);
+      // Same name in another course is fine.
+      expect((await http().post(`/api/v1/courses/${otherCourse}/cohorts`).set(as(other.accessToken)).send({ name: 'Bogotá' })).status).toBe(201);
+    });
+  });
+
+  describe('bulk import', () => {
+    it('reports each row error without blocking good rows', async () => {
+      const c = await freshCourse('Bulk errors');
+      await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Evening' });
+      const gone = await createUser(t, admin, { email: 'deactivated@test.local', role: 'student' });
+      await http().delete(`/api/v1/users/${gone.id}`).set(as(admin)).expect(204);
+      const csv = ['email,name,cohort', 'good1@test.local,Good One,Evening', 'not-an-email,Bad,', 'GOOD1@test.local,Dup,', 'nocohort@test.local,No Cohort,Morning', 'deactivated@test.local,Gone,', 'good2@test.local,,'].join('\n');
+      const res = await bulkCsv(c, csv);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ created: 2, existing: 0, dryRun: false, invited: 2 });
+      expect(res.body.failed).toEqual([
+        { row: 2, email: 'not-an-email', error: 'invalid email' },
+        { row: 3, email: 'good1@test.local', error: 'duplicate in file (first in row 1)' },
+        { row: 4, email: 'nocohort@test.local', error: 'unknown cohort "Morning"' },
+        { row: 5, email: 'deactivated@test.local', error: 'user deactivated' },
+      ]);
+      const { rows } = await t.db.query('SELECT u.email, u.name, c.name AS cohort FROM enrolments e JOIN users u ON u.id = e.user_id LEFT JOIN cohorts c ON c.id = e.cohort_id WHERE e.course_id = $1 ORDER BY u.email', [c]);
+      expect(rows).toEqual([
+        { email: 'good1@test.local', name: 'Good One', cohort: 'Evening' },
+        { email: 'good2@test.local', name: 'good2', cohort: null },
+      ]);
+      expect(await welcomeRows(c)).toHaveLength(2);
+    });
+
+    it('creates missing cohorts with createCohorts=true', async () => {
+      const c = await freshCourse('Bulk cohorts');
+      const res = await bulkCsv(c, 'email,cohort\na@cohorts.test,North\nb@cohorts.test,South\nc@cohorts.test,North\n', '?createCohorts=true');
+      expect(res.body).toMatchObject({ created: 3, cohortsCreated: 2, failed: [] });
+    });
+
+    it('writes nothing on a dry run and reports the counts it would produce', async () => {
+      const c = await freshCourse('Dry run');
+      const csv = 'email,name\ndry1@test.local,Dry One\ndry2@test.local,Dry Two\nbad,Bad\n';
+      const counts = async () => (await t.db.query("SELECT (SELECT count(*)::int FROM users WHERE email LIKE 'dry%') AS users, (SELECT count(*)::int FROM enrolments WHERE course_id = $1) AS enrolments, (SELECT count(*)::int FROM reminders) AS reminders, (SELECT count(*)::int FROM audit_log) AS audit", [c])).rows[0];
+      const before = await counts();
+      const dry = await bulkCsv(c, csv, '?dryRun=true');
+      expect(dry.body).toMatchObject({ created: 2, existing: 0, dryRun: true, invited: 2 });
+      expect(dry.body.failed).toHaveLength(1);
+      expect(await counts()).toEqual(before);
+      const real = await bulkCsv(c, csv);
+      expect(real.body).toMatchObject({ created: 2, dryRun: false });
+    });
+
+    it('creates nothing on a rerun of the same file', async () => {
+      const c = await freshCourse('Rerun');
+      const csv = 'email\nr1@test.local\nr2@test.local\n';
+      expect((await bulkCsv(c, csv)).body).toMatchObject({ created: 2, existing: 0 });
+      expect((await bulkCsv(c, csv)).body).toMatchObject({ created: 0, existing: 2, invited: 0 });
+      expect(await welcomeRows(c)).toHaveLength(2);
+    });
+
+    it('creates each enrolment once when two identical imports run at once', async () => {
+      const c = await freshCourse('Concurrent');
+      const csv = ['email', ...Array.from({ length: 200 }, (_, i) => `con${i}@test.local`)].join('\n');
+      const [a, b] = await Promise.all([bulkCsv(c, csv), bulkCsv(c, csv)]);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(a.body.created + b.body.created).toBe(200);
+      expect(a.body.existing + b.body.existing).toBe(200);
+      const { rows } = await t.db.query('SELECT count(*)::int AS n FROM enrolments WHERE course_id = $1', [c]);
+      expect(rows[0].n).toBe(200);
+      expect(await welcomeRows(c)).toHaveLength(200);
+    });
+
+    it('reads CSV edge cases: BOM, quotes, CRLF, blank lines, extra columns, any column order', async () => {
+      const c = await freshCourse('CSV edges');
+      await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Kosovo, 2005' });
+      const csv = '\ufeffnotes,Cohort,EMAIL,name\r\n"said ""hi""","Kosovo, 2005",edge1@test.local,"Ahtisaari, Martti"\r\n\r\n  ,,edge2@test.local,\r\n';
+      const res = await bulkCsv(c, csv);
+      expect(res.body).toMatchObject({ created: 2, failed: [] });
+      const { rows } = await t.db.query("SELECT u.email, u.name, c.name AS cohort FROM enrolments e JOIN users u ON u.id = e.user_id LEFT JOIN cohorts c ON c.id = e.cohort_id WHERE e.course_id = $1 ORDER BY u.email", [c]);
+      expect(rows).toEqual([
+        { email: 'edge1@test.local', name: 'Ahtisaari, Martti', cohort: 'Kosovo, 2005' },
+        { email: 'edge2@test.local', name: 'edge2', cohort: null },
+      ]);
+      const noEmail = await bulkCsv(c, 'name,cohort\nA,B\n');
+      expect(noEmail.status).toBe(400);
+    });
+
+    it('accepts JSON rows too', async () => {
+      const c = await freshCourse('JSON bulk');
+      const res = await http().post(`/api/v1/courses/${c}/enrolments/bulk`).set(as(owner.accessToken)).send({ rows: [{ email: 'j1@test.local', name: 'J One' }, { email: 'j2@test.local' }] });
+      expect(res.body).toMatchObject({ created: 2, failed: [] });
+      const bad = await http().post(`/api/v1/courses/${c}/enrolments/bulk`).set(as(owner.accessToken)).send({ rows: [{ email: 'x@test.local', admin: true }] });
+      expect(bad.status).toBe(400);
+    });
+
+    it('answers 413 with the limit beyond 10,000 rows', async () => {
+      const c = await freshCourse('Too big');
+      const csv = ['email', ...Array.from({ length: 10_001 }, (_, i) => `big${i}@test.local`)].join('\n');
+      const res = await bulkCsv(c, csv);
+      expect(res.status).toBe(413);
+      expect(res.body.detail).toContain('10000');
+      const { rows } = await t.db.query('SELECT count(*)::int AS n FROM enrolments WHERE course_id = $1', [c]);
+      expect(rows[0].n).toBe(0);
+    });
+  });
+
+  describe('listing', () => {
+    it('filters by status, cohort and name/email, with cursor pagination', async () => {
+      const c = await freshCourse('Listing');
+      const cohort = (await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'A' })).body.id;
+      await bulkCsv(c, 'email,name,cohort\nl1@test.local,Lara Croft,A\nl2@test.local,Ben Gurion,\nl3@test.local,Lara Bingle,A\n');
+      const list = (q: object) => http().get(`/api/v1/courses/${c}/enrolments`).query(q).set(as(owner.accessToken));
+      // One import shares one created_at; the order within it is by id, so compare as sets.
+      expect((await list({ cohortId: cohort })).body.data.map((e: { user: { email: string } }) => e.user.email).sort()).toEqual(['l1@test.local', 'l3@test.local']);
+      expect((await list({ q: 'lara' })).body.data).toHaveLength(2);
+      expect((await list({ status: 'invited' })).body.data).toHaveLength(3);
+      expect((await list({ status: 'active' })).body.data).toHaveLength(0);
+      const page1 = await list({ limit: 2 });
+      expect(page1.body.data).toHaveLength(2);
+      const page2 = await list({ limit: 2, cursor: page1.body.nextCursor });
+      expect(page2.body.data).toHaveLength(1);
+      expect(page2.body.nextCursor).toBeNull();
+      const paged = [...page1.body.data, ...page2.body.data].map((e: { user: { email: string } }) => e.user.email).sort();
+      expect(paged).toEqual(['l1@test.local', 'l2@test.local', 'l3@test.local']);
+    });
+
+    it('lists the caller’s own enrolments in published courses with course title and progress 0', async () => {
+      expect((await http().get('/api/v1/me/enrolments').set(as(student.accessToken))).body.data).toEqual([]);
+      await http().post(`/api/v1/courses/${course}/publish`).set(as(owner.accessToken)).expect(200);
+      const res = await http().get('/api/v1/me/enrolments').set(as(student.accessToken));
+      expect(res.status).toBe(200);
+      expect(res.body.data.length).toBeGreaterThan(0);
+      expect(res.body.data).toEqual([expect.objectContaining({ courseId: course, courseTitle: 'Peace', progressPercent: 0 })]);
+    });
+  });
+
+  describe('role matrix', () => {
+    it('refuses students (403), another course’s instructor (404) and anonymous callers (401)', async () => {
+      const c = await freshCourse('Matrix');
+      const cohort = (await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'M' })).body.id;
+      const e = (await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ userId: student.id })).body.id;
+      const routes: Array<[string, string, object | string]> = [
+        ['post', `/api/v1/courses/${c}/enrolments`, { email: 'matrix@test.local' }],
+        ['post', `/api/v1/courses/${c}/enrolments/bulk`, { rows: [{ email: 'matrix@test.local' }] }],
+        ['get', `/api/v1/courses/${c}/enrolments`, {}],
+        ['post', `/api/v1/courses/${c}/cohorts`, { name: 'X' }],
+        ['get', `/api/v1/courses/${c}/cohorts`, {}],
+        ['patch', `/api/v1/cohorts/${cohort}`, { name: 'Y' }],
+        ['patch', `/api/v1/enrolments/${e}`, { status: 'dropped' }],
+        ['delete', `/api/v1/enrolments/${e}`, {}],
+      ];
+      for (const [method, path, body] of routes) {
+        const asStudent = await (http() as any)[method](path).set(as(student.accessToken)).send(body);
+        const asOther = await (http() as any)[method](path).set(as(other.accessToken)).send(body);
+        const anonymous = await (http() as any)[method](path).send(body);
+        expect([method, path, asStudent.status, asOther.status, anonymous.status]).toEqual([method, path, 403, 404, 401]);
+      }
+      const { rows } = await t.db.query("SELECT count(*)::int AS n FROM users WHERE email = 'matrix@test.local'");
+      expect(rows[0].n).toBe(0);
+      expect((await http().get('/api/v1/me/enrolments')).status).toBe(401);
+      expect((await http().get(`/api/v1/courses/${c}/enrolments`).set(as(admin))).status).toBe(200);
+    });
+  });
+});
