@@ -3,7 +3,7 @@ import { Caller } from '../common/auth.decorators';
 import { CoursesRepository } from '../modules/courses/courses.repository';
 import { CoursesService } from '../modules/courses/courses.service';
 import { StructureService } from '../modules/courses/structure.service';
-import { EnrolmentsRepository } from '../modules/enrolments/enrolments.repository';
+import { EnrolmentsService } from '../modules/enrolments/enrolments.service';
 import { MaterialsRepository } from '../modules/materials/materials.repository';
 import { normaliseTags } from '../modules/materials/materials.service';
 import { UsersRepository } from '../modules/users/users.repository';
@@ -28,7 +28,7 @@ export class DemoSeeder {
     private readonly courses: CoursesRepository,
     private readonly coursesService: CoursesService,
     private readonly structure: StructureService,
-    private readonly enrolments: EnrolmentsRepository,
+    private readonly enrolments: EnrolmentsService,
   ) {}
 
   async run(now = new Date()): Promise<SeedReport> {
@@ -57,11 +57,12 @@ export class DemoSeeder {
 
     let enrolmentsCreated = 0;
     const course = await this.courses.findBySlug(DEMO_COURSE.slug);
-    if (course) {
-      const students = await Promise.all(DEMO_USERS.filter((u) => u.role === 'student').map((u) => this.users.findByEmail(u.email)));
-      const [first, ...rest] = students.filter((s): s is NonNullable<typeof s> => Boolean(s));
-      if (first) enrolmentsCreated += await this.enrolments.insertMissing(course.id, [first.id], 'active');
-      enrolmentsCreated += await this.enrolments.insertMissing(course.id, rest.map((s) => s.id), 'invited');
+    if (course && instructor && course.status === 'published') {
+      const caller: Caller = { id: instructor.id, email: instructor.email, name: instructor.name, role: 'instructor' };
+      for (const demo of DEMO_USERS.filter((u) => u.role === 'student')) {
+        const student = await this.users.findByEmail(demo.email);
+        if (student && (await this.enrolments.enrol(caller, course.id, { userId: student.id })).created) enrolmentsCreated += 1;
+      }
     }
     return { usersCreated, materials: ids.size, courseCreated, enrolmentsCreated };
   }

@@ -1,7 +1,7 @@
 import { CoursesRepository } from '../../src/modules/courses/courses.repository';
 import { CoursesService } from '../../src/modules/courses/courses.service';
 import { StructureService } from '../../src/modules/courses/structure.service';
-import { EnrolmentsRepository } from '../../src/modules/enrolments/enrolments.repository';
+import { EnrolmentsService } from '../../src/modules/enrolments/enrolments.service';
 import { MaterialsRepository } from '../../src/modules/materials/materials.repository';
 import { UsersRepository } from '../../src/modules/users/users.repository';
 import { UsersService } from '../../src/modules/users/users.service';
@@ -18,6 +18,6 @@ export function demoSeeder(t: TestApp): DemoSeeder {
     get(CoursesRepository),
     get(CoursesService),
     get(StructureService),
-    get(EnrolmentsRepository),
+    get(EnrolmentsService),
   );
 }

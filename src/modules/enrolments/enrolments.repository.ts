@@ -57,20 +57,6 @@ export class EnrolmentsRepository {
     await manager.getRepository(Enrolment).update({ id }, changes);
   }
 
-  /** Enrols each user once (seed data); existing enrolments are left as they are. */
-  async insertMissing(courseId: string, userIds: string[], status: EnrolmentStatus): Promise<number> {
-    if (!userIds.length) return 0;
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(Enrolment)
-      .values(userIds.map((userId) => ({ courseId, userId, status, activatedAt: status === 'active' ? new Date() : null })))
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    return (result.raw as unknown[]).length;
-  }
-
   /** First sign-in: invited → active for every course of the user, audited. */
   async activateInvited(userId: string): Promise<number> {
     const rows: unknown[] = await this.dataSource.query(
