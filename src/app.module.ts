@@ -5,6 +5,7 @@ import { CoreModule } from './common/core.module';
 import { ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/env';
+import { AssignmentsModule } from './modules/assignments/assignments.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CoursesModule } from './modules/courses/courses.module';
@@ -12,6 +13,7 @@ import { EnrolmentsModule } from './modules/enrolments/enrolments.module';
 import { HealthModule } from './modules/health/health.module';
 import { MaterialsModule } from './modules/materials/materials.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
+import { ProgressModule } from './modules/progress/progress.module';
 import { QueuesDashboardModule } from './modules/queues-dashboard/queues-dashboard.module';
 import { UsersModule } from './modules/users/users.module';
 
@@ -20,7 +22,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, 'api'), AuditModule, UsersModule, AuthModule, MaterialsModule, CoursesModule, EnrolmentsModule, HealthModule, MetricsModule, QueuesDashboardModule],
+      imports: [CoreModule.forRoot(config, 'api'), AuditModule, UsersModule, AuthModule, MaterialsModule, CoursesModule, EnrolmentsModule, AssignmentsModule, ProgressModule, HealthModule, MetricsModule, QueuesDashboardModule],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

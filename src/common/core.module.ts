@@ -8,6 +8,7 @@ import { AppConfig, appConfig } from '../config/env';
 import { dataSourceOptions } from '../config/data-source-options';
 import { JobsModule } from '../modules/jobs/jobs.module';
 import { RedisModule } from '../modules/redis/redis.module';
+import { ClockModule } from './clock';
 
 /** Config, logging, PostgreSQL, Redis and BullMQ: what both the API and the worker stand on. */
 @Module({})
@@ -40,6 +41,7 @@ export class CoreModule {
             retryDelay: 1_000,
           }),
         }),
+        ClockModule,
         RedisModule,
         JobsModule,
       ],

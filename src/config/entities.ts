@@ -1,3 +1,6 @@
+import { Assignment } from '../modules/assignments/entities/assignment.entity';
+import { AssignmentEnrolment } from '../modules/assignments/entities/assignment-enrolment.entity';
+import { AssignmentOverride } from '../modules/assignments/entities/assignment-override.entity';
 import { AuditEntry } from '../modules/audit/entities/audit-entry.entity';
 import { PasswordToken } from '../modules/auth/entities/password-token.entity';
 import { RefreshToken } from '../modules/auth/entities/refresh-token.entity';
@@ -9,8 +12,21 @@ import { ModulePrerequisite } from '../modules/courses/entities/module-prerequis
 import { Cohort } from '../modules/enrolments/entities/cohort.entity';
 import { Enrolment } from '../modules/enrolments/entities/enrolment.entity';
 import { Material } from '../modules/materials/entities/material.entity';
+import { ItemProgress } from '../modules/progress/entities/item-progress.entity';
+import { ModuleCompletion } from '../modules/progress/entities/module-completion.entity';
+import { ProgressEvent } from '../modules/progress/entities/progress-event.entity';
 import { Reminder } from '../modules/reminders/entities/reminder.entity';
 import { User } from '../modules/users/entities/user.entity';
 
 /** Every TypeORM entity, listed once so app, CLI and tests see the same model. */
-export const ENTITIES = [User, RefreshToken, PasswordToken, AuditEntry, Material, Course, CourseInstructor, CourseModule, ModulePrerequisite, CourseItem, Cohort, Enrolment, Reminder];
+export const ENTITIES = [
+  User, RefreshToken, PasswordToken, AuditEntry, Material, Course, CourseInstructor, CourseModule, ModulePrerequisite, CourseItem, Cohort,
+  Enrolment,
+  Reminder,
+  Assignment,
+  AssignmentEnrolment,
+  AssignmentOverride,
+  ProgressEvent,
+  ItemProgress,
+  ModuleCompletion,
+];

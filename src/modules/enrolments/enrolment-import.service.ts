@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Caller } from '../../common/auth.decorators';
+import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors';
 import { CourseAccess } from '../courses/course-access';
 import { ReminderScheduleRepository } from '../reminders/reminder-schedule.repository';
@@ -38,6 +39,7 @@ export class EnrolmentImportService {
     private readonly access: CourseAccess,
     private readonly invitations: InvitationService,
     private readonly reminders: ReminderScheduleRepository,
+    private readonly clock: Clock,
   ) {}
 
   async import(
@@ -133,7 +135,9 @@ export class EnrolmentImportService {
       courseId,
       enrollable.map((r) => ({ userId: users.get(r.email)!.id, cohortId: r.cohort ? cohortIds.get(r.cohort)! : null })),
     );
-    await this.reminders.scheduleWelcome(manager, created.map((e) => ({ id: e.id, userId: e.user_id })));
+    const now = this.clock.now();
+    await this.reminders.scheduleWelcome(manager, created.map((e) => ({ id: e.id, userId: e.user_id })), now);
+    if (created.length) await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: created.map((e) => e.id) }, now, true);
     await this.enrolments.auditCreated(manager, caller.id, requestId ?? null, created, courseId);
 
     failed.sort((a, b) => a.row - b.row);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Caller } from '../../common/auth.decorators';
+import { Clock } from '../../common/clock';
 import { Conflict, InvalidInput, NotFound } from '../../common/errors';
 import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
@@ -43,6 +44,7 @@ export class EnrolmentsService {
     private readonly invitations: InvitationService,
     private readonly reminders: ReminderScheduleRepository,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /** Idempotent: `created` is false when the user was already enrolled (a dropped enrolment is reactivated). */
@@ -58,13 +60,16 @@ export class EnrolmentsService {
       if (existing) {
         if (existing.status === 'dropped') {
           await this.enrolments.update(manager, existing.id, { status: 'active', droppedAt: null });
+          await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: [existing.id] }, this.clock.now(), false);
           await this.audit.record(manager, { actorId: caller.id, requestId, action: 'enrolment.reactivated', entity: 'enrolment', entityId: existing.id, before: snapshot(existing), after: { ...snapshot(existing), status: 'active' } });
         }
         return { id: existing.id, created: false };
       }
       const enrolment = await this.enrolments.insertIfAbsent(manager, { courseId, userId, cohortId: input.cohortId ?? null });
       if (!enrolment) throw new Conflict('The user was enrolled concurrently; retry the request');
-      await this.reminders.scheduleWelcome(manager, [{ id: enrolment.id, userId }]);
+      await this.reminders.scheduleWelcome(manager, [{ id: enrolment.id, userId }], this.clock.now());
+      // Assignments that already exist apply to the newcomer: their reminders start now.
+      await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: [enrolment.id] }, this.clock.now(), true);
       await this.audit.record(manager, { actorId: caller.id, requestId, action: 'enrolment.created', entity: 'enrolment', entityId: enrolment.id, after: snapshot(enrolment) });
       return { id: enrolment.id, created: true };
     });
@@ -92,6 +97,10 @@ export class EnrolmentsService {
       }
       if (!Object.keys(changes).length) return;
       await this.enrolments.update(manager, id, changes);
+      if (changes.status === 'active' || changes.cohortId !== undefined) {
+        // A new cohort (or a return) brings the assignments that now apply, with their reminders.
+        await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: [id] }, this.clock.now(), changes.cohortId !== undefined);
+      }
       const action = changes.status === 'dropped' ? 'enrolment.dropped' : changes.status === 'active' ? 'enrolment.reactivated' : 'enrolment.updated';
       await this.audit.record(manager, { actorId: caller.id, requestId, action, entity: 'enrolment', entityId: id, before: snapshot(before), after: snapshot({ ...before, ...changes }) });
     });

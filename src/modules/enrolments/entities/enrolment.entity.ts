@@ -11,6 +11,7 @@ export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
 @Index('enrolments_user_idx', ['userId'])
 @Index('enrolments_course_created_idx', ['courseId', 'createdAt', 'id'])
 @Index('enrolments_cohort_idx', ['cohortId'])
+@Index('enrolments_course_percent_idx', ['courseId', 'progressPercent', 'id'])
 export class Enrolment {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -50,6 +51,14 @@ export class Enrolment {
 
   @Column({ name: 'last_activity_at', type: 'timestamptz', nullable: true })
   lastActivityAt: Date | null;
+
+  /** Counter kept by progress ingestion: required items completed (the report reads it, never aggregates). */
+  @Column({ name: 'completed_required', type: 'integer', default: 0 })
+  completedRequired: number;
+
+  /** Counter kept by progress ingestion: 0–100 over the course's required items. */
+  @Column({ name: 'progress_percent', type: 'double precision', default: 0 })
+  progressPercent: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;

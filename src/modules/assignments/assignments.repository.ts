@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Keyset } from '../../common/pagination';
+import { AssignmentEnrolment } from './entities/assignment-enrolment.entity';
+import { AssignmentOverride } from './entities/assignment-override.entity';
+import { Assignment } from './entities/assignment.entity';
+import { appliesTo, effectiveDue } from './assignment-scope';
+
+export interface MyAssignmentRow {
+  assignment_id: string;
+  course_id: string;
+  course_title: string;
+  module_id: string;
+  module_title: string;
+  due_at: Date;
+  done: boolean;
+}
+
+@Injectable()
+export class AssignmentsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  findById(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Assignment | null> {
+    const qb = manager.getRepository(Assignment).createQueryBuilder('a').where('a.id = :id', { id });
+    if (lock) qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  async insert(manager: EntityManager, assignment: Partial<Assignment>, enrolmentIds: string[]): Promise<Assignment> {
+    const result = await manager.getRepository(Assignment).insert(assignment);
+    const id = result.identifiers[0].id as string;
+    if (enrolmentIds.length) await manager.getRepository(AssignmentEnrolment).insert(enrolmentIds.map((enrolmentId) => ({ assignmentId: id, enrolmentId })));
+    return manager.getRepository(Assignment).findOneByOrFail({ id });
+  }
+
+  async update(manager: EntityManager, id: string, changes: Partial<Assignment>): Promise<Assignment> {
+    await manager.getRepository(Assignment).update({ id }, changes);
+    return manager.getRepository(Assignment).findOneByOrFail({ id });
+  }
+
+  /** Ids among `enrolmentIds` that are enrolments of the course. */
+  async enrolmentsOfCourse(manager: EntityManager, courseId: string, enrolmentIds: string[]): Promise<Set<string>> {
+    const rows: Array<{ id: string }> = await manager.query(`SELECT id FROM enrolments WHERE course_id = $1 AND id = ANY($2::uuid[])`, [courseId, enrolmentIds]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async targets(assignmentIds: string[]): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>(assignmentIds.map((id) => [id, []]));
+    if (!assignmentIds.length) return map;
+    const rows = await this.dataSource.getRepository(AssignmentEnrolment).find({ where: { assignmentId: In(assignmentIds) } });
+    for (const r of rows) map.get(r.assignmentId)?.push(r.enrolmentId);
+    return map;
+  }
+
+  async overrides(assignmentIds: string[]): Promise<Map<string, AssignmentOverride[]>> {
+    const map = new Map<string, AssignmentOverride[]>(assignmentIds.map((id) => [id, []]));
+    if (!assignmentIds.length) return map;
+    const rows = await this.dataSource.getRepository(AssignmentOverride).find({ where: { assignmentId: In(assignmentIds) }, order: { enrolmentId: 'ASC' } });
+    for (const r of rows) map.get(r.assignmentId)?.push(r);
+    return map;
+  }
+
+  async upsertOverride(manager: EntityManager, assignmentId: string, enrolmentId: string, dueAt: Date): Promise<AssignmentOverride | null> {
+    const before = await manager.getRepository(AssignmentOverride).findOne({ where: { assignmentId, enrolmentId } });
+    await manager.getRepository(AssignmentOverride).upsert({ assignmentId, enrolmentId, dueAt }, ['assignmentId', 'enrolmentId']);
+    return before;
+  }
+
+  async deleteOverride(manager: EntityManager, assignmentId: string, enrolmentId: string): Promise<AssignmentOverride | null> {
+    const before = await manager.getRepository(AssignmentOverride).findOne({ where: { assignmentId, enrolmentId } });
+    if (before) await manager.getRepository(AssignmentOverride).delete({ assignmentId, enrolmentId });
+    return before;
+  }
+
+  /** Whether the assignment applies to the enrolment (as the reminders and /me views see it). */
+  async appliesToEnrolment(manager: EntityManager, assignmentId: string, enrolmentId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM assignments a JOIN enrolments e ON e.course_id = a.course_id WHERE a.id = $1 AND e.id = $2 AND ${appliesTo('a', 'e')}`,
+      [assignmentId, enrolmentId],
+    );
+    return rows.length > 0;
+  }
+
+  list(courseId: string, includeCancelled: boolean, after: Keyset | null, limit: number): Promise<Assignment[]> {
+    const qb = this.dataSource.getRepository(Assignment).createQueryBuilder('a').where('a.course_id = :courseId', { courseId });
+    if (!includeCancelled) qb.andWhere('a.cancelled_at IS NULL');
+    if (after) qb.andWhere('(a.created_at, a.id) > (:at, :id)', { at: after.at, id: after.id });
+    return qb.orderBy('a.created_at', 'ASC').addOrderBy('a.id', 'ASC').limit(limit + 1).getMany();
+  }
+
+  /** The caller's assignments in published courses, with the due date that applies and whether the module is done. */
+  mine(userId: string): Promise<MyAssignmentRow[]> {
+    return this.dataSource.query(
+      `SELECT a.id AS assignment_id, c.id AS course_id, c.title AS course_title, m.id AS module_id, m.title AS module_title,
+              ${effectiveDue('a', 'e')} AS due_at,
+              EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = a.module_id) AS done
+       FROM enrolments e
+       JOIN courses c ON c.id = e.course_id AND c.status = 'published'
+       JOIN assignments a ON a.course_id = e.course_id AND a.cancelled_at IS NULL
+       JOIN modules m ON m.id = a.module_id
+       WHERE e.user_id = $1 AND e.status <> 'dropped' AND ${appliesTo('a', 'e')}
+       ORDER BY due_at, a.id`,
+      [userId],
+    );
+  }
+}

@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Caller } from '../../common/auth.decorators';
+import { Clock } from '../../common/clock';
+import { InvalidInput, NotFound } from '../../common/errors';
+import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
+import { AuditService } from '../audit/audit.service';
+import { CourseAccess } from '../courses/course-access';
+import { StructureRepository } from '../courses/structure.repository';
+import { EnrolmentsRepository } from '../enrolments/enrolments.repository';
+import { ReminderScheduleRepository } from '../reminders/reminder-schedule.repository';
+import { AssignmentsRepository } from './assignments.repository';
+import { AssignmentDto, AssignmentQuery, CreateAssignmentDto, MyAssignmentDto, MyAssignmentStatus } from './dto/assignment.dto';
+import { Assignment } from './entities/assignment.entity';
+
+const DUE_KINDS = ['due_soon', 'overdue'];
+
+/**
+ * Assignments of modules with due dates. Every change writes its audit row and, in the same
+ * transaction, the reminder rows it implies (or cancels the pending ones it replaces).
+ */
+@Injectable()
+export class AssignmentsService {
+  constructor(
+    private readonly assignments: AssignmentsRepository,
+    private readonly access: CourseAccess,
+    private readonly structure: StructureRepository,
+    private readonly enrolments: EnrolmentsRepository,
+    private readonly reminders: ReminderScheduleRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(caller: Caller, courseId: string, input: CreateAssignmentDto, requestId?: string): Promise<AssignmentDto> {
+    const id = await this.assignments.transaction(async (manager) => {
+      await this.access.writable(caller, courseId, manager);
+      const module = await this.structure.findModule(input.moduleId, manager);
+      if (!module || module.courseId !== courseId) throw new InvalidInput('The module is not a module of this course', [{ field: 'moduleId', message: 'moduleId is not a module of this course' }]);
+      const { target } = input;
+      if (target.type === 'cohort') {
+        const cohort = await this.enrolments.findCohort(target.cohortId!, manager);
+        if (!cohort || cohort.courseId !== courseId) throw new InvalidInput('The cohort is not a cohort of this course', [{ field: 'target.cohortId', message: 'not a cohort of this course' }]);
+      }
+      const enrolmentIds = target.type === 'enrolments' ? target.enrolmentIds! : [];
+      if (enrolmentIds.length) {
+        const known = await this.assignments.enrolmentsOfCourse(manager, courseId, enrolmentIds);
+        const unknown = enrolmentIds.filter((e) => !known.has(e));
+        if (unknown.length) throw new InvalidInput(`Not enrolments of this course: ${unknown.slice(0, 5).join(', ')}`, [{ field: 'target.enrolmentIds', message: `${unknown.length} id(s) are not enrolments of this course` }]);
+      }
+      const created = await this.assignments.insert(
+        manager,
+        { courseId, moduleId: module.id, dueAt: new Date(input.dueAt), targetType: target.type, cohortId: target.type === 'cohort' ? target.cohortId! : null, createdBy: caller.id },
+        enrolmentIds,
+      );
+      await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [created.id] }, this.clock.now(), true);
+      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'assignment.created', entity: 'assignment', entityId: created.id, after: { courseId, moduleId: module.id, dueAt: input.dueAt, target } });
+      return created.id;
+    });
+    return this.dto(id);
+  }
+
+  async list(caller: Caller, courseId: string, query: AssignmentQuery): Promise<Page<AssignmentDto>> {
+    await this.access.writable(caller, courseId, undefined, { allowArchived: true });
+    const limit = pageLimit(query);
+    const rows = await this.assignments.list(courseId, query.includeCancelled === 'true', decodeCursor(query.cursor), limit);
+    const dtos = await this.dtos(rows);
+    return toPage(rows.map((r, i) => ({ r, dto: dtos[i] })), limit, ({ r }) => ({ at: r.createdAt.toISOString(), id: r.id }), ({ dto }) => dto);
+  }
+
+  /** New due date: pending due_soon/overdue rows are cancelled (`rescheduled`) and replaced. */
+  async reschedule(caller: Caller, id: string, dueAt: string, requestId?: string): Promise<AssignmentDto> {
+    await this.assignments.transaction(async (manager) => {
+      const before = await this.lockActive(caller, id, manager);
+      if (before.dueAt.getTime() === new Date(dueAt).getTime()) return;
+      await this.assignments.update(manager, id, { dueAt: new Date(dueAt) });
+      await this.reminders.cancelPending(manager, { assignmentId: id, kinds: DUE_KINDS }, 'rescheduled');
+      await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [id] }, this.clock.now(), false);
+      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'assignment.rescheduled', entity: 'assignment', entityId: id, before: { dueAt: before.dueAt.toISOString() }, after: { dueAt: new Date(dueAt).toISOString() } });
+    });
+    return this.dto(id);
+  }
+
+  /** Cancelled assignments stop applying; every pending reminder of theirs is cancelled. Idempotent. */
+  async cancel(caller: Caller, id: string, requestId?: string): Promise<void> {
+    await this.assignments.transaction(async (manager) => {
+      const found = await this.assignments.findById(id, manager);
+      if (!found) throw new NotFound('Assignment');
+      await this.access.writable(caller, found.courseId, manager);
+      if (found.cancelledAt) return;
+      await this.assignments.update(manager, id, { cancelledAt: this.clock.now() });
+      await this.reminders.cancelPending(manager, { assignmentId: id }, 'cancelled');
+      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'assignment.cancelled', entity: 'assignment', entityId: id, before: { dueAt: found.dueAt.toISOString() } });
+    });
+  }
+
+  async setOverride(caller: Caller, id: string, enrolmentId: string, dueAt: string, requestId?: string): Promise<AssignmentDto> {
+    await this.assignments.transaction(async (manager) => {
+      const assignment = await this.lockActive(caller, id, manager);
+      await this.requireTargetEnrolment(manager, assignment, enrolmentId);
+      const before = await this.assignments.upsertOverride(manager, id, enrolmentId, new Date(dueAt));
+      await this.replaceFor(manager, id, enrolmentId);
+      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'assignment.override_set', entity: 'assignment', entityId: id, before: before ? { enrolmentId, dueAt: before.dueAt.toISOString() } : null, after: { enrolmentId, dueAt: new Date(dueAt).toISOString() } });
+    });
+    return this.dto(id);
+  }
+
+  async removeOverride(caller: Caller, id: string, enrolmentId: string, requestId?: string): Promise<void> {
+    await this.assignments.transaction(async (manager) => {
+      await this.lockActive(caller, id, manager);
+      const before = await this.assignments.deleteOverride(manager, id, enrolmentId);
+      if (!before) return;
+      await this.replaceFor(manager, id, enrolmentId);
+      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'assignment.override_removed', entity: 'assignment', entityId: id, before: { enrolmentId, dueAt: before.dueAt.toISOString() } });
+    });
+  }
+
+  async mine(caller: Caller, status?: MyAssignmentStatus): Promise<MyAssignmentDto[]> {
+    const now = this.clock.now().getTime();
+    const rows = await this.assignments.mine(caller.id);
+    return rows
+      .map((r) => ({
+        assignmentId: r.assignment_id,
+        courseId: r.course_id,
+        courseTitle: r.course_title,
+        moduleId: r.module_id,
+        moduleTitle: r.module_title,
+        dueAt: new Date(r.due_at).toISOString(),
+        status: (r.done ? 'done' : new Date(r.due_at).getTime() < now ? 'overdue' : 'upcoming') as MyAssignmentStatus,
+      }))
+      .filter((a) => !status || a.status === status);
+  }
+
+  /** The student's pending due reminders follow their new due date. */
+  private async replaceFor(manager: EntityManager, assignmentId: string, enrolmentId: string): Promise<void> {
+    await this.reminders.cancelPending(manager, { assignmentId, enrolmentId, kinds: DUE_KINDS }, 'rescheduled');
+    await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [assignmentId], enrolmentIds: [enrolmentId] }, this.clock.now(), false);
+  }
+
+  private async requireTargetEnrolment(manager: EntityManager, assignment: Assignment, enrolmentId: string): Promise<void> {
+    const enrolment = await this.enrolments.findById(enrolmentId, manager);
+    if (!enrolment || enrolment.courseId !== assignment.courseId) throw new NotFound('Enrolment');
+    if (!(await this.assignments.appliesToEnrolment(manager, assignment.id, enrolmentId))) {
+      throw new InvalidInput('The assignment does not apply to this enrolment', [{ field: 'enrolmentId', message: 'not a target of the assignment' }]);
+    }
+  }
+
+  /** Locks the assignment for a change: 404 unless the caller manages its course or when it was cancelled (cancelling is final). */
+  private async lockActive(caller: Caller, id: string, manager: EntityManager): Promise<Assignment> {
+    const found = await this.assignments.findById(id, manager);
+    if (!found) throw new NotFound('Assignment');
+    await this.access.writable(caller, found.courseId, manager);
+    const locked = await this.assignments.findById(id, manager, true);
+    if (!locked || locked.cancelledAt) throw new NotFound('Assignment');
+    return locked;
+  }
+
+  private async dto(id: string): Promise<AssignmentDto> {
+    const found = await this.assignments.findById(id);
+    if (!found) throw new NotFound('Assignment');
+    return (await this.dtos([found]))[0];
+  }
+
+  private async dtos(rows: Assignment[]): Promise<AssignmentDto[]> {
+    const ids = rows.map((r) => r.id);
+    const [targets, overrides] = await Promise.all([this.assignments.targets(ids), this.assignments.overrides(ids)]);
+    return rows.map((a) => ({
+      id: a.id,
+      courseId: a.courseId,
+      moduleId: a.moduleId,
+      dueAt: a.dueAt.toISOString(),
+      target: a.targetType === 'course' ? { type: 'course' } : a.targetType === 'cohort' ? { type: 'cohort', cohortId: a.cohortId! } : { type: 'enrolments', enrolmentIds: targets.get(a.id) ?? [] },
+      overrides: (overrides.get(a.id) ?? []).map((o) => ({ enrolmentId: o.enrolmentId, dueAt: o.dueAt.toISOString() })),
+      cancelledAt: a.cancelledAt?.toISOString() ?? null,
+      createdAt: a.createdAt.toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,104 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDateString, IsIn, IsOptional, IsUUID, ValidateIf, ValidateNested } from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
+import { TARGET_TYPES, TargetType } from '../entities/assignment.entity';
+
+export class TargetDto {
+  @ApiProperty({ enum: TARGET_TYPES })
+  @IsIn(TARGET_TYPES)
+  type: TargetType;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Required when type is cohort' })
+  @ValidateIf((o: TargetDto) => o.type === 'cohort' || o.cohortId !== undefined)
+  @IsUUID()
+  cohortId?: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Required when type is enrolments' })
+  @ValidateIf((o: TargetDto) => o.type === 'enrolments' || o.enrolmentIds !== undefined)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10_000)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  enrolmentIds?: string[];
+}
+
+export class CreateAssignmentDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  moduleId: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-12-15T17:00:00Z' })
+  @IsDateString({ strict: true })
+  dueAt: string;
+
+  @ApiProperty({ type: TargetDto, example: { type: 'course' } })
+  @ValidateNested()
+  @Type(() => TargetDto)
+  target: TargetDto;
+}
+
+export class RescheduleDto {
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString({ strict: true })
+  dueAt: string;
+}
+
+export class TargetView {
+  @ApiProperty({ enum: TARGET_TYPES }) type: TargetType;
+  @ApiPropertyOptional({ format: 'uuid' }) cohortId?: string;
+  @ApiPropertyOptional({ type: [String], format: 'uuid' }) enrolmentIds?: string[];
+}
+
+export class OverrideView {
+  @ApiProperty({ format: 'uuid' }) enrolmentId: string;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+}
+
+export class AssignmentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) courseId: string;
+  @ApiProperty({ format: 'uuid' }) moduleId: string;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+  @ApiProperty({ type: TargetView }) target: TargetView;
+  @ApiProperty({ type: [OverrideView] }) overrides: OverrideView[];
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) cancelledAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class AssignmentPageDto {
+  @ApiProperty({ type: [AssignmentDto] }) data: AssignmentDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export const MY_ASSIGNMENT_STATUSES = ['upcoming', 'overdue', 'done'] as const;
+export type MyAssignmentStatus = (typeof MY_ASSIGNMENT_STATUSES)[number];
+
+export class MyAssignmentsQuery {
+  @ApiPropertyOptional({ enum: MY_ASSIGNMENT_STATUSES })
+  @IsOptional()
+  @IsIn(MY_ASSIGNMENT_STATUSES)
+  status?: MyAssignmentStatus;
+}
+
+export class MyAssignmentDto {
+  @ApiProperty({ format: 'uuid' }) assignmentId: string;
+  @ApiProperty({ format: 'uuid' }) courseId: string;
+  @ApiProperty() courseTitle: string;
+  @ApiProperty({ format: 'uuid' }) moduleId: string;
+  @ApiProperty() moduleTitle: string;
+  @ApiProperty({ format: 'date-time', description: 'The due date that applies to you (your override, if any)' }) dueAt: string;
+  @ApiProperty({ enum: MY_ASSIGNMENT_STATUSES }) status: MyAssignmentStatus;
+}
+
+export class MyAssignmentListDto {
+  @ApiProperty({ type: [MyAssignmentDto] }) data: MyAssignmentDto[];
+}
+
+export class AssignmentQuery extends PageQuery {
+  @ApiPropertyOptional({ default: false, description: 'Include cancelled assignments' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includeCancelled?: 'true' | 'false';
+}

@@ -1,0 +1,147 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsNumber, IsOptional, IsUUID } from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
+import { EVENT_TYPES, EventType, ITEM_STATES, ItemState } from '../entities/item-progress.entity';
+
+export const MAX_BATCH = 500;
+
+/** One event; validated per event so a bad one is rejected alone, not the batch. */
+export class ProgressEventDto {
+  @ApiProperty({ format: 'uuid', description: 'Client-generated; resending the same id never counts twice' })
+  @IsUUID()
+  eventId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  itemId: string;
+
+  @ApiProperty({ enum: EVENT_TYPES })
+  @IsIn(EVENT_TYPES)
+  type: EventType;
+
+  @ApiPropertyOptional({ minimum: 0, description: 'Resume position (videos)' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  positionSeconds?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  percent?: number;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+    example: [[0, 120.5], [300, 410]],
+    description: 'Watched intervals [fromSeconds, toSeconds]; when present the server judges coverage itself',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  watchedSegments?: Array<[number, number]>;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString({ strict: true })
+  occurredAt: string;
+}
+
+export class ProgressBatchDto {
+  @ApiProperty({ type: [ProgressEventDto], maxItems: MAX_BATCH })
+  @IsArray()
+  events: unknown[];
+}
+
+export class RejectedEventDto {
+  @ApiProperty({ description: 'The eventId as sent (may be empty when it was missing)' }) eventId: string;
+  @ApiProperty({ example: 'module locked' }) error: string;
+}
+
+export class BatchResultDto {
+  @ApiProperty() accepted: number;
+  @ApiProperty() duplicates: number;
+  @ApiProperty({ type: [RejectedEventDto] }) rejected: RejectedEventDto[];
+}
+
+export class ItemStateDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ITEM_STATES }) state: ItemState;
+  @ApiProperty({ example: 42.5 }) percent: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Resume position (latest by occurredAt)' }) positionSeconds: number | null;
+}
+
+export const MODULE_STATES = ['locked', 'available', 'in_progress', 'completed'] as const;
+export type ModuleState = (typeof MODULE_STATES)[number];
+
+export class ModuleProgressDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ enum: MODULE_STATES }) state: ModuleState;
+  @ApiProperty() percent: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The due date that applies to you' }) dueAt: string | null;
+  @ApiProperty({ type: [ItemStateDto] }) items: ItemStateDto[];
+}
+
+export class CourseProgressDto {
+  @ApiProperty() percent: number;
+  @ApiProperty() completedItems: number;
+  @ApiProperty() requiredItems: number;
+  @ApiProperty({ type: [ModuleProgressDto] }) modules: ModuleProgressDto[];
+}
+
+export const REPORT_STATES = ['not_started', 'in_progress', 'completed'] as const;
+export type ReportState = (typeof REPORT_STATES)[number];
+export const REPORT_SORTS = ['name', '-name', 'percent', '-percent', 'lastActivityAt', '-lastActivityAt', 'overdue', '-overdue'] as const;
+export type ReportSort = (typeof REPORT_SORTS)[number];
+
+export class ReportQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  cohortId?: string;
+
+  @ApiPropertyOptional({ enum: REPORT_STATES })
+  @IsOptional()
+  @IsIn(REPORT_STATES)
+  state?: ReportState;
+
+  @ApiPropertyOptional({ enum: REPORT_SORTS, default: 'name', description: 'A leading - sorts descending' })
+  @IsOptional()
+  @IsIn(REPORT_SORTS)
+  sort?: ReportSort;
+}
+
+export class ReportUserDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() email: string;
+}
+
+export class ReportRowDto {
+  @ApiProperty({ format: 'uuid' }) enrolmentId: string;
+  @ApiProperty({ type: ReportUserDto }) user: ReportUserDto;
+  @ApiProperty() percent: number;
+  @ApiProperty() completedItems: number;
+  @ApiProperty() overdueAssignments: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastActivityAt: string | null;
+  @ApiProperty({ enum: REPORT_STATES }) state: ReportState;
+}
+
+export class ReportPageDto {
+  @ApiProperty({ type: [ReportRowDto] }) data: ReportRowDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class ModuleSummaryDto {
+  @ApiProperty({ format: 'uuid' }) moduleId: string;
+  @ApiProperty() title: string;
+  @ApiProperty() position: number;
+  @ApiProperty({ description: 'Enrolments (not dropped) in the course' }) enrolled: number;
+  @ApiProperty({ description: 'Enrolments with an assignment of this module' }) assigned: number;
+  @ApiProperty() completed: number;
+  @ApiProperty({ description: 'Assigned, not completed, past the due date that applies' }) overdue: number;
+  @ApiProperty({ description: 'completed / enrolled (0–1)' }) completionRate: number;
+}
+
+export class SummaryDto {
+  @ApiProperty({ type: [ModuleSummaryDto] }) modules: ModuleSummaryDto[];
+}

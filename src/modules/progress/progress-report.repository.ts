@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
+import { ReportSort, ReportState } from './dto/progress.dto';
+
+export interface ReportRow {
+  enrolment_id: string;
+  user_id: string;
+  name: string;
+  email: string;
+  percent: number;
+  completed_items: number;
+  overdue: number;
+  last_activity_at: Date | null;
+  status: string;
+  sort_key: string | number;
+}
+
+const SORT_KEY: Record<string, string> = {
+  name: 'lower(u.name)',
+  percent: 'e.progress_percent',
+  lastActivityAt: "COALESCE(e.last_activity_at, 'epoch'::timestamptz)",
+  overdue: 'overdue',
+};
+
+/** The instructor report: reads the per-enrolment counters, never aggregates item_progress. */
+@Injectable()
+export class ProgressReportRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One page in keyset order over (sort key, enrolment id). */
+  page(courseId: string, filter: { cohortId?: string; state?: ReportState }, sort: ReportSort, after: [string | number, string] | null, limit: number, now: Date): Promise<ReportRow[]> {
+    const desc = sort.startsWith('-');
+    const field = sort.replace(/^-/, '');
+    const params: unknown[] = [courseId, now];
+    const where: string[] = [];
+    if (filter.cohortId) {
+      params.push(filter.cohortId);
+      where.push(`e.cohort_id = $${params.length}`);
+    }
+    if (filter.state === 'completed') where.push(`e.status = 'completed'`);
+    if (filter.state === 'in_progress') where.push(`e.status <> 'completed' AND (e.completed_required > 0 OR e.last_activity_at IS NOT NULL)`);
+    if (filter.state === 'not_started') where.push(`e.status <> 'completed' AND e.completed_required = 0 AND e.last_activity_at IS NULL`);
+    const cmp = desc ? '<' : '>';
+    let keyset = '';
+    if (after) {
+      params.push(after[0], after[1]);
+      keyset = `WHERE (r.sort_key, r.enrolment_id) ${cmp} ($${params.length - 1}, $${params.length}::uuid)`;
+    }
+    params.push(limit + 1);
+    const overdue = `(SELECT count(*)::int FROM assignments a
+                      WHERE a.course_id = e.course_id AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}
+                        AND ${effectiveDue('a', 'e')} < $2
+                        AND NOT EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = a.module_id))`;
+    return this.dataSource.query(
+      `SELECT * FROM (
+         SELECT e.id AS enrolment_id, u.id AS user_id, u.name, u.email, e.progress_percent AS percent, e.completed_required AS completed_items,
+                ${overdue} AS overdue, e.last_activity_at, e.status, ${field === 'overdue' ? overdue : SORT_KEY[field]} AS sort_key
+         FROM enrolments e JOIN users u ON u.id = e.user_id
+         WHERE e.course_id = $1 AND e.status <> 'dropped' ${where.map((w) => `AND ${w}`).join(' ')}
+       ) r ${keyset}
+       ORDER BY r.sort_key ${desc ? 'DESC' : 'ASC'}, r.enrolment_id ${desc ? 'DESC' : 'ASC'}
+       LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  summary(courseId: string, now: Date): Promise<Array<{ module_id: string; title: string; position: number; enrolled: number; assigned: number; completed: number; overdue: number }>> {
+    return this.dataSource.query(
+      `WITH active AS (SELECT * FROM enrolments WHERE course_id = $1 AND status <> 'dropped'),
+       due AS (
+         SELECT a.module_id, e.id AS enrolment_id, min(${effectiveDue('a', 'e')}) AS due_at
+         FROM assignments a JOIN active e ON e.course_id = a.course_id
+         WHERE a.course_id = $1 AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}
+         GROUP BY a.module_id, e.id
+       )
+       SELECT m.id AS module_id, m.title, m.position,
+              (SELECT count(*)::int FROM active) AS enrolled,
+              (SELECT count(*)::int FROM due d WHERE d.module_id = m.id) AS assigned,
+              (SELECT count(*)::int FROM module_completions mc JOIN active e ON e.id = mc.enrolment_id WHERE mc.module_id = m.id) AS completed,
+              (SELECT count(*)::int FROM due d WHERE d.module_id = m.id AND d.due_at < $2
+                 AND NOT EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = d.enrolment_id AND mc.module_id = m.id)) AS overdue
+       FROM modules m WHERE m.course_id = $1 ORDER BY m.position`,
+      [courseId, now],
+    );
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { PassThrough, Readable } from 'stream';
+import { Caller } from '../../common/auth.decorators';
+import { Clock } from '../../common/clock';
+import { decodeKeys, encodeKeys, Page, pageLimit } from '../../common/pagination';
+import { CourseAccess } from '../courses/course-access';
+import { ReportQuery, ReportRowDto, ReportSort, ReportState, SummaryDto } from './dto/progress.dto';
+import { ProgressReportRepository, ReportRow } from './progress-report.repository';
+
+const CSV_PAGE = 1000;
+const CSV_HEADER = 'enrolmentId,userId,name,email,percent,completedItems,overdueAssignments,lastActivityAt,state\n';
+
+function stateOf(r: ReportRow): ReportState {
+  if (r.status === 'completed') return 'completed';
+  return r.completed_items > 0 || r.last_activity_at ? 'in_progress' : 'not_started';
+}
+
+function toDto(r: ReportRow): ReportRowDto {
+  return {
+    enrolmentId: r.enrolment_id,
+    user: { id: r.user_id, name: r.name, email: r.email },
+    percent: Math.round(Number(r.percent) * 10) / 10,
+    completedItems: r.completed_items,
+    overdueAssignments: r.overdue,
+    lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
+    state: stateOf(r),
+  };
+}
+
+const csvField = (value: string | number | null) => {
+  const text = value === null ? '' : String(value);
+  // Quote when needed, and neutralise spreadsheet formulas.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+const keyOf = (r: ReportRow): [string | number, string] => {
+  const key = r.sort_key as unknown;
+  return [key instanceof Date ? key.toISOString() : (key as string | number), r.enrolment_id];
+};
+
+@Injectable()
+export class ProgressReportService {
+  constructor(
+    private readonly report: ProgressReportRepository,
+    private readonly access: CourseAccess,
+    private readonly clock: Clock,
+  ) {}
+
+  async page(caller: Caller, courseId: string, query: ReportQuery): Promise<Page<ReportRowDto>> {
+    await this.access.writable(caller, courseId, undefined, { allowArchived: true });
+    const sort = query.sort ?? 'name';
+    const limit = pageLimit(query);
+    const after = decodeKeys(query.cursor, [sort.replace(/^-/, '') === 'name' ? 'string' : sort.replace(/^-/, '') === 'lastActivityAt' ? 'date' : 'number', 'uuid']);
+    const rows = await this.report.page(courseId, query, sort, after as [string | number, string] | null, limit, this.clock.now());
+    const more = rows.length > limit;
+    const slice = more ? rows.slice(0, limit) : rows;
+    return { data: slice.map(toDto), nextCursor: more ? encodeKeys(keyOf(slice[slice.length - 1])) : null };
+  }
+
+  /** The whole course as CSV, fetched page by page and streamed, never held in memory. */
+  async csv(caller: Caller, courseId: string, query: ReportQuery): Promise<Readable> {
+    await this.access.writable(caller, courseId, undefined, { allowArchived: true });
+    const sort: ReportSort = query.sort ?? 'name';
+    const now = this.clock.now();
+    const out = new PassThrough();
+    const pump = async () => {
+      out.write(CSV_HEADER);
+      let after: [string | number, string] | null = null;
+      for (;;) {
+        const rows = await this.report.page(courseId, query, sort, after, CSV_PAGE, now);
+        const slice = rows.slice(0, CSV_PAGE);
+        let chunk = '';
+        for (const r of slice) {
+          const d = toDto(r);
+          chunk += `${[d.enrolmentId, d.user.id, d.user.name, d.user.email, d.percent, d.completedItems, d.overdueAssignments, d.lastActivityAt, d.state].map(csvField).join(',')}\n`;
+        }
+        if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+        if (rows.length <= CSV_PAGE) break;
+        after = keyOf(slice[slice.length - 1]);
+      }
+      out.end();
+    };
+    pump().catch((error: unknown) => out.destroy(error as Error));
+    return out;
+  }
+
+  async summary(caller: Caller, courseId: string): Promise<SummaryDto> {
+    await this.access.writable(caller, courseId, undefined, { allowArchived: true });
+    const rows = await this.report.summary(courseId, this.clock.now());
+    return {
+      modules: rows.map((r) => ({
+        moduleId: r.module_id,
+        title: r.title,
+        position: r.position,
+        enrolled: r.enrolled,
+        assigned: r.assigned,
+        completed: r.completed,
+        overdue: r.overdue,
+        completionRate: r.enrolled ? Math.round((r.completed / r.enrolled) * 1000) / 1000 : 0,
+      })),
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiPayloadTooLargeResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Caller, CurrentUser, Roles } from '../../common/auth.decorators';
+import { Page } from '../../common/pagination';
+import { uuidPipe } from '../../common/pipes';
+import { BatchResultDto, CourseProgressDto, ItemStateDto, ProgressBatchDto, ReportPageDto, ReportQuery, ReportRowDto, SummaryDto } from './dto/progress.dto';
+import { ProgressIngestService } from './progress-ingest.service';
+import { ProgressReportService } from './progress-report.service';
+import { ProgressService } from './progress.service';
+
+@ApiTags('progress')
+@ApiBearerAuth()
+@Controller()
+export class ProgressController {
+  constructor(
+    private readonly ingest: ProgressIngestService,
+    private readonly progress: ProgressService,
+    private readonly reports: ProgressReportService,
+  ) {}
+
+  @Post('progress/events')
+  @HttpCode(200)
+  @ApiOkResponse({ type: BatchResultDto, description: 'Per event: accepted, duplicate (same eventId again) or rejected with a reason' })
+  @ApiPayloadTooLargeResponse({ description: 'More than 500 events' })
+  events(@Body() body: ProgressBatchDto, @CurrentUser() caller: Caller): Promise<BatchResultDto> {
+    return this.ingest.ingest(caller, body.events);
+  }
+
+  @Post('items/:id/complete')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ItemStateDto, description: 'mark_done items only; idempotent' })
+  complete(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller): Promise<ItemStateDto> {
+    return this.progress.complete(caller, id);
+  }
+
+  @Get('me/courses/:courseId/progress')
+  @ApiOkResponse({ type: CourseProgressDto })
+  mine(@Param('courseId', uuidPipe) courseId: string, @CurrentUser() caller: Caller): Promise<CourseProgressDto> {
+    return this.progress.courseProgress(caller, courseId);
+  }
+
+  @Get('courses/:id/progress')
+  @Roles('admin', 'instructor')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: ReportPageDto, description: 'With Accept: text/csv, the whole course streamed as CSV (same columns, same filters and sort)' })
+  async report(
+    @Param('id', uuidPipe) id: string,
+    @Query() query: ReportQuery,
+    @CurrentUser() caller: Caller,
+    @Headers('accept') accept: string | undefined,
+  ): Promise<Page<ReportRowDto> | StreamableFile> {
+    if (accept?.includes('text/csv')) {
+      const stream = await this.reports.csv(caller, id, query);
+      return new StreamableFile(stream, { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="progress-${id}.csv"` });
+    }
+    return this.reports.page(caller, id, query);
+  }
+
+  @Get('courses/:id/progress/summary')
+  @Roles('admin', 'instructor')
+  @ApiOkResponse({ type: SummaryDto })
+  summary(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller): Promise<SummaryDto> {
+    return this.reports.summary(caller, id);
+  }
+}
