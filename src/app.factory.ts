@@ -12,7 +12,7 @@ import { mountQueuesDashboard } from './modules/queues-dashboard/queues-dashboar
 
 export const API_PREFIX = 'api/v1';
 /** Small HTML pages that emails link to; they live outside the API prefix. */
-const PAGES = ['set-password'];
+const PAGES = ['set-password', 'unsubscribe'];
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {

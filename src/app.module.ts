@@ -13,7 +13,9 @@ import { EnrolmentsModule } from './modules/enrolments/enrolments.module';
 import { HealthModule } from './modules/health/health.module';
 import { MaterialsModule } from './modules/materials/materials.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { ProgressModule } from './modules/progress/progress.module';
+import { RemindersModule } from './modules/reminders/reminders.module';
 import { QueuesDashboardModule } from './modules/queues-dashboard/queues-dashboard.module';
 import { UsersModule } from './modules/users/users.module';
 
@@ -22,7 +24,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, 'api'), AuditModule, UsersModule, AuthModule, MaterialsModule, CoursesModule, EnrolmentsModule, AssignmentsModule, ProgressModule, HealthModule, MetricsModule, QueuesDashboardModule],
+      imports: [CoreModule.forRoot(config, 'api'), AuditModule, UsersModule, AuthModule, MaterialsModule, CoursesModule, EnrolmentsModule, AssignmentsModule, ProgressModule, RemindersModule, NotificationsModule, HealthModule, MetricsModule, QueuesDashboardModule],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

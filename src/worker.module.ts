@@ -3,6 +3,7 @@ import { CoreModule } from './common/core.module';
 import { AppConfig } from './config/env';
 import { MailModule } from './modules/mail/mail.module';
 import { MailProcessor } from './modules/mail/mail.processor';
+import { ReminderWorkerModule } from './modules/reminders/reminder-worker.module';
 import { UsersModule } from './modules/users/users.module';
 
 /** The worker: BullMQ processors and schedulers, no HTTP. */
@@ -11,7 +12,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, 'worker'), UsersModule, MailModule],
+      imports: [CoreModule.forRoot(config, 'worker'), UsersModule, MailModule, ReminderWorkerModule],
       providers: [MailProcessor],
     };
   }

@@ -14,16 +14,24 @@ async function startMailCatcher({ smtpPort = 0, webPort = 0, web = true, limit =
   const messages = [];
   const waiters = [];
   let failures = 0;
+  // hold(): answer no DATA until release(); a client that disconnects meanwhile delivered nothing.
+  let holding = null;
+  const closed = new Set();
 
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     size: 10 * 1024 * 1024,
+    onClose(session) {
+      closed.add(session.id);
+    },
     onData(stream, session, callback) {
       const chunks = [];
       stream.on('data', (c) => chunks.push(c));
       stream.on('end', async () => {
+        if (holding) await holding;
+        if (closed.has(session.id)) return callback(new Error('client went away before the message was accepted'));
         if (failures > 0) {
           failures -= 1;
           const error = new Error('Temporary failure (test)');
@@ -43,7 +51,8 @@ async function startMailCatcher({ smtpPort = 0, webPort = 0, web = true, limit =
             to: parsed.to && (Array.isArray(parsed.to) ? parsed.to.map((t) => t.text).join(', ') : parsed.to.text),
             text: parsed.text,
             html: typeof parsed.html === 'string' ? parsed.html : null,
-            headers: Object.fromEntries([...parsed.headers.entries()].map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+            // Raw header values, as a mail client would see them (mailparser restructures some, e.g. List-*).
+            headers: Object.fromEntries(parsed.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim()])),
           };
           messages.push(message);
           if (messages.length > limit) messages.shift();
@@ -91,6 +100,18 @@ async function startMailCatcher({ smtpPort = 0, webPort = 0, web = true, limit =
     messages,
     failNext(n) {
       failures = n;
+    },
+    hold() {
+      if (!holding) {
+        let release;
+        holding = new Promise((resolve) => (release = resolve));
+        holding.release = release;
+      }
+    },
+    release() {
+      const h = holding;
+      holding = null;
+      if (h) h.release();
     },
     clear() {
       messages.length = 0;

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -10,14 +10,20 @@ import { JobsModule } from '../modules/jobs/jobs.module';
 import { RedisModule } from '../modules/redis/redis.module';
 import { ClockModule } from './clock';
 
-/** Config, logging, PostgreSQL, Redis and BullMQ: what both the API and the worker stand on. */
+/**
+ * Config, logging, PostgreSQL, Redis and BullMQ: what both the API and the worker stand on.
+ * The configuration validated at start-up is the one every provider gets (`appConfig.KEY`).
+ */
+@Global()
 @Module({})
 export class CoreModule {
   static forRoot(config: AppConfig, name: 'api' | 'worker'): DynamicModule {
     return {
       module: CoreModule,
+      providers: [{ provide: appConfig.KEY, useValue: config }],
+      exports: [appConfig.KEY],
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }),
         LoggerModule.forRoot({
           pinoHttp: {
             name: `accord-${name}`,

@@ -12,6 +12,7 @@ import { ModulePrerequisite } from '../modules/courses/entities/module-prerequis
 import { Cohort } from '../modules/enrolments/entities/cohort.entity';
 import { Enrolment } from '../modules/enrolments/entities/enrolment.entity';
 import { Material } from '../modules/materials/entities/material.entity';
+import { NotificationPreferences } from '../modules/notifications/entities/notification-preferences.entity';
 import { ItemProgress } from '../modules/progress/entities/item-progress.entity';
 import { ModuleCompletion } from '../modules/progress/entities/module-completion.entity';
 import { ProgressEvent } from '../modules/progress/entities/progress-event.entity';
@@ -29,4 +30,5 @@ export const ENTITIES = [
   ProgressEvent,
   ItemProgress,
   ModuleCompletion,
+  NotificationPreferences,
 ];

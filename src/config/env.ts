@@ -97,6 +97,24 @@ export function loadConfig(env: Env = process.env) {
     mail: {
       smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
       from: str(env, 'MAIL_FROM', 'Accord <no-reply@accord.local>'),
+      poolSize: int(env, 'SMTP_POOL_SIZE', 5, 1, 100),
+    },
+    reminders: {
+      /** Emails per second across this worker; 0 = no limit. */
+      sendRatePerSecond: int(env, 'REMINDER_SEND_RATE', 0, 0, 100_000),
+      concurrency: int(env, 'REMINDER_CONCURRENCY', 20, 1, 500),
+      attempts: int(env, 'REMINDER_ATTEMPTS', 8, 1, 100),
+      backoffMs: int(env, 'REMINDER_BACKOFF_MS', 30_000, 10, 86_400_000),
+      dispatchIntervalMs: int(env, 'REMINDER_DISPATCH_INTERVAL_MS', 5_000, 100, 3_600_000),
+      lookaheadSeconds: int(env, 'REMINDER_LOOKAHEAD_SECONDS', 60, 0, 86_400),
+      inactivityScanIntervalMs: int(env, 'INACTIVITY_SCAN_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
+      reconcileIntervalMs: int(env, 'REMINDER_RECONCILE_INTERVAL_MS', 60_000, 1_000, 86_400_000),
+      /** How long a sender may hold a reminder in `sending` before another may take it over. */
+      leaseSeconds: int(env, 'REMINDER_LEASE_SECONDS', 120, 1, 86_400),
+      /** BullMQ job lock; a crashed worker's jobs are taken over after about this long. */
+      lockMs: int(env, 'REMINDER_LOCK_MS', 30_000, 500, 600_000),
+      /** Start the repeatable dispatcher/scanner/reconciler jobs (tests drive them by hand). */
+      schedulers: oneOf(env, 'REMINDER_SCHEDULERS', ['true', 'false'] as const, 'true') === 'true',
     },
     auth: {
       jwtSecret,
@@ -121,5 +139,5 @@ export function loadConfig(env: Env = process.env) {
 
 export type AppConfig = ReturnType<typeof loadConfig>;
 
-/** The validated configuration, injected with `@Inject(appConfig.KEY)`. */
+/** The validated configuration, injected with `@Inject(appConfig.KEY)` (CoreModule provides the instance main.ts loaded). */
 export const appConfig = registerAs('app', () => loadConfig());

@@ -14,7 +14,7 @@ import { testEnv } from './env';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startMailCatcher } = require('../../scripts/lib/mail-catcher') as {
-  startMailCatcher: (options: { web: boolean }) => Promise<MailCatcher>;
+  startMailCatcher: (options: { web: boolean; smtpPort?: number }) => Promise<MailCatcher>;
 };
 
 export interface CaughtMail {
@@ -31,6 +31,8 @@ export interface MailCatcher {
   messages: CaughtMail[];
   waitFor(predicate: (messages: CaughtMail[]) => boolean, timeoutMs?: number): Promise<CaughtMail[]>;
   failNext(n: number): void;
+  hold(): void;
+  release(): void;
   clear(): void;
   close(): Promise<void>;
 }
@@ -46,7 +48,7 @@ export interface TestApp {
   db: Pool;
   mail: MailCatcher;
   redis: Redis;
-  startWorker(): Promise<INestApplicationContext>;
+  startWorker(overrides?: Record<string, string>): Promise<INestApplicationContext>;
   close(): Promise<void>;
 }
 
@@ -68,12 +70,14 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     REDIS_PREFIX: prefix,
     SMTP_URL: mail.smtpUrl,
     JWT_SECRET: `test-secret-${randomBytes(16).toString('hex')}`,
-    PUBLIC_URL: 'http://accord.test',
+    PUBLIC_URL: 'https://accord.test',
+    REMINDER_SCHEDULERS: 'false',
+    REMINDER_ATTEMPTS: '3',
+    REMINDER_BACKOFF_MS: '50',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     ...overrides,
   };
-  Object.assign(process.env, env); // registerAs(appConfig) reads the environment
   const config = loadConfig(env);
   const app = await createApp(config, { logger: false });
   await app.init();
@@ -91,8 +95,8 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     db,
     mail,
     redis,
-    async startWorker() {
-      const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
+    async startWorker(workerOverrides: Record<string, string> = {}) {
+      const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig({ ...env, ...workerOverrides })), { logger: false });
       await worker.init();
       contexts.push(worker);
       return worker;

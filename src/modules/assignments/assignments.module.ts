@@ -2,13 +2,13 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { CoursesModule } from '../courses/courses.module';
 import { EnrolmentsModule } from '../enrolments/enrolments.module';
-import { RemindersModule } from '../reminders/reminders.module';
+import { ReminderScheduleModule } from '../reminders/reminders.module';
 import { AssignmentsController } from './assignments.controller';
 import { AssignmentsRepository } from './assignments.repository';
 import { AssignmentsService } from './assignments.service';
 
 @Module({
-  imports: [AuditModule, CoursesModule, EnrolmentsModule, RemindersModule],
+  imports: [AuditModule, CoursesModule, EnrolmentsModule, ReminderScheduleModule],
   controllers: [AssignmentsController],
   providers: [AssignmentsRepository, AssignmentsService],
   exports: [AssignmentsRepository, AssignmentsService],

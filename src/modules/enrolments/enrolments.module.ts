@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { CoursesModule } from '../courses/courses.module';
-import { RemindersModule } from '../reminders/reminders.module';
+import { ReminderScheduleModule } from '../reminders/reminders.module';
 import { UsersModule } from '../users/users.module';
 import { EnrolmentImportService } from './enrolment-import.service';
 import { CourseEnrolmentsController, EnrolmentsController } from './enrolments.controller';
@@ -9,7 +9,7 @@ import { EnrolmentsRepository } from './enrolments.repository';
 import { EnrolmentsService } from './enrolments.service';
 
 @Module({
-  imports: [AuditModule, CoursesModule, RemindersModule, UsersModule],
+  imports: [AuditModule, CoursesModule, ReminderScheduleModule, UsersModule],
   controllers: [CourseEnrolmentsController, EnrolmentsController],
   providers: [EnrolmentsRepository, EnrolmentsService, EnrolmentImportService],
   exports: [EnrolmentsRepository, EnrolmentsService],

@@ -1,19 +1,35 @@
-/** Every queue and job name, in one place; processors register against these. */
+/** Every queue and job name, in one place; processors register against these and check at boot. */
 export enum QueueName {
   Mail = 'mail',
+  Reminders = 'reminders',
 }
 
 export enum MailJob {
   Invitation = 'invitation',
 }
 
+export enum ReminderJob {
+  Send = 'send',
+  Dispatch = 'dispatch',
+  ScanInactivity = 'scan-inactivity',
+  Reconcile = 'reconcile',
+}
+
 export const QUEUE_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.Mail]: Object.values(MailJob),
+  [QueueName.Reminders]: Object.values(ReminderJob),
 };
 
 export interface InvitationJobData {
   passwordTokenId: string;
 }
+
+export interface ReminderJobData {
+  reminderId: string;
+}
+
+/** BullMQ refuses ':' in custom ids. */
+export const reminderJobId = (reminderId: string) => `reminder-${reminderId}`;
 
 /** Failed jobs stay visible for a week; completed ones are trimmed. */
 export const DEFAULT_JOB_OPTIONS = {

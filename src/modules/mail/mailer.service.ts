@@ -20,6 +20,7 @@ export class MailerService implements OnApplicationShutdown {
   constructor(@Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>) {
     const url = new URL(config.mail.smtpUrl);
     if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+    if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', String(config.mail.poolSize));
     this.transport = createTransport(url.toString());
   }
 

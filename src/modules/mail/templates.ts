@@ -1,6 +1,15 @@
 import Handlebars from 'handlebars';
 
 /** Email templates: text and HTML parts, rendered with Handlebars (HTML escapes by default). */
+const footer = {
+  text: `
+--
+Accord · {{courseTitle}}
+Stop these emails: {{unsubscribeUrl}}`,
+  html: `<hr><p style="color:#666;font-size:12px">Accord · {{courseTitle}} · <a href="{{unsubscribeUrl}}">Stop these emails</a></p></body></html>`,
+};
+const open = '<!doctype html><html><body style="font-family:sans-serif;max-width:40em">';
+
 const source = {
   invitation: {
     subject: 'You are invited to Accord',
@@ -13,12 +22,86 @@ Choose a password to sign in:
 
 The link works once and expires on {{expiresAt}}.
 If you did not expect this email, you can ignore it.`,
-    html: `<!doctype html><html><body style="font-family:sans-serif">
+    html: `${open}
 <p>Hello {{name}},</p>
 <p>An account has been created for you on Accord, where your negotiation courses live.</p>
 <p><a href="{{link}}">Choose a password to sign in</a></p>
 <p style="color:#666">The link works once and expires on {{expiresAt}}. If you did not expect this email, you can ignore it.</p>
 </body></html>`,
+  },
+  welcome: {
+    subject: 'Welcome to {{courseTitle}}',
+    text: `Hello {{name}},
+
+You are enrolled in "{{courseTitle}}" on Accord.
+{{#if setPasswordUrl}}
+First, choose a password: {{setPasswordUrl}}
+{{/if}}
+Start here: {{courseUrl}}
+${footer.text}`,
+    html: `${open}
+<p>Hello {{name}},</p>
+<p>You are enrolled in <b>{{courseTitle}}</b> on Accord.</p>
+{{#if setPasswordUrl}}<p><a href="{{setPasswordUrl}}">First, choose a password</a></p>{{/if}}
+<p><a href="{{courseUrl}}">Start the course</a></p>
+${footer.html}`,
+  },
+  assignment: {
+    subject: 'New assignment: {{moduleTitle}} ({{courseTitle}}), due {{dueAtShort}}',
+    text: `Hello {{name}},
+
+Your instructor assigned "{{moduleTitle}}" in "{{courseTitle}}".
+It is due {{dueAt}}.
+
+Open it: {{moduleUrl}}
+${footer.text}`,
+    html: `${open}
+<p>Hello {{name}},</p>
+<p>Your instructor assigned <b>{{moduleTitle}}</b> in <b>{{courseTitle}}</b>.</p>
+<p>It is due <b>{{dueAt}}</b>.</p>
+<p><a href="{{moduleUrl}}">Open the module</a></p>
+${footer.html}`,
+  },
+  due_soon: {
+    subject: 'Due soon: {{moduleTitle}} ({{courseTitle}}), {{dueAtShort}}',
+    text: `Hello {{name}},
+
+"{{moduleTitle}}" in "{{courseTitle}}" is due {{dueAt}}, and it is not finished yet.
+
+Continue: {{moduleUrl}}
+${footer.text}`,
+    html: `${open}
+<p>Hello {{name}},</p>
+<p><b>{{moduleTitle}}</b> in <b>{{courseTitle}}</b> is due <b>{{dueAt}}</b>, and it is not finished yet.</p>
+<p><a href="{{moduleUrl}}">Continue</a></p>
+${footer.html}`,
+  },
+  overdue: {
+    subject: 'Overdue: {{moduleTitle}} ({{courseTitle}})',
+    text: `Hello {{name}},
+
+"{{moduleTitle}}" in "{{courseTitle}}" was due {{dueAt}} and is not finished yet.
+It is not too late: {{moduleUrl}}
+${footer.text}`,
+    html: `${open}
+<p>Hello {{name}},</p>
+<p><b>{{moduleTitle}}</b> in <b>{{courseTitle}}</b> was due <b>{{dueAt}}</b> and is not finished yet.</p>
+<p><a href="{{moduleUrl}}">It is not too late</a></p>
+${footer.html}`,
+  },
+  inactivity: {
+    subject: 'We miss you in {{courseTitle}}',
+    text: `Hello {{name}},
+
+You have not been active in "{{courseTitle}}" for {{days}} days, and there is work waiting for you.
+
+Pick up where you left off: {{courseUrl}}
+${footer.text}`,
+    html: `${open}
+<p>Hello {{name}},</p>
+<p>You have not been active in <b>{{courseTitle}}</b> for {{days}} days, and there is work waiting for you.</p>
+<p><a href="{{courseUrl}}">Pick up where you left off</a></p>
+${footer.html}`,
   },
 } as const;
 

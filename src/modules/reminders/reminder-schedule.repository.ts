@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { returningRows } from '../../common/sql';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
 
 export type CancelReason = 'cancelled' | 'rescheduled';
@@ -50,11 +51,11 @@ export class ReminderScheduleRepository {
          SELECT 'assignment' AS kind, t.*, 'assignment:' || assignment_id || ':' || enrolment_id AS dedupe_key, $3::timestamptz AS at
          FROM targets t WHERE $4
          UNION ALL
-         SELECT 'due_soon', t.*, 'due_soon:' || assignment_id || ':' || enrolment_id || ':' || extract(epoch FROM due_at)::bigint,
+         SELECT 'due_soon', t.*, 'due_soon:' || assignment_id || ':' || enrolment_id || ':' || floor(extract(epoch FROM due_at))::bigint,
                 due_at - make_interval(mins => (policy->>'dueSoonMinutesBefore')::int)
          FROM targets t WHERE (policy->>'dueSoonMinutesBefore')::int > 0
          UNION ALL
-         SELECT 'overdue', t.*, 'overdue:' || assignment_id || ':' || enrolment_id || ':' || extract(epoch FROM due_at)::bigint,
+         SELECT 'overdue', t.*, 'overdue:' || assignment_id || ':' || enrolment_id || ':' || floor(extract(epoch FROM due_at))::bigint,
                 due_at + make_interval(mins => (policy->>'overdueMinutesAfter')::int)
          FROM targets t
        )
@@ -76,7 +77,8 @@ export class ReminderScheduleRepository {
     scope: { assignmentId: string; enrolmentId?: string; kinds?: string[] },
     reason: CancelReason,
   ): Promise<number> {
-    const rows: unknown[] = await manager.query(
+    const rows = await returningRows(
+      manager,
       `UPDATE reminders SET status = 'cancelled', skip_reason = $4, updated_at = now()
        WHERE assignment_id = $1 AND ($2::uuid IS NULL OR enrolment_id = $2) AND ($3::text[] IS NULL OR kind = ANY($3::text[]))
          AND status IN ('scheduled', 'queued')

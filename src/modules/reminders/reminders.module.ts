@@ -1,8 +1,24 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { CoursesModule } from '../courses/courses.module';
+import { ReminderDispatcher } from './reminder-dispatcher';
 import { ReminderScheduleRepository } from './reminder-schedule.repository';
+import { RemindersController } from './reminders.controller';
+import { RemindersMetrics } from './reminders.metrics';
+import { RemindersRepository } from './reminders.repository';
+import { RemindersService } from './reminders.service';
 
+/** Writing reminder rows (used by enrolments and assignments) and the API over them. */
 @Module({
   providers: [ReminderScheduleRepository],
   exports: [ReminderScheduleRepository],
+})
+export class ReminderScheduleModule {}
+
+@Module({
+  imports: [AuditModule, CoursesModule, ReminderScheduleModule],
+  controllers: [RemindersController],
+  providers: [RemindersRepository, ReminderDispatcher, RemindersService, RemindersMetrics],
+  exports: [RemindersRepository, ReminderDispatcher],
 })
 export class RemindersModule {}

@@ -80,6 +80,17 @@ export class InvitationService {
     return row?.user_id ?? null;
   }
 
+  /** The newest usable set-password token of the user, or a new one (for welcome emails). */
+  async usableTokenFor(userId: string): Promise<string> {
+    const existing = await this.dataSource
+      .getRepository(PasswordToken)
+      .createQueryBuilder('t')
+      .where('t.user_id = :userId AND t.used_at IS NULL AND t.expires_at > now()', { userId })
+      .orderBy('t.created_at', 'DESC')
+      .getOne();
+    return existing?.id ?? this.dataSource.transaction((manager) => this.issue(manager, userId));
+  }
+
   /** For the mail worker: the token row if it is still usable. */
   findUsable(id: string): Promise<PasswordToken | null> {
     return this.dataSource

@@ -66,6 +66,20 @@ export class Reminder {
   @Column({ name: 'message_id', type: 'varchar', length: 300, nullable: true })
   messageId: string | null;
 
+  /** While `sending`: until when the sender holds it. A crashed sender's claim expires. */
+  @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
+  leaseUntil: Date | null;
+
+  /** The rendered email, composed once; every retry sends exactly this (same Message-ID). */
+  @Column({ type: 'text', nullable: true })
+  subject: string | null;
+
+  @Column({ name: 'body_text', type: 'text', nullable: true })
+  bodyText: string | null;
+
+  @Column({ name: 'body_html', type: 'text', nullable: true })
+  bodyHtml: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 

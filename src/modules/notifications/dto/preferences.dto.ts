@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, Matches, ValidateIf, ValidateNested } from 'class-validator';
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export class QuietHoursDto {
+  @ApiProperty({ example: '21:00', description: 'HH:MM in your timezone' })
+  @Matches(HHMM, { message: 'start must be HH:MM' })
+  start: string;
+
+  @ApiProperty({ example: '08:00' })
+  @Matches(HHMM, { message: 'end must be HH:MM' })
+  end: string;
+}
+
+/** Which reminder emails the user gets; due_soon, overdue and inactivity wait out the quiet hours. */
+export class PreferencesDto {
+  @ApiProperty() @IsBoolean() welcome: boolean;
+  @ApiProperty() @IsBoolean() assignment: boolean;
+  @ApiProperty() @IsBoolean() dueSoon: boolean;
+  @ApiProperty() @IsBoolean() overdue: boolean;
+  @ApiProperty() @IsBoolean() inactivity: boolean;
+
+  @ApiProperty({ type: QuietHoursDto, nullable: true, description: 'null: no quiet hours' })
+  @IsDefined()
+  @ValidateIf((_, v) => v !== null)
+  @ValidateNested()
+  @Type(() => QuietHoursDto)
+  quietHours: QuietHoursDto | null;
+}

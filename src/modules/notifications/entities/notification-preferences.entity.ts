@@ -1,0 +1,38 @@
+import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { User } from '../../users/entities/user.entity';
+
+/** Per-user email choices; a missing row means the defaults (everything on, quiet 21:00–08:00). */
+@Entity({ name: 'notification_preferences' })
+export class NotificationPreferences {
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @OneToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User;
+
+  @Column({ type: 'boolean', default: true })
+  welcome: boolean;
+
+  @Column({ type: 'boolean', default: true })
+  assignment: boolean;
+
+  @Column({ name: 'due_soon', type: 'boolean', default: true })
+  dueSoon: boolean;
+
+  @Column({ type: 'boolean', default: true })
+  overdue: boolean;
+
+  @Column({ type: 'boolean', default: true })
+  inactivity: boolean;
+
+  /** "HH:MM" in the user's timezone; both null = no quiet hours. */
+  @Column({ name: 'quiet_start', type: 'varchar', length: 5, nullable: true, default: '21:00' })
+  quietStart: string | null;
+
+  @Column({ name: 'quiet_end', type: 'varchar', length: 5, nullable: true, default: '08:00' })
+  quietEnd: string | null;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

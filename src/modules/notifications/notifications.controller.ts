@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Header, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Caller, CurrentUser, Public } from '../../common/auth.decorators';
+import { DomainError } from '../../common/errors';
+import { PreferencesDto } from './dto/preferences.dto';
+import { KIND_LABEL, NotificationsService } from './notifications.service';
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('me/notification-preferences')
+export class PreferencesController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: PreferencesDto })
+  get(@CurrentUser() caller: Caller): Promise<PreferencesDto> {
+    return this.notifications.get(caller.id);
+  }
+
+  @Put()
+  @ApiOkResponse({ type: PreferencesDto })
+  put(@Body() body: PreferencesDto, @CurrentUser() caller: Caller): Promise<PreferencesDto> {
+    return this.notifications.put(caller.id, body);
+  }
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+const page = (body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Accord: email preferences</title></head><body style="font-family:sans-serif;max-width:30em;margin:3em auto">${body}</body></html>`;
+
+/** RFC 8058 one-click unsubscribe (POST, no login) and a confirmation page (GET) for people. */
+@ApiTags('notifications')
+@Controller('unsubscribe')
+@Public()
+export class UnsubscribeController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get()
+  @ApiExcludeEndpoint()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  confirm(@Query('token') token: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): string {
+    try {
+      const scope = this.notifications.verify(token);
+      return page(`<h1>Stop ${escape(KIND_LABEL[scope.kind])}?</h1>
+<form method="post" action="/unsubscribe?token=${encodeURIComponent(token!)}"><p><button type="submit">Unsubscribe</button></p></form>
+<p style="color:#666">You can turn them back on in your notification preferences.</p>`);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      void reply.status(400);
+      return page('<h1>This link is not valid</h1><p>It may have been changed or cut short. Use the link from the email again.</p>');
+    }
+  }
+
+  @Post()
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'Unsubscribed from that kind of email (idempotent); 400 for a forged or altered token' })
+  @Header('Cache-Control', 'no-store')
+  async oneClick(@Query('token') token: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const kind = await this.notifications.unsubscribe(token);
+    void reply.type('text/html; charset=utf-8');
+    return page(`<h1>Unsubscribed</h1><p>You will no longer get ${escape(KIND_LABEL[kind])} from Accord.</p>`);
+  }
+}

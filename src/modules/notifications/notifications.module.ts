@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { PreferencesController, UnsubscribeController } from './notifications.controller';
+import { NotificationsService } from './notifications.service';
+import { PreferencesRepository } from './preferences.repository';
+import { UnsubscribeTokens } from './unsubscribe-tokens';
+
+@Module({
+  controllers: [PreferencesController, UnsubscribeController],
+  providers: [PreferencesRepository, UnsubscribeTokens, NotificationsService],
+  exports: [PreferencesRepository, UnsubscribeTokens],
+})
+export class NotificationsModule {}

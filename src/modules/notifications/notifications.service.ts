@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InvalidInput } from '../../common/errors';
+import { ReminderKind } from '../reminders/entities/reminder.entity';
+import { PreferencesDto } from './dto/preferences.dto';
+import { NotificationPreferences } from './entities/notification-preferences.entity';
+import { DEFAULT_PREFERENCES, PreferencesRepository } from './preferences.repository';
+import { UnsubscribeTokens } from './unsubscribe-tokens';
+
+export const PREFERENCE_OF: Record<ReminderKind, keyof PreferencesDto> = {
+  welcome: 'welcome',
+  assignment: 'assignment',
+  due_soon: 'dueSoon',
+  overdue: 'overdue',
+  inactivity: 'inactivity',
+};
+
+export const KIND_LABEL: Record<ReminderKind, string> = {
+  welcome: 'welcome emails',
+  assignment: 'new assignment notices',
+  due_soon: '“due soon” reminders',
+  overdue: 'overdue reminders',
+  inactivity: 'inactivity nudges',
+};
+
+export function toPreferencesDto(p: Omit<NotificationPreferences, 'userId' | 'updatedAt' | 'user'>): PreferencesDto {
+  return {
+    welcome: p.welcome,
+    assignment: p.assignment,
+    dueSoon: p.dueSoon,
+    overdue: p.overdue,
+    inactivity: p.inactivity,
+    quietHours: p.quietStart && p.quietEnd ? { start: p.quietStart, end: p.quietEnd } : null,
+  };
+}
+
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly preferences: PreferencesRepository,
+    private readonly tokens: UnsubscribeTokens,
+  ) {}
+
+  async get(userId: string): Promise<PreferencesDto> {
+    return toPreferencesDto((await this.preferences.find(userId)) ?? DEFAULT_PREFERENCES);
+  }
+
+  async put(userId: string, input: PreferencesDto): Promise<PreferencesDto> {
+    const saved = await this.preferences.save(userId, {
+      welcome: input.welcome,
+      assignment: input.assignment,
+      dueSoon: input.dueSoon,
+      overdue: input.overdue,
+      inactivity: input.inactivity,
+      quietStart: input.quietHours?.start ?? null,
+      quietEnd: input.quietHours?.end ?? null,
+    });
+    return toPreferencesDto(saved);
+  }
+
+  /** One-click unsubscribe: turns that kind off. Idempotent; a bad token is a 400. */
+  async unsubscribe(token: string | undefined): Promise<ReminderKind> {
+    const scope = this.verify(token);
+    await this.preferences.save(scope.userId, { [PREFERENCE_OF[scope.kind]]: false });
+    return scope.kind;
+  }
+
+  verify(token: string | undefined): { userId: string; kind: ReminderKind } {
+    const scope = this.tokens.verify(token);
+    if (!scope) throw new InvalidInput('The unsubscribe link is not valid', [{ field: 'token', message: 'token is forged, altered or malformed' }]);
+    return scope;
+  }
+}

@@ -1,0 +1,130 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { Clock } from '../../common/clock';
+import { appConfig } from '../../config/env';
+import { MailerService } from '../mail/mailer.service';
+import { render } from '../mail/templates';
+import { PREFERENCE_OF } from '../notifications/notifications.service';
+import { formatInZone, quietUntil } from '../notifications/quiet-hours';
+import { UnsubscribeTokens } from '../notifications/unsubscribe-tokens';
+import { InvitationService } from '../users/invitation.service';
+import { ReminderKind } from './entities/reminder.entity';
+import { RemindersRepository, SendContext } from './reminders.repository';
+
+export type SendOutcome = 'sent' | `skipped:${string}` | 'deferred' | 'not-claimable';
+
+const QUIET_KINDS: ReminderKind[] = ['due_soon', 'overdue', 'inactivity'];
+const ASSIGNMENT_KINDS: ReminderKind[] = ['assignment', 'due_soon', 'overdue'];
+
+/** Why a reminder should not go out now, or null to send it. Pure: decided from a fresh read. */
+export function skipReason(ctx: SendContext): string | null {
+  if (!ctx.user_active) return 'deactivated';
+  if (ctx.enrolment_status === 'dropped') return 'dropped';
+  if (ctx.course_status === 'archived') return 'cancelled';
+  if (ASSIGNMENT_KINDS.includes(ctx.kind)) {
+    if (!ctx.assignment_id || ctx.assignment_cancelled || !ctx.assignment_applies) return 'cancelled';
+    if (ctx.kind !== 'assignment' && ctx.due_at) {
+      const keyDue = ctx.dedupe_key.split(':').pop();
+      if (keyDue !== String(Math.floor(new Date(ctx.due_at).getTime() / 1000))) return 'rescheduled';
+    }
+    if (ctx.module_done) return 'completed';
+  }
+  if (ctx.kind === 'inactivity') {
+    if (ctx.enrolment_status === 'completed' || ctx.outstanding_required <= 0) return 'completed';
+    // Active again since the nudge was planned: that quiet period is over.
+    if (ctx.dedupe_key.split(':').pop() !== String(Math.floor(new Date(ctx.quiet_since).getTime() / 1000))) return 'cancelled';
+  }
+  const preference = { welcome: ctx.pref_welcome, assignment: ctx.pref_assignment, dueSoon: ctx.pref_due_soon, overdue: ctx.pref_overdue, inactivity: ctx.pref_inactivity }[
+    PREFERENCE_OF[ctx.kind] as 'welcome'
+  ];
+  if (preference === false) return 'opted_out';
+  return null;
+}
+
+/**
+ * Sends one reminder at most once: it claims the row (queued → sending, with a lease), re-reads
+ * everything, then skips, defers (quiet hours) or sends the composed message and marks it sent.
+ * The single unavoidable window: a crash after the SMTP server accepted the message and before
+ * the row is marked sent; the lease then expires and the message is sent again, with the same
+ * Message-ID (`<reminder-<id>@accord>`), so the duplicate is recognisable.
+ */
+@Injectable()
+export class ReminderSender {
+  private readonly logger = new Logger(ReminderSender.name);
+
+  constructor(
+    private readonly reminders: RemindersRepository,
+    private readonly mailer: MailerService,
+    private readonly unsubscribe: UnsubscribeTokens,
+    private readonly invitations: InvitationService,
+    private readonly clock: Clock,
+    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+  ) {}
+
+  async send(reminderId: string, finalAttempt: boolean): Promise<SendOutcome> {
+    const now = this.clock.now();
+    if (!(await this.reminders.claimForSending(reminderId, now, this.config.reminders.leaseSeconds))) {
+      const current = await this.reminders.findById(reminderId);
+      // Another sender holds a live lease: let BullMQ try again later.
+      if (current?.status === 'sending') throw new Error(`reminder ${reminderId} is being sent by another worker`);
+      return 'not-claimable';
+    }
+    const [ctx] = await this.reminders.context(reminderId);
+    if (!ctx) return 'not-claimable';
+    const reason = skipReason(ctx);
+    if (reason) {
+      await this.reminders.markSkipped(reminderId, reason);
+      this.logger.log({ reminderId, kind: ctx.kind, reason }, 'reminder skipped');
+      return `skipped:${reason}`;
+    }
+    if (QUIET_KINDS.includes(ctx.kind)) {
+      const window = ctx.has_preferences ? (ctx.quiet_start && ctx.quiet_end ? { start: ctx.quiet_start, end: ctx.quiet_end } : null) : { start: '21:00', end: '08:00' };
+      const until = quietUntil(now, ctx.timezone, window);
+      if (until) {
+        await this.reminders.defer(reminderId, until);
+        this.logger.log({ reminderId, kind: ctx.kind, until: until.toISOString() }, 'reminder deferred for quiet hours');
+        return 'deferred';
+      }
+    }
+    const messageId = `<reminder-${reminderId}@accord>`;
+    const mail = ctx.subject && ctx.body_text && ctx.body_html ? { subject: ctx.subject, text: ctx.body_text, html: ctx.body_html } : await this.compose(ctx);
+    if (!ctx.subject) await this.reminders.saveRendered(reminderId, { ...mail, messageId });
+    const unsubscribeUrl = this.unsubscribe.url(ctx.user_id, ctx.kind);
+    try {
+      await this.mailer.send({
+        to: ctx.email,
+        ...mail,
+        messageId,
+        headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.reminders.markAttemptFailed(reminderId, message, finalAttempt);
+      this.logger.warn({ reminderId, kind: ctx.kind, attempt: ctx.attempts, finalAttempt, error: message }, 'reminder send failed');
+      throw error;
+    }
+    await this.reminders.markSent(reminderId, this.clock.now());
+    this.logger.log({ reminderId, kind: ctx.kind, userId: ctx.user_id }, 'reminder sent');
+    return 'sent';
+  }
+
+  private async compose(ctx: SendContext): Promise<{ subject: string; text: string; html: string }> {
+    const base = this.config.publicUrl;
+    const courseUrl = `${base}/courses/${ctx.course_slug}`;
+    const data: Record<string, unknown> = {
+      name: ctx.user_name,
+      courseTitle: ctx.course_title,
+      courseUrl,
+      moduleTitle: ctx.module_title,
+      moduleUrl: ctx.module_id ? `${courseUrl}/modules/${ctx.module_id}` : courseUrl,
+      unsubscribeUrl: this.unsubscribe.url(ctx.user_id, ctx.kind),
+    };
+    if (ctx.due_at) {
+      data.dueAt = formatInZone(new Date(ctx.due_at), ctx.timezone);
+      data.dueAtShort = new Intl.DateTimeFormat('en-GB', { timeZone: ctx.timezone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(ctx.due_at));
+    }
+    if (ctx.kind === 'inactivity') data.days = Math.max(1, Math.floor((this.clock.now().getTime() - new Date(ctx.quiet_since).getTime()) / 86_400_000));
+    if (ctx.kind === 'welcome' && !ctx.has_password) data.setPasswordUrl = this.invitations.linkFor(await this.invitations.usableTokenFor(ctx.user_id));
+    return render(ctx.kind, data);
+  }
+}

@@ -1,0 +1,69 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { ConfigType } from '@nestjs/config';
+import { Job, Queue, Worker } from 'bullmq';
+import { appConfig } from '../../config/env';
+import { QUEUE_JOBS, QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
+import { ReminderDispatcher } from './reminder-dispatcher';
+import { ReminderSender } from './reminder-sender';
+
+/**
+ * The reminders queue's BullMQ worker (in the worker process only): `send` jobs carry a reminder
+ * id; `dispatch`, `scan-inactivity` and `reconcile` are repeatable jobs. Handlers are checked
+ * against the job names at boot. Closing waits for jobs in flight.
+ */
+@Injectable()
+export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ReminderWorker.name);
+  private worker: Worker | null = null;
+  private readonly handlers: Record<ReminderJob, (job: Job<ReminderJobData>) => Promise<unknown>>;
+
+  constructor(
+    private readonly sender: ReminderSender,
+    private readonly dispatcher: ReminderDispatcher,
+    private readonly moduleRef: ModuleRef,
+    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+  ) {
+    this.handlers = {
+      [ReminderJob.Send]: (job) => this.sender.send(job.data.reminderId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+      [ReminderJob.Dispatch]: () => this.dispatcher.dispatch(),
+      [ReminderJob.ScanInactivity]: () => this.dispatcher.scanInactivity(),
+      [ReminderJob.Reconcile]: () => this.dispatcher.reconcile(),
+    };
+    const missing = QUEUE_JOBS[QueueName.Reminders].filter((name) => !(name in this.handlers));
+    if (missing.length) throw new Error(`No handler for ${QueueName.Reminders} jobs: ${missing.join(', ')}`);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { reminders, redis } = this.config;
+    this.worker = new Worker<ReminderJobData>(
+      QueueName.Reminders,
+      async (job) => {
+        const handler = this.handlers[job.name as ReminderJob];
+        if (!handler) throw new Error(`Unknown job ${job.name} on ${QueueName.Reminders}`);
+        return handler(job);
+      },
+      {
+        connection: { url: redis.url, maxRetriesPerRequest: null },
+        prefix: `${redis.prefix}:bull`,
+        concurrency: reminders.concurrency,
+        lockDuration: reminders.lockMs,
+        stalledInterval: reminders.lockMs,
+        ...(reminders.sendRatePerSecond > 0 ? { limiter: { max: reminders.sendRatePerSecond, duration: 1000 } } : {}),
+      },
+    );
+    this.worker.on('error', (error) => this.logger.error({ err: error }, 'reminder worker error'));
+    if (reminders.schedulers) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
+      await queue.upsertJobScheduler('reminder-dispatch', { every: reminders.dispatchIntervalMs }, { name: ReminderJob.Dispatch, opts: { removeOnComplete: true, removeOnFail: 100 } });
+      await queue.upsertJobScheduler('reminder-reconcile', { every: reminders.reconcileIntervalMs }, { name: ReminderJob.Reconcile, opts: { removeOnComplete: true, removeOnFail: 100 } });
+      await queue.upsertJobScheduler('inactivity-scan', { every: reminders.inactivityScanIntervalMs }, { name: ReminderJob.ScanInactivity, opts: { removeOnComplete: true, removeOnFail: 100 } });
+    }
+    this.logger.log({ concurrency: reminders.concurrency, sendRate: reminders.sendRatePerSecond || 'unlimited' }, 'reminder worker started');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Gauge } from 'prom-client';
+import { registry } from '../metrics/metrics';
+import { ReminderDispatcher } from './reminder-dispatcher';
+import { RemindersRepository } from './reminders.repository';
+
+function gauge<T extends string>(name: string, help: string, labelNames: T[], collect: (g: Gauge<T>) => Promise<void>): void {
+  registry.removeSingleMetric(name); // one app per process in production; tests create several
+  new Gauge<T>({ name, help, labelNames, registers: [registry], collect(this: Gauge<T>) { return collect(this); } });
+}
+
+/** Reminder metrics, read from PostgreSQL and Redis at scrape time, so every API process reports the same truth. */
+@Injectable()
+export class RemindersMetrics implements OnModuleInit {
+  constructor(
+    private readonly reminders: RemindersRepository,
+    private readonly dispatcher: ReminderDispatcher,
+  ) {}
+
+  onModuleInit(): void {
+    gauge('accord_reminders', 'Reminder rows by kind and status', ['kind', 'status'], async (g) => {
+      g.reset();
+      for (const row of await this.reminders.counts()) g.set({ kind: row.kind, status: row.status }, row.n);
+    });
+    gauge('accord_reminder_send_latency_seconds', 'scheduledFor → sent over the last hour', ['quantile'], async (g) => {
+      g.reset();
+      const [row] = await this.reminders.latency(new Date(Date.now() - 3600_000));
+      const quantiles = { p50: '0.5', p95: '0.95', p99: '0.99' } as const;
+      if (row?.n) for (const [key, quantile] of Object.entries(quantiles)) g.set({ quantile }, Number(row[key as keyof typeof quantiles]));
+    });
+    gauge('accord_reminder_queue_depth', 'Reminder jobs in BullMQ by state', ['state'], async (g) => {
+      g.reset();
+      const counts = await this.dispatcher.depth().catch(() => ({}) as Record<string, number>);
+      for (const [state, n] of Object.entries(counts)) g.set({ state }, n);
+    });
+  }
+}

@@ -1,0 +1,268 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { randomUUID } from 'crypto';
+import { ReminderDispatcher } from '../src/modules/reminders/reminder-dispatcher';
+import { ADMIN, bearer, CaughtMail, createUser, login, startTestApp, TestApp } from './helpers/app';
+import { ReminderDriver } from './helpers/reminders';
+
+type User = Awaited<ReturnType<typeof createUser>>;
+
+const T0 = new Date('2026-12-01T12:00:00Z'); // 14:00 in Helsinki, 07:00 in Bogotá (quiet until 08:00 = 13:00Z)
+const H = 3600_000;
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let driver: ReminderDriver;
+  let admin: string;
+  let owner: User;
+  let other: User;
+  let sam: User;
+  let ana: User;
+
+  const http = () => t.http();
+  const as = (token: string) => bearer(token);
+  const mailsTo = (email: string, kind?: string) => t.mail.messages.filter((m) => m.to.includes(email) && (!kind || m.subject.toLowerCase().includes(kind)));
+
+  async function course(title: string, policy: object = {}) {
+    const id = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title, reminderPolicy: policy })).body.id as string;
+    const material = (await http().post('/api/v1/materials').set(as(admin)).send({ title: `Reading ${randomUUID()}`, kind: 'article', url: 'https://example.edu/r' })).body.id;
+    const moduleId = (await http().post(`/api/v1/courses/${id}/modules`).set(as(owner.accessToken)).send({ title: `${title} module` })).body.id as string;
+    const itemId = (await http().post(`/api/v1/modules/${moduleId}/items`).set(as(owner.accessToken)).send({ materialId: material, completion: { type: 'view' } })).body.id as string;
+    await http().post(`/api/v1/courses/${id}/publish`).set(as(owner.accessToken)).expect(200);
+    return { id, moduleId, itemId };
+  }
+  const enrol = async (courseId: string, body: object) => (await http().post(`/api/v1/courses/${courseId}/enrolments`).set(as(owner.accessToken)).send(body)).body.id as string;
+  const assign = async (courseId: string, moduleId: string, dueAt: Date, target: object = { type: 'course' }) =>
+    (await http().post(`/api/v1/courses/${courseId}/assignments`).set(as(owner.accessToken)).send({ moduleId, dueAt: dueAt.toISOString(), target })).body.id as string;
+  const uniqueIds = (messages: CaughtMail[]) => new Set(messages.map((m) => m.messageId)).size;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    worker = await t.startWorker();
+    driver = new ReminderDriver(t, [worker]);
+    driver.setClock(T0);
+    admin = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
+    owner = await createUser(t, admin, { email: 'owner@test.local', role: 'instructor', name: 'Olga Owner' });
+    other = await createUser(t, admin, { email: 'other@test.local', role: 'instructor' });
+    sam = await createUser(t, admin, { email: 'sam@test.local', role: 'student', name: 'Sam' });
+    ana = await createUser(t, admin, { email: 'ana@test.local', role: 'student', name: 'Ana' });
+    await http().patch(`/api/v1/users/${sam.id}`).set(as(admin)).send({ timezone: 'Europe/Helsinki' }).expect(200);
+    await http().patch(`/api/v1/users/${ana.id}`).set(as(admin)).send({ timezone: 'America/Bogota' }).expect(200);
+  });
+  afterAll(() => t.close());
+  beforeEach(() => driver.setClock(T0)); // each test starts at T0, whatever the last one did
+
+  it('sends each kind once, to the right person, with subject, body, Message-ID and one-click unsubscribe headers', async () => {
+    const c = await course('Diplomacy 101');
+    await enrol(c.id, { userId: sam.id });
+    await enrol(c.id, { userId: ana.id });
+    await enrol(c.id, { email: 'invitee@test.local', name: 'Ivy Invitee' });
+    await driver.run();
+
+    const welcome = mailsTo('sam@test.local', 'welcome');
+    expect(welcome).toHaveLength(1);
+    expect(welcome[0].subject).toBe('Welcome to Diplomacy 101');
+    const { rows } = await t.db.query("SELECT r.id FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email = 'sam@test.local' AND r.kind = 'welcome'");
+    expect(welcome[0].messageId).toBe(`<reminder-${rows[0].id}@accord>`);
+    expect(welcome[0].headers['list-unsubscribe']).toMatch(/^<https:\/\/accord\.test\/unsubscribe\?token=[\w-]+\.[\w-]+>$/);
+    expect(welcome[0].headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    expect(welcome[0].text).toContain('Diplomacy 101');
+    expect(welcome[0].html).toContain('<b>Diplomacy 101</b>');
+    expect(welcome[0].text).not.toContain('choose a password');
+    // Welcome goes at once, quiet hours or not; the invited user gets a set-password link.
+    expect(mailsTo('ana@test.local', 'welcome')).toHaveLength(1);
+    const invite = mailsTo('invitee@test.local', 'welcome')[0];
+    expect(invite.text).toMatch(/choose a password: https:\/\/accord\.test\/set-password\?token=/);
+
+    const due = at(72 * H); // Friday 4 December, 12:00Z
+    await assign(c.id, c.moduleId, due);
+    await driver.run();
+    const notice = mailsTo('sam@test.local', 'new assignment');
+    expect(notice).toHaveLength(1);
+    expect(notice[0].subject).toBe('New assignment: Diplomacy 101 module (Diplomacy 101), due 4 Dec, 14:00');
+    expect(notice[0].text).toContain('Friday, 4 December 2026 at 14:00 (Europe/Helsinki)');
+    expect(notice[0].text).toContain(`https://accord.test/courses/diplomacy-101/modules/${c.moduleId}`);
+    expect(mailsTo('ana@test.local', 'new assignment')[0].text).toContain('Friday, 4 December 2026 at 07:00 (America/Bogota)');
+
+    // due_soon is 24 h before: 12:00Z, which is 07:00 in Bogotá, so Ana's waits for 08:00 (13:00Z).
+    driver.setClock(at(48 * H));
+    await driver.run();
+    expect(mailsTo('sam@test.local', 'due soon')).toHaveLength(1);
+    expect(mailsTo('ana@test.local', 'due soon')).toHaveLength(0);
+    const deferred = await t.db.query("SELECT r.status, r.scheduled_for FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email = 'ana@test.local' AND r.kind = 'due_soon'");
+    expect(deferred.rows[0].status).toBe('scheduled');
+    expect(new Date(deferred.rows[0].scheduled_for).toISOString()).toBe(at(49 * H).toISOString());
+    driver.setClock(at(49 * H));
+    await driver.run();
+    expect(mailsTo('ana@test.local', 'due soon')).toHaveLength(1);
+
+    // overdue an hour after the due date.
+    driver.setClock(at(73 * H));
+    await driver.run();
+    for (const email of ['sam@test.local', 'ana@test.local', 'invitee@test.local']) expect(mailsTo(email, 'overdue')).toHaveLength(1);
+    expect(mailsTo('sam@test.local', 'overdue')[0].subject).toBe('Overdue: Diplomacy 101 module (Diplomacy 101)');
+
+    // inactivity: 7 quiet days with work outstanding; once per quiet period.
+    driver.setClock(at(9 * 24 * H + 2 * H));
+    await worker.get(ReminderDispatcher, { strict: false }).scanInactivity();
+    await driver.run();
+    await worker.get(ReminderDispatcher, { strict: false }).scanInactivity();
+    await driver.run();
+    for (const email of ['sam@test.local', 'ana@test.local']) expect(mailsTo(email, 'we miss you')).toHaveLength(1);
+    expect(mailsTo('sam@test.local', 'we miss you')[0].text).toMatch(/for \d+ days/);
+
+    // Nothing was sent twice.
+    expect(uniqueIds(t.mail.messages)).toBe(t.mail.messages.length);
+    driver.setClock(T0);
+  });
+
+  it('skips with a reason when the work is done, or the student dropped, moved, was rescheduled, opted out or was deactivated', async () => {
+    const c = await course('Skips', { dueSoonMinutesBefore: 60 });
+    const cohort = (await http().post(`/api/v1/courses/${c.id}/cohorts`).set(as(owner.accessToken)).send({ name: 'Main' })).body.id;
+    const students: Record<string, User> = {};
+    for (const name of ['done', 'drop', 'moved', 'resched', 'optout', 'gone', 'plain']) {
+      students[name] = await createUser(t, admin, { email: `${name}@skips.test`, role: 'student' });
+      await enrol(c.id, { userId: students[name].id, cohortId: cohort });
+    }
+    const enrolmentOf = async (u: User) => (await t.db.query('SELECT id FROM enrolments WHERE user_id = $1 AND course_id = $2', [u.id, c.id])).rows[0].id;
+    const assignment = await assign(c.id, c.moduleId, at(2 * H), { type: 'cohort', cohortId: cohort });
+    await driver.run(); // welcome + assignment notices
+    t.mail.clear();
+
+    await http().post('/api/v1/progress/events').set(as(students.done.accessToken)).send({ events: [{ eventId: randomUUID(), itemId: c.itemId, type: 'viewed', occurredAt: T0.toISOString() }] }).expect(200);
+    await http().delete(`/api/v1/enrolments/${await enrolmentOf(students.drop)}`).set(as(owner.accessToken)).expect(204);
+    await http().patch(`/api/v1/enrolments/${await enrolmentOf(students.moved)}`).set(as(owner.accessToken)).send({ cohortId: null }).expect(200);
+    // A due date that moved without the reminders being replaced (as in a race): the sender notices.
+    await t.db.query('INSERT INTO assignment_overrides (assignment_id, enrolment_id, due_at, updated_at) VALUES ($1, $2, $3, now())', [assignment, await enrolmentOf(students.resched), at(5 * H)]);
+    const welcome = (await t.db.query("SELECT id FROM reminders WHERE user_id = $1 AND kind = 'welcome'", [students.optout.id])).rows[0].id;
+    void welcome;
+    const token = t.app.get((await import('../src/modules/notifications/unsubscribe-tokens')).UnsubscribeTokens, { strict: false }).create(students.optout.id, 'due_soon');
+    await http().post(`/unsubscribe?token=${token}`).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    await http().delete(`/api/v1/users/${students.gone.id}`).set(as(admin)).expect(204);
+
+    driver.setClock(at(1 * H));
+    await driver.run();
+    const rows = await driver.statuses("r.kind = 'due_soon' AND u.email LIKE '%@skips.test'");
+    expect(Object.fromEntries(rows.map((r) => [r.email.split('@')[0], [r.status, r.skip_reason]]))).toEqual({
+      done: ['skipped', 'completed'],
+      drop: ['skipped', 'dropped'],
+      moved: ['skipped', 'cancelled'],
+      resched: ['skipped', 'rescheduled'],
+      optout: ['skipped', 'opted_out'],
+      gone: ['skipped', 'deactivated'],
+      plain: ['sent', null],
+    });
+    expect(t.mail.messages.map((m) => m.to)).toEqual(['plain@skips.test']);
+    driver.setClock(T0);
+  });
+
+  it('sends for the new date only after a reschedule, and nothing after a cancel', async () => {
+    const c = await course('Moves', { dueSoonMinutesBefore: 60 });
+    const mover = await createUser(t, admin, { email: 'mover@test.local', role: 'student' }); // UTC: quiet 21:00–08:00Z
+    await enrol(c.id, { userId: mover.id });
+    const moved = await assign(c.id, c.moduleId, at(3 * H));
+    const cancelled = await assign(c.id, c.moduleId, at(4 * H));
+    await http().delete(`/api/v1/assignments/${cancelled}`).set(as(owner.accessToken)).expect(204);
+    await driver.run();
+    await http().patch(`/api/v1/assignments/${moved}`).set(as(owner.accessToken)).send({ dueAt: at(6 * H).toISOString() }).expect(200);
+    const moves = () => t.mail.messages.filter((m) => m.subject.includes('(Moves)') && !m.subject.startsWith('New assignment'));
+    for (const h of [2, 3, 4]) {
+      driver.setClock(at(h * H + 60_000));
+      await driver.run();
+    }
+    expect(moves()).toHaveLength(0);
+    driver.setClock(at(5 * H));
+    await driver.run();
+    expect(moves().map((m) => m.subject)).toEqual(['Due soon: Moves module (Moves), 1 Dec, 18:00']);
+    driver.setClock(at(7 * H));
+    await driver.run();
+    expect(moves().map((m) => m.subject.split(':')[0])).toEqual(['Due soon', 'Overdue']);
+    const { rows } = await t.db.query("SELECT count(*)::int AS n FROM reminders WHERE assignment_id = $1 AND status = 'sent'", [cancelled]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('unsubscribes in one click (idempotent), stops that kind only, and refuses forged or altered tokens', async () => {
+    const c = await course('Opt out', { dueSoonMinutesBefore: 60 });
+    const u = await createUser(t, admin, { email: 'quiet@test.local', role: 'student' }); // UTC
+    await enrol(c.id, { userId: u.id });
+    const tokens = t.app.get((await import('../src/modules/notifications/unsubscribe-tokens')).UnsubscribeTokens, { strict: false });
+    const token = tokens.create(u.id, 'assignment');
+    const page = await http().get('/unsubscribe').query({ token });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<form method="post"');
+    expect((await http().post(`/unsubscribe?token=${token}`).type('form').send('List-Unsubscribe=One-Click')).status).toBe(200);
+    expect((await http().post(`/unsubscribe?token=${token}`).type('form').send('List-Unsubscribe=One-Click')).status).toBe(200);
+    const altered = token.slice(0, -2) + (token.endsWith('A') ? 'BB' : 'AA');
+    expect((await http().post(`/unsubscribe?token=${altered}`)).status).toBe(400);
+    const forged = `${Buffer.from(`${u.id}:overdue`).toString('base64url')}.${token.split('.')[1]}`;
+    expect((await http().post(`/unsubscribe?token=${forged}`)).status).toBe(400);
+    expect((await http().get('/unsubscribe').query({ token: 'nonsense' })).status).toBe(400);
+    const prefs = await http().get('/api/v1/me/notification-preferences').set(as(u.accessToken));
+    expect(prefs.body).toEqual({ welcome: true, assignment: false, dueSoon: true, overdue: true, inactivity: true, quietHours: { start: '21:00', end: '08:00' } });
+    await assign(c.id, c.moduleId, at(2 * H));
+    driver.setClock(at(1 * H));
+    await driver.run();
+    expect(mailsTo('quiet@test.local').map((m) => m.subject.split(':')[0]).sort()).toEqual(['Due soon', 'Welcome to Opt out'].sort());
+    driver.setClock(T0);
+  });
+
+  it('reads and writes notification preferences, with quiet hours that can be turned off', async () => {
+    const url = '/api/v1/me/notification-preferences';
+    const body = { welcome: true, assignment: true, dueSoon: false, overdue: true, inactivity: false, quietHours: null };
+    expect((await http().put(url).set(as(ana.accessToken)).send(body)).body).toEqual(body);
+    expect((await http().get(url).set(as(ana.accessToken))).body).toEqual(body);
+    const bad = await http().put(url).set(as(ana.accessToken)).send({ ...body, quietHours: { start: '25:00', end: '08:00' }, spam: true });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['quietHours.start', 'spam']));
+    expect((await http().put(url).set(as(ana.accessToken)).send({ welcome: true })).status).toBe(400);
+    expect((await http().get(url)).status).toBe(401);
+  });
+
+  it('lets an admin retry a failed reminder, which then goes out once', async () => {
+    const c = await course('Retries');
+    const u = await createUser(t, admin, { email: 'retry@test.local', role: 'student' });
+    t.mail.failNext(3); // REMINDER_ATTEMPTS=3 in tests
+    await enrol(c.id, { userId: u.id });
+    await driver.dispatch();
+    const deadline = Date.now() + 10_000;
+    let failed: Array<{ id: string; last_error: string; attempts: number }> = [];
+    while (Date.now() < deadline) {
+      failed = (await t.db.query("SELECT id, last_error, attempts FROM reminders WHERE user_id = $1 AND status = 'failed'", [u.id])).rows;
+      if (failed.length) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(failed).toHaveLength(1);
+    expect(failed[0].attempts).toBe(3);
+    expect(failed[0].last_error).toMatch(/Temporary failure/);
+    const listed = await http().get('/api/v1/admin/reminders').query({ status: 'failed' }).set(as(admin));
+    expect(listed.body.data.map((r: { id: string }) => r.id)).toContain(failed[0].id);
+    expect((await http().post(`/api/v1/admin/reminders/${failed[0].id}/retry`).set(as(owner.accessToken))).status).toBe(403);
+    const retried = await http().post(`/api/v1/admin/reminders/${failed[0].id}/retry`).set(as(admin));
+    expect(retried.status).toBe(200);
+    expect(retried.body.status).toBe('scheduled');
+    await driver.run();
+    expect(mailsTo('retry@test.local')).toHaveLength(1);
+    expect((await http().post(`/api/v1/admin/reminders/${failed[0].id}/retry`).set(as(admin))).status).toBe(409);
+  });
+
+  it('lists a course’s reminders for its instructors only', async () => {
+    const c = await course('Listing');
+    await enrol(c.id, { userId: sam.id });
+    const mine = await http().get(`/api/v1/courses/${c.id}/reminders`).set(as(owner.accessToken));
+    expect(mine.status).toBe(200);
+    expect(mine.body.data).toEqual([expect.objectContaining({ kind: 'welcome', user: expect.objectContaining({ email: 'sam@test.local' }) })]);
+    expect((await http().get(`/api/v1/courses/${c.id}/reminders`).query({ status: 'sent' }).set(as(owner.accessToken))).body.data).toEqual([]);
+    expect((await http().get(`/api/v1/courses/${c.id}/reminders`).set(as(other.accessToken))).status).toBe(404);
+    expect((await http().get(`/api/v1/courses/${c.id}/reminders`).set(as(sam.accessToken))).status).toBe(403);
+    expect((await http().get('/api/v1/admin/reminders').set(as(owner.accessToken))).status).toBe(403);
+    expect((await http().get('/api/v1/admin/reminders')).status).toBe(401);
+  });
+
+  it('exposes reminder metrics', async () => {
+    const res = await http().get('/api/v1/metrics');
+    expect(res.text).toMatch(/accord_reminders\{kind="welcome",status="sent"\} \d+/);
+    expect(res.text).toMatch(/accord_reminder_queue_depth\{state="waiting"\} \d+/);
+    expect(res.text).toMatch(/accord_reminder_send_latency_seconds\{quantile="0.5"\}/);
+  });
+});
