@@ -40,6 +40,7 @@ export interface MailCatcher {
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-123' };
 
 export interface TestApp {
+  /** Replaceable: a fault test may restart the sink on the same port. */
   app: NestFastifyApplication;
   http: () => ReturnType<typeof request>;
   config: AppConfig;
@@ -86,7 +87,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   db.on('error', () => undefined); // the fault tests cut connections on purpose
   const redis = new Redis(redisUrl);
   const contexts: INestApplicationContext[] = [];
-  return {
+  const testApp: TestApp = {
     app,
     http: () => request(app.getHttpServer()),
     config,
@@ -102,16 +103,17 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
       return worker;
     },
     async close() {
-      for (const context of contexts) await context.close();
+      for (const context of contexts) await context.close().catch(() => undefined); // a test may have closed it
       await app.close();
       await db.end();
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length) await redis.del(...keys);
       redis.disconnect();
-      await mail.close();
+      await testApp.mail.close().catch(() => undefined);
       await dropTestDatabase(database.name);
     },
   };
+  return testApp;
 }
 
 export async function login(t: TestApp, email: string, password: string): Promise<{ accessToken: string; refreshToken: string; userId: string }> {

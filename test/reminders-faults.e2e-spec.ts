@@ -1,0 +1,138 @@
+import { ChildProcess, spawn } from 'child_process';
+import { join } from 'path';
+import Redis from 'ioredis';
+import { ReminderDispatcher } from '../src/modules/reminders/reminder-dispatcher';
+import { ADMIN, bearer, login, MailCatcher, startTestApp, TestApp } from './helpers/app';
+import { ReminderDriver } from './helpers/reminders';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startMailCatcher } = require('../scripts/lib/mail-catcher') as { startMailCatcher: (o: { web: boolean; smtpPort?: number }) => Promise<MailCatcher> };
+
+const root = join(__dirname, '..');
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A course with `n` enrolled students, each with a welcome reminder due now. */
+async function enrolMany(t: TestApp, n: number, tag: string): Promise<string[]> {
+  const admin = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
+  const course = (await t.http().post('/api/v1/courses').set(bearer(admin)).send({ title: `Faults ${tag}` })).body.id;
+  await t.http().post(`/api/v1/courses/${course}/publish`).set(bearer(admin)).expect(200);
+  const emails = Array.from({ length: n }, (_, i) => `${tag}${i}@faults.test`);
+  const res = await t.http().post(`/api/v1/courses/${course}/enrolments/bulk`).set(bearer(admin)).set('Content-Type', 'text/csv').send(['email', ...emails].join('\n'));
+  expect(res.body.created).toBe(n);
+  return emails;
+}
+
+const sentCount = async (t: TestApp, tag: string) =>
+  (await t.db.query("SELECT count(*)::int AS n FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email LIKE $1 AND r.status = 'sent'", [`${tag}%`])).rows[0].n as number;
+
+function expectExactlyOnce(mail: MailCatcher, emails: string[]): void {
+  const wanted = new Set(emails);
+  const received = mail.messages.filter((m) => wanted.has(m.to));
+  expect(new Set(received.map((m) => m.to)).size).toBe(emails.length);
+  expect(new Set(received.map((m) => m.messageId)).size).toBe(received.length);
+  expect(received.length).toBe(emails.length);
+}
+
+describe('reminders under faults (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ REMINDER_ATTEMPTS: '12', REMINDER_BACKOFF_MS: '100' });
+  });
+  afterAll(() => t.close());
+
+  it('delivers everything exactly once after Redis lost its keys between scheduling and sending', async () => {
+    const emails = await enrolMany(t, 20, 'flush');
+    // The API process queues them while no worker runs…
+    expect(await t.app.get(ReminderDispatcher, { strict: false }).dispatch()).toBeGreaterThanOrEqual(20);
+    // …then Redis loses everything (FLUSHALL, scoped to this test's prefix so parallel suites are unharmed).
+    const redis = new Redis(t.env.REDIS_URL);
+    const keys = await redis.keys(`${t.env.REDIS_PREFIX}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    const worker = await t.startWorker();
+    const driver = new ReminderDriver(t, [worker]);
+    expect(await driver.dispatch()).toBe(0); // nothing is scheduled: the rows think they are queued
+    expect(await worker.get(ReminderDispatcher, { strict: false }).reconcile(0)).toBeGreaterThanOrEqual(20);
+    await driver.run();
+    expect(await sentCount(t, 'flush')).toBe(20);
+    expectExactlyOnce(t.mail, emails);
+    await worker.close();
+  });
+
+  it('sends once per reminder with two workers running at once', async () => {
+    const emails = await enrolMany(t, 150, 'pair');
+    const [a, b] = [await t.startWorker({ REMINDER_CONCURRENCY: '8' }), await t.startWorker({ REMINDER_CONCURRENCY: '8' })];
+    const dispatchers = [a, b].map((w) => w.get(ReminderDispatcher, { strict: false }));
+    await Promise.all([dispatchers[0].dispatch(), dispatchers[1].dispatch(), dispatchers[0].dispatch(), dispatchers[1].dispatch()]);
+    await until('all sent', async () => (await sentCount(t, 'pair')) === 150);
+    expectExactlyOnce(t.mail, emails);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('delivers everything once when SMTP refuses connections for a while, then accepts', async () => {
+    const port = Number(new URL(t.env.SMTP_URL).port);
+    await t.mail.close();
+    const emails = await enrolMany(t, 10, 'down');
+    const worker = await t.startWorker();
+    await new ReminderDriver(t, [worker]).dispatch();
+    await until('attempts failing', async () => (await t.db.query("SELECT count(*)::int AS n FROM reminders WHERE last_error IS NOT NULL AND status <> 'sent'")).rows[0].n > 0);
+    const { rows } = await t.db.query("SELECT count(*)::int AS n FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email LIKE 'down%' AND r.status = 'failed'");
+    expect(rows[0].n).toBe(0);
+    const revived = await startMailCatcher({ web: false, smtpPort: port });
+    t.mail = revived;
+    await until('all sent', async () => (await sentCount(t, 'down')) === 10, 60_000);
+    expectExactlyOnce(revived, emails);
+    await worker.close();
+  });
+
+  it('produces no duplicates when a worker is killed (SIGKILL) mid-batch and restarted', async () => {
+    const emails = await enrolMany(t, 120, 'kill');
+    const env = {
+      ...process.env,
+      ...t.env,
+      LOG_LEVEL: 'warn',
+      LOG_PRETTY: 'false',
+      REMINDER_SCHEDULERS: 'true',
+      REMINDER_DISPATCH_INTERVAL_MS: '200',
+      REMINDER_RECONCILE_INTERVAL_MS: '1000',
+      REMINDER_LOCK_MS: '1000',
+      REMINDER_LEASE_SECONDS: '1',
+      REMINDER_CONCURRENCY: '4',
+    };
+    const start = (): ChildProcess => spawn(process.execPath, [join(root, 'dist/src/worker.js')], { env, stdio: 'ignore' });
+    const received = () => t.mail.messages.filter((m) => m.to.startsWith('kill')).length;
+
+    const first = start();
+    await until('a first part is delivered', async () => received() >= 30);
+    t.mail.hold(); // messages now in flight are not accepted…
+    await new Promise((r) => setTimeout(r, 300));
+    const died = new Promise((resolve) => first.once('exit', resolve));
+    first.kill('SIGKILL'); // …and the worker dies with them
+    await died;
+    await new Promise((r) => setTimeout(r, 300)); // let the sink see the dropped connections first
+    t.mail.release();
+    const partial = await sentCount(t, 'kill');
+    expect(partial).toBeLessThan(120);
+    const inFlight = (await t.db.query("SELECT count(*)::int AS n FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email LIKE 'kill%' AND r.status IN ('sending', 'queued')")).rows[0].n;
+    expect(inFlight).toBeGreaterThan(0);
+
+    const restarted = Date.now();
+    const second = start();
+    try {
+      await until('everything is sent after the restart', async () => (await sentCount(t, 'kill')) === 120, 60_000);
+    } finally {
+      const stopped = new Promise<number | null>((resolve) => second.once('exit', (code) => resolve(code)));
+      second.kill('SIGTERM');
+      expect(await stopped).toBe(0);
+    }
+    expectExactlyOnce(t.mail, emails);
+  }, 120_000);
+});
