@@ -1,6 +1,24 @@
+// Building an Intl.DateTimeFormat is costly (it dominated the send path): keep one per zone and style.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+export function formatter(timeZone: string, style: 'parts' | 'long' | 'short'): Intl.DateTimeFormat {
+  const key = `${style}|${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      style === 'parts'
+        ? { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }
+        : style === 'long'
+          ? { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+          : { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+    f = new Intl.DateTimeFormat(style === 'parts' ? 'en-US' : 'en-GB', options);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** Wall-clock parts of an instant in a time zone. */
 function localParts(at: Date, timeZone: string): { y: number; mo: number; d: number; h: number; mi: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(at);
+  const parts = formatter(timeZone, 'parts').formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour') % 24, mi: get('minute') };
 }
@@ -45,6 +63,5 @@ export function quietUntil(now: Date, timeZone: string, window: { start: string;
 
 /** "Tuesday 15 December 2026, 17:00 (Europe/Helsinki)" */
 export function formatInZone(at: Date, timeZone: string): string {
-  const text = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
-  return `${text} (${timeZone})`;
+  return `${formatter(timeZone, 'long').format(at)} (${timeZone})`;
 }

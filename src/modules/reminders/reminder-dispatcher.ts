@@ -7,7 +7,7 @@ import { appConfig } from '../../config/env';
 import { QueueName, ReminderJob, ReminderJobData, reminderJobId } from '../jobs/queues';
 import { RemindersRepository } from './reminders.repository';
 
-const BATCH = 1_000;
+const BATCH = 5_000;
 
 /** Send jobs are removed once done, so a deferred or retried reminder can be queued again under the same id. */
 export const sendJobOptions = (attempts: number, backoffMs: number) => ({

@@ -5,7 +5,7 @@ import { appConfig } from '../../config/env';
 import { MailerService } from '../mail/mailer.service';
 import { render } from '../mail/templates';
 import { PREFERENCE_OF } from '../notifications/notifications.service';
-import { formatInZone, quietUntil } from '../notifications/quiet-hours';
+import { formatInZone, formatter, quietUntil } from '../notifications/quiet-hours';
 import { UnsubscribeTokens } from '../notifications/unsubscribe-tokens';
 import { InvitationService } from '../users/invitation.service';
 import { ReminderKind } from './entities/reminder.entity';
@@ -63,14 +63,13 @@ export class ReminderSender {
 
   async send(reminderId: string, finalAttempt: boolean): Promise<SendOutcome> {
     const now = this.clock.now();
-    if (!(await this.reminders.claimForSending(reminderId, now, this.config.reminders.leaseSeconds))) {
+    const [ctx] = await this.reminders.claimAndRead(reminderId, now, this.config.reminders.leaseSeconds);
+    if (!ctx) {
       const current = await this.reminders.findById(reminderId);
       // Another sender holds a live lease: let BullMQ try again later.
       if (current?.status === 'sending') throw new Error(`reminder ${reminderId} is being sent by another worker`);
       return 'not-claimable';
     }
-    const [ctx] = await this.reminders.context(reminderId);
-    if (!ctx) return 'not-claimable';
     const reason = skipReason(ctx);
     if (reason) {
       await this.reminders.markSkipped(reminderId, reason);
@@ -87,8 +86,8 @@ export class ReminderSender {
       }
     }
     const messageId = `<reminder-${reminderId}@accord>`;
+    // Composed once: a retry sends exactly what the first attempt composed.
     const mail = ctx.subject && ctx.body_text && ctx.body_html ? { subject: ctx.subject, text: ctx.body_text, html: ctx.body_html } : await this.compose(ctx);
-    if (!ctx.subject) await this.reminders.saveRendered(reminderId, { ...mail, messageId });
     const unsubscribeUrl = this.unsubscribe.url(ctx.user_id, ctx.kind);
     try {
       await this.mailer.send({
@@ -99,11 +98,12 @@ export class ReminderSender {
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (!ctx.subject) await this.reminders.saveRendered(reminderId, { ...mail, messageId });
       await this.reminders.markAttemptFailed(reminderId, message, finalAttempt);
       this.logger.warn({ reminderId, kind: ctx.kind, attempt: ctx.attempts, finalAttempt, error: message }, 'reminder send failed');
       throw error;
     }
-    await this.reminders.markSent(reminderId, this.clock.now());
+    await this.reminders.markSent(reminderId, this.clock.now(), { ...mail, messageId });
     this.logger.log({ reminderId, kind: ctx.kind, userId: ctx.user_id }, 'reminder sent');
     return 'sent';
   }
@@ -121,7 +121,7 @@ export class ReminderSender {
     };
     if (ctx.due_at) {
       data.dueAt = formatInZone(new Date(ctx.due_at), ctx.timezone);
-      data.dueAtShort = new Intl.DateTimeFormat('en-GB', { timeZone: ctx.timezone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(ctx.due_at));
+      data.dueAtShort = formatter(ctx.timezone, 'short').format(new Date(ctx.due_at));
     }
     if (ctx.kind === 'inactivity') data.days = Math.max(1, Math.floor((this.clock.now().getTime() - new Date(ctx.quiet_since).getTime()) / 86_400_000));
     if (ctx.kind === 'welcome' && !ctx.has_password) data.setPasswordUrl = this.invitations.linkFor(await this.invitations.usableTokenFor(ctx.user_id));

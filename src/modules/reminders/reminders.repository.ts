@@ -91,23 +91,28 @@ export class RemindersRepository {
   }
 
   /**
-   * The send guard: queued → sending with a lease (or a sending row whose lease expired: its
-   * sender died). Only one caller can win; everyone else gets null.
+   * The send guard and the fresh read in one round trip: queued → sending with a lease (or a
+   * sending row whose lease expired: its sender died). Only one caller can win; the others get [].
    */
-  async claimForSending(id: string, now: Date, leaseSeconds: number): Promise<boolean> {
-    const rows = await returningRows(
-      this.dataSource,
-      `UPDATE reminders SET status = 'sending', attempts = attempts + 1, lease_until = $2::timestamptz + make_interval(secs => $3), updated_at = now()
-       WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND lease_until < $2))
-       RETURNING id`,
+  claimAndRead(id: string, now: Date, leaseSeconds: number): Promise<SendContext[]> {
+    return this.contextQuery(
+      `WITH r AS (
+         UPDATE reminders SET status = 'sending', attempts = attempts + 1, lease_until = $2::timestamptz + make_interval(secs => $3), updated_at = now()
+         WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND lease_until < $2))
+         RETURNING *
+       )`,
       [id, now, leaseSeconds],
     );
-    return rows.length === 1;
   }
 
   context(id: string): Promise<SendContext[]> {
+    return this.contextQuery(`WITH r AS (SELECT * FROM reminders WHERE id = $1)`, [id]);
+  }
+
+  private contextQuery(source: string, params: unknown[]): Promise<SendContext[]> {
     return this.dataSource.query(
-      `SELECT r.id, r.kind, r.status, r.dedupe_key, r.scheduled_for, r.attempts, r.subject, r.body_text, r.body_html,
+      `${source}
+       SELECT r.id, r.kind, r.status, r.dedupe_key, r.scheduled_for, r.attempts, r.subject, r.body_text, r.body_html,
               u.id AS user_id, u.email, u.name AS user_name, u.timezone, u.is_active AS user_active, (u.password_hash IS NOT NULL) AS has_password,
               e.id AS enrolment_id, e.status AS enrolment_status,
               c.id AS course_id, c.title AS course_title, c.slug AS course_slug, c.status AS course_status,
@@ -120,15 +125,14 @@ export class RemindersRepository {
               COALESCE(e.last_activity_at, e.activated_at, e.created_at) AS quiet_since,
               p.welcome AS pref_welcome, p.assignment AS pref_assignment, p.due_soon AS pref_due_soon, p.overdue AS pref_overdue, p.inactivity AS pref_inactivity,
               p.quiet_start, p.quiet_end, (p.user_id IS NOT NULL) AS has_preferences
-       FROM reminders r
+       FROM r
        JOIN users u ON u.id = r.user_id
        JOIN enrolments e ON e.id = r.enrolment_id
        JOIN courses c ON c.id = e.course_id
        LEFT JOIN assignments a ON a.id = r.assignment_id
        LEFT JOIN modules m ON m.id = a.module_id
-       LEFT JOIN notification_preferences p ON p.user_id = u.id
-       WHERE r.id = $1`,
-      [id],
+       LEFT JOIN notification_preferences p ON p.user_id = u.id`,
+      params,
     );
   }
 
@@ -136,8 +140,13 @@ export class RemindersRepository {
     await this.dataSource.query(`UPDATE reminders SET subject = $2, body_text = $3, body_html = $4, message_id = $5 WHERE id = $1`, [id, mail.subject, mail.text, mail.html, mail.messageId]);
   }
 
-  async markSent(id: string, now: Date): Promise<void> {
-    await this.dataSource.query(`UPDATE reminders SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL, updated_at = now() WHERE id = $1 AND status = 'sending'`, [id, now]);
+  /** Sent: the row keeps exactly what went out. */
+  async markSent(id: string, now: Date, mail: { subject: string; text: string; html: string; messageId: string }): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE reminders SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL, subject = $3, body_text = $4, body_html = $5, message_id = $6, updated_at = now()
+       WHERE id = $1 AND status = 'sending'`,
+      [id, now, mail.subject, mail.text, mail.html, mail.messageId],
+    );
   }
 
   async markSkipped(id: string, reason: string): Promise<void> {
