@@ -4,7 +4,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'crypto';
 import { Logger } from 'nestjs-pino';
+import Redis from 'ioredis';
 import { AppModule } from './app.module';
+import { registerRateLimit } from './common/rate-limit';
+import { REDIS } from './modules/redis/redis.module';
 import { AppConfig } from './config/env';
 import { BULK_PATH } from './modules/enrolments/enrolments.controller';
 import { httpDuration } from './modules/metrics/metrics';
@@ -45,6 +48,10 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.requestTimeoutMs,
+    // Node only checks request timeouts this often (30 s by default).
+    http: { connectionsCheckingInterval: Math.min(5_000, Math.ceil(config.http.requestTimeoutMs / 2)) } as never,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -61,6 +68,14 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.http.importBodyLimitBytes }, (_req, body, done) => done(null, body));
+  if (config.http.rateLimitPerToken > 0 || config.http.rateLimitPerIp > 0) {
+    registerRateLimit(fastify, app.get<Redis>(REDIS), {
+      perToken: config.http.rateLimitPerToken || Number.MAX_SAFE_INTEGER,
+      perIp: config.http.rateLimitPerIp || Number.MAX_SAFE_INTEGER,
+      windowMs: 60_000,
+      skip: (url) => url.startsWith('/api/v1/health/') || url.startsWith('/api/v1/metrics'),
+    });
+  }
   fastify.addHook('onRoute', (route) => {
     if (route.url === BULK_PATH) route.bodyLimit = config.http.importBodyLimitBytes;
   });

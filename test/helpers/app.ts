@@ -73,6 +73,8 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     JWT_SECRET: `test-secret-${randomBytes(16).toString('hex')}`,
     PUBLIC_URL: 'https://accord.test',
     REMINDER_SCHEDULERS: 'false',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
     REMINDER_ATTEMPTS: '3',
     REMINDER_BACKOFF_MS: '50',
     ADMIN_EMAIL: ADMIN.email,

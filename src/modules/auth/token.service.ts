@@ -42,7 +42,8 @@ export class TokenService {
       manager,
     );
     const claims: AccessClaims = { sub: user.id, tv: user.tokenVersion };
-    const accessToken = await this.jwt.signAsync(claims, { expiresIn: this.config.auth.accessTtlSeconds });
+    // A unique jti: two tokens issued in the same second are still different tokens.
+    const accessToken = await this.jwt.signAsync(claims, { expiresIn: this.config.auth.accessTtlSeconds, jwtid: randomUUID() });
     return { accessToken, refreshToken, expiresIn: this.config.auth.accessTtlSeconds };
   }
 }
