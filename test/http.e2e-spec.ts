@@ -78,12 +78,18 @@ describe('HTTP conventions and operations (e2e)', () => {
   });
 
   it('reports readiness 503 while the database is unreachable and 200 again once it returns', async () => {
+    const { accessToken: token } = await login(t, ADMIN.email, ADMIN.password);
     expect((await t.http().get('/api/v1/health/ready')).status).toBe(200);
     await setDatabaseReachable(t.database.name, false);
     try {
       const down = await t.http().get('/api/v1/health/ready');
       expect(down.status).toBe(503);
       expect(down.body).toMatchObject({ status: 'unavailable', checks: { database: 'down', redis: 'up' } });
+      // A write while the database is away is refused cleanly: 503 problem+json, no internals.
+      const write = await t.http().patch('/api/v1/me').set(bearer(token)).send({ name: 'During outage' });
+      expect(write.status).toBe(503);
+      expect(write.headers['retry-after']).toBeDefined();
+      expect(JSON.stringify(write.body)).not.toMatch(/terminat|postgres|SELECT|at .*\.js/i);
     } finally {
       await setDatabaseReachable(t.database.name, true);
     }
@@ -94,5 +100,8 @@ describe('HTTP conventions and operations (e2e)', () => {
     }
     expect(status).toBe(200);
     expect((await t.http().get('/api/v1/health/live')).status).toBe(200);
+    // Without restarting the API, writes work again.
+    const after = await t.http().patch('/api/v1/me').set(bearer(token)).send({ name: 'After outage' });
+    expect(after.status).toBe(200);
   });
 });

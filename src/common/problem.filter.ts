@@ -71,6 +71,19 @@ function fromPostgres(error: QueryFailedError): Rendered | null {
   }
 }
 
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);
+
+/** The database (or Redis) is away: the request was refused cleanly and may be retried. */
+function fromUnavailable(error: unknown): Rendered | null {
+  const e = error as { code?: string; message?: string; driverError?: { code?: string; message?: string } };
+  const code = e?.code ?? e?.driverError?.code;
+  const message = `${e?.message ?? ''} ${e?.driverError?.message ?? ''}`;
+  if ((code && UNAVAILABLE_CODES.has(code)) || /Connection terminated|timeout exceeded when trying to connect|Connection is closed|ECONNREFUSED|database .* is not currently accepting connections/i.test(message)) {
+    return { status: 503, code: 'unavailable', detail: 'A backing service is unavailable; nothing was changed. Retry shortly.', headers: { 'Retry-After': '5' } };
+  }
+  return null;
+}
+
 /** Fastify's own errors (body parsing, size limit, content type) carry a statusCode. */
 function fromFastify(error: unknown): Rendered | null {
   const e = error as { statusCode?: number; code?: string; message?: string };
@@ -108,6 +121,8 @@ export function renderError(error: unknown): Rendered {
   }
   const pg = error instanceof QueryFailedError ? fromPostgres(error) : null;
   if (pg) return pg;
+  const unavailable = fromUnavailable(error);
+  if (unavailable) return unavailable;
   const fastify = fromFastify(error);
   if (fastify) return fastify;
   return { status: 500, code: 'internal', detail: 'An unexpected error occurred; it has been logged' };
