@@ -3,14 +3,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth.decorators';
 import { DomainError } from '../../common/errors';
+import { escapeHtml, htmlPage } from '../../common/html';
 import { validateDto } from '../../common/validation';
 import { AuthService } from './auth.service';
 import { SetPasswordDto } from './dto/auth.dto';
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-
-const page = (body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Accord: choose a password</title></head><body style="font-family:sans-serif;max-width:28em;margin:3em auto">${body}</body></html>`;
+const page = (body: string) => htmlPage('Accord: choose a password', body);
+const escape = escapeHtml;
 
 /** The page an invitation email links to; a plain HTML form, no script. API clients use POST /api/v1/auth/set-password. */
 @ApiExcludeController()

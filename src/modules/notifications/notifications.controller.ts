@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nest
 import type { FastifyReply } from 'fastify';
 import { Caller, CurrentUser, Public } from '../../common/auth.decorators';
 import { DomainError } from '../../common/errors';
+import { escapeHtml, htmlPage } from '../../common/html';
 import { PreferencesDto } from './dto/preferences.dto';
 import { KIND_LABEL, NotificationsService } from './notifications.service';
 
@@ -25,9 +26,8 @@ export class PreferencesController {
   }
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-const page = (body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Accord: email preferences</title></head><body style="font-family:sans-serif;max-width:30em;margin:3em auto">${body}</body></html>`;
+const page = (body: string) => htmlPage('Accord: email preferences', body);
+const escape = escapeHtml;
 
 /** RFC 8058 one-click unsubscribe (POST, no login) and a confirmation page (GET) for people. */
 @ApiTags('notifications')
