@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'child_process';
 import { join } from 'path';
+import { Client } from 'pg';
 import { testEnv } from './helpers/env';
 import { createTestDatabase, dropTestDatabase } from './helpers/database';
 
@@ -44,6 +45,53 @@ describe('processes (compiled entrypoints)', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {
+      await dropTestDatabase(database.name);
+    }
+  }, 60_000);
+});
+
+describe('graceful shutdown of the API', () => {
+  it('finishes an in-flight import on SIGTERM, writes it whole, and exits 0', async () => {
+    const database = await createTestDatabase();
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const env = {
+      ...baseEnv(),
+      DATABASE_URL: database.url,
+      REDIS_PREFIX: `accord_test_shutdown_${process.pid}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      ADMIN_EMAIL: 'shutdown@test.local',
+      ADMIN_PASSWORD: 'shutdown-password',
+    };
+    const child = spawn(node, [join(root, 'dist/src/main.js')], { env, stdio: 'ignore' });
+    const base = `http://127.0.0.1:${port}/api/v1`;
+    try {
+      for (let i = 0; i < 150; i++) {
+        if (await fetch(`${base}/health/live`).then((r) => r.ok, () => false)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const json = (res: Response) => res.json() as Promise<Record<string, string>>;
+      const post = (path: string, token: string, body: string, type = 'application/json') =>
+        fetch(`${base}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': type }, body });
+      const { accessToken } = await json(await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'shutdown@test.local', password: 'shutdown-password' }) }));
+      const { id: course } = await json(await post('/courses', accessToken, JSON.stringify({ title: 'Shutdown' })));
+      const csv = ['email', ...Array.from({ length: 5000 }, (_, i) => `bye${i}@test.local`)].join('\n');
+      const inFlight = post(`/courses/${course}/enrolments/bulk`, accessToken, csv, 'text/csv');
+      await new Promise((r) => setTimeout(r, 150));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      const res = await inFlight;
+      expect(res.status).toBe(200);
+      expect((await json(res)).created).toBe(5000);
+      expect(await exited).toBe(0);
+      const db = new Client({ connectionString: database.url });
+      await db.connect();
+      const { rows } = await db.query('SELECT count(*)::int AS n FROM enrolments WHERE course_id = $1', [course]);
+      await db.end();
+      expect(rows[0].n).toBe(5000);
+    } finally {
+      child.kill('SIGKILL');
       await dropTestDatabase(database.name);
     }
   }, 60_000);
