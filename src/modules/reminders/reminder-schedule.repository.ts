@@ -36,8 +36,9 @@ export class ReminderScheduleRepository {
     scope: { assignmentIds?: string[]; enrolmentIds?: string[] },
     now: Date,
     notice: boolean,
-  ): Promise<number> {
-    const rows: unknown[] = await manager.query(
+  ): Promise<void> {
+    // No RETURNING: a course-wide assignment writes tens of thousands of rows, none of which we need back.
+    await manager.query(
       `WITH targets AS (
          SELECT a.id AS assignment_id, e.id AS enrolment_id, e.user_id, ${effectiveDue('a', 'e')} AS due_at, c.reminder_policy AS policy
          FROM assignments a
@@ -64,11 +65,9 @@ export class ReminderScheduleRepository {
        WHERE kind = 'assignment' OR at >= $3::timestamptz
        ON CONFLICT (dedupe_key) DO UPDATE
          SET status = 'scheduled', scheduled_for = EXCLUDED.scheduled_for, skip_reason = NULL, updated_at = now()
-         WHERE reminders.status = 'cancelled'
-       RETURNING id`,
+         WHERE reminders.status = 'cancelled'`,
       [scope.assignmentIds ?? null, scope.enrolmentIds ?? null, now, notice],
     );
-    return rows.length;
   }
 
   /** Cancels reminders not yet handed to SMTP. Returns how many. */
