@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { Pool } from 'pg';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
 
 export interface ItemContext {
@@ -15,10 +17,15 @@ export interface ItemContext {
   unlock_at: Date | null;
 }
 
-export interface EnrolmentContext {
-  id: string;
+export interface AdmissionContext {
+  item_id: string;
+  module_id: string;
   course_id: string;
-  status: string;
+  course_status: string;
+  unlock_at: Date | null;
+  /** The caller's enrolment in the item's course, null when not enrolled. */
+  enrolment_id: string | null;
+  prerequisites: Array<{ id: string; required: number; completed: boolean }>;
 }
 
 export interface AcceptedEvent {
@@ -29,12 +36,29 @@ export interface AcceptedEvent {
   positionSeconds: number | null;
   percent: number | null;
   watched: string | null;
-  occurredAt: Date;
+  /** ISO 8601, as pg sends it to a timestamptz. */
+  occurredAt: string;
 }
 
 export interface ModuleRequirement {
   module_id: string;
   required: number;
+}
+
+/** The events as the eight unnest() columns, in one pass. */
+function columns(events: AcceptedEvent[]): unknown[][] {
+  const cols: unknown[][] = [[], [], [], [], [], [], [], []];
+  for (const e of events) {
+    cols[0].push(e.eventId);
+    cols[1].push(e.enrolmentId);
+    cols[2].push(e.itemId);
+    cols[3].push(e.type);
+    cols[4].push(e.positionSeconds);
+    cols[5].push(e.percent);
+    cols[6].push(e.watched);
+    cols[7].push(e.occurredAt);
+  }
+  return cols;
 }
 
 /** The SQL of progress: raw events, derived item state, per-enrolment counters. */
@@ -46,19 +70,39 @@ export class ProgressRepository {
     return this.dataSource.transaction(work);
   }
 
-  itemsContext(itemIds: string[]): Promise<ItemContext[]> {
-    return this.dataSource.query(
-      `SELECT i.id AS item_id, i.module_id, m.course_id, c.status AS course_status, i.completion->>'type' AS rule,
-              (i.completion->>'minPercent')::float8 AS min_percent, i.required, mat.duration_seconds, m.unlock_at
-       FROM items i JOIN modules m ON m.id = i.module_id JOIN courses c ON c.id = m.course_id JOIN materials mat ON mat.id = i.material_id
-       WHERE i.id = ANY($1::uuid[])`,
-      [itemIds],
-    );
+  /**
+   * The hot statements (ingestion, the course view) as named prepared statements on TypeORM's own
+   * pool: parsed and planned once per connection rather than on every call, where planning cost
+   * more than executing. Errors surface as TypeORM's QueryFailedError, as from dataSource.query.
+   */
+  private async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    try {
+      return (await pool.query({ name: `progress.${name}`, text, values })).rows as T[];
+    } catch (error) {
+      throw new QueryFailedError(text, values, error as Error);
+    }
   }
 
-  /** The user's enrolments (not dropped) in these courses. */
-  enrolmentsOf(userId: string, courseIds: string[]): Promise<EnrolmentContext[]> {
-    return this.dataSource.query(`SELECT id, course_id, status FROM enrolments WHERE user_id = $1 AND course_id = ANY($2::uuid[]) AND status <> 'dropped'`, [userId, courseIds]);
+  /**
+   * Admission context of the items in one round trip: course and module of each item, the
+   * caller's enrolment (not dropped) in that course, and each prerequisite of the item's module
+   * with how many required items it has and whether that enrolment has completed it.
+   */
+  admissionContext(userId: string, itemIds: string[]): Promise<AdmissionContext[]> {
+    return this.prepared(
+      'admission',
+      `SELECT i.id AS item_id, i.module_id, m.course_id, c.status AS course_status, m.unlock_at, e.id AS enrolment_id,
+              COALESCE((SELECT json_agg(json_build_object(
+                         'id', p.prerequisite_id,
+                         'required', (SELECT count(*)::int FROM items pi WHERE pi.module_id = p.prerequisite_id AND pi.required),
+                         'completed', EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = p.prerequisite_id)))
+                        FROM module_prerequisites p WHERE p.module_id = m.id), '[]') AS prerequisites
+       FROM items i JOIN modules m ON m.id = i.module_id JOIN courses c ON c.id = m.course_id
+       LEFT JOIN enrolments e ON e.course_id = m.course_id AND e.user_id = $1 AND e.status <> 'dropped'
+       WHERE i.id = ANY($2::uuid[])`,
+      [userId, itemIds],
+    );
   }
 
   /** (enrolment, module) pairs already completed. */
@@ -79,85 +123,60 @@ export class ProgressRepository {
     );
   }
 
-  /** Statement 1: the raw events, once per (user, eventId). Returns the ids that were new. */
-  async insertEvents(userId: string, events: AcceptedEvent[]): Promise<Set<string>> {
-    if (!events.length) return new Set();
-    const rows: Array<{ event_id: string }> = await this.dataSource.query(
-      `INSERT INTO progress_events (user_id, event_id, enrolment_id, item_id, type, position_seconds, percent, watched, occurred_at)
-       SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::float8[], $7::float8[], $8::nummultirange[], $9::timestamptz[])
-       ON CONFLICT (user_id, event_id) DO NOTHING
-       RETURNING event_id`,
-      [
-        userId,
-        events.map((e) => e.eventId),
-        events.map((e) => e.enrolmentId),
-        events.map((e) => e.itemId),
-        events.map((e) => e.type),
-        events.map((e) => e.positionSeconds),
-        events.map((e) => e.percent),
-        events.map((e) => e.watched),
-        events.map((e) => e.occurredAt),
-      ],
-    );
-    return new Set(rows.map((r) => r.event_id));
-  }
-
   /**
-   * Statement 2: derived item state from the new events, merged into what is there under the row
-   * lock of ON CONFLICT, so concurrent batches never lose segments. Percent only grows (coverage
-   * of all watched segments when there are any, else the reported percent); the position is the
-   * one with the latest occurredAt; a completed item stays completed.
+   * Statements 1 and 2 in one round trip: the raw events, once per (user, eventId), then derived
+   * item state from the events that were new, merged into what is there under the row lock of
+   * ON CONFLICT, so concurrent batches never lose segments. Percent only grows (coverage of all
+   * watched segments when there are any, else the reported percent); the position is the one with
+   * the latest occurredAt; a completed item stays completed. Returns how many events were new and
+   * the enrolments they touched.
    */
-  async upsertItemProgress(events: AcceptedEvent[], now: Date): Promise<void> {
-    if (!events.length) return;
-    await this.dataSource.query(
-      `WITH ev AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::float8[], $5::float8[], $6::nummultirange[], $7::timestamptz[])
-           AS e(enrolment_id, item_id, type, position_seconds, percent, watched, occurred_at)
+  async recordEvents(userId: string, events: AcceptedEvent[], now: Date): Promise<{ inserted: number; enrolmentIds: string[] }> {
+    if (!events.length) return { inserted: 0, enrolmentIds: [] };
+    const [row] = await this.prepared<{ inserted: number; enrolment_ids: string[] }>(
+      'record',
+      `WITH inserted AS (
+         INSERT INTO progress_events (user_id, event_id, enrolment_id, item_id, type, position_seconds, percent, watched, occurred_at)
+         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::float8[], $7::float8[], $8::nummultirange[], $9::timestamptz[])
+         ON CONFLICT (user_id, event_id) DO NOTHING
+         RETURNING event_id, enrolment_id, item_id, position_seconds, percent, watched, occurred_at
        ), agg AS (
          SELECT enrolment_id, item_id, max(percent) AS percent, range_agg(watched) AS watched,
                 (array_agg(position_seconds ORDER BY occurred_at DESC) FILTER (WHERE position_seconds IS NOT NULL))[1] AS position_seconds,
                 max(occurred_at) FILTER (WHERE position_seconds IS NOT NULL) AS position_at
-         FROM ev GROUP BY enrolment_id, item_id
+         FROM inserted GROUP BY enrolment_id, item_id
        ), fresh AS (
          SELECT a.*, i.completion->>'type' AS rule, (i.completion->>'minPercent')::float8 AS min_percent, mat.duration_seconds,
                 accord_item_percent(0, a.watched, mat.duration_seconds, a.percent) AS new_percent
          FROM agg a JOIN items i ON i.id = a.item_id JOIN materials mat ON mat.id = i.material_id
+       ), upserted AS (
+         INSERT INTO item_progress (enrolment_id, item_id, state, percent, watched, position_seconds, position_at, rule, min_percent, duration_seconds, completed_at, updated_at)
+         SELECT enrolment_id, item_id,
+                CASE WHEN rule = 'view' OR (rule = 'watch' AND new_percent >= min_percent) THEN 'completed' ELSE 'in_progress' END,
+                new_percent, watched, position_seconds, position_at, rule, min_percent, duration_seconds,
+                CASE WHEN rule = 'view' OR (rule = 'watch' AND new_percent >= min_percent) THEN $10::timestamptz END, $10
+         FROM fresh
+         ON CONFLICT (enrolment_id, item_id) DO UPDATE SET
+           -- The merged segments and percent, computed once per row (coverage is the costly part; OFFSET 0 keeps the subquery from being inlined into each use).
+           (watched, percent, state, completed_at) = (
+             SELECT merged.watched, merged.percent,
+                    CASE WHEN item_progress.state = 'completed' OR EXCLUDED.state = 'completed' OR (EXCLUDED.rule = 'watch' AND merged.percent >= EXCLUDED.min_percent)
+                      THEN 'completed' ELSE 'in_progress' END,
+                    CASE WHEN item_progress.completed_at IS NOT NULL THEN item_progress.completed_at
+                      WHEN EXCLUDED.state = 'completed' OR (EXCLUDED.rule = 'watch' AND merged.percent >= EXCLUDED.min_percent) THEN EXCLUDED.updated_at END
+             FROM (SELECT u.watched, accord_item_percent(item_progress.percent, u.watched, EXCLUDED.duration_seconds, EXCLUDED.percent) AS percent
+                   FROM (SELECT accord_union(item_progress.watched, EXCLUDED.watched) AS watched) u OFFSET 0) merged
+           ),
+           position_seconds = CASE WHEN EXCLUDED.position_at IS NOT NULL AND (item_progress.position_at IS NULL OR EXCLUDED.position_at > item_progress.position_at)
+             THEN EXCLUDED.position_seconds ELSE item_progress.position_seconds END,
+           position_at = GREATEST(item_progress.position_at, EXCLUDED.position_at),
+           rule = EXCLUDED.rule, min_percent = EXCLUDED.min_percent, duration_seconds = EXCLUDED.duration_seconds,
+           updated_at = EXCLUDED.updated_at
        )
-       INSERT INTO item_progress (enrolment_id, item_id, state, percent, watched, position_seconds, position_at, rule, min_percent, duration_seconds, completed_at, updated_at)
-       SELECT enrolment_id, item_id,
-              CASE WHEN rule = 'view' OR (rule = 'watch' AND new_percent >= min_percent) THEN 'completed' ELSE 'in_progress' END,
-              new_percent, watched, position_seconds, position_at, rule, min_percent, duration_seconds,
-              CASE WHEN rule = 'view' OR (rule = 'watch' AND new_percent >= min_percent) THEN $8::timestamptz END, $8
-       FROM fresh
-       ON CONFLICT (enrolment_id, item_id) DO UPDATE SET
-         watched = accord_union(item_progress.watched, EXCLUDED.watched),
-         percent = accord_item_percent(item_progress.percent, accord_union(item_progress.watched, EXCLUDED.watched), EXCLUDED.duration_seconds, EXCLUDED.percent),
-         state = CASE
-           WHEN item_progress.state = 'completed' OR EXCLUDED.state = 'completed'
-             OR (EXCLUDED.rule = 'watch' AND accord_item_percent(item_progress.percent, accord_union(item_progress.watched, EXCLUDED.watched), EXCLUDED.duration_seconds, EXCLUDED.percent) >= EXCLUDED.min_percent)
-           THEN 'completed' ELSE 'in_progress' END,
-         completed_at = CASE
-           WHEN item_progress.completed_at IS NOT NULL THEN item_progress.completed_at
-           WHEN EXCLUDED.state = 'completed'
-             OR (EXCLUDED.rule = 'watch' AND accord_item_percent(item_progress.percent, accord_union(item_progress.watched, EXCLUDED.watched), EXCLUDED.duration_seconds, EXCLUDED.percent) >= EXCLUDED.min_percent)
-           THEN EXCLUDED.updated_at END,
-         position_seconds = CASE WHEN EXCLUDED.position_at IS NOT NULL AND (item_progress.position_at IS NULL OR EXCLUDED.position_at > item_progress.position_at)
-           THEN EXCLUDED.position_seconds ELSE item_progress.position_seconds END,
-         position_at = GREATEST(item_progress.position_at, EXCLUDED.position_at),
-         rule = EXCLUDED.rule, min_percent = EXCLUDED.min_percent, duration_seconds = EXCLUDED.duration_seconds,
-         updated_at = EXCLUDED.updated_at`,
-      [
-        events.map((e) => e.enrolmentId),
-        events.map((e) => e.itemId),
-        events.map((e) => e.type),
-        events.map((e) => e.positionSeconds),
-        events.map((e) => e.percent),
-        events.map((e) => e.watched),
-        events.map((e) => e.occurredAt),
-        now,
-      ],
+       SELECT count(*)::int AS inserted, COALESCE(array_agg(DISTINCT enrolment_id), '{}') AS enrolment_ids FROM inserted`,
+      [userId, ...columns(events), now],
     );
+    return { inserted: row.inserted, enrolmentIds: row.enrolment_ids };
   }
 
   /** `POST /items/:id/complete` for mark_done items. */
@@ -177,7 +196,8 @@ export class ProgressRepository {
    */
   async refreshEnrolments(enrolmentIds: string[], now: Date): Promise<void> {
     if (!enrolmentIds.length) return;
-    await this.dataSource.query(
+    await this.prepared(
+      'refresh',
       `WITH req AS (
          SELECT e.id AS enrolment_id, m.id AS module_id,
                 count(i.id) FILTER (WHERE i.required) AS required,
@@ -205,38 +225,39 @@ export class ProgressRepository {
          activated_at = COALESCE(e.activated_at, $2),
          completed_at = CASE WHEN e.status IN ('invited', 'active') AND t.all_done AND t.required > 0 THEN $2 ELSE e.completed_at END,
          updated_at = now()
-       FROM totals t WHERE e.id = t.enrolment_id`,
+       FROM totals t
+       WHERE e.id = ANY($1::uuid[]) AND e.id = t.enrolment_id -- by key, not by a scan of every enrolment`,
       [enrolmentIds, now],
     );
   }
 
   // Reads for GET /me/courses/:id/progress
 
-  enrolmentFor(userId: string, courseId: string): Promise<Array<{ id: string; completed_required: number; status: string }>> {
-    return this.dataSource.query(
-      `SELECT e.id, e.completed_required, e.status FROM enrolments e JOIN courses c ON c.id = e.course_id
-       WHERE e.user_id = $1 AND e.course_id = $2 AND e.status <> 'dropped' AND c.status <> 'draft'`,
-      [userId, courseId],
-    );
-  }
-
   /**
-   * Everything the student's course view needs in one round trip: modules with items (rule,
-   * required, this enrolment's item state), prerequisites, completions and the due date per module.
+   * Everything the student's course view needs in one round trip: the caller's enrolment (not
+   * dropped, course not draft) and per module its items (rule, required, this enrolment's item
+   * state), prerequisites, completion and the due date. Null when the caller is not enrolled.
    */
-  courseView(enrolmentId: string, courseId: string): Promise<CourseViewRow[]> {
-    return this.dataSource.query(
+  async courseView(userId: string, courseId: string): Promise<CourseViewRow[] | null> {
+    const rows = await this.prepared<CourseViewRow>(
+      'course-view',
       `SELECT m.id, m.title, m.position, m.unlock_at,
               COALESCE((SELECT array_agg(p.prerequisite_id) FROM module_prerequisites p WHERE p.module_id = m.id), '{}') AS prerequisites,
-              EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = $1 AND mc.module_id = m.id) AS completed,
-              (SELECT min(${effectiveDue('a', 'e')}) FROM assignments a, enrolments e
-                WHERE e.id = $1 AND a.module_id = m.id AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}) AS due_at,
+              EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = m.id) AS completed,
+              (SELECT min(${effectiveDue('a', 'e')}) FROM assignments a
+                WHERE a.module_id = m.id AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}) AS due_at,
               COALESCE((SELECT json_agg(json_build_object('id', i.id, 'required', i.required, 'state', ip.state, 'percent', ip.percent, 'positionSeconds', ip.position_seconds) ORDER BY i.position)
-                        FROM items i LEFT JOIN item_progress ip ON ip.item_id = i.id AND ip.enrolment_id = $1
+                        FROM items i LEFT JOIN item_progress ip ON ip.item_id = i.id AND ip.enrolment_id = e.id
                         WHERE i.module_id = m.id), '[]') AS items
-       FROM modules m WHERE m.course_id = $2 ORDER BY m.position`,
-      [enrolmentId, courseId],
+       FROM enrolments e JOIN courses c ON c.id = e.course_id
+       LEFT JOIN modules m ON m.course_id = e.course_id
+       WHERE e.user_id = $1 AND e.course_id = $2 AND e.status <> 'dropped' AND c.status <> 'draft'
+       ORDER BY m.position`,
+      [userId, courseId],
     );
+    if (!rows.length) return null;
+    // A course without modules still has its enrolment row, with the module columns null.
+    return rows[0].id === null ? [] : rows;
   }
 
   itemWithEnrolment(itemId: string, userId: string): Promise<Array<ItemContext & { enrolment_id: string | null }>> {

@@ -1,9 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsNumber, IsOptional, IsUUID } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDateString, isDateString, IsIn, isIn, IsNumber, isNumber, IsOptional, IsUUID, isUUID } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 import { EVENT_TYPES, EventType, ITEM_STATES, ItemState } from '../entities/item-progress.entity';
 
 export const MAX_BATCH = 500;
+const MAX_SEGMENTS = 500;
+const FINITE = { allowNaN: false, allowInfinity: false };
+const STRICT_DATE = { strict: true };
 
 /** One event; validated per event so a bad one is rejected alone, not the batch. */
 export class ProgressEventDto {
@@ -21,12 +24,12 @@ export class ProgressEventDto {
 
   @ApiPropertyOptional({ minimum: 0, description: 'Resume position (videos)' })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsNumber(FINITE)
   positionSeconds?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100 })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsNumber(FINITE)
   percent?: number;
 
   @ApiPropertyOptional({
@@ -37,12 +40,35 @@ export class ProgressEventDto {
   })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(500)
+  @ArrayMaxSize(MAX_SEGMENTS)
   watchedSegments?: Array<[number, number]>;
 
   @ApiProperty({ format: 'date-time' })
-  @IsDateString({ strict: true })
+  @IsDateString(STRICT_DATE)
   occurredAt: string;
+}
+
+const EVENT_FIELDS = new Set(['eventId', 'itemId', 'type', 'positionSeconds', 'percent', 'watchedSegments', 'occurredAt']);
+const optional = (value: unknown, valid: (v: unknown) => boolean) => value === undefined || value === null || valid(value);
+
+/**
+ * True when class-validator would find no error in the event: the same predicates as the
+ * decorators above, without class-transformer, so a well-formed batch skips the per-event
+ * plainToInstance/validateSync (the slow path stays for naming the fields of a bad event).
+ */
+export function isWellFormedEvent(raw: unknown): raw is ProgressEventDto {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || Object.getPrototypeOf(raw) !== Object.prototype) return false;
+  for (const key of Object.keys(raw)) if (!EVENT_FIELDS.has(key)) return false;
+  const e = raw as Record<string, unknown>;
+  return (
+    isUUID(e.eventId) &&
+    isUUID(e.itemId) &&
+    isIn(e.type, EVENT_TYPES) &&
+    optional(e.positionSeconds, (v) => isNumber(v, FINITE)) &&
+    optional(e.percent, (v) => isNumber(v, FINITE)) &&
+    optional(e.watchedSegments, (v) => Array.isArray(v) && v.length <= MAX_SEGMENTS) &&
+    isDateString(e.occurredAt, STRICT_DATE)
+  );
 }
 
 export class ProgressBatchDto {
