@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'child_process';
 import { join } from 'path';
 import { Client } from 'pg';
+import { createServer } from 'net';
 import { testEnv } from './helpers/env';
 import { createTestDatabase, dropTestDatabase } from './helpers/database';
 
@@ -53,7 +54,12 @@ describe('processes (compiled entrypoints)', () => {
 describe('graceful shutdown of the API', () => {
   it('finishes an in-flight import on SIGTERM, writes it whole, and exits 0', async () => {
     const database = await createTestDatabase();
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
     const env = {
       ...baseEnv(),
       DATABASE_URL: database.url,
@@ -67,10 +73,12 @@ describe('graceful shutdown of the API', () => {
     const child = spawn(node, [join(root, 'dist/src/main.js')], { env, stdio: 'ignore' });
     const base = `http://127.0.0.1:${port}/api/v1`;
     try {
-      for (let i = 0; i < 150; i++) {
-        if (await fetch(`${base}/health/live`).then((r) => r.ok, () => false)) break;
-        await new Promise((r) => setTimeout(r, 100));
+      let up = false;
+      for (let i = 0; i < 300 && !up; i++) {
+        up = await fetch(`${base}/health/live`).then((r) => r.ok, () => false);
+        if (!up) await new Promise((r) => setTimeout(r, 100));
       }
+      expect(up).toBe(true);
       const json = (res: Response) => res.json() as Promise<Record<string, string>>;
       const post = (path: string, token: string, body: string, type = 'application/json') =>
         fetch(`${base}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': type }, body });
