@@ -162,6 +162,8 @@ describe('assignments and progress (e2e)', () => {
       expect(progress).toMatchObject({ percent: 100, completedItems: 4, requiredItems: 4 });
       const { rows } = await t.db.query('SELECT status, completed_at, progress_percent FROM enrolments WHERE id = $1', [samEnrolment]);
       expect(rows[0]).toMatchObject({ status: 'completed', progress_percent: 100 });
+      const mine = await http().get('/api/v1/me/enrolments').set(as(sam.accessToken));
+      expect(mine.body.data).toEqual([expect.objectContaining({ courseId: course, status: 'completed', progressPercent: 100 })]);
       expect(rows[0].completed_at).not.toBeNull();
     });
   });
