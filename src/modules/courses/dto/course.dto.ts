@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
@@ -106,38 +106,8 @@ export class CreateCourseDto {
   reminderPolicy?: ReminderPolicyDto;
 }
 
-export class UpdateCourseDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 300 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 300)
-  title?: string;
-
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(SLUG_PATTERN, { message: 'slug must be lower-case words joined by hyphens' })
-  slug?: string;
-
-  @ApiPropertyOptional({ maxLength: 10000 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(10_000)
-  description?: string;
-
-  @ApiPropertyOptional({ example: 'Europe/Helsinki' })
-  @IsOptional()
-  @IsTimeZone()
-  timezone?: string;
-
-  @ApiPropertyOptional({ type: ReminderPolicyDto, description: 'Merged into the current policy' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ReminderPolicyDto)
-  reminderPolicy?: ReminderPolicyDto;
-}
+/** Every field optional; a partial `reminderPolicy` is merged into the current one. */
+export class UpdateCourseDto extends PartialType(CreateCourseDto) {}
 
 export class CourseQuery extends PageQuery {
   @ApiPropertyOptional({ enum: COURSE_STATUSES })

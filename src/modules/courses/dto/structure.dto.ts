@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -89,34 +89,8 @@ export class CreateModuleDto {
   prerequisiteModuleIds?: string[];
 }
 
-export class UpdateModuleDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 300 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 300)
-  title?: string;
-
-  @ApiPropertyOptional({ maxLength: 10000 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(10_000)
-  description?: string;
-
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'null removes the lock' })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @IsDateString({ strict: true })
-  unlockAt?: string | null;
-
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Replaces the prerequisites' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
-  prerequisiteModuleIds?: string[];
-}
+/** Every field optional; `unlockAt: null` removes the lock; `prerequisiteModuleIds` replaces the list. */
+export class UpdateModuleDto extends PartialType(CreateModuleDto) {}
 
 export class ReorderModulesDto {
   @ApiProperty({ type: [String], format: 'uuid', description: 'Every module of the course, once, in the new order' })
