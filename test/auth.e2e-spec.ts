@@ -115,6 +115,24 @@ describe('auth (e2e)', () => {
     expect(blocked.headers['content-type']).toMatch(/problem\+json/);
   });
 
+  it('counts a parallel burst of guesses: at most 5 are checked, the rest get 429', async () => {
+    const user = await createUser(t, adminToken, { email: 'burst@test.local', role: 'student' });
+    const results = await Promise.all(
+      Array.from({ length: 15 }, (_, i) => t.http().post('/api/v1/auth/login').set('X-Forwarded-For', `10.5.0.${i}`).send({ email: user.email, password: 'guess-guess' })),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('does not bring old sessions back when a deactivated user is reactivated', async () => {
+    const user = await createUser(t, adminToken, { email: 'comeback@test.local', role: 'student' });
+    await t.http().delete(`/api/v1/users/${user.id}`).set(bearer(adminToken)).expect(204);
+    await t.http().patch(`/api/v1/users/${user.id}`).set(bearer(adminToken)).send({ isActive: true }).expect(200);
+    expect((await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken })).status).toBe(401);
+    expect((await t.http().get('/api/v1/me').set(bearer(user.accessToken))).status).toBe(401);
+  });
+
   it('throttles an address that tries many accounts', async () => {
     const ip = '10.4.0.1';
     for (let i = 0; i < 20; i++) {

@@ -60,6 +60,9 @@ function fromPostgres(error: QueryFailedError): Rendered | null {
       return { status: 409, code: 'conflict', detail: 'A resource with the same unique value already exists' };
     case '23503':
       return { status: 409, code: 'conflict', detail: 'The resource is referenced by or refers to a missing resource' };
+    case '40P01':
+    case '40001':
+      return { status: 503, code: 'unavailable', detail: 'The request collided with a concurrent one; nothing was changed. Retry it.', headers: { 'Retry-After': '1' } };
     case '22P02':
     case '22007':
     case '22008':

@@ -17,6 +17,8 @@ export interface RateLimitOptions {
   windowMs: number;
   /** Paths that are never limited (health probes, metrics scrapes). */
   skip: (url: string) => boolean;
+  /** Whether a bearer token is genuine: a made-up token must not buy a fresh budget. */
+  isGenuine: (token: string) => boolean;
 }
 
 /**
@@ -27,7 +29,8 @@ export interface RateLimitOptions {
 export function registerRateLimit(fastify: FastifyInstance, redis: Redis, options: RateLimitOptions): void {
   fastify.addHook('onRequest', async (request: FastifyRequest, reply) => {
     if (options.skip(request.url)) return;
-    const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const presented = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const bearer = presented && options.isGenuine(presented) ? presented : undefined;
     const limit = bearer ? options.perToken : options.perIp;
     const subject = bearer ? `t:${createHash('sha256').update(bearer).digest('hex').slice(0, 32)}` : `ip:${request.ip}`;
     let count: number;

@@ -33,6 +33,12 @@ describe('abuse limits (e2e)', () => {
     for (let i = 0; i < 10; i++) expect((await t.http().get('/api/v1/health/live')).status).toBe(200);
   });
 
+  it('does not give a made-up bearer token a fresh budget', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await t.http().get('/api/v1/materials').set(bearer(`made-up-token-${i}`))).status);
+    expect(statuses).toContain(429);
+  });
+
   it('limits anonymous callers per address', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await t.http().get('/api/v1/materials')).status);

@@ -33,11 +33,10 @@ export class AuthService {
     const user = await this.users.findCredentials(email);
     const ok = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !ok || !user.isActive || !user.passwordHash) {
-      await this.throttle.recordFailure(email, ip);
       this.logger.warn({ ip, known: Boolean(user) }, 'failed sign-in');
       throw new InvalidCredentials();
     }
-    await this.throttle.recordSuccess(email);
+    await this.throttle.recordSuccess(email, ip);
     await this.users.touchLogin(user.id);
     await this.enrolments.activateInvited(user.id);
     return this.sessionFor(user.id);
@@ -82,6 +81,7 @@ export class AuthService {
     if (!userId) {
       throw new InvalidInput('The set-password token is invalid, expired or already used', [{ field: 'token', message: 'token is invalid, expired or already used' }]);
     }
+    await this.enrolments.activateInvited(userId); // setting the password is the first sign-in
     return this.sessionFor(userId);
   }
 

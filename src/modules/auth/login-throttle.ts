@@ -19,25 +19,25 @@ export class LoginThrottle {
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
   ) {}
 
+  /**
+   * Counts the attempt first, then refuses past the limit, so a burst of parallel guesses cannot
+   * all pass the check before any failure is recorded. A success clears the account's count and
+   * gives the address its attempt back.
+   */
   async assertAllowed(email: string, ip: string): Promise<void> {
-    const { loginMaxFailures, loginIpMaxFailures } = this.config.auth;
+    const { loginMaxFailures, loginIpMaxFailures, loginWindowSeconds } = this.config.auth;
     const acct = key('acct', email);
     const addr = key('ip', ip);
-    const [[, a], [, aTtl], [, i], [, iTtl]] = (await this.guard(this.redis.multi().get(acct).pttl(acct).get(addr).pttl(addr).exec())) as Array<
-      [unknown, string | number | null]
-    >;
-    const blockedFor = Math.max(
-      Number(a ?? 0) >= loginMaxFailures ? Number(aTtl) : 0,
-      Number(i ?? 0) >= loginIpMaxFailures ? Number(iTtl) : 0,
-    );
+    const result = (await this.guard(
+      this.redis.multi().incr(acct).expire(acct, loginWindowSeconds, 'NX').pttl(acct).incr(addr).expire(addr, loginWindowSeconds, 'NX').pttl(addr).exec(),
+    )) as Array<[unknown, number]>;
+    const [a, aTtl, i, iTtl] = [result[0][1], result[2][1], result[3][1], result[5][1]];
+    const blockedFor = Math.max(a > loginMaxFailures ? aTtl : 0, i > loginIpMaxFailures ? iTtl : 0);
     if (blockedFor > 0) throw new TooManyRequests('Too many failed sign-in attempts; try again later', blockedFor / 1000);
   }
 
-  async recordFailure(email: string, ip: string): Promise<void> {
-    const window = this.config.auth.loginWindowSeconds;
-    const multi = this.redis.multi();
-    for (const k of [key('acct', email), key('ip', ip)]) multi.incr(k).expire(k, window, 'NX');
-    await this.guard(multi.exec());
+  async recordSuccess(email: string, ip: string): Promise<void> {
+    await this.redis.multi().del(key('acct', email)).decr(key('ip', ip)).exec().catch(() => undefined);
   }
 
   /** Without Redis the throttle cannot count: refuse sign-in (503) rather than allow unlimited guessing. */
@@ -49,7 +49,4 @@ export class LoginThrottle {
     }
   }
 
-  async recordSuccess(email: string): Promise<void> {
-    await this.redis.del(key('acct', email)).catch(() => undefined);
-  }
 }

@@ -121,7 +121,9 @@ export class EnrolmentImportService {
     });
 
     // Accounts: unknown emails become invited students.
-    const invited = await this.enrolments.insertMissingStudents(manager, withCohort.map((r) => ({ email: r.email, name: r.name })));
+    // Sorted, so concurrent imports into different courses take the email keys in the same order (no deadlock).
+    const newcomers = withCohort.map((r) => ({ email: r.email, name: r.name })).sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+    const invited = await this.enrolments.insertMissingStudents(manager, newcomers);
     await this.invitations.issueMany(manager, invited.map((u) => u.id));
     const users = new Map((await this.enrolments.usersByEmail(manager, withCohort.map((r) => r.email))).map((u) => [u.email, u]));
     const enrollable = withCohort.filter((r) => {

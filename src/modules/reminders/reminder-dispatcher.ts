@@ -8,6 +8,7 @@ import { QueueName, ReminderJob, ReminderJobData, reminderJobId } from '../jobs/
 import { RemindersRepository } from './reminders.repository';
 
 const BATCH = 5_000;
+const JOB_GAVE_UP = 'the queue gave up on this reminder (stalled or retried too often)';
 
 /** Send jobs are removed once done, so a deferred or retried reminder can be queued again under the same id. */
 export const sendJobOptions = (attempts: number, backoffMs: number) => ({
@@ -65,11 +66,15 @@ export class ReminderDispatcher {
     const now = this.clock.now();
     const stranded = await this.reminders.stranded(now, new Date(Date.now() - minAgeMs), BATCH);
     const gone: string[] = [];
+    const failed: string[] = [];
     for (const row of stranded) {
       const job = await this.queue.getJob(reminderJobId(row.id));
       const state = job ? await job.getState() : 'missing';
       if (state === 'missing' || state === 'unknown' || state === 'completed') gone.push(row.id);
+      // BullMQ gave up (e.g. stalled too often) without the sender recording it: make it visible and retryable.
+      if (state === 'failed') failed.push(row.id);
     }
+    await this.reminders.markFailed(failed, JOB_GAVE_UP);
     const released = await this.reminders.release(gone);
     if (released) this.logger.warn({ released }, 'reconciler re-scheduled reminders whose jobs were gone');
     return released;

@@ -70,26 +70,27 @@ export class ReminderSender {
       if (current?.status === 'sending') throw new Error(`reminder ${reminderId} is being sent by another worker`);
       return 'not-claimable';
     }
-    const reason = skipReason(ctx);
-    if (reason) {
-      await this.reminders.markSkipped(reminderId, reason);
-      this.logger.log({ reminderId, kind: ctx.kind, reason }, 'reminder skipped');
-      return `skipped:${reason}`;
-    }
-    if (QUIET_KINDS.includes(ctx.kind)) {
-      const window = ctx.has_preferences ? (ctx.quiet_start && ctx.quiet_end ? { start: ctx.quiet_start, end: ctx.quiet_end } : null) : { start: '21:00', end: '08:00' };
-      const until = quietUntil(now, ctx.timezone, window);
-      if (until) {
-        await this.reminders.defer(reminderId, until);
-        this.logger.log({ reminderId, kind: ctx.kind, until: until.toISOString() }, 'reminder deferred for quiet hours');
-        return 'deferred';
-      }
-    }
     const messageId = `<reminder-${reminderId}@accord>`;
-    // Composed once: a retry sends exactly what the first attempt composed.
-    const mail = ctx.subject && ctx.body_text && ctx.body_html ? { subject: ctx.subject, text: ctx.body_text, html: ctx.body_html } : await this.compose(ctx);
-    const unsubscribeUrl = this.unsubscribe.url(ctx.user_id, ctx.kind);
+    let mail: { subject: string; text: string; html: string } | null = null;
     try {
+      const reason = skipReason(ctx);
+      if (reason) {
+        await this.reminders.markSkipped(reminderId, reason);
+        this.logger.log({ reminderId, kind: ctx.kind, reason }, 'reminder skipped');
+        return `skipped:${reason}`;
+      }
+      if (QUIET_KINDS.includes(ctx.kind)) {
+        const window = ctx.has_preferences ? (ctx.quiet_start && ctx.quiet_end ? { start: ctx.quiet_start, end: ctx.quiet_end } : null) : { start: '21:00', end: '08:00' };
+        const until = quietUntil(now, ctx.timezone, window);
+        if (until) {
+          await this.reminders.defer(reminderId, until);
+          this.logger.log({ reminderId, kind: ctx.kind, until: until.toISOString() }, 'reminder deferred for quiet hours');
+          return 'deferred';
+        }
+      }
+      // Composed once: a retry sends exactly what the first attempt composed.
+      mail = ctx.subject && ctx.body_text && ctx.body_html ? { subject: ctx.subject, text: ctx.body_text, html: ctx.body_html } : await this.compose(ctx);
+      const unsubscribeUrl = this.unsubscribe.url(ctx.user_id, ctx.kind);
       await this.mailer.send({
         to: ctx.email,
         ...mail,
@@ -97,8 +98,9 @@ export class ReminderSender {
         headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       });
     } catch (error) {
+      // Whatever failed after the claim, the row leaves `sending`: queued for BullMQ's retry, or failed for good.
       const message = error instanceof Error ? error.message : String(error);
-      if (!ctx.subject) await this.reminders.saveRendered(reminderId, { ...mail, messageId });
+      if (mail && !ctx.subject) await this.reminders.saveRendered(reminderId, { ...mail, messageId });
       await this.reminders.markAttemptFailed(reminderId, message, finalAttempt);
       this.logger.warn({ reminderId, kind: ctx.kind, attempt: ctx.attempts, finalAttempt, error: message }, 'reminder send failed');
       throw error;

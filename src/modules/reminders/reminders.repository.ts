@@ -169,6 +169,14 @@ export class RemindersRepository {
     );
   }
 
+  async markFailed(ids: string[], error: string): Promise<void> {
+    if (!ids.length) return;
+    await this.dataSource.query(
+      `UPDATE reminders SET status = 'failed', last_error = $2, lease_until = NULL, updated_at = now() WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'sending')`,
+      [ids, error],
+    );
+  }
+
   /** Admin retry of a failed reminder. */
   async retry(id: string, now: Date): Promise<boolean> {
     const rows = await returningRows(

@@ -69,6 +69,11 @@ export class UsersRepository {
     await manager.getRepository(User).update({ id }, changes);
   }
 
+  /** Ends every refresh-token session of the user (deactivation, password change). */
+  async revokeSessions(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+  }
+
   async touchLogin(id: string): Promise<void> {
     await this.dataSource.getRepository(User).update({ id }, { lastLoginAt: () => 'now()' } as never);
   }

@@ -73,6 +73,8 @@ export class UsersService {
       }
       if (Object.keys(changes).length === 0) return before;
       await this.users.update(manager, id, changes);
+      // Reactivation must not bring old sessions back: deactivation ends them for good.
+      if (changes.isActive === false) await this.users.revokeSessions(manager, id);
       const after = { ...before, ...changes } as UserWithPasswordFlag;
       const action = changes.isActive === false ? 'user.deactivated' : changes.isActive ? 'user.reactivated' : changes.role ? 'user.role_changed' : 'user.updated';
       await this.audit.record(manager, { ...actor, action, entity: 'user', entityId: id, before: snapshot(before), after: snapshot(after) });
@@ -105,6 +107,8 @@ export class UsersService {
       if (passwordHash) changes.passwordHash = passwordHash;
       if (Object.keys(changes).length === 0) return before;
       await this.users.update(manager, id, changes);
+      // A new password ends every other session (refresh tokens); the current access token lives out its 15 minutes.
+      if (passwordHash) await this.users.revokeSessions(manager, id);
       const after = { ...before, ...changes, hasPassword: before.hasPassword || Boolean(passwordHash) } as UserWithPasswordFlag;
       await this.audit.record(manager, {
         ...actor,
