@@ -171,9 +171,4 @@ export class EnrolmentsRepository {
       [actorId, courseId, requestId, enrolments.map((e) => e.id), enrolments.map((e) => e.user_id)],
     );
   }
-
-  /** Serialises imports into one course, so concurrent identical files agree on who created what. */
-  async lockCourseForImport(manager: EntityManager, courseId: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('enrol-import:' || $1, 0))`, [courseId]);
-  }
 }

@@ -105,10 +105,6 @@ export class RemindersRepository {
     );
   }
 
-  context(id: string): Promise<SendContext[]> {
-    return this.contextQuery(`WITH r AS (SELECT * FROM reminders WHERE id = $1)`, [id]);
-  }
-
   private contextQuery(source: string, params: unknown[]): Promise<SendContext[]> {
     return this.dataSource.query(
       `${source}
@@ -225,10 +221,6 @@ export class RemindersRepository {
       .addSelect(['u.id', 'u.name', 'u.email'])
       .where('r.id = :id', { id })
       .getOne() as Promise<ReminderListRow | null>;
-  }
-
-  courseOf(reminderId: string): Promise<Array<{ course_id: string }>> {
-    return this.dataSource.query(`SELECT e.course_id FROM reminders r JOIN enrolments e ON e.id = r.enrolment_id WHERE r.id = $1`, [reminderId]);
   }
 
   /** For /metrics: counts by kind and status, and send latency quantiles over the last hour. */
