@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Caller } from '../../common/auth.decorators';
 import { Conflict, InvalidInput } from '../../common/errors';
 import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
-import { slugify } from '../../common/slug';
+import { slugify, uniqueSlug } from '../../common/slug';
 import { AuditService } from '../audit/audit.service';
 import { UsersRepository } from '../users/users.repository';
 import { CourseAccess } from './course-access';
@@ -24,7 +24,7 @@ export class CoursesService {
 
   async create(input: CreateCourseDto, caller: Caller, requestId?: string): Promise<CourseDto> {
     if (input.slug && (await this.courses.slugTaken(input.slug))) throw new Conflict(`The slug ${input.slug} is taken`, 'slug-taken');
-    const slug = input.slug ?? (await this.freeSlug(slugify(input.title)));
+    const slug = input.slug ?? (await uniqueSlug(slugify(input.title), (slug) => this.courses.slugTaken(slug)));
     const course = await this.courses.transaction(async (manager) => {
       const created = await this.courses.insert(manager, {
         slug,
@@ -119,12 +119,5 @@ export class CoursesService {
   private async dto(course: Course): Promise<CourseDto> {
     const instructors = await this.courses.instructorIds([course.id]);
     return CourseDto.from(course, instructors.get(course.id) ?? []);
-  }
-
-  private async freeSlug(base: string): Promise<string> {
-    for (let n = 1; ; n++) {
-      const candidate = n === 1 ? base : `${base}-${n}`;
-      if (!(await this.courses.slugTaken(candidate))) return candidate;
-    }
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Conflict, NotFound } from '../../common/errors';
 import { decodeKeys, Page, pageLimit, toPage } from '../../common/pagination';
-import { slugify } from '../../common/slug';
+import { slugify, uniqueSlug } from '../../common/slug';
 import { AuditService } from '../audit/audit.service';
 import { ActorContext } from '../users/users.service';
 import { CreateMaterialDto, MaterialDto, MaterialQuery, UpdateMaterialDto } from './dto/material.dto';
@@ -28,7 +28,7 @@ export class MaterialsService {
   ) {}
 
   async create(input: CreateMaterialDto, actor: ActorContext): Promise<MaterialDto> {
-    const slug = input.slug ?? (await this.freeSlug(slugify(input.title)));
+    const slug = input.slug ?? (await uniqueSlug(slugify(input.title), (slug) => this.materials.slugTaken(slug)));
     const material = await this.materials.transaction(async (manager) => {
       const created = await this.materials.insert(manager, {
         slug,
@@ -99,12 +99,5 @@ export class MaterialsService {
     const material = await this.materials.findById(id);
     if (!material) throw new NotFound('Material');
     return material;
-  }
-
-  private async freeSlug(base: string): Promise<string> {
-    for (let n = 1; ; n++) {
-      const candidate = n === 1 ? base : `${base}-${n}`;
-      if (!(await this.materials.slugTaken(candidate))) return candidate;
-    }
   }
 }

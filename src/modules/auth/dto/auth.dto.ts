@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { lowerCased } from '../../../common/transforms';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, MaxLength, MinLength } from 'class-validator';
 import { PASSWORD_MIN, UserDto } from '../../users/dto/user.dto';
 
 export class LoginDto {
   @ApiProperty({ format: 'email', example: 'admin@accord.local' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(lowerCased)
   @IsEmail()
   @MaxLength(320)
   email: string;

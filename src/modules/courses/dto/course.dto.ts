@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { trimmed } from '../../../common/transforms';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
@@ -6,7 +7,6 @@ import { SLUG_PATTERN } from '../../../common/slug';
 import { IsTimeZone } from '../../users/dto/user.dto';
 import { Course, COURSE_STATUSES, CourseStatus, ReminderPolicy } from '../entities/course.entity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class ReminderPolicyDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 43200, default: 1440, description: 'due_soon reminder this many minutes before the due date' })
@@ -76,7 +76,7 @@ export class CoursePageDto {
 
 export class CreateCourseDto {
   @ApiProperty({ minLength: 1, maxLength: 300, example: 'Negotiating Peace: Lessons from Diplomacy and Crisis' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 300)
   title: string;

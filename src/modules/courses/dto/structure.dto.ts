@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { trimmed } from '../../../common/transforms';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -21,7 +22,6 @@ import {
 import { MaterialDto } from '../../materials/dto/material.dto';
 import { CompletionRule } from '../entities/course-item.entity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 export const COMPLETION_TYPES = ['view', 'watch', 'mark_done'] as const;
 
 export class CompletionDto {
@@ -63,7 +63,7 @@ export class ModuleListDto {
 
 export class CreateModuleDto {
   @ApiProperty({ minLength: 1, maxLength: 300 })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 300)
   title: string;

@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { trimmed, lowerCased } from '../../../common/transforms';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 import { ENROLMENT_STATUSES, EnrolmentStatus } from '../entities/enrolment.entity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export const BULK_ROW_LIMIT = 10_000;
@@ -23,7 +22,7 @@ export class CohortListDto {
 
 export class CohortInput {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Bogotá evening section' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 200)
   name: string;
@@ -76,14 +75,14 @@ export class EnrolDto {
 
   @ApiPropertyOptional({ format: 'email', description: 'Unknown emails become invited student accounts' })
   @IsOptional()
-  @Transform(lower)
+  @Transform(lowerCased)
   @IsEmail()
   @MaxLength(320)
   email?: string;
 
   @ApiPropertyOptional({ maxLength: 200, description: 'Name for a new account (defaults to the email’s local part)' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 200)
   name?: string;

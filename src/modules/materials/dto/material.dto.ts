@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { trimmed } from '../../../common/transforms';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -19,7 +20,6 @@ import { PageQuery } from '../../../common/pagination';
 import { SLUG_PATTERN } from '../../../common/slug';
 import { Material, MATERIAL_KINDS, MaterialKind } from '../entities/material.entity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class MaterialDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -60,7 +60,7 @@ export class MaterialPageDto {
 
 export class CreateMaterialDto {
   @ApiProperty({ minLength: 1, maxLength: 300 })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 300)
   title: string;
@@ -78,7 +78,7 @@ export class CreateMaterialDto {
 
   @ApiPropertyOptional({ maxLength: 5000 })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MaxLength(5000)
   summary?: string;

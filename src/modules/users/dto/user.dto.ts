@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { trimmed, lowerCased } from '../../../common/transforms';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -37,8 +38,6 @@ export function IsTimeZone(options?: ValidationOptions) {
     });
 }
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 export const PASSWORD_MIN = 10;
 
@@ -75,13 +74,13 @@ export class UserPageDto {
 
 export class CreateUserDto {
   @ApiProperty({ format: 'email', maxLength: 320 })
-  @Transform(lower)
+  @Transform(lowerCased)
   @IsEmail()
   @MaxLength(320)
   email: string;
 
   @ApiProperty({ minLength: 1, maxLength: 200 })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 200)
   name: string;
@@ -105,7 +104,7 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 200)
   name?: string;
@@ -129,7 +128,7 @@ export class UpdateUserDto {
 export class UpdateMeDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 200)
   name?: string;
