@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'child_process';
+import { freePort } from './helpers/ports';
 import { join } from 'path';
 import { Client } from 'pg';
-import { createServer } from 'net';
 import { testEnv } from './helpers/env';
 import { createTestDatabase, dropTestDatabase } from './helpers/database';
 
@@ -54,12 +54,7 @@ describe('processes (compiled entrypoints)', () => {
 describe('graceful shutdown of the API', () => {
   it('finishes an in-flight import on SIGTERM, writes it whole, and exits 0', async () => {
     const database = await createTestDatabase();
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as { port: number };
-        probe.close(() => resolve(free));
-      });
-    });
+    const port = await freePort();
     const env = {
       ...baseEnv(),
       DATABASE_URL: database.url,

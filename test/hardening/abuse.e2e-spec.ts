@@ -1,5 +1,6 @@
 import { spawn } from 'child_process';
-import { connect, createServer } from 'net';
+import { freePort } from '../helpers/ports';
+import { connect } from 'net';
 import { join } from 'path';
 import { ADMIN, bearer, login, startTestApp, TestApp } from '../helpers/app';
 
@@ -48,12 +49,7 @@ describe('abuse limits (e2e)', () => {
   });
 
   it('cuts off a request that never finishes arriving (compiled API, REQUEST_TIMEOUT_MS=1000)', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as { port: number };
-        probe.close(() => resolve(free));
-      });
-    });
+    const port = await freePort();
     const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist/src/main.js')], {
       env: { PATH: process.env.PATH ?? '', ...t.env, PORT: String(port), HOST: '127.0.0.1', REQUEST_TIMEOUT_MS: '1000', LOG_LEVEL: 'silent', LOG_PRETTY: 'false', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0', REDIS_PREFIX: `${t.env.REDIS_PREFIX}:slow` },
       stdio: 'ignore',

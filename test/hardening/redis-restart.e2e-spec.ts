@@ -1,18 +1,9 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { createServer } from 'net';
 import { ADMIN, bearer, login, startTestApp, TestApp } from '../helpers/app';
+import { freePort } from '../helpers/ports';
 import { ReminderDriver } from '../helpers/reminders';
 
 const redisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
