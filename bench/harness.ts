@@ -55,7 +55,6 @@ export async function startBench(name: string, env: Record<string, string> = {})
     ADMIN_PASSWORD: credentials.password,
     ...env,
   });
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, JWT_SECRET: config.auth.jwtSecret, SMTP_URL: config.mail.smtpUrl, ADMIN_EMAIL: credentials.email, ADMIN_PASSWORD: credentials.password, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
   const app = await createApp(config, { logger: false });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
