@@ -2,11 +2,11 @@ import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { createSecretKey, randomUUID } from 'crypto';
-import { verify } from 'jsonwebtoken';
+import { randomUUID } from 'crypto';
 import { Logger } from 'nestjs-pino';
 import Redis from 'ioredis';
 import { AppModule } from './app.module';
+import { AccessTokenVerifier } from './modules/auth/access-token-verifier';
 import { registerRateLimit } from './common/rate-limit';
 import { REDIS } from './modules/redis/redis.module';
 import { AppConfig } from './config/env';
@@ -70,20 +70,14 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.http.importBodyLimitBytes }, (_req, body, done) => done(null, body));
   if (config.http.rateLimitPerToken > 0 || config.http.rateLimitPerIp > 0) {
-    const jwtKey = createSecretKey(Buffer.from(config.auth.jwtSecret, 'utf8'));
+    const tokens = app.get(AccessTokenVerifier);
     registerRateLimit(fastify, app.get<Redis>(REDIS), {
       perToken: config.http.rateLimitPerToken || Number.MAX_SAFE_INTEGER,
       perIp: config.http.rateLimitPerIp || Number.MAX_SAFE_INTEGER,
       windowMs: 60_000,
+      syncMs: config.http.rateLimitSyncMs,
       skip: (url) => url.startsWith('/api/v1/health/') || url === '/api/v1/metrics' || url.startsWith('/api/v1/metrics?'),
-      isGenuine: (token) => {
-        try {
-          verify(token, jwtKey, { algorithms: ['HS256'], issuer: 'accord' });
-          return true;
-        } catch {
-          return false;
-        }
-      },
+      isGenuine: (token) => tokens.verify(token).valid,
     });
   }
   fastify.addHook('onRoute', (route) => {

@@ -4,43 +4,114 @@ import Redis from 'ioredis';
 import { TooManyRequests } from './errors';
 import { sendProblem } from './problem.filter';
 
-// INCR with the window's expiry set on first use, and the remaining TTL: one round trip.
+// Adds this process's new requests to the shared window (created with its expiry on first use)
+// and answers the shared count and the time left: one round trip per key and sync.
 const SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local n = redis.call('INCRBY', KEYS[1], ARGV[2])
+if n == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}`;
+
+type RateLimitRedis = Redis & { rateWindow(key: string, windowMs: number, added: number): Promise<[number, number]> };
 
 export interface RateLimitOptions {
   /** Requests per window for a bearer token (per token) and for anonymous callers (per IP). */
   perToken: number;
   perIp: number;
   windowMs: number;
+  /** How often local counts are added to the shared ones. */
+  syncMs: number;
   /** Paths that are never limited (health probes, metrics scrapes). */
   skip: (url: string) => boolean;
   /** Whether a bearer token is genuine: a made-up token must not buy a fresh budget. */
   isGenuine: (token: string) => boolean;
 }
 
+interface Window {
+  /** When the window ends (epoch ms). */
+  end: number;
+  /** The shared count as Redis last answered, plus what this process counted since. */
+  shared: number;
+  unsynced: number;
+  /** A sync of this key is in flight. */
+  syncing: boolean;
+}
+
 /**
- * A global fixed-window limit in Redis, shared by every API process: per access token when one is
- * sent, else per client IP. Answers carry RateLimit-Limit/Remaining/Reset; past the limit, 429
- * with Retry-After. If Redis is down the limit is not enforced (reads keep working).
+ * A global fixed-window limit shared by every API process through Redis: per access token when
+ * one is sent, else per client IP. Answers carry RateLimit-Limit/Remaining/Reset; past the limit,
+ * 429 with Retry-After.
+ *
+ * Counting is local-first: the first request of a window asks Redis for the shared count; later
+ * ones are counted in the process and added to Redis in one pipeline every `syncMs`, so the hot
+ * path costs no round trip. Within one process the limit is exact; across processes a caller can
+ * overshoot by what the other processes counted since their last sync. While Redis is down each
+ * process enforces the limit on its own counts.
  */
 export function registerRateLimit(fastify: FastifyInstance, redis: Redis, options: RateLimitOptions): void {
+  const client = redis as RateLimitRedis;
+  if (!client.rateWindow) client.defineCommand('rateWindow', { numberOfKeys: 1, lua: SCRIPT });
+  const windows = new Map<string, Window>();
+
+  const begin = (window: Window): number => {
+    const added = window.unsynced;
+    window.syncing = true;
+    window.unsynced = 0;
+    return added;
+  };
+  const settle = (window: Window, answer: [number, number] | null): void => {
+    window.syncing = false;
+    if (!answer) return; // Redis unavailable: keep counting locally.
+    const [count, ttl] = answer;
+    window.shared = count + window.unsynced;
+    if (ttl > 0) window.end = Date.now() + ttl;
+  };
+
+  /** Adds every key's new requests to Redis in one pipeline and drops ended windows. */
+  const syncAll = async (): Promise<void> => {
+    const now = Date.now();
+    const due: Window[] = [];
+    const pipeline = client.pipeline() as ReturnType<Redis['pipeline']> & { rateWindow(key: string, windowMs: number, added: number): unknown };
+    for (const [key, window] of windows) {
+      if (window.end <= now && !window.syncing) windows.delete(key);
+      else if (!window.syncing && window.unsynced > 0) {
+        pipeline.rateWindow(`rate:${key}`, options.windowMs, begin(window));
+        due.push(window);
+      }
+    }
+    if (!due.length) return;
+    const answers = await pipeline.exec().catch(() => null);
+    due.forEach((window, i) => {
+      const [error, answer] = answers?.[i] ?? [new Error('no answer'), null];
+      settle(window, error ? null : (answer as [number, number]));
+    });
+  };
+
+  const timer = setInterval(() => void syncAll(), options.syncMs);
+  timer.unref();
+  fastify.addHook('onClose', async () => clearInterval(timer));
+
   fastify.addHook('onRequest', async (request: FastifyRequest, reply) => {
     if (options.skip(request.url)) return;
     const presented = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const bearer = presented && options.isGenuine(presented) ? presented : undefined;
     const limit = bearer ? options.perToken : options.perIp;
-    const subject = bearer ? `t:${createHash('sha256').update(bearer).digest('hex').slice(0, 32)}` : `ip:${request.ip}`;
-    let count: number;
-    let ttl: number;
-    try {
-      [count, ttl] = (await redis.eval(SCRIPT, 1, `rate:${subject}`, String(options.windowMs))) as [number, number];
-    } catch {
-      return;
+    const key = bearer ? `t:${createHash('sha256').update(bearer).digest('hex').slice(0, 32)}` : `ip:${request.ip}`;
+    const now = Date.now();
+    let window = windows.get(key);
+    if (!window || window.end <= now) {
+      window = { end: now + options.windowMs, shared: 0, unsynced: 0, syncing: false };
+      windows.set(key, window);
+      window.unsynced++;
+      window.shared++;
+      // A new window: learn what the other processes have counted before deciding.
+      const added = begin(window);
+      settle(window, await client.rateWindow(`rate:${key}`, options.windowMs, added).catch(() => null));
+    } else {
+      window.unsynced++;
+      window.shared++;
     }
-    const resetSeconds = Math.max(1, Math.ceil((ttl > 0 ? ttl : options.windowMs) / 1000));
+    const count = window.shared;
+    const resetSeconds = Math.max(1, Math.ceil((window.end - now) / 1000));
     void reply.header('RateLimit-Limit', String(limit));
     void reply.header('RateLimit-Remaining', String(Math.max(0, limit - count)));
     void reply.header('RateLimit-Reset', String(resetSeconds));

@@ -119,6 +119,8 @@ export function loadConfig(env: Env = process.env) {
     auth: {
       jwtSecret,
       accessTtlSeconds: int(env, 'JWT_ACCESS_TTL_SECONDS', 900, 30, 86_400),
+      /** How long an API process may reuse a user's session check (changes are also announced to every process at once); 0 = re-read every request. */
+      sessionCacheMs: int(env, 'AUTH_SESSION_CACHE_MS', 5_000, 0, 60_000),
       refreshTtlDays: int(env, 'REFRESH_TTL_DAYS', 30, 1, 365),
       inviteTtlHours: int(env, 'INVITE_TTL_HOURS', 168, 1, 24 * 60),
       loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
@@ -136,6 +138,8 @@ export function loadConfig(env: Env = process.env) {
       /** Requests per minute per access token, and per IP for anonymous callers; 0 turns the limit off. */
       rateLimitPerToken: int(env, 'RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
       rateLimitPerIp: int(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', 300, 0, 10_000_000),
+      /** How often each API process adds its local request counts to the shared ones in Redis. */
+      rateLimitSyncMs: int(env, 'RATE_LIMIT_SYNC_MS', 100, 10, 10_000),
       /** A request not answered within this time is cut off (slow-request protection). */
       requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
     },

@@ -50,6 +50,8 @@ export interface TestApp {
   mail: MailCatcher;
   redis: Redis;
   startWorker(overrides?: Record<string, string>): Promise<INestApplicationContext>;
+  /** Another API process on the same database, Redis prefix and secret (closed with this one). */
+  startPeer(overrides?: Record<string, string>): Promise<{ app: NestFastifyApplication; http: () => ReturnType<typeof request> }>;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   db.on('error', () => undefined); // the fault tests cut connections on purpose
   const redis = new Redis(redisUrl);
   const contexts: INestApplicationContext[] = [];
+  const peers: NestFastifyApplication[] = [];
   const testApp: TestApp = {
     app,
     http: () => request(app.getHttpServer()),
@@ -104,8 +107,16 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
       contexts.push(worker);
       return worker;
     },
+    async startPeer(peerOverrides: Record<string, string> = {}) {
+      const peer = await createApp(loadConfig({ ...env, ...peerOverrides }), { logger: false });
+      await peer.init();
+      await peer.getHttpAdapter().getInstance().ready();
+      peers.push(peer);
+      return { app: peer, http: () => request(peer.getHttpServer()) };
+    },
     async close() {
       for (const context of contexts) await context.close().catch(() => undefined); // a test may have closed it
+      for (const peer of peers) await peer.close().catch(() => undefined);
       await app.close();
       await db.end();
       const keys = await redis.keys(`${prefix}:*`);

@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { appConfig } from '../../config/env';
+import { AccessTokenVerifier } from './access-token-verifier';
 import { AuditModule } from '../audit/audit.module';
 import { EnrolmentsModule } from '../enrolments/enrolments.module';
 import { UsersModule } from '../users/users.module';
@@ -31,7 +32,7 @@ import { TokenService } from './token.service';
     }),
   ],
   controllers: [AuthController, SetPasswordPage],
-  providers: [AuthService, TokenService, RefreshTokensRepository, LoginThrottle, JwtStrategy, LocalStrategy],
-  exports: [TokenService, JwtModule],
+  providers: [AccessTokenVerifier, AuthService, TokenService, RefreshTokensRepository, LoginThrottle, JwtStrategy, LocalStrategy],
+  exports: [AccessTokenVerifier, TokenService, JwtModule],
 })
 export class AuthModule {}

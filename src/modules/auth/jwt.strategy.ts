@@ -9,7 +9,7 @@ import { appConfig } from '../../config/env';
 import { UsersRepository } from '../users/users.repository';
 import { AccessClaims } from './token.service';
 
-/** Re-reads the user on every request, so deactivation and role changes apply at once. */
+/** Checks the user behind every request (active, token version, role; see SessionCache), so deactivation and role changes apply at once. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
@@ -30,7 +30,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (typeof claims.sub !== 'string' || typeof claims.tv !== 'number' || !/^[0-9a-f-]{36}$/i.test(claims.sub)) {
       throw new Unauthenticated('A valid access token is required');
     }
-    const user = await this.users.findSession(claims.sub);
+    const user = await this.users.cachedSession(claims.sub);
     if (!user || !user.isActive || user.tokenVersion !== claims.tv) throw new Unauthenticated('The access token has been revoked');
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   }

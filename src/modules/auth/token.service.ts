@@ -11,6 +11,8 @@ export interface AccessClaims {
   sub: string;
   /** The user's token version when issued; a bump (deactivation) invalidates the token. */
   tv: number;
+  /** Set when signed (seconds since the epoch). */
+  exp?: number;
 }
 
 export interface IssuedPair {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CoursesModule } from '../courses/courses.module';
+import { CourseStructureCache } from './course-structure.cache';
 import { ProgressIngestService } from './progress-ingest.service';
 import { ProgressReportRepository } from './progress-report.repository';
 import { ProgressReportService } from './progress-report.service';
@@ -10,7 +11,7 @@ import { ProgressService } from './progress.service';
 @Module({
   imports: [CoursesModule],
   controllers: [ProgressController],
-  providers: [ProgressRepository, ProgressIngestService, ProgressService, ProgressReportRepository, ProgressReportService],
+  providers: [CourseStructureCache, ProgressRepository, ProgressIngestService, ProgressService, ProgressReportRepository, ProgressReportService],
   exports: [ProgressRepository],
 })
 export class ProgressModule {}

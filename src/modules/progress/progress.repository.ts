@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
+import { CourseStructure, CourseStructureCache, StructureModule } from './course-structure.cache';
 
 export interface ItemContext {
   item_id: string;
@@ -64,7 +65,10 @@ function columns(events: AcceptedEvent[]): unknown[][] {
 /** The SQL of progress: raw events, derived item state, per-enrolment counters. */
 @Injectable()
 export class ProgressRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly structures: CourseStructureCache,
+  ) {}
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
@@ -238,26 +242,62 @@ export class ProgressRepository {
    * dropped, course not draft) and per module its items (rule, required, this enrolment's item
    * state), prerequisites, completion and the due date. Null when the caller is not enrolled.
    */
+  /**
+   * The student's view of a course: the caller's state in one small statement (completed modules,
+   * item progress rows, due date per module), laid over the course structure cached by version.
+   * Null when the caller is not enrolled (or dropped) or the course is a draft.
+   */
   async courseView(userId: string, courseId: string): Promise<CourseViewRow[] | null> {
-    const rows = await this.prepared<CourseViewRow>(
+    const [state] = await this.prepared<CourseViewState>(
       'course-view',
-      `SELECT m.id, m.title, m.position, m.unlock_at,
-              COALESCE((SELECT array_agg(p.prerequisite_id) FROM module_prerequisites p WHERE p.module_id = m.id), '{}') AS prerequisites,
-              EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = m.id) AS completed,
-              (SELECT min(${effectiveDue('a', 'e')}) FROM assignments a
-                WHERE a.module_id = m.id AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}) AS due_at,
-              COALESCE((SELECT json_agg(json_build_object('id', i.id, 'required', i.required, 'state', ip.state, 'percent', ip.percent, 'positionSeconds', ip.position_seconds) ORDER BY i.position)
-                        FROM items i LEFT JOIN item_progress ip ON ip.item_id = i.id AND ip.enrolment_id = e.id
-                        WHERE i.module_id = m.id), '[]') AS items
+      `SELECT c.structure_version AS version,
+              ARRAY(SELECT mc.module_id FROM module_completions mc WHERE mc.enrolment_id = e.id) AS completed,
+              COALESCE((SELECT json_agg(json_build_array(ip.item_id, ip.state, ip.percent, ip.position_seconds))
+                        FROM item_progress ip WHERE ip.enrolment_id = e.id), '[]') AS progress,
+              COALESCE((SELECT json_agg(json_build_array(d.module_id, d.due_at)) FROM (
+                          SELECT a.module_id, min(${effectiveDue('a', 'e')}) AS due_at FROM assignments a
+                          WHERE a.course_id = e.course_id AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}
+                          GROUP BY a.module_id) d), '[]') AS due
        FROM enrolments e JOIN courses c ON c.id = e.course_id
-       LEFT JOIN modules m ON m.course_id = e.course_id
-       WHERE e.user_id = $1 AND e.course_id = $2 AND e.status <> 'dropped' AND c.status <> 'draft'
-       ORDER BY m.position`,
+       WHERE e.user_id = $1 AND e.course_id = $2 AND e.status <> 'dropped' AND c.status <> 'draft'`,
       [userId, courseId],
     );
-    if (!rows.length) return null;
-    // A course without modules still has its enrolment row, with the module columns null.
-    return rows[0].id === null ? [] : rows;
+    if (!state) return null;
+    const structure = await this.structures.get(courseId, state.version, (id) => this.courseStructure(id));
+    if (!structure) return null;
+    const completed = new Set(state.completed);
+    const progress = new Map(state.progress.map(([itemId, itemState, percent, positionSeconds]) => [itemId, { itemState, percent, positionSeconds }]));
+    const due = new Map(state.due.map(([moduleId, dueAt]) => [moduleId, dueAt]));
+    return structure.modules.map((m) => ({
+      id: m.id,
+      title: m.title,
+      unlock_at: m.unlockAt,
+      prerequisites: m.prerequisites,
+      completed: completed.has(m.id),
+      due_at: due.has(m.id) ? new Date(due.get(m.id)!) : null,
+      items: m.items.map((i) => {
+        const p = progress.get(i.id);
+        return { id: i.id, required: i.required, state: p?.itemState ?? null, percent: p?.percent ?? null, positionSeconds: p?.positionSeconds ?? null };
+      }),
+    }));
+  }
+
+  /** Modules (with prerequisites) and items of a course in position order, and the version they belong to. */
+  private async courseStructure(courseId: string): Promise<CourseStructure | null> {
+    const [row] = await this.prepared<{ version: number; modules: Array<Omit<StructureModule, 'unlockAt'> & { unlockAt: string | null }> }>(
+      'course-structure',
+      `SELECT c.structure_version AS version,
+              COALESCE((SELECT json_agg(json_build_object(
+                          'id', m.id, 'title', m.title, 'unlockAt', m.unlock_at,
+                          'prerequisites', ARRAY(SELECT p.prerequisite_id FROM module_prerequisites p WHERE p.module_id = m.id ORDER BY p.prerequisite_id),
+                          'items', COALESCE((SELECT json_agg(json_build_object('id', i.id, 'required', i.required) ORDER BY i.position)
+                                             FROM items i WHERE i.module_id = m.id), '[]')) ORDER BY m.position)
+                        FROM modules m WHERE m.course_id = c.id), '[]') AS modules
+       FROM courses c WHERE c.id = $1`,
+      [courseId],
+    );
+    if (!row) return null;
+    return { version: row.version, modules: row.modules.map((m) => ({ ...m, unlockAt: m.unlockAt ? new Date(m.unlockAt) : null })) };
   }
 
   itemWithEnrolment(itemId: string, userId: string): Promise<Array<ItemContext & { enrolment_id: string | null }>> {
@@ -270,10 +310,18 @@ export class ProgressRepository {
   }
 }
 
+interface CourseViewState {
+  version: number;
+  completed: string[];
+  /** [itemId, state, percent, positionSeconds] per item the caller has progress on. */
+  progress: Array<[string, 'in_progress' | 'completed', number, number | null]>;
+  /** [moduleId, dueAt] per module with an assignment that applies to the caller. */
+  due: Array<[string, string]>;
+}
+
 export interface CourseViewRow {
   id: string;
   title: string;
-  position: number;
   unlock_at: Date | null;
   prerequisites: string[];
   completed: boolean;

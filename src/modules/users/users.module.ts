@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { AdminBootstrap } from './admin-bootstrap';
 import { InvitationService } from './invitation.service';
 import { PasswordHasher } from './password-hasher';
+import { SessionCache } from './session-cache';
 import { MeController, UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -10,7 +11,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [AuditModule],
   controllers: [UsersController, MeController],
-  providers: [UsersRepository, UsersService, PasswordHasher, InvitationService, AdminBootstrap],
+  providers: [SessionCache, UsersRepository, UsersService, PasswordHasher, InvitationService, AdminBootstrap],
   exports: [UsersRepository, UsersService, PasswordHasher, InvitationService],
 })
 export class UsersModule {}

@@ -3,15 +3,30 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Keyset } from '../../common/pagination';
 import { Role, User } from './entities/user.entity';
+import { Session, SessionCache } from './session-cache';
 
 export type UserWithPasswordFlag = User & { hasPassword: boolean };
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /** Users changed inside each open transaction: their cached sessions are dropped once it ends. */
+  private readonly changed = new WeakMap<EntityManager, Set<string>>();
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: SessionCache,
+  ) {}
+
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const changed = new Set<string>();
+    try {
+      return await this.dataSource.transaction((manager) => {
+        this.changed.set(manager, changed);
+        return work(manager);
+      });
+    } finally {
+      this.sessions.forget(changed);
+    }
   }
 
   private query(manager?: EntityManager) {
@@ -51,7 +66,12 @@ export class UsersRepository {
   }
 
   /** What the access-token check needs on every request: one raw query, no query building on the hot path. */
-  async findSession(id: string): Promise<Pick<User, 'id' | 'email' | 'name' | 'role' | 'isActive' | 'tokenVersion'> | null> {
+  /** The session check of the access-token guard: cached per process, see SessionCache. */
+  cachedSession(id: string): Promise<Session | null> {
+    return this.sessions.get(id, (userId) => this.findSession(userId));
+  }
+
+  async findSession(id: string): Promise<Session | null> {
     const rows: Array<{ id: string; email: string; name: string; role: Role; is_active: boolean; token_version: number }> = await this.dataSource.query(
       'SELECT id, email, name, role, is_active, token_version FROM users WHERE id = $1',
       [id],
@@ -67,6 +87,9 @@ export class UsersRepository {
 
   async update(manager: EntityManager, id: string, changes: Partial<User>): Promise<void> {
     await manager.getRepository(User).update({ id }, changes);
+    const changed = this.changed.get(manager);
+    if (changed) changed.add(id);
+    else this.sessions.forget([id]);
   }
 
   /** Ends every refresh-token session of the user (deactivation, password change). */

@@ -48,6 +48,13 @@ export class Course {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
+  /**
+   * Bumped by database triggers whenever the course's modules, items or prerequisites change:
+   * API processes cache the structure per version (see CourseStructureCache).
+   */
+  @Column({ name: 'structure_version', type: 'integer', default: 0, select: false, insert: false, update: false })
+  structureVersion?: number;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+
+export interface StructureModule {
+  id: string;
+  title: string;
+  unlockAt: Date | null;
+  prerequisites: string[];
+  /** In position order. */
+  items: Array<{ id: string; required: boolean }>;
+}
+
+export interface CourseStructure {
+  version: number;
+  /** In position order. */
+  modules: StructureModule[];
+}
+
+const MAX_COURSES = 2_000;
+
+/**
+ * Course structures (modules, items, prerequisites) kept per process by courses.structure_version,
+ * which database triggers bump on every change: a reader that learns the current version in its
+ * own query knows whether the copy here is still right, without a message between processes.
+ */
+@Injectable()
+export class CourseStructureCache {
+  private readonly courses = new Map<string, CourseStructure>();
+
+  async get(courseId: string, version: number, load: (courseId: string) => Promise<CourseStructure | null>): Promise<CourseStructure | null> {
+    const cached = this.courses.get(courseId);
+    if (cached && cached.version === version) return cached;
+    const loaded = await load(courseId);
+    if (!loaded) return null;
+    // Keep the newest copy: a slower reader must not put back an older one.
+    const current = this.courses.get(courseId);
+    if (!current || current.version <= loaded.version) {
+      if (!current && this.courses.size >= MAX_COURSES) this.courses.delete(this.courses.keys().next().value!);
+      this.courses.set(courseId, loaded);
+    }
+    return loaded;
+  }
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import Redis from 'ioredis';
+import { appConfig } from '../../config/env';
+import { REDIS } from '../redis/redis.module';
+import type { Role } from './entities/user.entity';
+
+export interface Session {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  isActive: boolean;
+  tokenVersion: number;
+}
+
+const MAX_ENTRIES = 50_000;
+
+/**
+ * What the access-token check reads on every request (is the user active, is the token's version
+ * current, which role), kept per API process for AUTH_SESSION_CACHE_MS. A change to a user is
+ * forgotten here after its transaction commits and announced on Redis to every other process,
+ * so deactivation, role changes and password changes apply at once; the time limit only bounds
+ * how long a lost announcement (Redis down) could leave an old answer in another process.
+ */
+@Injectable()
+export class SessionCache implements OnApplicationShutdown {
+  private readonly logger = new Logger(SessionCache.name);
+  private readonly entries = new Map<string, { session: Session; until: number }>();
+  private readonly ttlMs: number;
+  private readonly channel: string;
+  /** Bumped by every change: a read that started before a change must not store what it read. */
+  private generation = 0;
+  private subscriber: Redis | null = null;
+  private closed = false;
+
+  constructor(
+    @Inject(appConfig.KEY) config: ConfigType<typeof appConfig>,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {
+    this.ttlMs = config.auth.sessionCacheMs;
+    this.channel = `${config.redis.prefix}:sessions`;
+  }
+
+  async get(id: string, load: (id: string) => Promise<Session | null>): Promise<Session | null> {
+    if (this.ttlMs === 0) return load(id);
+    this.subscribe();
+    const hit = this.entries.get(id);
+    const now = performance.now();
+    if (hit && hit.until > now) return hit.session;
+    const generation = this.generation;
+    const session = await load(id);
+    if (session && generation === this.generation) {
+      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(id, { session, until: now + this.ttlMs });
+    }
+    return session;
+  }
+
+  /** Call after the change has committed. */
+  forget(ids: Iterable<string>): void {
+    const list = [...ids];
+    if (!list.length) return;
+    this.drop(list);
+    if (this.ttlMs > 0) this.redis.publish(this.channel, list.join(',')).catch(() => undefined);
+  }
+
+  private drop(ids: string[]): void {
+    this.generation++;
+    for (const id of ids) this.entries.delete(id);
+  }
+
+  /** Only processes that check tokens listen (the worker never does). */
+  private subscribe(): void {
+    if (this.subscriber || this.closed) return;
+    const subscriber = this.redis.duplicate({ keyPrefix: undefined, enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: false });
+    this.subscriber = subscriber;
+    subscriber.on('message', (_channel: string, message: string) => this.drop(message.split(',')));
+    // Announcements made while we were disconnected are lost: start afresh.
+    subscriber.on('ready', () => this.drop([...this.entries.keys()]));
+    subscriber.on('error', (error: Error) => this.logger.debug(`session announcements: ${error.message}`));
+    subscriber.subscribe(this.channel).catch((error: Error) => this.logger.warn(`session announcements unavailable: ${error.message}`));
+  }
+
+  onApplicationShutdown(): void {
+    // Nothing to flush on a subscriber connection; quit() would wait for a Redis that may be gone.
+    this.closed = true;
+    this.subscriber?.disconnect();
+  }
+}
