@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -7,7 +6,8 @@ import { Logger } from 'nestjs-pino';
 import Redis from 'ioredis';
 import { AppModule } from './app.module';
 import { AccessTokenVerifier } from './modules/auth/access-token-verifier';
-import { registerRateLimit } from './common/rate-limit';
+import { registerRateLimit, tokenDigest } from './common/rate-limit';
+import { registerSecurityHeaders } from './common/security-headers';
 import { REDIS } from './modules/redis/redis.module';
 import { AppConfig } from './config/env';
 import { BULK_PATH } from './modules/enrolments/enrolments.controller';
@@ -77,7 +77,11 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
       windowMs: 60_000,
       syncMs: config.http.rateLimitSyncMs,
       skip: (url) => url.startsWith('/api/v1/health/') || url === '/api/v1/metrics' || url.startsWith('/api/v1/metrics?'),
-      isGenuine: (token) => tokens.verify(token).valid,
+      tokenKey: (token) => {
+        const result = tokens.verify(token);
+        // Every access token carries a unique id (jti); one without (never issued here) counts by its digest.
+        return result.valid ? (result.claims.jti ?? tokenDigest(token)) : null;
+      },
     });
   }
   fastify.addHook('onRoute', (route) => {
@@ -91,7 +95,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
-  await app.register(helmet, {
+  registerSecurityHeaders(fastify, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

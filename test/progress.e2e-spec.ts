@@ -286,6 +286,20 @@ describe('assignments and progress (e2e)', () => {
     });
   });
 
+  describe('course view under concurrency', () => {
+    it('gives each of many simultaneous callers their own state (reads are batched together)', async () => {
+      const [samAlone, anaAlone] = [await view(sam.accessToken), await view(ana.accessToken)];
+      expect(samAlone).not.toEqual(anaAlone);
+      const tokens = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? ana.accessToken : sam.accessToken));
+      const together = await Promise.all(tokens.map((token) => view(token)));
+      together.forEach((body, i) => expect(body).toEqual(tokens[i] === ana.accessToken ? anaAlone : samAlone));
+      // One caller in the batch who is not enrolled gets 404 without disturbing the others.
+      const [outsider, mine] = await Promise.all([http().get(`/api/v1/me/courses/${course}/progress`).set(as(other.accessToken)), view(sam.accessToken)]);
+      expect(outsider.status).toBe(404);
+      expect(mine).toEqual(samAlone);
+    });
+  });
+
   describe('role matrix', () => {
     it('never lets a student read another student’s progress or the course report', async () => {
       const foreign = (await http().post('/api/v1/courses').set(as(other.accessToken)).send({ title: 'Foreign' })).body.id;

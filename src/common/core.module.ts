@@ -30,7 +30,8 @@ export class CoreModule {
             level: config.logLevel,
             transport: config.logPretty ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } : undefined,
             genReqId: (req: IncomingMessage) => (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
-            customProps: (req: IncomingMessage) => ({ requestId: req.headers['x-request-id'] }),
+            // The request id under the name error bodies use (one binding, not a second copy of it).
+            customAttributeKeys: { reqId: 'requestId' },
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
             autoLogging: { ignore: (req: IncomingMessage) => Boolean(req.url?.includes('/health/')) },
             quietReqLogger: true,

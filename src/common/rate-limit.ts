@@ -13,6 +13,9 @@ return {n, redis.call('PTTL', KEYS[1])}`;
 
 type RateLimitRedis = Redis & { rateWindow(key: string, windowMs: number, added: number): Promise<[number, number]> };
 
+/** A short stable name for a genuine token that has no id of its own. */
+export const tokenDigest = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 32);
+
 export interface RateLimitOptions {
   /** Requests per window for a bearer token (per token) and for anonymous callers (per IP). */
   perToken: number;
@@ -22,8 +25,11 @@ export interface RateLimitOptions {
   syncMs: number;
   /** Paths that are never limited (health probes, metrics scrapes). */
   skip: (url: string) => boolean;
-  /** Whether a bearer token is genuine: a made-up token must not buy a fresh budget. */
-  isGenuine: (token: string) => boolean;
+  /**
+   * A short key naming a genuine bearer token (its id), or null for a made-up one: a made-up
+   * token must not buy a fresh budget, so it counts against the caller's IP.
+   */
+  tokenKey: (token: string) => string | null;
 }
 
 interface Window {
@@ -93,9 +99,9 @@ export function registerRateLimit(fastify: FastifyInstance, redis: Redis, option
   fastify.addHook('onRequest', async (request: FastifyRequest, reply) => {
     if (options.skip(request.url)) return;
     const presented = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const bearer = presented && options.isGenuine(presented) ? presented : undefined;
-    const limit = bearer ? options.perToken : options.perIp;
-    const key = bearer ? `t:${createHash('sha256').update(bearer).digest('hex').slice(0, 32)}` : `ip:${request.ip}`;
+    const tokenKey = presented ? options.tokenKey(presented) : null;
+    const limit = tokenKey ? options.perToken : options.perIp;
+    const key = tokenKey ? `t:${tokenKey}` : `ip:${request.ip}`;
     const now = Date.now();
     let window = windows.get(key);
     if (!window || window.end <= now) {

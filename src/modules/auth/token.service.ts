@@ -13,6 +13,8 @@ export interface AccessClaims {
   tv: number;
   /** Set when signed (seconds since the epoch). */
   exp?: number;
+  /** Set when signed: unique per token. */
+  jti?: string;
 }
 
 export interface IssuedPair {

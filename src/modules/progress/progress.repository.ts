@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
+import { Batcher } from '../../common/batcher';
 import { CourseStructure, CourseStructureCache, StructureModule } from './course-structure.cache';
 
 export interface ItemContext {
@@ -65,6 +66,9 @@ function columns(events: AcceptedEvent[]): unknown[][] {
 /** The SQL of progress: raw events, derived item state, per-enrolment counters. */
 @Injectable()
 export class ProgressRepository {
+  /** Course-view reads arriving together share one statement (see Batcher). */
+  private readonly viewStates = new Batcher<[userId: string, courseId: string], CourseViewState | undefined>(100, (keys) => this.courseViewStates(keys));
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly structures: CourseStructureCache,
@@ -238,30 +242,12 @@ export class ProgressRepository {
   // Reads for GET /me/courses/:id/progress
 
   /**
-   * Everything the student's course view needs in one round trip: the caller's enrolment (not
-   * dropped, course not draft) and per module its items (rule, required, this enrolment's item
-   * state), prerequisites, completion and the due date. Null when the caller is not enrolled.
-   */
-  /**
-   * The student's view of a course: the caller's state in one small statement (completed modules,
-   * item progress rows, due date per module), laid over the course structure cached by version.
-   * Null when the caller is not enrolled (or dropped) or the course is a draft.
+   * The student's view of a course: the caller's state (completed modules, item progress rows, due
+   * date per module) laid over the course structure cached by version. Null when the caller is not
+   * enrolled (or dropped) or the course is a draft.
    */
   async courseView(userId: string, courseId: string): Promise<CourseViewRow[] | null> {
-    const [state] = await this.prepared<CourseViewState>(
-      'course-view',
-      `SELECT c.structure_version AS version,
-              ARRAY(SELECT mc.module_id FROM module_completions mc WHERE mc.enrolment_id = e.id) AS completed,
-              COALESCE((SELECT json_agg(json_build_array(ip.item_id, ip.state, ip.percent, ip.position_seconds))
-                        FROM item_progress ip WHERE ip.enrolment_id = e.id), '[]') AS progress,
-              COALESCE((SELECT json_agg(json_build_array(d.module_id, d.due_at)) FROM (
-                          SELECT a.module_id, min(${effectiveDue('a', 'e')}) AS due_at FROM assignments a
-                          WHERE a.course_id = e.course_id AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}
-                          GROUP BY a.module_id) d), '[]') AS due
-       FROM enrolments e JOIN courses c ON c.id = e.course_id
-       WHERE e.user_id = $1 AND e.course_id = $2 AND e.status <> 'dropped' AND c.status <> 'draft'`,
-      [userId, courseId],
-    );
+    const state = await this.viewStates.load([userId, courseId]);
     if (!state) return null;
     const structure = await this.structures.get(courseId, state.version, (id) => this.courseStructure(id));
     if (!structure) return null;
@@ -280,6 +266,28 @@ export class ProgressRepository {
         return { id: i.id, required: i.required, state: p?.itemState ?? null, percent: p?.percent ?? null, positionSeconds: p?.positionSeconds ?? null };
       }),
     }));
+  }
+
+  /** The callers' state in each course, in the order asked; undefined where not enrolled (or dropped) or the course is a draft. */
+  private async courseViewStates(keys: Array<[userId: string, courseId: string]>): Promise<Array<CourseViewState | undefined>> {
+    const rows = await this.prepared<CourseViewState & { n: string }>(
+      'course-view',
+      `SELECT k.n, c.structure_version AS version,
+              ARRAY(SELECT mc.module_id FROM module_completions mc WHERE mc.enrolment_id = e.id) AS completed,
+              COALESCE((SELECT json_agg(json_build_array(ip.item_id, ip.state, ip.percent, ip.position_seconds))
+                        FROM item_progress ip WHERE ip.enrolment_id = e.id), '[]') AS progress,
+              COALESCE((SELECT json_agg(json_build_array(d.module_id, d.due_at)) FROM (
+                          SELECT a.module_id, min(${effectiveDue('a', 'e')}) AS due_at FROM assignments a
+                          WHERE a.course_id = e.course_id AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}
+                          GROUP BY a.module_id) d), '[]') AS due
+       FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(user_id, course_id, n)
+       JOIN enrolments e ON e.user_id = k.user_id AND e.course_id = k.course_id
+       JOIN courses c ON c.id = e.course_id
+       WHERE e.status <> 'dropped' AND c.status <> 'draft'`,
+      [keys.map(([userId]) => userId), keys.map(([, courseId]) => courseId)],
+    );
+    const found = new Map(rows.map((row) => [Number(row.n), row]));
+    return keys.map((_, i) => found.get(i + 1));
   }
 
   /** Modules (with prerequisites) and items of a course in position order, and the version they belong to. */

@@ -52,7 +52,8 @@ export class SessionCache implements OnApplicationShutdown {
     const session = await load(id);
     if (session && generation === this.generation) {
       if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(id, { session, until: now + this.ttlMs });
+      // Spread over the last quarter of the time, so sessions cached together are not all re-read together.
+      this.entries.set(id, { session, until: now + this.ttlMs * (0.75 + Math.random() / 4) });
     }
     return session;
   }

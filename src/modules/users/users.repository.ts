@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { Batcher } from '../../common/batcher';
 import { Keyset } from '../../common/pagination';
 import { Role, User } from './entities/user.entity';
 import { Session, SessionCache } from './session-cache';
+
+type SessionRow = { id: string; email: string; name: string; role: Role; is_active: boolean; token_version: number };
+const toSession = (row: SessionRow): Session => ({ id: row.id, email: row.email, name: row.name, role: row.role, isActive: row.is_active, tokenVersion: row.token_version });
 
 export type UserWithPasswordFlag = User & { hasPassword: boolean };
 
@@ -68,16 +72,19 @@ export class UsersRepository {
   /** What the access-token check needs on every request: one raw query, no query building on the hot path. */
   /** The session check of the access-token guard: cached per process, see SessionCache. */
   cachedSession(id: string): Promise<Session | null> {
-    return this.sessions.get(id, (userId) => this.findSession(userId));
+    return this.sessions.get(id, (userId) => this.sessionReads.load(userId));
   }
 
+  /** Session checks of requests arriving together share one statement. */
+  private readonly sessionReads = new Batcher<string, Session | null>(200, async (ids) => {
+    const rows: SessionRow[] = await this.dataSource.query('SELECT id, email, name, role, is_active, token_version FROM users WHERE id = ANY($1::uuid[])', [ids]);
+    const found = new Map(rows.map((row) => [row.id, toSession(row)]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+
   async findSession(id: string): Promise<Session | null> {
-    const rows: Array<{ id: string; email: string; name: string; role: Role; is_active: boolean; token_version: number }> = await this.dataSource.query(
-      'SELECT id, email, name, role, is_active, token_version FROM users WHERE id = $1',
-      [id],
-    );
-    const row = rows[0];
-    return row ? { id: row.id, email: row.email, name: row.name, role: row.role, isActive: row.is_active, tokenVersion: row.token_version } : null;
+    const rows: SessionRow[] = await this.dataSource.query('SELECT id, email, name, role, is_active, token_version FROM users WHERE id = $1', [id]);
+    return rows[0] ? toSession(rows[0]) : null;
   }
 
   async insert(manager: EntityManager, user: Partial<User>): Promise<User> {
