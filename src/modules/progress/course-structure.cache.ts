@@ -25,11 +25,20 @@ const MAX_COURSES = 2_000;
 @Injectable()
 export class CourseStructureCache {
   private readonly courses = new Map<string, CourseStructure>();
+  /** One load per course at a time: the readers who meet a new version together share it. */
+  private readonly loading = new Map<string, Promise<CourseStructure | null>>();
 
   async get(courseId: string, version: number, load: (courseId: string) => Promise<CourseStructure | null>): Promise<CourseStructure | null> {
     const cached = this.courses.get(courseId);
     if (cached && cached.version === version) return cached;
-    const loaded = await load(courseId);
+    let pending = this.loading.get(courseId);
+    if (!pending) {
+      pending = load(courseId).finally(() => this.loading.delete(courseId));
+      this.loading.set(courseId, pending);
+    }
+    let loaded = await pending;
+    // A load that began before this reader's version existed may be older: read again.
+    if (loaded && loaded.version < version) loaded = await load(courseId);
     if (!loaded) return null;
     // Keep the newest copy: a slower reader must not put back an older one.
     const current = this.courses.get(courseId);
