@@ -50,8 +50,8 @@ interface Window {
  * Counting is local-first: the first request of a window asks Redis for the shared count; later
  * ones are counted in the process and added to Redis in one pipeline every `syncMs`, so the hot
  * path costs no round trip. Within one process the limit is exact; across processes a caller can
- * overshoot by what the other processes counted since their last sync. While Redis is down each
- * process enforces the limit on its own counts.
+ * get past it by what each process serves it within one sync interval. While Redis is down each
+ * process enforces the limit on its own counts (and adds them once Redis is back).
  */
 export function registerRateLimit(fastify: FastifyInstance, redis: Redis, options: RateLimitOptions): void {
   const client = redis as RateLimitRedis;
@@ -64,9 +64,12 @@ export function registerRateLimit(fastify: FastifyInstance, redis: Redis, option
     window.unsynced = 0;
     return added;
   };
-  const settle = (window: Window, answer: [number, number] | null): void => {
+  const settle = (window: Window, added: number, answer: [number, number] | null): void => {
     window.syncing = false;
-    if (!answer) return; // Redis unavailable: keep counting locally.
+    if (!answer) {
+      window.unsynced += added; // Redis unavailable: keep counting locally, and add these next time.
+      return;
+    }
     const [count, ttl] = answer;
     window.shared = count + window.unsynced;
     if (ttl > 0) window.end = Date.now() + ttl;
@@ -75,20 +78,21 @@ export function registerRateLimit(fastify: FastifyInstance, redis: Redis, option
   /** Adds every key's new requests to Redis in one pipeline and drops ended windows. */
   const syncAll = async (): Promise<void> => {
     const now = Date.now();
-    const due: Window[] = [];
+    const due: Array<[Window, number]> = [];
     const pipeline = client.pipeline() as ReturnType<Redis['pipeline']> & { rateWindow(key: string, windowMs: number, added: number): unknown };
     for (const [key, window] of windows) {
       if (window.end <= now && !window.syncing) windows.delete(key);
       else if (!window.syncing && window.unsynced > 0) {
-        pipeline.rateWindow(`rate:${key}`, options.windowMs, begin(window));
-        due.push(window);
+        const added = begin(window);
+        pipeline.rateWindow(`rate:${key}`, options.windowMs, added);
+        due.push([window, added]);
       }
     }
     if (!due.length) return;
     const answers = await pipeline.exec().catch(() => null);
-    due.forEach((window, i) => {
+    due.forEach(([window, added], i) => {
       const [error, answer] = answers?.[i] ?? [new Error('no answer'), null];
-      settle(window, error ? null : (answer as [number, number]));
+      settle(window, added, error ? null : (answer as [number, number]));
     });
   };
 
@@ -111,7 +115,7 @@ export function registerRateLimit(fastify: FastifyInstance, redis: Redis, option
       window.shared++;
       // A new window: learn what the other processes have counted before deciding.
       const added = begin(window);
-      settle(window, await client.rateWindow(`rate:${key}`, options.windowMs, added).catch(() => null));
+      settle(window, added, await client.rateWindow(`rate:${key}`, options.windowMs, added).catch(() => null));
     } else {
       window.unsynced++;
       window.shared++;
