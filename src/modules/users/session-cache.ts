@@ -58,12 +58,16 @@ export class SessionCache implements OnApplicationShutdown {
     return session;
   }
 
-  /** Call after the change has committed. */
-  forget(ids: Iterable<string>): void {
+  /**
+   * Call after the change has committed. Resolves once Redis has taken the announcement (or
+   * refused it: then the other processes catch up within AUTH_SESSION_CACHE_MS), so the change is
+   * on its way to every process before the caller answers.
+   */
+  async forget(ids: Iterable<string>): Promise<void> {
     const list = [...ids];
     if (!list.length) return;
     this.drop(list);
-    if (this.ttlMs > 0) this.redis.publish(this.channel, list.join(',')).catch(() => undefined);
+    if (this.ttlMs > 0) await this.redis.publish(this.channel, list.join(',')).catch(() => undefined);
   }
 
   private drop(ids: string[]): void {

@@ -29,7 +29,7 @@ export class UsersRepository {
         return work(manager);
       });
     } finally {
-      this.sessions.forget(changed);
+      await this.sessions.forget(changed);
     }
   }
 
@@ -96,7 +96,7 @@ export class UsersRepository {
     await manager.getRepository(User).update({ id }, changes);
     const changed = this.changed.get(manager);
     if (changed) changed.add(id);
-    else this.sessions.forget([id]);
+    else await this.sessions.forget([id]);
   }
 
   /** Ends every refresh-token session of the user (deactivation, password change). */
