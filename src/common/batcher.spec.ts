@@ -36,4 +36,15 @@ describe('Batcher', () => {
     fail = false;
     expect(await batcher.load(3)).toBe(3);
   });
+
+  it('fails the whole batch, not just one caller, when the loader throws at once or answers short', async () => {
+    const throwing = new Batcher<number, number>(2, () => {
+      throw new Error('bad statement');
+    });
+    const thrown = await Promise.allSettled([1, 2, 3].map((k) => throwing.load(k)));
+    expect(thrown.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    const short = new Batcher<number, number>(10, async (keys) => keys.slice(1));
+    const answers = await Promise.allSettled([1, 2].map((k) => short.load(k)));
+    expect(answers.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
 });

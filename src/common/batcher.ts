@@ -25,9 +25,13 @@ export class Batcher<K, V> {
     const batch = this.pending;
     if (!batch.length) return;
     this.pending = [];
-    this.loadMany(batch.map((entry) => entry.key)).then(
-      (values) => batch.forEach((entry, i) => entry.resolve(values[i])),
-      (error: unknown) => batch.forEach((entry) => entry.reject(error)),
-    );
+    const keys = batch.map((entry) => entry.key);
+    Promise.resolve()
+      .then(() => this.loadMany(keys))
+      .then((values) => {
+        if (values.length !== keys.length) throw new Error(`Batcher: ${values.length} answers for ${keys.length} keys`);
+        batch.forEach((entry, i) => entry.resolve(values[i]));
+      })
+      .catch((error: unknown) => batch.forEach((entry) => entry.reject(error)));
   }
 }

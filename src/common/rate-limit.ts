@@ -4,8 +4,8 @@ import Redis from 'ioredis';
 import { TooManyRequests } from './errors';
 import { sendProblem } from './problem.filter';
 
-// Adds this process's new requests to the shared window (created with its expiry on first use)
-// and answers the shared count and the time left: one round trip per key and sync.
+// Adds this process's new requests to the shared window (created with the given expiry on first
+// use) and answers the shared count and the time left: one round trip per key and sync.
 const SCRIPT = `
 local n = redis.call('INCRBY', KEYS[1], ARGV[2])
 if n == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
@@ -84,7 +84,8 @@ export function registerRateLimit(fastify: FastifyInstance, redis: Redis, option
       if (window.end <= now && !window.syncing) windows.delete(key);
       else if (!window.syncing && window.unsynced > 0) {
         const added = begin(window);
-        pipeline.rateWindow(`rate:${key}`, options.windowMs, added);
+        // Counts arriving after the shared window ended start a new one only for what is left of this one.
+        pipeline.rateWindow(`rate:${key}`, Math.max(1, window.end - now), added);
         due.push([window, added]);
       }
     }

@@ -36,9 +36,9 @@ export class CourseStructureCache {
       pending = load(courseId).finally(() => this.loading.delete(courseId));
       this.loading.set(courseId, pending);
     }
-    let loaded = await pending;
-    // A load that began before this reader's version existed may be older: read again.
-    if (loaded && loaded.version < version) loaded = await load(courseId);
+    const loaded = await pending;
+    // A load that began before this reader's version existed may be older: read again (shared too).
+    if (loaded && loaded.version < version) return this.get(courseId, version, load);
     if (!loaded) return null;
     // Keep the newest copy: a slower reader must not put back an older one.
     const current = this.courses.get(courseId);

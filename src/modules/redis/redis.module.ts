@@ -29,6 +29,8 @@ class RedisCloser implements OnApplicationShutdown {
           enableOfflineQueue: false,
           maxRetriesPerRequest: 1,
           connectTimeout: 2_000,
+          // Connected but unresponsive must not hold requests (rate limit, announcements) either.
+          commandTimeout: 1_000,
           retryStrategy: (times) => Math.min(times * 200, 2_000),
         }),
     },

@@ -32,6 +32,8 @@ export class SessionCache implements OnApplicationShutdown {
   /** Bumped by every change: a read that started before a change must not store what it read. */
   private generation = 0;
   private subscriber: Redis | null = null;
+  /** Entries are kept only while announcements are sure to arrive. */
+  private listening = false;
   private closed = false;
 
   constructor(
@@ -50,7 +52,7 @@ export class SessionCache implements OnApplicationShutdown {
     if (hit && hit.until > now) return hit.session;
     const generation = this.generation;
     const session = await load(id);
-    if (session && generation === this.generation) {
+    if (session && generation === this.generation && this.listening) {
       if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
       // Spread over the last quarter of the time, so sessions cached together are not all re-read together.
       this.entries.set(id, { session, until: now + this.ttlMs * (0.75 + Math.random() / 4) });
@@ -75,16 +77,37 @@ export class SessionCache implements OnApplicationShutdown {
     for (const id of ids) this.entries.delete(id);
   }
 
-  /** Only processes that check tokens listen (the worker never does). */
+  /**
+   * Only processes that check tokens listen (the worker never does). After every (re)connection
+   * the subscription is made anew and the cache starts empty once it is live: announcements made
+   * while we were not listening are lost, and nothing is kept until we listen again.
+   */
   private subscribe(): void {
     if (this.subscriber || this.closed) return;
-    const subscriber = this.redis.duplicate({ keyPrefix: undefined, enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: false });
+    const subscriber = this.redis.duplicate({
+      keyPrefix: undefined,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      commandTimeout: undefined,
+      autoResubscribe: false,
+      lazyConnect: false,
+    });
     this.subscriber = subscriber;
     subscriber.on('message', (_channel: string, message: string) => this.drop(message.split(',')));
-    // Announcements made while we were disconnected are lost: start afresh.
-    subscriber.on('ready', () => this.drop([...this.entries.keys()]));
+    subscriber.on('ready', () => {
+      subscriber.subscribe(this.channel).then(
+        () => {
+          this.drop([...this.entries.keys()]);
+          this.listening = true;
+        },
+        (error: Error) => this.logger.warn(`session announcements unavailable (sessions are re-read on every request): ${error.message}`),
+      );
+    });
+    subscriber.on('close', () => {
+      this.listening = false;
+      this.drop([...this.entries.keys()]);
+    });
     subscriber.on('error', (error: Error) => this.logger.debug(`session announcements: ${error.message}`));
-    subscriber.subscribe(this.channel).catch((error: Error) => this.logger.warn(`session announcements unavailable: ${error.message}`));
   }
 
   onApplicationShutdown(): void {

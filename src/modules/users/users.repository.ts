@@ -69,7 +69,6 @@ export class UsersRepository {
     return row?.passwordHash ?? null;
   }
 
-  /** What the access-token check needs on every request: one raw query, no query building on the hot path. */
   /** The session check of the access-token guard: cached per process, see SessionCache. */
   cachedSession(id: string): Promise<Session | null> {
     return this.sessions.get(id, (userId) => this.sessionReads.load(userId));
@@ -92,9 +91,12 @@ export class UsersRepository {
     return manager.getRepository(User).findOneByOrFail({ id: result.identifiers[0].id as string });
   }
 
+  /** Inside `transaction()` (cached sessions are forgotten once it commits) or outside any transaction. */
   async update(manager: EntityManager, id: string, changes: Partial<User>): Promise<void> {
-    await manager.getRepository(User).update({ id }, changes);
     const changed = this.changed.get(manager);
+    // Forgetting before someone else's transaction commits would let the old row be cached again.
+    if (!changed && manager.queryRunner?.isTransactionActive) throw new Error('UsersRepository.update inside a transaction must run in UsersRepository.transaction');
+    await manager.getRepository(User).update({ id }, changes);
     if (changed) changed.add(id);
     else await this.sessions.forget([id]);
   }
