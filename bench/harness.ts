@@ -14,11 +14,8 @@ const { migrate } = require('../../scripts/lib/migrate') as { migrate: (url: str
 
 export const root = join(__dirname, '..', '..');
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { withDatabase } = require('../../scripts/lib/services') as { withDatabase: (url: string, database: string) => string };
 
 export interface BenchContext {
   app: NestFastifyApplication;

@@ -7,8 +7,6 @@ export function testEnv(): { server: string; template: string; runId: string; re
   return { server: TEST_PG_SERVER, template: TEST_DB_TEMPLATE, runId: TEST_RUN_ID, redisUrl: REDIS_URL };
 }
 
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
+/** Replaces the database path of a PostgreSQL URL (the one scripts/lib/services.js uses). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { withDatabase } = require('../../scripts/lib/services') as { withDatabase: (url: string, database: string) => string };

@@ -77,6 +77,11 @@ export class SessionCache implements OnApplicationShutdown {
     for (const id of ids) this.entries.delete(id);
   }
 
+  private dropAll(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+
   /**
    * Only processes that check tokens listen (the worker never does). After every (re)connection
    * the subscription is made anew and the cache starts empty once it is live: announcements made
@@ -97,7 +102,7 @@ export class SessionCache implements OnApplicationShutdown {
     subscriber.on('ready', () => {
       subscriber.subscribe(this.channel).then(
         () => {
-          this.drop([...this.entries.keys()]);
+          this.dropAll();
           this.listening = true;
         },
         (error: Error) => this.logger.warn(`session announcements unavailable (sessions are re-read on every request): ${error.message}`),
@@ -105,7 +110,7 @@ export class SessionCache implements OnApplicationShutdown {
     });
     subscriber.on('close', () => {
       this.listening = false;
-      this.drop([...this.entries.keys()]);
+      this.dropAll();
     });
     subscriber.on('error', (error: Error) => this.logger.debug(`session announcements: ${error.message}`));
   }

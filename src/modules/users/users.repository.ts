@@ -71,7 +71,7 @@ export class UsersRepository {
 
   /** The session check of the access-token guard: cached per process, see SessionCache. */
   cachedSession(id: string): Promise<Session | null> {
-    return this.sessions.get(id, (userId) => this.sessionReads.load(userId));
+    return this.sessions.get(id, (userId) => this.findSession(userId));
   }
 
   /** Session checks of requests arriving together share one statement. */
@@ -81,9 +81,9 @@ export class UsersRepository {
     return ids.map((id) => found.get(id) ?? null);
   });
 
-  async findSession(id: string): Promise<Session | null> {
-    const rows: SessionRow[] = await this.dataSource.query('SELECT id, email, name, role, is_active, token_version FROM users WHERE id = $1', [id]);
-    return rows[0] ? toSession(rows[0]) : null;
+  /** The user's session check read afresh (refresh, set-password, the queue dashboard). */
+  findSession(id: string): Promise<Session | null> {
+    return this.sessionReads.load(id);
   }
 
   async insert(manager: EntityManager, user: Partial<User>): Promise<User> {
