@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import Redis from 'ioredis';
 import { AppModule } from './app.module';
 import { AccessTokenVerifier } from './modules/auth/access-token-verifier';
-import { registerRateLimit, tokenDigest } from './common/rate-limit';
+import { registerRateLimit } from './common/rate-limit';
 import { registerSecurityHeaders } from './common/security-headers';
 import { REDIS } from './modules/redis/redis.module';
 import { AppConfig } from './config/env';
@@ -77,10 +77,10 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
       windowMs: 60_000,
       syncMs: config.http.rateLimitSyncMs,
       skip: (url) => url.startsWith('/api/v1/health/') || url === '/api/v1/metrics' || url.startsWith('/api/v1/metrics?'),
+      // Every access token Accord issues carries a unique id (jti): the budget is keyed by it.
       tokenKey: (token) => {
         const result = tokens.verify(token);
-        // Every access token carries a unique id (jti); one without (never issued here) counts by its digest.
-        return result.valid ? (result.claims.jti ?? tokenDigest(token)) : null;
+        return result.valid ? (result.claims.jti ?? null) : null;
       },
     });
   }

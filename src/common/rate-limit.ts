@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createHash } from 'crypto';
 import Redis from 'ioredis';
 import { TooManyRequests } from './errors';
 import { sendProblem } from './problem.filter';
@@ -12,9 +11,6 @@ if n == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}`;
 
 type RateLimitRedis = Redis & { rateWindow(key: string, windowMs: number, added: number): Promise<[number, number]> };
-
-/** A short stable name for a genuine token that has no id of its own. */
-export const tokenDigest = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 32);
 
 export interface RateLimitOptions {
   /** Requests per window for a bearer token (per token) and for anonymous callers (per IP). */
