@@ -1,7 +1,11 @@
 import { ChildProcess, spawn } from 'child_process';
 import { join } from 'path';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+import { QueueName } from '../src/modules/jobs/queues';
 import { ReminderDispatcher } from '../src/modules/reminders/reminder-dispatcher';
+import { ReminderQueue } from '../src/modules/reminders/reminder-queue';
 import { ADMIN, bearer, login, MailCatcher, startTestApp, TestApp } from './helpers/app';
 import { ReminderDriver } from './helpers/reminders';
 
@@ -64,6 +68,46 @@ describe('reminders under faults (e2e)', () => {
     await driver.run();
     expect(await sentCount(t, 'flush')).toBe(20);
     expectExactlyOnce(t.mail, emails);
+    await worker.close();
+  });
+
+  it('sends a reminder whose job arrived before its row committed once, after the commit; drops it if the writer rolls back', async () => {
+    // A new assignment's notices are queued while their rows are still being written.
+    const emails = await enrolMany(t, 2, 'early');
+    const worker = await t.startWorker();
+    await new ReminderDriver(t, [worker]).run(); // the welcomes, out of the way
+    const { rows: enrolments } = await t.db.query('SELECT e.id, e.user_id FROM enrolments e JOIN users u ON u.id = e.user_id WHERE u.email = ANY($1) ORDER BY u.email', [emails]);
+    const queue = t.app.get(ReminderQueue, { strict: false });
+    const jobs = t.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
+    for (const [i, outcome] of (['COMMIT', 'ROLLBACK'] as const).entries()) {
+      const writer = await t.db.connect();
+      try {
+        await writer.query('BEGIN');
+        const { rows } = await writer.query(
+          "INSERT INTO reminders (kind, user_id, enrolment_id, dedupe_key, scheduled_for, status) VALUES ('welcome', $1, $2, $3, now(), 'queued') RETURNING id, pg_current_xact_id()::text AS xid",
+          [enrolments[i].user_id, enrolments[i].id, `welcome:early:${enrolments[i].id}`],
+        );
+        const { id, xid } = rows[0];
+        await queue.handOver([id], new Date(), xid);
+        // The worker took the job and waits for the writer instead of dropping it.
+        await until('the job is active', async () => (await (await jobs.getJob(`reminder-${id}`))?.getState()) === 'active');
+        await new Promise((r) => setTimeout(r, 200));
+        expect(t.mail.messages.filter((m) => m.messageId === `<reminder-${id}@accord>`)).toHaveLength(0);
+        await writer.query(outcome);
+        await until('the job is done', async () => !(await jobs.getJob(`reminder-${id}`)));
+        const sent = t.mail.messages.filter((m) => m.messageId === `<reminder-${id}@accord>`);
+        const { rows: after } = await t.db.query('SELECT status FROM reminders WHERE id = $1', [id]);
+        if (outcome === 'COMMIT') {
+          expect(sent).toHaveLength(1);
+          expect(after[0].status).toBe('sent');
+        } else {
+          expect(sent).toHaveLength(0);
+          expect(after).toHaveLength(0);
+        }
+      } finally {
+        writer.release();
+      }
+    }
     await worker.close();
   });
 

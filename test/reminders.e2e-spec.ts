@@ -1,5 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
 import { randomUUID } from 'crypto';
+import { QueueName } from '../src/modules/jobs/queues';
 import { ReminderDispatcher } from '../src/modules/reminders/reminder-dispatcher';
 import { ADMIN, bearer, CaughtMail, createUser, login, startTestApp, TestApp } from './helpers/app';
 import { ReminderDriver } from './helpers/reminders';
@@ -161,10 +164,19 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
     const c = await course('Moves', { dueSoonMinutesBefore: 60 });
     const mover = await createUser(t, admin, { email: 'mover@test.local', role: 'student' }); // UTC: quiet 21:00–08:00Z
     await enrol(c.id, { userId: mover.id });
+    // New-assignment notices are queued at once; the queue is held so the cancel lands before they would go.
+    const queue = t.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
+    await queue.pause();
     const moved = await assign(c.id, c.moduleId, at(3 * H));
     const cancelled = await assign(c.id, c.moduleId, at(4 * H));
     await http().delete(`/api/v1/assignments/${cancelled}`).set(as(owner.accessToken)).expect(204);
+    await queue.resume();
     await driver.run();
+    expect((await driver.statuses('r.assignment_id = $1', [cancelled])).map((r) => [r.kind, r.status, r.skip_reason])).toEqual([
+      ['assignment', 'cancelled', 'cancelled'],
+      ['due_soon', 'cancelled', 'cancelled'],
+      ['overdue', 'cancelled', 'cancelled'],
+    ]);
     await http().patch(`/api/v1/assignments/${moved}`).set(as(owner.accessToken)).send({ dueAt: at(6 * H).toISOString() }).expect(200);
     const moves = () => t.mail.messages.filter((m) => m.subject.includes('(Moves)') && !m.subject.startsWith('New assignment'));
     for (const h of [2, 3, 4]) {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { generateOpenApi } from '../src/app.factory';
 import { dataSourceOptions } from '../src/config/data-source-options';
@@ -26,5 +27,34 @@ describe('committed artefacts stay true', () => {
     const committed = JSON.parse(readFileSync(join(__dirname, '..', 'openapi.json'), 'utf8'));
     const generated = await generateOpenApi(loadConfig(OPENAPI_ENV));
     expect(generated).toEqual(committed);
+  });
+
+  it("keeps reminders tied to an enrolment and its user, as the foreign keys they replace did", async () => {
+    const database = await createTestDatabase();
+    const db = new Pool({ connectionString: database.url, max: 1 });
+    try {
+      const { rows } = await db.query(
+        `WITH c AS (INSERT INTO courses (slug, title, reminder_policy) VALUES ('integrity', 'Integrity', '{}') RETURNING id),
+              u AS (INSERT INTO users (email, name, role) VALUES ('a@integrity.test', 'A', 'student'), ('b@integrity.test', 'B', 'student') RETURNING id, email)
+         INSERT INTO enrolments (course_id, user_id) SELECT c.id, u.id FROM c, u RETURNING id, user_id`,
+      );
+      const [a, b] = rows;
+      const insert = (enrolmentId: string, userId: string, key: string) =>
+        db.query(`INSERT INTO reminders (kind, user_id, enrolment_id, dedupe_key, scheduled_for) VALUES ('welcome', $1, $2, $3, now())`, [userId, enrolmentId, key]);
+      await insert(a.id, a.user_id, 'welcome:a');
+      await insert(b.id, b.user_id, 'welcome:b');
+      // Another student's enrolment, or one that does not exist: refused like a foreign key would.
+      await expect(insert(a.id, b.user_id, 'welcome:mixed')).rejects.toMatchObject({ code: '23503' });
+      await expect(insert('00000000-0000-4000-8000-000000000000', a.user_id, 'welcome:none')).rejects.toMatchObject({ code: '23503' });
+      await expect(db.query('UPDATE reminders SET user_id = $1 WHERE enrolment_id = $2', [b.user_id, a.id])).rejects.toMatchObject({ code: '23503' });
+      await expect(db.query('UPDATE enrolments SET user_id = $1 WHERE id = $2', [b.user_id, a.id])).rejects.toMatchObject({ code: '23503' });
+      // Deleting an enrolment, or a user (whose enrolments go with them), deletes their reminders.
+      await db.query('DELETE FROM enrolments WHERE id = $1', [a.id]);
+      await db.query('DELETE FROM users WHERE id = $1', [b.user_id]);
+      expect((await db.query('SELECT count(*)::int AS n FROM reminders')).rows[0].n).toBe(0);
+    } finally {
+      await db.end();
+      await dropTestDatabase(database.name);
+    }
   });
 });

@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { CourseAccess } from '../courses/course-access';
 import { StructureRepository } from '../courses/structure.repository';
 import { EnrolmentsRepository } from '../enrolments/enrolments.repository';
+import { ReminderQueue } from '../reminders/reminder-queue';
 import { ReminderScheduleRepository } from '../reminders/reminder-schedule.repository';
 import { AssignmentsRepository } from './assignments.repository';
 import { AssignmentDto, AssignmentQuery, CreateAssignmentDto, MyAssignmentDto, MyAssignmentStatus } from './dto/assignment.dto';
@@ -27,11 +28,14 @@ export class AssignmentsService {
     private readonly structure: StructureRepository,
     private readonly enrolments: EnrolmentsRepository,
     private readonly reminders: ReminderScheduleRepository,
+    private readonly queue: ReminderQueue,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
   async create(caller: Caller, courseId: string, input: CreateAssignmentDto, requestId?: string): Promise<AssignmentDto> {
+    const now = this.clock.now();
+    let handingOver: Promise<void> = Promise.resolve();
     const id = await this.assignments.transaction(async (manager) => {
       await this.access.writable(caller, courseId, manager);
       const module = await this.structure.findModule(input.moduleId, manager);
@@ -52,10 +56,14 @@ export class AssignmentsService {
         { courseId, moduleId: module.id, dueAt: new Date(input.dueAt), targetType: target.type, cohortId: target.type === 'cohort' ? target.cohortId! : null, createdBy: caller.id },
         enrolmentIds,
       );
-      await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [created.id] }, this.clock.now(), true);
+      // The notices are due now: their jobs are queued while the rows are written (senders that
+      // get there first wait for this transaction), rather than at the next dispatch.
+      const notices = await this.reminders.planNotices(manager, created.id);
+      handingOver = this.queue.handOver(notices.ids, now, notices.xid);
+      await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [created.id] }, now, notices, { newAssignment: true });
       await this.audit.record(manager, { actorId: caller.id, requestId, action: 'assignment.created', entity: 'assignment', entityId: created.id, after: { courseId, moduleId: module.id, dueAt: input.dueAt, target } });
       return created.id;
-    });
+    }).finally(() => handingOver);
     return this.dto(id);
   }
 
@@ -74,7 +82,7 @@ export class AssignmentsService {
       if (before.dueAt.getTime() === new Date(dueAt).getTime()) return;
       await this.assignments.update(manager, id, { dueAt: new Date(dueAt) });
       await this.reminders.cancelPending(manager, { assignmentId: id, kinds: DUE_KINDS }, 'rescheduled');
-      await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [id] }, this.clock.now(), false);
+      await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [id] }, this.clock.now(), 'none');
       await this.audit.record(manager, { actorId: caller.id, requestId, action: 'assignment.rescheduled', entity: 'assignment', entityId: id, before: { dueAt: before.dueAt.toISOString() }, after: { dueAt: new Date(dueAt).toISOString() } });
     });
     return this.dto(id);
@@ -133,7 +141,7 @@ export class AssignmentsService {
   /** The student's pending due reminders follow their new due date. */
   private async replaceFor(manager: EntityManager, assignmentId: string, enrolmentId: string): Promise<void> {
     await this.reminders.cancelPending(manager, { assignmentId, enrolmentId, kinds: DUE_KINDS }, 'rescheduled');
-    await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [assignmentId], enrolmentIds: [enrolmentId] }, this.clock.now(), false);
+    await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [assignmentId], enrolmentIds: [enrolmentId] }, this.clock.now(), 'none');
   }
 
   private async requireTargetEnrolment(manager: EntityManager, assignment: Assignment, enrolmentId: string): Promise<void> {

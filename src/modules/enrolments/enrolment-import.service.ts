@@ -139,7 +139,7 @@ export class EnrolmentImportService {
     );
     const now = this.clock.now();
     await this.reminders.scheduleWelcome(manager, created.map((e) => ({ id: e.id, userId: e.user_id })), now);
-    if (created.length) await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: created.map((e) => e.id) }, now, true);
+    if (created.length) await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: created.map((e) => e.id) }, now, 'scheduled');
     await this.enrolments.auditCreated(manager, caller.id, requestId ?? null, created, courseId);
 
     failed.sort((a, b) => a.row - b.row);

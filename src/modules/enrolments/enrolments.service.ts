@@ -60,7 +60,7 @@ export class EnrolmentsService {
       if (existing) {
         if (existing.status === 'dropped') {
           await this.enrolments.update(manager, existing.id, { status: 'active', droppedAt: null });
-          await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: [existing.id] }, this.clock.now(), false);
+          await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: [existing.id] }, this.clock.now(), 'none');
           await this.audit.record(manager, { actorId: caller.id, requestId, action: 'enrolment.reactivated', entity: 'enrolment', entityId: existing.id, before: snapshot(existing), after: { ...snapshot(existing), status: 'active' } });
         }
         return { id: existing.id, created: false };
@@ -69,7 +69,7 @@ export class EnrolmentsService {
       if (!enrolment) throw new Conflict('The user was enrolled concurrently; retry the request');
       await this.reminders.scheduleWelcome(manager, [{ id: enrolment.id, userId }], this.clock.now());
       // Assignments that already exist apply to the newcomer: their reminders start now.
-      await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: [enrolment.id] }, this.clock.now(), true);
+      await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: [enrolment.id] }, this.clock.now(), 'scheduled');
       await this.audit.record(manager, { actorId: caller.id, requestId, action: 'enrolment.created', entity: 'enrolment', entityId: enrolment.id, after: snapshot(enrolment) });
       return { id: enrolment.id, created: true };
     });
@@ -99,7 +99,7 @@ export class EnrolmentsService {
       await this.enrolments.update(manager, id, changes);
       if (changes.status === 'active' || changes.cohortId !== undefined) {
         // A new cohort (or a return) brings the assignments that now apply, with their reminders.
-        await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: [id] }, this.clock.now(), changes.cohortId !== undefined);
+        await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: [id] }, this.clock.now(), changes.cohortId !== undefined ? 'scheduled' : 'none');
       }
       const action = changes.status === 'dropped' ? 'enrolment.dropped' : changes.status === 'active' ? 'enrolment.reactivated' : 'enrolment.updated';
       await this.audit.record(manager, { actorId: caller.id, requestId, action, entity: 'enrolment', entityId: id, before: snapshot(before), after: snapshot({ ...before, ...changes }) });

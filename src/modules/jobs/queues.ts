@@ -26,6 +26,8 @@ export interface InvitationJobData {
 
 export interface ReminderJobData {
   reminderId: string;
+  /** The transaction that writes the reminder, when the job may be queued before it commits. */
+  xid?: string;
 }
 
 /** BullMQ refuses ':' in custom ids. */

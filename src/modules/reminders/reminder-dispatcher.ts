@@ -4,19 +4,12 @@ import { ConfigType } from '@nestjs/config';
 import { Queue } from 'bullmq';
 import { Clock } from '../../common/clock';
 import { appConfig } from '../../config/env';
-import { QueueName, ReminderJob, ReminderJobData, reminderJobId } from '../jobs/queues';
+import { QueueName, ReminderJobData, reminderJobId } from '../jobs/queues';
+import { ReminderQueue } from './reminder-queue';
 import { RemindersRepository } from './reminders.repository';
 
 const BATCH = 5_000;
 const JOB_GAVE_UP = 'the queue gave up on this reminder (stalled or retried too often)';
-
-/** Send jobs are removed once done, so a deferred or retried reminder can be queued again under the same id. */
-export const sendJobOptions = (attempts: number, backoffMs: number) => ({
-  attempts,
-  backoff: { type: 'exponential' as const, delay: backoffMs },
-  removeOnComplete: true,
-  removeOnFail: { age: 7 * 24 * 3600 },
-});
 
 /**
  * Moves due reminder rows into BullMQ (scheduled → queued, job id `reminder-<id>`), finds rows
@@ -28,6 +21,7 @@ export class ReminderDispatcher {
 
   constructor(
     private readonly reminders: RemindersRepository,
+    private readonly sendQueue: ReminderQueue,
     @InjectQueue(QueueName.Reminders) private readonly queue: Queue<ReminderJobData>,
     private readonly clock: Clock,
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
@@ -40,14 +34,10 @@ export class ReminderDispatcher {
       const now = this.clock.now();
       const claimed = await this.reminders.claimDue(new Date(now.getTime() + this.config.reminders.lookaheadSeconds * 1000), BATCH);
       if (!claimed.length) break;
-      const { attempts, backoffMs } = this.config.reminders;
       try {
-        await this.queue.addBulk(
-          claimed.map((r) => ({
-            name: ReminderJob.Send,
-            data: { reminderId: r.id },
-            opts: { jobId: reminderJobId(r.id), delay: Math.max(0, new Date(r.scheduled_for).getTime() - now.getTime()), ...sendJobOptions(attempts, backoffMs) },
-          })),
+        await this.sendQueue.add(
+          claimed.map((r) => ({ id: r.id, scheduledFor: new Date(r.scheduled_for) })),
+          now,
         );
       } catch (error) {
         // Redis refused: the rows go back to scheduled; nothing is lost.

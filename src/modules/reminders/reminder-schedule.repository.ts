@@ -1,9 +1,18 @@
+import { randomUUID } from 'crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { returningRows } from '../../common/sql';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
 
 export type CancelReason = 'cancelled' | 'rescheduled';
+
+/** A new assignment's notices before they are written (see `planNotices`). */
+export interface PlannedNotices {
+  /** The transaction writing them (`pg_current_xact_id()`). */
+  xid: string;
+  ids: string[];
+  enrolmentIds: string[];
+}
 
 /**
  * Writes and cancels reminder rows inside the caller's transaction. Dedupe keys make each row
@@ -18,7 +27,7 @@ export class ReminderScheduleRepository {
       `INSERT INTO reminders (kind, user_id, enrolment_id, dedupe_key, scheduled_for)
        SELECT 'welcome', e.user_id, e.id, 'welcome:' || e.id, $3
        FROM unnest($1::uuid[], $2::uuid[]) AS e(id, user_id)
-       ON CONFLICT (dedupe_key) DO NOTHING
+       ON CONFLICT (enrolment_id, dedupe_key) DO NOTHING
        RETURNING id`,
       [enrolments.map((e) => e.id), enrolments.map((e) => e.userId), at],
     );
@@ -26,17 +35,38 @@ export class ReminderScheduleRepository {
   }
 
   /**
+   * A new assignment's notices, planned before they are written: which enrolments get one, the id
+   * each will have, and the writing transaction (`xid`), so their jobs can be queued while the
+   * rows are still being written. A sender that meets such a job before the commit waits for it.
+   */
+  async planNotices(manager: EntityManager, assignmentId: string): Promise<PlannedNotices> {
+    const [row]: Array<{ xid: string; enrolment_ids: string[] }> = await manager.query(
+      `SELECT pg_current_xact_id()::text AS xid, COALESCE(array_agg(e.id), '{}') AS enrolment_ids
+       FROM assignments a JOIN enrolments e ON e.course_id = a.course_id AND e.status IN ('invited', 'active')
+       WHERE a.id = $1 AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}`,
+      [assignmentId],
+    );
+    return { xid: row.xid, enrolmentIds: row.enrolment_ids, ids: row.enrolment_ids.map(() => randomUUID()) };
+  }
+
+  /**
    * The reminders that assignments imply for enrolments, in one statement: the `assignment` notice
-   * (now, when `notice`), `due_soon` before and `overdue` after the due date that applies (per the
-   * course's reminderPolicy). Reminders whose time has passed are not created. Scope by assignments,
-   * by enrolments, or both.
+   * (now, unless `notices` is 'none'), `due_soon` before and `overdue` after the due date that
+   * applies (per the course's reminderPolicy). Reminders whose time has passed are not created.
+   * Scope by assignments, by enrolments, or both.
+   *
+   * Notices are written `scheduled` for the dispatcher, or, when planned (`planNotices`), `queued`
+   * under their planned ids because the caller queues their jobs itself. `newAssignment` skips the
+   * conflict check: every key names the assignment, so none can exist yet.
    */
   async scheduleAssignmentReminders(
     manager: EntityManager,
     scope: { assignmentIds?: string[]; enrolmentIds?: string[] },
     now: Date,
-    notice: boolean,
+    notices: 'none' | 'scheduled' | PlannedNotices,
+    options: { newAssignment?: boolean } = {},
   ): Promise<void> {
+    const planned = typeof notices === 'object' ? notices : { ids: [], enrolmentIds: [] };
     // No RETURNING: a course-wide assignment writes tens of thousands of rows, none of which we need back.
     await manager.query(
       `WITH targets AS (
@@ -49,24 +79,31 @@ export class ReminderScheduleRepository {
            AND ($2::uuid[] IS NULL OR e.id = ANY($2::uuid[]))
            AND ${appliesTo('a', 'e')}
        ), wanted AS (
-         SELECT 'assignment' AS kind, t.*, 'assignment:' || assignment_id || ':' || enrolment_id AS dedupe_key, $3::timestamptz AS at
-         FROM targets t WHERE $4
+         -- A target the plan did not foresee (it appeared since) gets a notice for the dispatcher.
+         SELECT COALESCE(p.id, gen_random_uuid()) AS id, 'assignment' AS kind, t.*, 'assignment:' || t.assignment_id || ':' || t.enrolment_id AS dedupe_key,
+                $3::timestamptz AS at, CASE WHEN p.id IS NULL THEN 'scheduled' ELSE 'queued' END AS status
+         FROM targets t LEFT JOIN unnest($5::uuid[], $6::uuid[]) AS p(id, enrolment_id) ON p.enrolment_id = t.enrolment_id
+         WHERE $4
          UNION ALL
-         SELECT 'due_soon', t.*, 'due_soon:' || assignment_id || ':' || enrolment_id || ':' || floor(extract(epoch FROM due_at))::bigint,
-                due_at - make_interval(mins => (policy->>'dueSoonMinutesBefore')::int)
+         SELECT gen_random_uuid(), 'due_soon', t.*, 'due_soon:' || assignment_id || ':' || enrolment_id || ':' || floor(extract(epoch FROM due_at))::bigint,
+                due_at - make_interval(mins => (policy->>'dueSoonMinutesBefore')::int), 'scheduled'
          FROM targets t WHERE (policy->>'dueSoonMinutesBefore')::int > 0
          UNION ALL
-         SELECT 'overdue', t.*, 'overdue:' || assignment_id || ':' || enrolment_id || ':' || floor(extract(epoch FROM due_at))::bigint,
-                due_at + make_interval(mins => (policy->>'overdueMinutesAfter')::int)
+         SELECT gen_random_uuid(), 'overdue', t.*, 'overdue:' || assignment_id || ':' || enrolment_id || ':' || floor(extract(epoch FROM due_at))::bigint,
+                due_at + make_interval(mins => (policy->>'overdueMinutesAfter')::int), 'scheduled'
          FROM targets t
        )
-       INSERT INTO reminders (kind, user_id, enrolment_id, assignment_id, dedupe_key, scheduled_for)
-       SELECT kind, user_id, enrolment_id, assignment_id, dedupe_key, at FROM wanted
+       INSERT INTO reminders (id, kind, user_id, enrolment_id, assignment_id, dedupe_key, scheduled_for, status)
+       SELECT id, kind, user_id, enrolment_id, assignment_id, dedupe_key, at, status FROM wanted
        WHERE kind = 'assignment' OR at >= $3::timestamptz
-       ON CONFLICT (dedupe_key) DO UPDATE
-         SET status = 'scheduled', scheduled_for = EXCLUDED.scheduled_for, skip_reason = NULL, updated_at = now()
-         WHERE reminders.status = 'cancelled'`,
-      [scope.assignmentIds ?? null, scope.enrolmentIds ?? null, now, notice],
+       ${
+         options.newAssignment
+           ? ''
+           : `ON CONFLICT (enrolment_id, dedupe_key) DO UPDATE
+                SET status = EXCLUDED.status, scheduled_for = EXCLUDED.scheduled_for, skip_reason = NULL, updated_at = now()
+                WHERE reminders.status = 'cancelled'`
+       }`,
+      [scope.assignmentIds ?? null, scope.enrolmentIds ?? null, now, notices !== 'none', planned.ids, planned.enrolmentIds],
     );
   }
 

@@ -13,6 +13,10 @@ import { RemindersRepository, SendContext } from './reminders.repository';
 
 export type SendOutcome = 'sent' | `skipped:${string}` | 'deferred' | 'not-claimable';
 
+/** How long a sender waits for the transaction still writing its reminder, and how often it looks. */
+const WRITER_WAIT_MS = 30_000;
+const WRITER_POLL_MS = 20;
+
 const QUIET_KINDS: ReminderKind[] = ['due_soon', 'overdue', 'inactivity'];
 const ASSIGNMENT_KINDS: ReminderKind[] = ['assignment', 'due_soon', 'overdue'];
 
@@ -61,13 +65,17 @@ export class ReminderSender {
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
   ) {}
 
-  async send(reminderId: string, finalAttempt: boolean): Promise<SendOutcome> {
+  /** `xid`: the transaction writing the reminder, when its job was queued before that transaction committed. */
+  async send(reminderId: string, finalAttempt: boolean, xid?: string): Promise<SendOutcome> {
     const now = this.clock.now();
     const [ctx] = await this.reminders.claimAndRead(reminderId, now, this.config.reminders.leaseSeconds);
     if (!ctx) {
       const current = await this.reminders.findById(reminderId);
       // Another sender holds a live lease: let BullMQ try again later.
       if (current?.status === 'sending') throw new Error(`reminder ${reminderId} is being sent by another worker`);
+      // Queued while its row was being written (missing, or committed just after the claim looked):
+      // once that transaction has committed, try again (once).
+      if (xid && (!current || current.status === 'queued') && (await this.committed(xid, reminderId))) return this.send(reminderId, finalAttempt);
       return 'not-claimable';
     }
     const messageId = `<reminder-${reminderId}@accord>`;
@@ -108,6 +116,18 @@ export class ReminderSender {
     await this.reminders.markSent(reminderId, this.clock.now(), { ...mail, messageId });
     this.logger.log({ reminderId, kind: ctx.kind, userId: ctx.user_id }, 'reminder sent');
     return 'sent';
+  }
+
+  /** Waits while transaction `xid` is open; true if it committed, false if it rolled back (or is unknown). */
+  private async committed(xid: string, reminderId: string): Promise<boolean> {
+    const deadline = Date.now() + WRITER_WAIT_MS;
+    for (;;) {
+      const state = await this.reminders.transactionState(xid);
+      if (state !== 'in progress') return state === 'committed';
+      // BullMQ retries later (with backoff) rather than holding the slot for ever.
+      if (Date.now() > deadline) throw new Error(`reminder ${reminderId} is still being written (transaction ${xid} is open)`);
+      await new Promise((resolve) => setTimeout(resolve, WRITER_POLL_MS));
+    }
   }
 
   private async compose(ctx: SendContext): Promise<{ subject: string; text: string; html: string }> {

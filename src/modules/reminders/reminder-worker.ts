@@ -26,7 +26,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShut
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
   ) {
     this.handlers = {
-      [ReminderJob.Send]: (job) => this.sender.send(job.data.reminderId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+      [ReminderJob.Send]: (job) => this.sender.send(job.data.reminderId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1), job.data.xid),
       [ReminderJob.Dispatch]: () => this.dispatcher.dispatch(),
       [ReminderJob.ScanInactivity]: () => this.dispatcher.scanInactivity(),
       [ReminderJob.Reconcile]: () => this.dispatcher.reconcile(),

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { CoursesModule } from '../courses/courses.module';
 import { ReminderDispatcher } from './reminder-dispatcher';
+import { ReminderQueue } from './reminder-queue';
 import { ReminderScheduleRepository } from './reminder-schedule.repository';
 import { RemindersController } from './reminders.controller';
 import { RemindersMetrics } from './reminders.metrics';
@@ -10,8 +11,8 @@ import { RemindersService } from './reminders.service';
 
 /** Writing reminder rows (used by enrolments and assignments) and the API over them. */
 @Module({
-  providers: [ReminderScheduleRepository],
-  exports: [ReminderScheduleRepository],
+  providers: [ReminderScheduleRepository, ReminderQueue],
+  exports: [ReminderScheduleRepository, ReminderQueue],
 })
 export class ReminderScheduleModule {}
 

@@ -183,6 +183,23 @@ export class RemindersRepository {
     return rows.length === 1;
   }
 
+  /**
+   * 'in progress', 'committed' or 'aborted'; null when PostgreSQL no longer knows (or never knew)
+   * the transaction. 'committed' only once new snapshots see it: a commit is recorded a moment
+   * before it becomes visible.
+   */
+  async transactionState(xid: string): Promise<'in progress' | 'committed' | 'aborted' | null> {
+    try {
+      const [row]: Array<{ state: 'in progress' | 'committed' | 'aborted' | null; visible: boolean }> = await this.dataSource.query(
+        `SELECT pg_xact_status($1::xid8) AS state, pg_visible_in_snapshot($1::xid8, pg_current_snapshot()) AS visible`,
+        [xid],
+      );
+      return row.state === 'committed' && !row.visible ? 'in progress' : row.state;
+    } catch {
+      return null; // a malformed id, or one "in the future" of this cluster
+    }
+  }
+
   findById(id: string): Promise<Reminder | null> {
     return this.dataSource.getRepository(Reminder).findOne({ where: { id } });
   }
@@ -197,7 +214,7 @@ export class RemindersRepository {
        WHERE c.status = 'published' AND e.status IN ('invited', 'active')
          AND COALESCE(e.last_activity_at, e.activated_at, e.created_at) < $1::timestamptz - make_interval(days => (c.reminder_policy->>'inactivityDays')::int)
          AND e.completed_required < (SELECT count(*) FROM items i JOIN modules m ON m.id = i.module_id WHERE m.course_id = c.id AND i.required)
-       ON CONFLICT (dedupe_key) DO NOTHING
+       ON CONFLICT (enrolment_id, dedupe_key) DO NOTHING
        RETURNING id`,
       [now],
     );

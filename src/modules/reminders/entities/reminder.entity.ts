@@ -10,11 +10,16 @@ export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
 
 /**
  * One email that should go out once. PostgreSQL is the source of truth; BullMQ only carries the id.
- * `dedupeKey` makes it exist once (e.g. `welcome:<enrolmentId>`), whoever writes it and however often.
+ * `dedupeKey` makes it exist once (e.g. `welcome:<enrolmentId>`), whoever writes it and however often;
+ * its unique index leads with the enrolment, so it also serves lookups by enrolment.
+ *
+ * Written tens of thousands at a time (a course-wide assignment), so the table keeps few indexes
+ * and one foreign key: `userId` is always the enrolment's user (every writer takes both from the
+ * same enrolment row), and deleting a user deletes their enrolments, which cascade here.
  */
 @Entity({ name: 'reminders' })
 @Index('reminders_due_idx', ['status', 'scheduledFor'])
-@Index('reminders_enrolment_idx', ['enrolmentId'])
+@Index('reminders_dedupe_unique', ['enrolmentId', 'dedupeKey'], { unique: true })
 @Index('reminders_assignment_idx', ['assignmentId'])
 @Index('reminders_created_idx', ['createdAt', 'id'])
 export class Reminder {
@@ -27,21 +32,20 @@ export class Reminder {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne(() => User, { createForeignKeyConstraints: false })
   @JoinColumn({ name: 'user_id' })
   user?: User;
 
   @Column({ name: 'enrolment_id', type: 'uuid' })
   enrolmentId: string;
 
-  @ManyToOne(() => Enrolment, { onDelete: 'CASCADE' })
+  @ManyToOne(() => Enrolment, { createForeignKeyConstraints: false })
   @JoinColumn({ name: 'enrolment_id' })
   enrolment?: Enrolment;
 
   @Column({ name: 'assignment_id', type: 'uuid', nullable: true })
   assignmentId: string | null;
 
-  @Index('reminders_dedupe_unique', { unique: true })
   @Column({ name: 'dedupe_key', type: 'varchar', length: 200 })
   dedupeKey: string;
 
