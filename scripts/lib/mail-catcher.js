@@ -40,7 +40,8 @@ async function startMailCatcher({ smtpPort = 0, webPort = 0, web = true, limit =
         }
         const raw = Buffer.concat(chunks);
         try {
-          const parsed = await simpleParser(raw);
+          // No derived bodies (text → HTML with links, HTML → text): the catcher keeps the parts as sent.
+          const parsed = await simpleParser(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, skipHtmlToText: true });
           const message = {
             id: messages.length + 1,
             receivedAt: new Date().toISOString(),

@@ -1,3 +1,7 @@
+import { Pool } from 'pg';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
 /**
  * TypeORM's `query()` answers UPDATE/DELETE with `[rows, rowCount]` but SELECT/INSERT with `rows`.
  * This gives the rows of an `UPDATE … RETURNING` (or of anything else) uniformly.
@@ -6,4 +10,19 @@ export async function returningRows<T>(runner: { query: (sql: string, params?: u
   const result = await runner.query(sql, params);
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return result as T[];
+}
+
+/**
+ * A hot statement as a named prepared statement on TypeORM's own pool: parsed and planned once per
+ * connection rather than on every call, where planning a many-join statement cost more than
+ * executing it. Errors surface as TypeORM's QueryFailedError, as from dataSource.query. Names must
+ * be unique per statement text.
+ */
+export async function prepared<T>(dataSource: DataSource, name: string, text: string, values: unknown[]): Promise<T[]> {
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  try {
+    return (await pool.query({ name, text, values })).rows as T[];
+  } catch (error) {
+    throw new QueryFailedError(text, values, error as Error);
+  }
 }

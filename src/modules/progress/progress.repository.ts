@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Pool } from 'pg';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { DataSource, EntityManager } from 'typeorm';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
 import { Batcher } from '../../common/batcher';
+import { prepared } from '../../common/sql';
 import { CourseStructure, CourseStructureCache, StructureModule } from './course-structure.cache';
 
 export interface ItemContext {
@@ -78,18 +77,9 @@ export class ProgressRepository {
     return this.dataSource.transaction(work);
   }
 
-  /**
-   * The hot statements (ingestion, the course view) as named prepared statements on TypeORM's own
-   * pool: parsed and planned once per connection rather than on every call, where planning cost
-   * more than executing. Errors surface as TypeORM's QueryFailedError, as from dataSource.query.
-   */
-  private async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    try {
-      return (await pool.query({ name: `progress.${name}`, text, values })).rows as T[];
-    } catch (error) {
-      throw new QueryFailedError(text, values, error as Error);
-    }
+  /** The hot statements (ingestion, the course view) are prepared once per connection (`prepared`). */
+  private prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    return prepared<T>(this.dataSource, `progress.${name}`, text, values);
   }
 
   /**

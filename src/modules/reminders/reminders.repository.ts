@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Keyset } from '../../common/pagination';
-import { returningRows } from '../../common/sql';
+import { prepared, returningRows } from '../../common/sql';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
 import { Reminder, ReminderKind, ReminderStatus } from './entities/reminder.entity';
 
@@ -47,6 +47,29 @@ export interface SendContext {
   quiet_end: string | null;
   has_preferences: boolean;
 }
+
+/** Everything the sender re-reads about the reminder rows `r`. */
+const SEND_CONTEXT = `
+       SELECT r.id, r.kind, r.status, r.dedupe_key, r.scheduled_for, r.attempts, r.subject, r.body_text, r.body_html,
+              u.id AS user_id, u.email, u.name AS user_name, u.timezone, u.is_active AS user_active, (u.password_hash IS NOT NULL) AS has_password,
+              e.id AS enrolment_id, e.status AS enrolment_status,
+              c.id AS course_id, c.title AS course_title, c.slug AS course_slug, c.status AS course_status,
+              a.id AS assignment_id, (a.cancelled_at IS NOT NULL) AS assignment_cancelled,
+              CASE WHEN a.id IS NULL THEN NULL ELSE ${appliesTo('a', 'e')} END AS assignment_applies,
+              m.id AS module_id, m.title AS module_title,
+              CASE WHEN a.id IS NULL THEN NULL ELSE ${effectiveDue('a', 'e')} END AS due_at,
+              CASE WHEN a.id IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = a.module_id) END AS module_done,
+              (SELECT count(*)::int FROM items i JOIN modules mm ON mm.id = i.module_id WHERE mm.course_id = c.id AND i.required) - e.completed_required AS outstanding_required,
+              COALESCE(e.last_activity_at, e.activated_at, e.created_at) AS quiet_since,
+              p.welcome AS pref_welcome, p.assignment AS pref_assignment, p.due_soon AS pref_due_soon, p.overdue AS pref_overdue, p.inactivity AS pref_inactivity,
+              p.quiet_start, p.quiet_end, (p.user_id IS NOT NULL) AS has_preferences
+       FROM r
+       JOIN users u ON u.id = r.user_id
+       JOIN enrolments e ON e.id = r.enrolment_id
+       JOIN courses c ON c.id = e.course_id
+       LEFT JOIN assignments a ON a.id = r.assignment_id
+       LEFT JOIN modules m ON m.id = a.module_id
+       LEFT JOIN notification_preferences p ON p.user_id = u.id`;
 
 export type ReminderListRow = Reminder & { user: { id: string; name: string; email: string } };
 
@@ -95,40 +118,16 @@ export class RemindersRepository {
    * sending row whose lease expired: its sender died). Only one caller can win; the others get [].
    */
   claimAndRead(id: string, now: Date, leaseSeconds: number): Promise<SendContext[]> {
-    return this.contextQuery(
+    return prepared<SendContext>(
+      this.dataSource,
+      'reminders.claim-and-read',
       `WITH r AS (
          UPDATE reminders SET status = 'sending', attempts = attempts + 1, lease_until = $2::timestamptz + make_interval(secs => $3), updated_at = now()
          WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND lease_until < $2))
          RETURNING *
-       )`,
+       )
+       ${SEND_CONTEXT}`,
       [id, now, leaseSeconds],
-    );
-  }
-
-  private contextQuery(source: string, params: unknown[]): Promise<SendContext[]> {
-    return this.dataSource.query(
-      `${source}
-       SELECT r.id, r.kind, r.status, r.dedupe_key, r.scheduled_for, r.attempts, r.subject, r.body_text, r.body_html,
-              u.id AS user_id, u.email, u.name AS user_name, u.timezone, u.is_active AS user_active, (u.password_hash IS NOT NULL) AS has_password,
-              e.id AS enrolment_id, e.status AS enrolment_status,
-              c.id AS course_id, c.title AS course_title, c.slug AS course_slug, c.status AS course_status,
-              a.id AS assignment_id, (a.cancelled_at IS NOT NULL) AS assignment_cancelled,
-              CASE WHEN a.id IS NULL THEN NULL ELSE ${appliesTo('a', 'e')} END AS assignment_applies,
-              m.id AS module_id, m.title AS module_title,
-              CASE WHEN a.id IS NULL THEN NULL ELSE ${effectiveDue('a', 'e')} END AS due_at,
-              CASE WHEN a.id IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = a.module_id) END AS module_done,
-              (SELECT count(*)::int FROM items i JOIN modules mm ON mm.id = i.module_id WHERE mm.course_id = c.id AND i.required) - e.completed_required AS outstanding_required,
-              COALESCE(e.last_activity_at, e.activated_at, e.created_at) AS quiet_since,
-              p.welcome AS pref_welcome, p.assignment AS pref_assignment, p.due_soon AS pref_due_soon, p.overdue AS pref_overdue, p.inactivity AS pref_inactivity,
-              p.quiet_start, p.quiet_end, (p.user_id IS NOT NULL) AS has_preferences
-       FROM r
-       JOIN users u ON u.id = r.user_id
-       JOIN enrolments e ON e.id = r.enrolment_id
-       JOIN courses c ON c.id = e.course_id
-       LEFT JOIN assignments a ON a.id = r.assignment_id
-       LEFT JOIN modules m ON m.id = a.module_id
-       LEFT JOIN notification_preferences p ON p.user_id = u.id`,
-      params,
     );
   }
 
@@ -138,7 +137,9 @@ export class RemindersRepository {
 
   /** Sent: the row keeps exactly what went out. */
   async markSent(id: string, now: Date, mail: { subject: string; text: string; html: string; messageId: string }): Promise<void> {
-    await this.dataSource.query(
+    await prepared(
+      this.dataSource,
+      'reminders.mark-sent',
       `UPDATE reminders SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL, subject = $3, body_text = $4, body_html = $5, message_id = $6, updated_at = now()
        WHERE id = $1 AND status = 'sending'`,
       [id, now, mail.subject, mail.text, mail.html, mail.messageId],
@@ -146,7 +147,7 @@ export class RemindersRepository {
   }
 
   async markSkipped(id: string, reason: string): Promise<void> {
-    await this.dataSource.query(`UPDATE reminders SET status = 'skipped', skip_reason = $2, lease_until = NULL, updated_at = now() WHERE id = $1 AND status = 'sending'`, [id, reason]);
+    await prepared(this.dataSource, 'reminders.mark-skipped', `UPDATE reminders SET status = 'skipped', skip_reason = $2, lease_until = NULL, updated_at = now() WHERE id = $1 AND status = 'sending'`, [id, reason]);
   }
 
   /** Quiet hours: back to scheduled for the end of the window; the dispatcher takes it then. */
