@@ -11,7 +11,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   statement over the inserted rows (a transition table): each row must name an enrolment and
  *   that enrolment's user, which is stronger than the two keys it replaces. The enrolments are
  *   locked FOR KEY SHARE as a foreign key would, deleting enrolments deletes their reminders
- *   (users' deletions reach them through enrolments), and neither side's ids may change.
+ *   (users' deletions reach them through enrolments), neither side's ids may change, and
+ *   enrolments cannot be truncated while reminders exist (truncate reminders first).
+ *   One difference remains: the cascade runs in the deleting transaction's snapshot, so under
+ *   REPEATABLE READ or SERIALIZABLE (Accord uses READ COMMITTED) a reminder committed after that
+ *   snapshot would survive its enrolment's deletion rather than raise a serialization error.
  */
 export class ReminderFanOut1795607466821 implements MigrationInterface {
   name = 'ReminderFanOut1795607466821';
@@ -23,10 +27,24 @@ export class ReminderFanOut1795607466821 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX "public"."reminders_enrolment_idx"`);
     await queryRunner.query(`CREATE UNIQUE INDEX "reminders_dedupe_unique" ON "reminders" ("enrolment_id", "dedupe_key")`);
     await queryRunner.query(`
+      DO $$ BEGIN
+        IF EXISTS (SELECT 1 FROM reminders r WHERE NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.id = r.enrolment_id AND e.user_id = r.user_id)) THEN
+          RAISE EXCEPTION 'some reminders name a user other than their enrolment''s: fix them before this migration';
+        END IF;
+      END $$`);
+    await queryRunner.query(`
       CREATE FUNCTION accord_reminders_refer_to_enrolments() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        wanted bigint;
+        found bigint;
       BEGIN
-        PERFORM 1 FROM enrolments e WHERE e.id IN (SELECT enrolment_id FROM new_reminders) FOR KEY SHARE OF e;
-        IF EXISTS (SELECT 1 FROM new_reminders r WHERE NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.id = r.enrolment_id AND e.user_id = r.user_id)) THEN
+        -- One statement finds the enrolments the new rows name, with those rows' users, and locks
+        -- them as a foreign key would; every distinct (enrolment, user) pair must have been found.
+        SELECT count(*) INTO wanted FROM (SELECT DISTINCT enrolment_id, user_id FROM new_reminders) pairs;
+        SELECT count(*) INTO found FROM (
+          SELECT 1 FROM enrolments e WHERE (e.id, e.user_id) IN (SELECT enrolment_id, user_id FROM new_reminders) FOR KEY SHARE OF e
+        ) locked;
+        IF found <> wanted THEN
           RAISE EXCEPTION 'every reminder must refer to an enrolment and that enrolment''s user' USING ERRCODE = 'foreign_key_violation';
         END IF;
         RETURN NULL;
@@ -62,9 +80,22 @@ export class ReminderFanOut1795607466821 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TRIGGER enrolments_delete_reminders AFTER DELETE ON "enrolments"
       REFERENCING OLD TABLE AS old_enrolments FOR EACH STATEMENT EXECUTE FUNCTION accord_delete_enrolment_reminders()`);
+    await queryRunner.query(`
+      CREATE FUNCTION accord_refuse_truncating_enrolments() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM reminders) THEN
+          RAISE EXCEPTION 'reminders refer to enrolments: truncate reminders first' USING ERRCODE = 'foreign_key_violation';
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER enrolments_refuse_truncate BEFORE TRUNCATE ON "enrolments"
+      FOR EACH STATEMENT EXECUTE FUNCTION accord_refuse_truncating_enrolments()`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TRIGGER enrolments_refuse_truncate ON "enrolments"`);
+    await queryRunner.query(`DROP FUNCTION accord_refuse_truncating_enrolments()`);
     await queryRunner.query(`DROP TRIGGER enrolments_delete_reminders ON "enrolments"`);
     await queryRunner.query(`DROP FUNCTION accord_delete_enrolment_reminders()`);
     await queryRunner.query(`DROP TRIGGER enrolments_keep_reminders ON "enrolments"`);

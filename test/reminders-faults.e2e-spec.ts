@@ -111,6 +111,47 @@ describe('reminders under faults (e2e)', () => {
     await worker.close();
   });
 
+  it("sends a new assignment's notices once when its transaction commits and none when it rolls back, with a worker running throughout", async () => {
+    const emails = await enrolMany(t, 3, 'race');
+    const worker = await t.startWorker();
+    await new ReminderDriver(t, [worker]).run(); // the welcomes, out of the way
+    const admin = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
+    const course = (await t.db.query("SELECT id FROM courses WHERE title = 'Faults race'")).rows[0].id;
+    const moduleId = (await t.http().post(`/api/v1/courses/${course}/modules`).set(bearer(admin)).send({ title: 'Race' }).expect(201)).body.id;
+    const jobs = t.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
+    const notices = () => t.mail.messages.filter((m) => emails.includes(m.to) && m.subject.startsWith('New assignment'));
+    for (const outcome of ['commit', 'rollback'] as const) {
+      // The request's transaction is held open after it handed its notices over: its audit row waits for this lock.
+      const holder = await t.db.connect();
+      let response: Promise<{ status: number }> | undefined;
+      try {
+        await holder.query('BEGIN');
+        await holder.query('LOCK TABLE audit_log IN SHARE MODE');
+        const body = { moduleId, dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), target: { type: 'course' } };
+        response = t.http().post(`/api/v1/courses/${course}/assignments`).set(bearer(admin)).send(body).then((r) => r);
+        // The worker took the three jobs and waits for the writer instead of dropping them.
+        await until('the senders wait for the writer', async () => (await jobs.getJobCounts('active')).active === 3);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(notices()).toHaveLength(outcome === 'commit' ? 0 : 3);
+        if (outcome === 'rollback') await holder.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE relation = 'audit_log'::regclass AND NOT granted`);
+      } finally {
+        await holder.query('COMMIT');
+        holder.release();
+      }
+      expect((await response!).status).toBe(outcome === 'commit' ? 201 : 503);
+      await until('the jobs are done', async () => {
+        const counts = await jobs.getJobCounts('active', 'waiting', 'delayed');
+        return counts.active + counts.waiting + counts.delayed === 0;
+      });
+      // Once each, from the transaction that committed; nothing from the one that rolled back.
+      expect(notices()).toHaveLength(3);
+    }
+    expect(new Set(notices().map((m) => m.messageId)).size).toBe(3);
+    const { rows } = await t.db.query("SELECT count(*)::int AS n FROM reminders r JOIN enrolments e ON e.id = r.enrolment_id WHERE e.course_id = $1 AND r.kind = 'assignment'", [course]);
+    expect(rows[0].n).toBe(3);
+    await worker.close();
+  });
+
   it('sends once per reminder with two workers running at once', async () => {
     const emails = await enrolMany(t, 150, 'pair');
     const [a, b] = [await t.startWorker({ REMINDER_CONCURRENCY: '8' }), await t.startWorker({ REMINDER_CONCURRENCY: '8' })];

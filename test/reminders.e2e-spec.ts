@@ -167,10 +167,14 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
     // New-assignment notices are queued at once; the queue is held so the cancel lands before they would go.
     const queue = t.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
     await queue.pause();
-    const moved = await assign(c.id, c.moduleId, at(3 * H));
-    const cancelled = await assign(c.id, c.moduleId, at(4 * H));
-    await http().delete(`/api/v1/assignments/${cancelled}`).set(as(owner.accessToken)).expect(204);
-    await queue.resume();
+    let moved: string, cancelled: string;
+    try {
+      moved = await assign(c.id, c.moduleId, at(3 * H));
+      cancelled = await assign(c.id, c.moduleId, at(4 * H));
+      await http().delete(`/api/v1/assignments/${cancelled}`).set(as(owner.accessToken)).expect(204);
+    } finally {
+      await queue.resume();
+    }
     await driver.run();
     expect((await driver.statuses('r.assignment_id = $1', [cancelled])).map((r) => [r.kind, r.status, r.skip_reason])).toEqual([
       ['assignment', 'cancelled', 'cancelled'],

@@ -53,6 +53,14 @@ export class ReminderQueue {
     }
   }
 
+  /** Whether the queue's Redis connection is up now (without waiting for it). */
+  private async connected(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const client = await Promise.race([this.queue.getBackend().client, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 50)))]);
+    clearTimeout(timer);
+    return client?.status === 'ready';
+  }
+
   /**
    * A request writing reminders that are due now (a new assignment's notices, written `queued`)
    * queues their jobs itself, while transaction `xid` writes the rows, instead of leaving them to
@@ -63,6 +71,11 @@ export class ReminderQueue {
    */
   async handOver(ids: readonly string[], now: Date, xid: string): Promise<void> {
     if (!ids.length) return;
+    // While Redis is away, commands would pile up in the client's offline queue: leave it to the reconciler.
+    if (!(await this.connected())) {
+      this.logger.warn({ reminders: ids.length }, 'the queue is not connected; the reconciler will dispatch these reminders');
+      return;
+    }
     let timer: NodeJS.Timeout | undefined;
     const added = this.add(
       ids.map((id) => ({ id, scheduledFor: now })),

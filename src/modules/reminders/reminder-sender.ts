@@ -13,9 +13,10 @@ import { RemindersRepository, SendContext } from './reminders.repository';
 
 export type SendOutcome = 'sent' | `skipped:${string}` | 'deferred' | 'not-claimable';
 
-/** How long a sender waits for the transaction still writing its reminder, and how often it looks. */
-const WRITER_WAIT_MS = 30_000;
-const WRITER_POLL_MS = 20;
+/** How long a sender waits for the transaction still writing its reminder; it looks again after 20 ms, 40 ms… up to 500 ms. */
+const WRITER_WAIT_MS = 15_000;
+const WRITER_FIRST_POLL_MS = 20;
+const WRITER_MAX_POLL_MS = 500;
 
 const QUIET_KINDS: ReminderKind[] = ['due_soon', 'overdue', 'inactivity'];
 const ASSIGNMENT_KINDS: ReminderKind[] = ['assignment', 'due_soon', 'overdue'];
@@ -121,12 +122,12 @@ export class ReminderSender {
   /** Waits while transaction `xid` is open; true if it committed, false if it rolled back (or is unknown). */
   private async committed(xid: string, reminderId: string): Promise<boolean> {
     const deadline = Date.now() + WRITER_WAIT_MS;
-    for (;;) {
+    for (let pause = WRITER_FIRST_POLL_MS; ; pause = Math.min(pause * 2, WRITER_MAX_POLL_MS)) {
       const state = await this.reminders.transactionState(xid);
       if (state !== 'in progress') return state === 'committed';
       // BullMQ retries later (with backoff) rather than holding the slot for ever.
       if (Date.now() > deadline) throw new Error(`reminder ${reminderId} is still being written (transaction ${xid} is open)`);
-      await new Promise((resolve) => setTimeout(resolve, WRITER_POLL_MS));
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 

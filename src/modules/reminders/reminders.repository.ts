@@ -187,17 +187,23 @@ export class RemindersRepository {
   /**
    * 'in progress', 'committed' or 'aborted'; null when PostgreSQL no longer knows (or never knew)
    * the transaction. 'committed' only once new snapshots see it: a commit is recorded a moment
-   * before it becomes visible.
+   * before it becomes visible. Any other failure (a lost connection, a pool timeout) is thrown,
+   * so the job is retried rather than dropped.
    */
   async transactionState(xid: string): Promise<'in progress' | 'committed' | 'aborted' | null> {
     try {
-      const [row]: Array<{ state: 'in progress' | 'committed' | 'aborted' | null; visible: boolean }> = await this.dataSource.query(
+      const [row]: Array<{ state: 'in progress' | 'committed' | 'aborted' | null; visible: boolean }> = await prepared(
+        this.dataSource,
+        'reminders.transaction-state',
         `SELECT pg_xact_status($1::xid8) AS state, pg_visible_in_snapshot($1::xid8, pg_current_snapshot()) AS visible`,
         [xid],
       );
       return row.state === 'committed' && !row.visible ? 'in progress' : row.state;
-    } catch {
-      return null; // a malformed id, or one "in the future" of this cluster
+    } catch (error) {
+      // 22P02: not an xid; 22023: an xid "in the future" of this cluster (another cluster's job).
+      const code = (error as { driverError?: { code?: string } }).driverError?.code;
+      if (code === '22P02' || code === '22023') return null;
+      throw error;
     }
   }
 

@@ -14,8 +14,9 @@ export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
  * its unique index leads with the enrolment, so it also serves lookups by enrolment.
  *
  * Written tens of thousands at a time (a course-wide assignment), so the table keeps few indexes
- * and one foreign key: `userId` is always the enrolment's user (every writer takes both from the
- * same enrolment row), and deleting a user deletes their enrolments, which cascade here.
+ * and no per-row foreign keys: triggers (migration ReminderFanOut) check once per statement that
+ * each row names an enrolment and that enrolment's user, and cascade deletions of enrolments (and
+ * so of users) here.
  */
 @Entity({ name: 'reminders' })
 @Index('reminders_due_idx', ['status', 'scheduledFor'])
