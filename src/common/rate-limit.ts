@@ -26,6 +26,8 @@ export interface RateLimitOptions {
    * token must not buy a fresh budget, so it counts against the caller's IP.
    */
   tokenKey: (token: string) => string | null;
+  /** Most windows kept in the process (default 100,000); see `remember`. */
+  maxWindows?: number;
 }
 
 interface Window {
@@ -53,6 +55,22 @@ export function registerRateLimit(fastify: FastifyInstance, redis: Redis, option
   const client = redis as RateLimitRedis;
   if (!client.rateWindow) client.defineCommand('rateWindow', { numberOfKeys: 1, lua: SCRIPT });
   const windows = new Map<string, Window>();
+  const maxWindows = options.maxWindows ?? 100_000;
+
+  /**
+   * Keeps a new window, first making room when a flood of distinct callers (IPs) fills the map:
+   * the oldest windows go, their unsynced counts sent on to Redis first. Nothing is lost by that:
+   * an evicted caller's next request opens a window locally, which asks Redis for the shared count.
+   */
+  const remember = (key: string, window: Window): void => {
+    for (const [oldKey, old] of windows) {
+      if (windows.size < maxWindows) break;
+      if (old.syncing) continue;
+      windows.delete(oldKey);
+      if (old.unsynced > 0 && old.end > Date.now()) void client.rateWindow(`rate:${oldKey}`, Math.max(1, old.end - Date.now()), old.unsynced).catch(() => undefined);
+    }
+    windows.set(key, window);
+  };
 
   const begin = (window: Window): number => {
     const added = window.unsynced;
@@ -107,7 +125,8 @@ export function registerRateLimit(fastify: FastifyInstance, redis: Redis, option
     let window = windows.get(key);
     if (!window || window.end <= now) {
       window = { end: now + options.windowMs, shared: 0, unsynced: 0, syncing: false };
-      windows.set(key, window);
+      windows.delete(key); // an ended window is replaced at the back of the eviction order
+      remember(key, window);
       window.unsynced++;
       window.shared++;
       // A new window: learn what the other processes have counted before deciding.
