@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Public } from '../../common/auth.decorators';
+import { within } from '../../common/within';
 import { REDIS } from '../redis/redis.module';
 
 class ReadinessDto {
@@ -15,9 +16,6 @@ class ReadinessDto {
 class LivenessDto {
   @ApiProperty({ enum: ['ok'] }) status: 'ok';
 }
-
-const within = <T>(ms: number, work: Promise<T>) =>
-  Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 
 @ApiTags('health')
 @Controller('health')

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { Queue } from 'bullmq';
+import { within } from '../../common/within';
 import { appConfig } from '../../config/env';
 import { QueueName, ReminderJob, ReminderJobData, reminderJobId } from '../jobs/queues';
 
@@ -18,7 +19,7 @@ const ADD_CHUNK = 1_000;
 const HAND_OVER_WAIT_MS = 2_000;
 
 /** Send jobs are removed once done, so a deferred or retried reminder can be queued again under the same id. */
-export const sendJobOptions = (attempts: number, backoffMs: number) => ({
+const sendJobOptions = (attempts: number, backoffMs: number) => ({
   attempts,
   backoff: { type: 'exponential' as const, delay: backoffMs },
   removeOnComplete: true,
@@ -55,9 +56,7 @@ export class ReminderQueue {
 
   /** Whether the queue's Redis connection is up now (without waiting for it). */
   private async connected(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const client = await Promise.race([this.queue.getBackend().client, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 50)))]);
-    clearTimeout(timer);
+    const client = await within(50, this.queue.getBackend().client).catch(() => null);
     return client?.status === 'ready';
   }
 
@@ -76,21 +75,11 @@ export class ReminderQueue {
       this.logger.warn({ reminders: ids.length }, 'the queue is not connected; the reconciler will dispatch these reminders');
       return;
     }
-    let timer: NodeJS.Timeout | undefined;
     const added = this.add(
       ids.map((id) => ({ id, scheduledFor: now })),
       now,
       xid,
-    ).then(
-      () => true,
-      (error: unknown) => {
-        this.logger.warn({ err: error, reminders: ids.length }, 'hand-over to the queue failed; the reconciler will re-dispatch');
-        return true;
-      },
-    );
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), HAND_OVER_WAIT_MS)));
-    const inTime = await Promise.race([added, late]);
-    clearTimeout(timer);
-    if (!inTime) this.logger.warn({ reminders: ids.length }, 'the queue is slow to take reminders; answering without waiting');
+    ).catch((error: unknown) => this.logger.warn({ err: error, reminders: ids.length }, 'hand-over to the queue failed; the reconciler will re-dispatch'));
+    await within(HAND_OVER_WAIT_MS, added).catch(() => this.logger.warn({ reminders: ids.length }, 'the queue is slow to take reminders; answering without waiting'));
   }
 }
