@@ -1,24 +1,8 @@
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { ChildProcess } from 'child_process';
 import { ADMIN, bearer, login, startTestApp, TestApp } from '../helpers/app';
 import { freePort } from '../helpers/ports';
 import { ReminderDriver } from '../helpers/reminders';
-
-const redisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const { default: Redis } = await import('ioredis');
-  for (let i = 0; i < 100; i++) {
-    const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    const ok = await probe.connect().then(() => probe.ping(), () => null);
-    probe.disconnect();
-    if (ok === 'PONG') return child;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('private redis-server did not start');
-}
-
-const stop = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGKILL'))));
+import { startRedis, stopRedis as stop } from '../helpers/redis-server';
 
 // A private redis-server (the machine's is shared by every suite), killed and restarted under a running API and worker.
 describe('Redis restarted during work (e2e, private redis-server)', () => {
@@ -27,7 +11,6 @@ describe('Redis restarted during work (e2e, private redis-server)', () => {
   let port: number;
 
   beforeAll(async () => {
-    if (!redisServer) throw new Error('redis-server must be on PATH for this test (Debian: apt-get install redis-server)');
     port = await freePort();
     redis = await startRedis(port);
     t = await startTestApp({ REDIS_URL: `redis://127.0.0.1:${port}` });
