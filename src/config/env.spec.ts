@@ -15,6 +15,12 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.http.trustProxy).toBe(false);
     expect(config.admin).toBeNull();
+    expect(config.reminders.watchdogIntervalMs).toBe(5_000);
+  });
+
+  it('checks the reminder schedulers as often as it dispatches unless told otherwise', () => {
+    expect(loadConfig({ ...valid, REMINDER_DISPATCH_INTERVAL_MS: '500' }).reminders.watchdogIntervalMs).toBe(500);
+    expect(loadConfig({ ...valid, REMINDER_DISPATCH_INTERVAL_MS: '500', REMINDER_WATCHDOG_INTERVAL_MS: '2000' }).reminders.watchdogIntervalMs).toBe(2_000);
   });
 
   it.each([
@@ -25,6 +31,7 @@ describe('loadConfig', () => {
     [{ ADMIN_EMAIL: 'a@b.c' }, 'ADMIN_PASSWORD', /together/],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV', /one of/],
     [{ SMTP_URL: 'not a url' }, 'SMTP_URL', /URL/],
+    [{ REMINDER_WATCHDOG_INTERVAL_MS: '50' }, 'REMINDER_WATCHDOG_INTERVAL_MS', /between/],
   ])('rejects %p naming %s', (override, variable, message) => {
     try {
       loadConfig({ ...valid, ...override });

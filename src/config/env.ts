@@ -82,6 +82,7 @@ export function loadConfig(env: Env = process.env) {
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
+  const dispatchIntervalMs = int(env, 'REMINDER_DISPATCH_INTERVAL_MS', 5_000, 100, 3_600_000);
   return {
     nodeEnv,
     port,
@@ -105,7 +106,9 @@ export function loadConfig(env: Env = process.env) {
       concurrency: int(env, 'REMINDER_CONCURRENCY', 20, 1, 500),
       attempts: int(env, 'REMINDER_ATTEMPTS', 8, 1, 100),
       backoffMs: int(env, 'REMINDER_BACKOFF_MS', 30_000, 10, 86_400_000),
-      dispatchIntervalMs: int(env, 'REMINDER_DISPATCH_INTERVAL_MS', 5_000, 100, 3_600_000),
+      dispatchIntervalMs,
+      /** How often each worker checks that the schedulers (and their next jobs) still exist in Redis; defaults to the dispatch interval. */
+      watchdogIntervalMs: int(env, 'REMINDER_WATCHDOG_INTERVAL_MS', dispatchIntervalMs, 100, 3_600_000),
       lookaheadSeconds: int(env, 'REMINDER_LOOKAHEAD_SECONDS', 60, 0, 86_400),
       inactivityScanIntervalMs: int(env, 'INACTIVITY_SCAN_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
       reconcileIntervalMs: int(env, 'REMINDER_RECONCILE_INTERVAL_MS', 60_000, 1_000, 86_400_000),

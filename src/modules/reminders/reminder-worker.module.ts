@@ -3,13 +3,14 @@ import { MailModule } from '../mail/mail.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { UsersModule } from '../users/users.module';
 import { ReminderSender } from './reminder-sender';
+import { ReminderSchedules } from './reminder-schedules';
 import { ReminderWorker } from './reminder-worker';
 import { RemindersModule } from './reminders.module';
 
 /** Worker process only: sends reminders and runs the dispatcher, reconciler and inactivity scanner. */
 @Module({
   imports: [RemindersModule, MailModule, NotificationsModule, UsersModule],
-  providers: [ReminderSender, ReminderWorker],
+  providers: [ReminderSender, ReminderSchedules, ReminderWorker],
   exports: [ReminderSender],
 })
 export class ReminderWorkerModule {}

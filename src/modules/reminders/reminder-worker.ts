@@ -1,17 +1,16 @@
-import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { ConfigType } from '@nestjs/config';
-import { Job, Queue, Worker } from 'bullmq';
+import { Job, Worker } from 'bullmq';
 import { appConfig } from '../../config/env';
 import { QUEUE_JOBS, QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
 import { ReminderDispatcher } from './reminder-dispatcher';
+import { ReminderSchedules } from './reminder-schedules';
 import { ReminderSender } from './reminder-sender';
 
 /**
  * The reminders queue's BullMQ worker (in the worker process only): `send` jobs carry a reminder
- * id; `dispatch`, `scan-inactivity` and `reconcile` are repeatable jobs. Handlers are checked
- * against the job names at boot. Closing waits for jobs in flight.
+ * id; `dispatch`, `scan-inactivity` and `reconcile` are repeatable jobs (kept alive by
+ * ReminderSchedules). Handlers are checked against the job names at boot. Closing waits for jobs in flight.
  */
 @Injectable()
 export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,7 +21,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly sender: ReminderSender,
     private readonly dispatcher: ReminderDispatcher,
-    private readonly moduleRef: ModuleRef,
+    private readonly schedules: ReminderSchedules,
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
   ) {
     this.handlers = {
@@ -54,12 +53,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShut
       },
     );
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'reminder worker error'));
-    if (reminders.schedulers) {
-      const queue = this.moduleRef.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
-      await queue.upsertJobScheduler('reminder-dispatch', { every: reminders.dispatchIntervalMs }, { name: ReminderJob.Dispatch, opts: { removeOnComplete: true, removeOnFail: 100 } });
-      await queue.upsertJobScheduler('reminder-reconcile', { every: reminders.reconcileIntervalMs }, { name: ReminderJob.Reconcile, opts: { removeOnComplete: true, removeOnFail: 100 } });
-      await queue.upsertJobScheduler('inactivity-scan', { every: reminders.inactivityScanIntervalMs }, { name: ReminderJob.ScanInactivity, opts: { removeOnComplete: true, removeOnFail: 100 } });
-    }
+    if (reminders.schedulers) await this.schedules.start();
     this.logger.log({ concurrency: reminders.concurrency, sendRate: reminders.sendRatePerSecond || 'unlimited' }, 'reminder worker started');
   }
 

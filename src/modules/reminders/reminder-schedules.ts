@@ -1,0 +1,143 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { Queue } from 'bullmq';
+import { within } from '../../common/within';
+import { appConfig } from '../../config/env';
+import { QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
+import { ReminderDispatcher } from './reminder-dispatcher';
+
+interface Schedule {
+  id: string;
+  job: ReminderJob;
+  everyMs: number;
+}
+
+/** States in which a scheduler's next job will still run (and, once active, add the one after). */
+const WILL_RUN = new Set(['delayed', 'waiting', 'prioritized', 'active', 'waiting-children']);
+
+/** How long closing waits for a check in flight (it may be stuck waiting for Redis). */
+const STOP_WAIT_MS = 1_000;
+
+/**
+ * The repeatable dispatch, reconcile and inactivity-scan jobs, kept alive. BullMQ keeps job
+ * schedulers only in Redis, so a FLUSHALL, a restart without persistence or a failover to an
+ * empty replica would stop every reminder for good. Each worker registers them at start, then
+ * checks every scheduler and its pending job on a real-time timer (REMINDER_WATCHDOG_INTERVAL_MS)
+ * and whenever its Redis connection comes back, and re-creates what is missing.
+ *
+ * Missing schedulers mean Redis lost data, so the send jobs of `queued` rows are gone as well: the
+ * reconciler runs at once, without its minimum age, before the dispatcher is re-created, whose
+ * first run (immediately) queues those rows again. Several workers may repair at the same time:
+ * upserting a scheduler is idempotent, and a reminder is sent only by whoever claims its row.
+ */
+@Injectable()
+export class ReminderSchedules implements OnModuleDestroy {
+  private readonly logger = new Logger(ReminderSchedules.name);
+  private readonly schedules: Schedule[];
+  private timer: NodeJS.Timeout | null = null;
+  private checking: Promise<void> | null = null;
+  private checkAgain = false;
+  private stopped = true;
+  private connection: { on(event: 'ready', f: () => void): unknown; off(event: 'ready', f: () => void): unknown } | null = null;
+  private readonly onReconnect = () => void this.check();
+
+  constructor(
+    @InjectQueue(QueueName.Reminders) private readonly queue: Queue<ReminderJobData>,
+    private readonly dispatcher: ReminderDispatcher,
+    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+  ) {
+    const { dispatchIntervalMs, reconcileIntervalMs, inactivityScanIntervalMs } = config.reminders;
+    this.schedules = [
+      { id: 'reminder-dispatch', job: ReminderJob.Dispatch, everyMs: dispatchIntervalMs },
+      { id: 'reminder-reconcile', job: ReminderJob.Reconcile, everyMs: reconcileIntervalMs },
+      { id: 'inactivity-scan', job: ReminderJob.ScanInactivity, everyMs: inactivityScanIntervalMs },
+    ];
+  }
+
+  /** Registers every scheduler (taking up changed intervals) and starts watching them. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    const missing = await this.faults();
+    if (missing.length) {
+      // A first start, or Redis lost its data while no worker ran.
+      this.logger.log({ schedulers: missing.map((f) => f.id) }, 'reminder schedulers were not in Redis; creating them');
+      await this.recoverSendJobs();
+    }
+    for (const schedule of this.schedules) await this.upsert(schedule);
+    this.connection = await this.queue.getBackend().client;
+    this.connection.on('ready', this.onReconnect);
+    this.arm();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.connection?.off('ready', this.onReconnect);
+    this.connection = null;
+    if (this.checking) await within(STOP_WAIT_MS, this.checking).catch(() => undefined);
+  }
+
+  /** One check and repair; never two at once (one asked for meanwhile runs right after). */
+  check(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.checking) {
+      this.checkAgain = true;
+      return this.checking;
+    }
+    this.checking = this.repair()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'checking the reminder schedulers failed; trying again at the next tick'))
+      .finally(() => {
+        this.checking = null;
+        if (this.checkAgain) {
+          this.checkAgain = false;
+          void this.check();
+        }
+      });
+    return this.checking;
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.check().finally(() => this.arm()), this.config.reminders.watchdogIntervalMs);
+    this.timer.unref();
+  }
+
+  private async repair(): Promise<void> {
+    const faults = await this.faults();
+    if (!faults.length) return;
+    this.logger.warn({ schedulers: faults }, 'reminder schedulers were gone from Redis (did it lose its data?); re-creating them');
+    await this.recoverSendJobs();
+    for (const fault of faults) await this.upsert(this.schedules.find((s) => s.id === fault.id)!);
+  }
+
+  /** Which schedulers will not run again, and why. */
+  private async faults(): Promise<Array<{ id: string; problem: string }>> {
+    const faults: Array<{ id: string; problem: string }> = [];
+    for (const { id } of this.schedules) {
+      const scheduler = await this.queue.getJobScheduler(id);
+      if (!scheduler) {
+        faults.push({ id, problem: 'missing' });
+        continue;
+      }
+      // The scheduler survived but its pending job did not (or finished without adding the next one).
+      const job = scheduler.next ? await this.queue.getJob(`repeat:${id}:${scheduler.next}`) : undefined;
+      const state = job ? await job.getState() : 'missing';
+      if (WILL_RUN.has(state)) continue;
+      // It may just have run and moved on between the two reads.
+      if ((await this.queue.getJobScheduler(id))?.next !== scheduler.next) continue;
+      faults.push({ id, problem: `next job ${state}` });
+    }
+    return faults;
+  }
+
+  /** `queued` rows whose send job went with the data go back to `scheduled` now, not after the reconciler's minimum age. */
+  private async recoverSendJobs(): Promise<void> {
+    await this.dispatcher.reconcile(0).catch((error: unknown) => this.logger.error({ err: error }, 'reconciling after Redis lost its data failed; the reconciler will catch up'));
+  }
+
+  private upsert({ id, job, everyMs }: Schedule) {
+    return this.queue.upsertJobScheduler(id, { every: everyMs }, { name: job, opts: { removeOnComplete: true, removeOnFail: 100 } });
+  }
+}
