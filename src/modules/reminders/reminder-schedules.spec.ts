@@ -24,7 +24,7 @@ function fakeRedis() {
     }),
     getBackend: () => ({ client: Promise.resolve(connection) }),
   };
-  const dispatcher = { reconcile: jest.fn(async (minAgeMs: number) => void calls.push(`reconcile ${minAgeMs}`)) };
+  const dispatcher = { reconcile: jest.fn(async (minAgeMs: number) => (calls.push(`reconcile ${minAgeMs}`), 0)) };
   const schedules = new ReminderSchedules(queue as unknown as Queue, dispatcher as unknown as ReminderDispatcher, config);
   /** Every scheduler present with a delayed next job, as a healthy Redis has them. */
   const healthy = () => IDS.forEach((id, i) => (schedulers.set(id, 10_000 + i), jobs.set(`repeat:${id}:${10_000 + i}`, 'delayed')));
@@ -78,6 +78,14 @@ describe('ReminderSchedules', () => {
     r.calls.length = 0;
     await r.schedules.check();
     expect(r.calls).toEqual([]);
+    await r.schedules.onModuleDestroy();
+  });
+
+  it('reconciles in passes until one releases nothing (each pass takes at most 5,000 rows)', async () => {
+    const r = fakeRedis();
+    r.dispatcher.reconcile.mockResolvedValueOnce(5_000).mockResolvedValueOnce(5_000).mockResolvedValueOnce(1_234);
+    await r.schedules.start();
+    expect(r.dispatcher.reconcile.mock.calls).toEqual([[0], [0], [0], [0]]);
     await r.schedules.onModuleDestroy();
   });
 

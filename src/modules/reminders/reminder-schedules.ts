@@ -16,6 +16,9 @@ interface Schedule {
 /** States in which a scheduler's next job will still run (and, once active, add the one after). */
 const WILL_RUN = new Set(['delayed', 'waiting', 'prioritized', 'active', 'waiting-children']);
 
+/** Reconciler passes (5,000 rows each) run at once after a loss; any rest is left to the reconciler's own schedule. */
+const RECOVERY_PASSES = 20;
+
 /** How long closing waits for a check in flight (it may be stuck waiting for Redis). */
 const STOP_WAIT_MS = 1_000;
 
@@ -134,7 +137,11 @@ export class ReminderSchedules implements OnModuleDestroy {
 
   /** `queued` rows whose send job went with the data go back to `scheduled` now, not after the reconciler's minimum age. */
   private async recoverSendJobs(): Promise<void> {
-    await this.dispatcher.reconcile(0).catch((error: unknown) => this.logger.error({ err: error }, 'reconciling after Redis lost its data failed; the reconciler will catch up'));
+    try {
+      for (let pass = 0; pass < RECOVERY_PASSES; pass++) if (!(await this.dispatcher.reconcile(0))) break;
+    } catch (error) {
+      this.logger.error({ err: error }, 'reconciling after Redis lost its data failed; the reconciler will catch up');
+    }
   }
 
   private upsert({ id, job, everyMs }: Schedule) {
