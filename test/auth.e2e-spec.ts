@@ -1,4 +1,5 @@
-import { sign } from 'jsonwebtoken';
+import { decode, sign } from 'jsonwebtoken';
+import { InvitationService } from '../src/modules/users/invitation.service';
 import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
 
 describe('auth (e2e)', () => {
@@ -47,6 +48,34 @@ describe('auth (e2e)', () => {
     const res = await t.http().get('/api/v1/me').set(bearer(token));
     expect(res.status).toBe(401);
     expect(res.body.detail).toMatch(/expired/);
+  });
+
+  it('refuses an access token without an expiry, though everything else about it is genuine', async () => {
+    const { accessToken } = await login(t, ADMIN.email, ADMIN.password);
+    const { exp, iat, ...claims } = decode(accessToken) as Record<string, unknown>;
+    expect(exp).toEqual(expect.any(Number));
+    const forever = sign({ ...claims, iat }, t.config.auth.jwtSecret, { algorithm: 'HS256' });
+    expect((decode(forever) as Record<string, unknown>).exp).toBeUndefined();
+    const res = await t.http().get('/api/v1/me').set(bearer(forever));
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect((await t.http().get('/api/v1/me').set(bearer(accessToken))).status).toBe(200);
+  });
+
+  it('marks every answer that carries tokens as not to be stored (login, refresh, set-password)', async () => {
+    const noStore = (res: { status: number; headers: Record<string, string> }) => {
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers.pragma).toBe('no-cache');
+    };
+    const signIn = await t.http().post('/api/v1/auth/login').send({ email: ADMIN.email, password: ADMIN.password });
+    noStore(signIn);
+    noStore(await t.http().post('/api/v1/auth/refresh').send({ refreshToken: signIn.body.refreshToken }));
+    const invited = await t.http().post('/api/v1/users').set(bearer(adminToken)).send({ email: 'nostore@test.local', name: 'No Store', role: 'student' });
+    expect(invited.status).toBe(201);
+    const { rows } = await t.db.query('SELECT id FROM password_tokens WHERE user_id = $1', [invited.body.id]);
+    const token = t.app.get(InvitationService).tokenFor(rows[0].id);
+    noStore(await t.http().post('/api/v1/auth/set-password').send({ token, password: 'a-new-password-123' }));
   });
 
   it('refuses a token signed with another secret', async () => {

@@ -162,8 +162,8 @@ export function loadConfig(env: Env = process.env) {
       importBodyLimitBytes: int(env, 'IMPORT_BODY_LIMIT_BYTES', 8 * 1_048_576, 1024, 100 * 1_048_576),
       // Only behind a proxy you control: otherwise clients could choose their own IP (and dodge throttles).
       trustProxy: oneOf(env, 'TRUST_PROXY', ['true', 'false'] as const, 'false') === 'true',
-      /** Requests per minute per access token, and per IP for anonymous callers; 0 turns the limit off. */
-      rateLimitPerToken: int(env, 'RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
+      /** Requests per minute per signed-in user (all their tokens together), and per IP for anonymous callers; 0 turns the limit off. */
+      rateLimitPerUser: int(env, 'RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
       rateLimitPerIp: int(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', 300, 0, 10_000_000),
       /** How often each API process adds its local request counts to the shared ones in Redis. */
       rateLimitSyncMs: int(env, 'RATE_LIMIT_SYNC_MS', 100, 10, 10_000),

@@ -28,6 +28,13 @@ describe('AccessTokenVerifier', () => {
     expect(v.verify(`${header}.${payload}`)).toEqual({ valid: false, expired: false });
   });
 
+  it('refuses a token without an expiry', () => {
+    const v = verifier();
+    const t = sign({ sub: '7c0b6a1e-3f7e-4d55-9a51-0f1c2a4b5c6d', tv: 0 }, SECRET, { algorithm: 'HS256', issuer: 'accord' });
+    expect(v.verify(t)).toEqual({ valid: false, expired: false });
+    expect(v.verify(t)).toEqual({ valid: false, expired: false });
+  });
+
   it('says when a token has expired, also one it had accepted before', () => {
     jest.useFakeTimers({ now: new Date('2026-11-25T10:00:00Z') });
     const v = verifier();

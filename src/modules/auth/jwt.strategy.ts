@@ -27,7 +27,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(claims: AccessClaims): Promise<Caller> {
-    if (typeof claims.sub !== 'string' || typeof claims.tv !== 'number' || !/^[0-9a-f-]{36}$/i.test(claims.sub)) {
+    // jsonwebtoken checks exp only when present: a token without one would never expire.
+    if (typeof claims.sub !== 'string' || typeof claims.tv !== 'number' || typeof claims.exp !== 'number' || !/^[0-9a-f-]{36}$/i.test(claims.sub)) {
       throw new Unauthenticated('A valid access token is required');
     }
     const user = await this.users.cachedSession(claims.sub);

@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentUser, Roles } from '../../common/auth.decorators';
+import { NoStore } from '../../common/no-store';
 import { QueuesDashboardSessions } from './queues-dashboard.sessions';
 
 class DashboardLinkDto {
@@ -16,6 +17,7 @@ export class QueuesDashboardController {
 
   /** A one-time link that opens the queue dashboard in a browser (sets a 30-minute cookie). */
   @Post('session')
+  @NoStore()
   @HttpCode(200)
   @Roles('admin')
   @ApiOkResponse({ type: DashboardLinkDto })

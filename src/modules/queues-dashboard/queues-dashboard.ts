@@ -48,12 +48,13 @@ export async function mountQueuesDashboard(app: NestFastifyApplication, config: 
         'set-cookie',
         `${SESSION_COOKIE}=${session.token}; Path=${DASHBOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=${session.maxAge}${config.publicUrl.startsWith('https') ? '; Secure' : ''}`,
       );
-      return void reply.redirect(DASHBOARD_PATH, 303);
+      return void reply.header('cache-control', 'no-store').redirect(DASHBOARD_PATH, 303);
     }
     let userId = await sessions.verify(cookie(request, SESSION_COOKIE));
     if (!userId) {
       const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-      const claims = bearer ? await jwt.verifyAsync<{ sub: string; tv: number }>(bearer).catch(() => null) : null;
+      const verified = bearer ? await jwt.verifyAsync<{ sub: string; tv: number; exp?: number }>(bearer).catch(() => null) : null;
+      const claims = typeof verified?.exp === 'number' ? verified : null; // a token without exp would never expire
       const user = claims ? await users.findSession(claims.sub) : null;
       if (user && user.tokenVersion === claims?.tv) userId = user.id;
     }
