@@ -59,7 +59,7 @@ export async function seedStudents(ctx: BenchContext, courseId: string, count: n
 export function accessTokens(ctx: BenchContext, userIds: string[]): string[] {
   const jwt = ctx.app.get(JwtService);
   return userIds.map((sub) => {
-    const claims: AccessClaims = { sub, tv: 0 };
+    const claims: AccessClaims = { sub, tv: 0, sid: randomUUID() };
     return jwt.sign(claims, { expiresIn: 3600, jwtid: randomUUID() });
   });
 }

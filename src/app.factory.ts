@@ -69,18 +69,18 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.http.importBodyLimitBytes }, (_req, body, done) => done(null, body));
-  if (config.http.rateLimitPerToken > 0 || config.http.rateLimitPerIp > 0) {
+  if (config.http.rateLimitPerUser > 0 || config.http.rateLimitPerIp > 0) {
     const tokens = app.get(AccessTokenVerifier);
     registerRateLimit(fastify, app.get<Redis>(REDIS), {
-      perToken: config.http.rateLimitPerToken || Number.MAX_SAFE_INTEGER,
+      perUser: config.http.rateLimitPerUser || Number.MAX_SAFE_INTEGER,
       perIp: config.http.rateLimitPerIp || Number.MAX_SAFE_INTEGER,
       windowMs: 60_000,
       syncMs: config.http.rateLimitSyncMs,
       skip: (url) => url.startsWith('/api/v1/health/') || url === '/api/v1/metrics' || url.startsWith('/api/v1/metrics?'),
-      // Every access token Accord issues carries a unique id (jti): the budget is keyed by it.
-      tokenKey: (token) => {
+      // Per user, not per token: a fresh sign-in must not buy a fresh budget.
+      userKey: (token) => {
         const result = tokens.verify(token);
-        return result.valid ? (result.claims.jti ?? null) : null;
+        return result.valid ? result.claims.sub : null;
       },
     });
   }

@@ -1,4 +1,5 @@
-import { sign } from 'jsonwebtoken';
+import { decode, sign } from 'jsonwebtoken';
+import { InvitationService } from '../src/modules/users/invitation.service';
 import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
 
 describe('auth (e2e)', () => {
@@ -6,7 +7,13 @@ describe('auth (e2e)', () => {
   let adminToken: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ LOGIN_MAX_FAILURES: '5', LOGIN_WINDOW_SECONDS: '60', TRUST_PROXY: 'true' });
+    t = await startTestApp({
+      LOGIN_MAX_FAILURES: '5',
+      LOGIN_WINDOW_SECONDS: '60',
+      LOGIN_ACCOUNT_MAX_FAILURES: '12',
+      LOGIN_ACCOUNT_WINDOW_SECONDS: '60',
+      TRUST_PROXY: 'true',
+    });
     adminToken = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
   });
   afterAll(() => t.close());
@@ -41,6 +48,34 @@ describe('auth (e2e)', () => {
     const res = await t.http().get('/api/v1/me').set(bearer(token));
     expect(res.status).toBe(401);
     expect(res.body.detail).toMatch(/expired/);
+  });
+
+  it('refuses an access token without an expiry, though everything else about it is genuine', async () => {
+    const { accessToken } = await login(t, ADMIN.email, ADMIN.password);
+    const { exp, iat, ...claims } = decode(accessToken) as Record<string, unknown>;
+    expect(exp).toEqual(expect.any(Number));
+    const forever = sign({ ...claims, iat }, t.config.auth.jwtSecret, { algorithm: 'HS256' });
+    expect((decode(forever) as Record<string, unknown>).exp).toBeUndefined();
+    const res = await t.http().get('/api/v1/me').set(bearer(forever));
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect((await t.http().get('/api/v1/me').set(bearer(accessToken))).status).toBe(200);
+  });
+
+  it('marks every answer that carries tokens as not to be stored (login, refresh, set-password)', async () => {
+    const noStore = (res: { status: number; headers: Record<string, string> }) => {
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers.pragma).toBe('no-cache');
+    };
+    const signIn = await t.http().post('/api/v1/auth/login').send({ email: ADMIN.email, password: ADMIN.password });
+    noStore(signIn);
+    noStore(await t.http().post('/api/v1/auth/refresh').send({ refreshToken: signIn.body.refreshToken }));
+    const invited = await t.http().post('/api/v1/users').set(bearer(adminToken)).send({ email: 'nostore@test.local', name: 'No Store', role: 'student' });
+    expect(invited.status).toBe(201);
+    const { rows } = await t.db.query('SELECT id FROM password_tokens WHERE user_id = $1', [invited.body.id]);
+    const token = t.app.get(InvitationService).tokenFor(rows[0].id);
+    noStore(await t.http().post('/api/v1/auth/set-password').send({ token, password: 'a-new-password-123' }));
   });
 
   it('refuses a token signed with another secret', async () => {
@@ -102,27 +137,55 @@ describe('auth (e2e)', () => {
     expect(audit.rows.map((r) => r.action)).toEqual(['user.created', 'user.deactivated']);
   });
 
-  it('throttles an account after 5 failures a minute with 429 and Retry-After, even with the right password', async () => {
+  const attempt = (ip: string, email: string, password: string) => t.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+
+  it('does not let a guesser lock the owner out: wrong passwords from one address, the right one from another signs in', async () => {
     const user = await createUser(t, adminToken, { email: 'target@test.local', role: 'student' });
-    for (let i = 0; i < 5; i++) {
-      const res = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', `10.3.0.${i}`).send({ email: user.email, password: 'guess-guess' });
-      expect(res.status).toBe(401);
-    }
-    const blocked = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', '10.3.1.1').send({ email: user.email, password: user.password });
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await attempt('10.3.0.1', user.email, 'guess-guess')).status);
+    expect(statuses).toEqual([...Array(5).fill(401), ...Array(15).fill(429)]);
+    // The owner, elsewhere: the guesser's refused attempts did not use up the account's budget.
+    expect((await attempt('10.3.1.1', user.email, user.password)).status).toBe(200);
+    // The guesser's address stays throttled for this account, even with the right password.
+    const blocked = await attempt('10.3.0.1', user.email, user.password);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
     expect(blocked.headers['content-type']).toMatch(/problem\+json/);
   });
 
-  it('counts a parallel burst of guesses: at most 5 are checked, the rest get 429', async () => {
+  it('counts a parallel burst of guesses from one address: at most 5 are checked, the rest get 429', async () => {
     const user = await createUser(t, adminToken, { email: 'burst@test.local', role: 'student' });
-    const results = await Promise.all(
-      Array.from({ length: 15 }, (_, i) => t.http().post('/api/v1/auth/login').set('X-Forwarded-For', `10.5.0.${i}`).send({ email: user.email, password: 'guess-guess' })),
-    );
+    const results = await Promise.all(Array.from({ length: 15 }, () => attempt('10.5.0.1', user.email, 'guess-guess')));
     const statuses = results.map((r) => r.status);
-    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(10);
+    expect(statuses.filter((s) => s === 401).length).toBe(5);
+    expect(statuses.filter((s) => s === 429).length).toBe(10);
+  });
+
+  it('limits guessing spread over many addresses by the account budget, parallel bursts included; the owner still signs in from a known address', async () => {
+    const user = await createUser(t, adminToken, { email: 'spread@test.local', role: 'student' });
+    expect((await attempt('10.6.9.9', user.email, user.password)).status).toBe(200); // the owner's usual address
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt(`10.6.0.${i}`, user.email, 'guess-guess')));
+    const statuses = results.map((r) => r.status);
+    // LOGIN_ACCOUNT_MAX_FAILURES is 12 here: no more are checked, however many addresses join in.
+    expect(statuses.filter((s) => s === 401).length).toBe(12);
+    expect(statuses.filter((s) => s === 429).length).toBe(18);
+    expect((await attempt('10.6.1.1', user.email, 'guess-guess')).status).toBe(429);
+    expect((await attempt('10.6.1.2', user.email, user.password)).status).toBe(429);
+    expect((await attempt('10.6.9.9', user.email, user.password)).status).toBe(200);
+    // A known address is exempt from the account budget only: its own limit still applies.
+    const fromKnown: number[] = [];
+    for (let i = 0; i < 6; i++) fromKnown.push((await attempt('10.6.9.9', user.email, 'guess-guess')).status);
+    expect(fromKnown).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
+  it('forgets an address’s typos for that account once it signs in there', async () => {
+    const user = await createUser(t, adminToken, { email: 'typos@test.local', role: 'student' });
+    for (let i = 0; i < 4; i++) expect((await attempt('10.7.0.1', user.email, 'typo-typo')).status).toBe(401);
+    expect((await attempt('10.7.0.1', user.email, user.password)).status).toBe(200);
+    const after: number[] = [];
+    for (let i = 0; i < 6; i++) after.push((await attempt('10.7.0.1', user.email, 'typo-typo')).status);
+    expect(after).toEqual([401, 401, 401, 401, 401, 429]);
   });
 
   it('does not bring old sessions back when a deactivated user is reactivated', async () => {

@@ -1,3 +1,4 @@
+import { decode, sign } from 'jsonwebtoken';
 import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
 
 describe('queue dashboard at /admin/queues (e2e)', () => {
@@ -23,9 +24,12 @@ describe('queue dashboard at /admin/queues (e2e)', () => {
   it('opens for an admin through a one-time link that sets a dashboard cookie', async () => {
     const link = await t.http().post('/api/v1/admin/queues/session').set(bearer(adminToken));
     expect(link.status).toBe(200);
+    expect(link.headers['cache-control']).toBe('no-store');
+    expect(link.headers.pragma).toBe('no-cache');
     const url = new URL(link.body.url);
     const open = await t.http().get(`${url.pathname}${url.search}`);
     expect(open.status).toBe(303);
+    expect(open.headers['cache-control']).toBe('no-store');
     const cookie = (open.headers['set-cookie'] as unknown as string[])[0];
     expect(cookie).toMatch(/accord_queues=.+; Path=\/admin\/queues; HttpOnly; SameSite=Strict/);
     const page = await t.http().get('/admin/queues').set('Cookie', cookie.split(';')[0]);
@@ -36,7 +40,11 @@ describe('queue dashboard at /admin/queues (e2e)', () => {
     expect(JSON.stringify(queues.body)).toContain('mail');
   });
 
-  it('accepts an admin bearer token directly', async () => {
+  it('accepts an admin bearer token directly, but not one without an expiry', async () => {
     expect((await t.http().get('/admin/queues').set(bearer(adminToken))).status).toBe(200);
+    const { exp, ...claims } = decode(adminToken) as Record<string, unknown>;
+    expect(exp).toEqual(expect.any(Number));
+    const forever = sign(claims, t.config.auth.jwtSecret, { algorithm: 'HS256' });
+    expect((await t.http().get('/admin/queues').set(bearer(forever))).status).toBe(401);
   });
 });

@@ -8,6 +8,8 @@ export interface Caller {
   email: string;
   role: Role;
   name: string;
+  /** The sign-in session of the access token (absent for in-process callers such as the demo seeder). */
+  sessionId?: string;
 }
 
 export const IS_PUBLIC = 'accord:public';

@@ -13,8 +13,8 @@ return {n, redis.call('PTTL', KEYS[1])}`;
 type RateLimitRedis = Redis & { rateWindow(key: string, windowMs: number, added: number): Promise<[number, number]> };
 
 export interface RateLimitOptions {
-  /** Requests per window for a bearer token (per token) and for anonymous callers (per IP). */
-  perToken: number;
+  /** Requests per window for a signed-in user (over all their tokens) and for anonymous callers (per IP). */
+  perUser: number;
   perIp: number;
   windowMs: number;
   /** How often local counts are added to the shared ones. */
@@ -22,10 +22,11 @@ export interface RateLimitOptions {
   /** Paths that are never limited (health probes, metrics scrapes). */
   skip: (url: string) => boolean;
   /**
-   * A short key naming a genuine bearer token (its id), or null for a made-up one: a made-up
-   * token must not buy a fresh budget, so it counts against the caller's IP.
+   * The user a genuine bearer token belongs to, or null for a made-up one: a made-up token must
+   * not buy a fresh budget, so it counts against the caller's IP. Keyed by user, not by token, so
+   * signing in again does not buy one either.
    */
-  tokenKey: (token: string) => string | null;
+  userKey: (token: string) => string | null;
   /** Most windows kept in the process (default 100,000); see `remember`. */
   maxWindows?: number;
 }
@@ -41,8 +42,8 @@ interface Window {
 }
 
 /**
- * A global fixed-window limit shared by every API process through Redis: per access token when
- * one is sent, else per client IP. Answers carry RateLimit-Limit/Remaining/Reset; past the limit,
+ * A global fixed-window limit shared by every API process through Redis: per user when a genuine
+ * access token is sent, else per client IP. Answers carry RateLimit-Limit/Remaining/Reset; past the limit,
  * 429 with Retry-After.
  *
  * Counting is local-first: the first request of a window asks Redis for the shared count; later
@@ -118,9 +119,9 @@ export function registerRateLimit(fastify: FastifyInstance, redis: Redis, option
   fastify.addHook('onRequest', async (request: FastifyRequest, reply) => {
     if (options.skip(request.url)) return;
     const presented = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const tokenKey = presented ? options.tokenKey(presented) : null;
-    const limit = tokenKey ? options.perToken : options.perIp;
-    const key = tokenKey ? `t:${tokenKey}` : `ip:${request.ip}`;
+    const userKey = presented ? options.userKey(presented) : null;
+    const limit = userKey ? options.perUser : options.perIp;
+    const key = userKey ? `u:${userKey}` : `ip:${request.ip}`;
     const now = Date.now();
     let window = windows.get(key);
     if (!window || window.end <= now) {

@@ -2,6 +2,7 @@ import { Assignment } from '../modules/assignments/entities/assignment.entity';
 import { AssignmentEnrolment } from '../modules/assignments/entities/assignment-enrolment.entity';
 import { AssignmentOverride } from '../modules/assignments/entities/assignment-override.entity';
 import { AuditEntry } from '../modules/audit/entities/audit-entry.entity';
+import { AuthSession } from '../modules/auth/entities/auth-session.entity';
 import { PasswordToken } from '../modules/auth/entities/password-token.entity';
 import { RefreshToken } from '../modules/auth/entities/refresh-token.entity';
 import { Course } from '../modules/courses/entities/course.entity';
@@ -21,7 +22,7 @@ import { User } from '../modules/users/entities/user.entity';
 
 /** Every TypeORM entity, listed once so app, CLI and tests see the same model. */
 export const ENTITIES = [
-  User, RefreshToken, PasswordToken, AuditEntry, Material, Course, CourseInstructor, CourseModule, ModulePrerequisite, CourseItem, Cohort,
+  User, AuthSession, RefreshToken, PasswordToken, AuditEntry, Material, Course, CourseInstructor, CourseModule, ModulePrerequisite, CourseItem, Cohort,
   Enrolment,
   Reminder,
   Assignment,

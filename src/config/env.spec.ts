@@ -15,6 +15,7 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.http.trustProxy).toBe(false);
     expect(config.admin).toBeNull();
+    expect(config.auth).toMatchObject({ loginMaxFailures: 5, loginIpMaxFailures: 20, loginWindowSeconds: 60, loginAccountMaxFailures: 100, loginAccountWindowSeconds: 900 });
     expect(config.reminders.watchdogIntervalMs).toBe(5_000);
   });
 
@@ -31,6 +32,9 @@ describe('loadConfig', () => {
     [{ ADMIN_EMAIL: 'a@b.c' }, 'ADMIN_PASSWORD', /together/],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV', /one of/],
     [{ SMTP_URL: 'not a url' }, 'SMTP_URL', /URL/],
+    [{ LOGIN_ACCOUNT_MAX_FAILURES: '80' }, 'LOGIN_ACCOUNT_MAX_FAILURES', /more than 80/],
+    [{ LOGIN_MAX_FAILURES: '10' }, 'LOGIN_ACCOUNT_MAX_FAILURES', /more than 160/],
+    [{ LOGIN_WINDOW_SECONDS: '3600' }, 'LOGIN_ACCOUNT_WINDOW_SECONDS', /at least LOGIN_WINDOW_SECONDS \(3600\)/],
     [{ REMINDER_WATCHDOG_INTERVAL_MS: '50' }, 'REMINDER_WATCHDOG_INTERVAL_MS', /between/],
   ])('rejects %p naming %s', (override, variable, message) => {
     try {

@@ -65,6 +65,35 @@ export function loadDatabaseConfig(env: Env = process.env) {
   };
 }
 
+/**
+ * Failed sign-ins allowed per account and address, per address, and per account from every
+ * address together. The account budget must be more than one address can use on its own within
+ * the account window, or a single guesser could lock the owner out.
+ */
+function loginLimits(env: Env) {
+  const loginMaxFailures = int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000);
+  const loginWindowSeconds = int(env, 'LOGIN_WINDOW_SECONDS', 60, 1, 86_400);
+  const loginAccountWindowSeconds = int(env, 'LOGIN_ACCOUNT_WINDOW_SECONDS', 900, 1, 7 * 86_400);
+  if (loginAccountWindowSeconds < loginWindowSeconds) {
+    throw new ConfigError('LOGIN_ACCOUNT_WINDOW_SECONDS', `must be at least LOGIN_WINDOW_SECONDS (${loginWindowSeconds}), got ${loginAccountWindowSeconds}`);
+  }
+  const oneAddress = loginMaxFailures * (Math.ceil(loginAccountWindowSeconds / loginWindowSeconds) + 1);
+  const loginAccountMaxFailures = int(env, 'LOGIN_ACCOUNT_MAX_FAILURES', 100, 1, 10_000_000);
+  if (loginAccountMaxFailures <= oneAddress) {
+    throw new ConfigError(
+      'LOGIN_ACCOUNT_MAX_FAILURES',
+      `must be more than ${oneAddress} (what one address may try within LOGIN_ACCOUNT_WINDOW_SECONDS at LOGIN_MAX_FAILURES per LOGIN_WINDOW_SECONDS), got ${loginAccountMaxFailures}`,
+    );
+  }
+  return {
+    loginMaxFailures,
+    loginIpMaxFailures: int(env, 'LOGIN_IP_MAX_FAILURES', 20, 1, 100_000),
+    loginWindowSeconds,
+    loginAccountMaxFailures,
+    loginAccountWindowSeconds,
+  };
+}
+
 export function loadConfig(env: Env = process.env) {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const port = int(env, 'PORT', 3000, 0, 65535);
@@ -126,9 +155,7 @@ export function loadConfig(env: Env = process.env) {
       sessionCacheMs: int(env, 'AUTH_SESSION_CACHE_MS', 5_000, 0, 60_000),
       refreshTtlDays: int(env, 'REFRESH_TTL_DAYS', 30, 1, 365),
       inviteTtlHours: int(env, 'INVITE_TTL_HOURS', 168, 1, 24 * 60),
-      loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
-      loginIpMaxFailures: int(env, 'LOGIN_IP_MAX_FAILURES', 20, 1, 100_000),
-      loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 60, 1, 86_400),
+      ...loginLimits(env),
     },
     admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : null,
     http: {
@@ -138,8 +165,8 @@ export function loadConfig(env: Env = process.env) {
       importBodyLimitBytes: int(env, 'IMPORT_BODY_LIMIT_BYTES', 8 * 1_048_576, 1024, 100 * 1_048_576),
       // Only behind a proxy you control: otherwise clients could choose their own IP (and dodge throttles).
       trustProxy: oneOf(env, 'TRUST_PROXY', ['true', 'false'] as const, 'false') === 'true',
-      /** Requests per minute per access token, and per IP for anonymous callers; 0 turns the limit off. */
-      rateLimitPerToken: int(env, 'RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
+      /** Requests per minute per signed-in user (all their tokens together), and per IP for anonymous callers; 0 turns the limit off. */
+      rateLimitPerUser: int(env, 'RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
       rateLimitPerIp: int(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', 300, 0, 10_000_000),
       /** How often each API process adds its local request counts to the shared ones in Redis. */
       rateLimitSyncMs: int(env, 'RATE_LIMIT_SYNC_MS', 100, 10, 10_000),

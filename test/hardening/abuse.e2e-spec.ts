@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import { freePort } from '../helpers/ports';
 import { connect } from 'net';
 import { join } from 'path';
-import { ADMIN, bearer, login, startTestApp, TestApp } from '../helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from '../helpers/app';
 
 describe('abuse limits (e2e)', () => {
   let t: TestApp;
@@ -12,12 +12,13 @@ describe('abuse limits (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  it('limits each access token, with RateLimit headers and 429 + Retry-After past the limit', async () => {
-    const { accessToken } = await login(t, ADMIN.email, ADMIN.password);
+  it('limits each user, with RateLimit headers and 429 + Retry-After past the limit; signing in again buys no fresh budget', async () => {
+    const admin = await login(t, ADMIN.email, ADMIN.password);
+    const student = await createUser(t, admin.accessToken, { email: 'budget@test.local', role: 'student' });
     const statuses: number[] = [];
     let last;
     for (let i = 0; i < 10; i++) {
-      last = await t.http().get('/api/v1/me').set(bearer(accessToken));
+      last = await t.http().get('/api/v1/me').set(bearer(student.accessToken));
       statuses.push(last.status);
       if (i === 0) {
         expect(last.headers['ratelimit-limit']).toBe('8');
@@ -28,9 +29,11 @@ describe('abuse limits (e2e)', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429, 429]);
     expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
     expect(last!.headers['content-type']).toMatch(/problem\+json/);
-    // Another token has its own budget; health probes are never limited.
-    const other = await login(t, ADMIN.email, ADMIN.password);
-    expect((await t.http().get('/api/v1/me').set(bearer(other.accessToken))).status).toBe(200);
+    // A fresh sign-in of the same user shares the spent budget; another user has their own.
+    const again = await login(t, student.email, student.password);
+    expect(again.accessToken).not.toBe(student.accessToken);
+    expect((await t.http().get('/api/v1/me').set(bearer(again.accessToken))).status).toBe(429);
+    expect((await t.http().get('/api/v1/me').set(bearer(admin.accessToken))).status).toBe(200);
     for (let i = 0; i < 10; i++) expect((await t.http().get('/api/v1/health/live')).status).toBe(200);
   });
 

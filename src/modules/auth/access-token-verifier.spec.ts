@@ -2,9 +2,10 @@ import { sign } from 'jsonwebtoken';
 import { AccessTokenVerifier } from './access-token-verifier';
 
 const SECRET = 'unit-test-secret-0123456789abcdef';
+const SID = '5d3c1b2a-0f9e-4d8c-8b7a-6e5f4d3c2b1a';
 const verifier = () => new AccessTokenVerifier({ auth: { jwtSecret: SECRET } } as never);
 const token = (claims: object = {}, options: object = {}) =>
-  sign({ sub: '7c0b6a1e-3f7e-4d55-9a51-0f1c2a4b5c6d', tv: 0, ...claims }, SECRET, { algorithm: 'HS256', issuer: 'accord', expiresIn: 60, ...options });
+  sign({ sub: '7c0b6a1e-3f7e-4d55-9a51-0f1c2a4b5c6d', tv: 0, sid: SID, ...claims }, SECRET, { algorithm: 'HS256', issuer: 'accord', expiresIn: 60, ...options });
 
 describe('AccessTokenVerifier', () => {
   afterEach(() => jest.useRealTimers());
@@ -26,6 +27,20 @@ describe('AccessTokenVerifier', () => {
     expect(v.verify(sign({ sub: 'x', tv: 0 }, '', { algorithm: 'none', issuer: 'accord' }))).toEqual({ valid: false, expired: false });
     expect(v.verify(token({}, { issuer: 'someone-else' }))).toEqual({ valid: false, expired: false });
     expect(v.verify(`${header}.${payload}`)).toEqual({ valid: false, expired: false });
+  });
+
+  it('refuses a token without an expiry', () => {
+    const v = verifier();
+    const t = sign({ sub: '7c0b6a1e-3f7e-4d55-9a51-0f1c2a4b5c6d', tv: 0, sid: SID }, SECRET, { algorithm: 'HS256', issuer: 'accord' });
+    expect(v.verify(t)).toEqual({ valid: false, expired: false });
+    expect(v.verify(t)).toEqual({ valid: false, expired: false });
+  });
+
+  it('refuses other kinds of token signed with the same key (an audience) and tokens without a session', () => {
+    const v = verifier();
+    expect(v.verify(token({}, { audience: 'queues-session' }))).toEqual({ valid: false, expired: false });
+    expect(v.verify(token({ sid: undefined }))).toEqual({ valid: false, expired: false });
+    expect(v.verify(token()).valid).toBe(true);
   });
 
   it('says when a token has expired, also one it had accepted before', () => {

@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { createSecretKey, KeyObject } from 'crypto';
 import { verify } from 'jsonwebtoken';
 import { appConfig } from '../../config/env';
-import type { AccessClaims } from './token.service';
+import { AccessClaims, isAccessClaims } from './token.service';
 
 export type Verification = { valid: true; claims: AccessClaims } | { valid: false; expired: boolean };
 
@@ -38,10 +38,10 @@ export class AccessTokenVerifier {
     } catch (error) {
       return { valid: false, expired: (error as Error).name === 'TokenExpiredError' };
     }
-    if (typeof claims.exp === 'number') {
-      if (this.valid.size >= MAX_ENTRIES) this.valid.delete(this.valid.keys().next().value!);
-      this.valid.set(token, { claims, expiresAt: claims.exp * 1000 });
-    }
+    // jsonwebtoken checks exp only when present: a token without one would never expire.
+    if (!isAccessClaims(claims)) return { valid: false, expired: false };
+    if (this.valid.size >= MAX_ENTRIES) this.valid.delete(this.valid.keys().next().value!);
+    this.valid.set(token, { claims, expiresAt: claims.exp * 1000 });
     return { valid: true, claims };
   }
 }

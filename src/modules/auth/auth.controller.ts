@@ -3,6 +3,7 @@ import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyReques
 import { FastifyRequest } from 'fastify';
 import { Req } from '@nestjs/common';
 import { Public } from '../../common/auth.decorators';
+import { NoStore } from '../../common/no-store';
 import { AuthService, Session } from './auth.service';
 import { LoginDto, RefreshDto, SetPasswordDto, TokenPairDto } from './dto/auth.dto';
 import { LocalAuthGuard } from './local.strategy';
@@ -14,6 +15,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('login')
+  @NoStore()
   @HttpCode(200)
   @UseGuards(LocalAuthGuard)
   @ApiBody({ type: LoginDto })
@@ -25,6 +27,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @NoStore()
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto, description: 'A new pair; the presented refresh token is spent' })
   @ApiUnauthorizedResponse({ description: 'Invalid, expired or reused token (reuse revokes the whole session family)' })
@@ -40,6 +43,7 @@ export class AuthController {
   }
 
   @Post('set-password')
+  @NoStore()
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto, description: 'Password set; the user is signed in' })
   setPassword(@Body() body: SetPasswordDto): Promise<Session> {

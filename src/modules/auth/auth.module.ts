@@ -33,6 +33,6 @@ import { TokenService } from './token.service';
   ],
   controllers: [AuthController, SetPasswordPage],
   providers: [AccessTokenVerifier, AuthService, TokenService, RefreshTokensRepository, LoginThrottle, JwtStrategy, LocalStrategy],
-  exports: [AccessTokenVerifier, TokenService, JwtModule],
+  exports: [AccessTokenVerifier, AuthService, TokenService, JwtModule],
 })
 export class AuthModule {}

@@ -48,22 +48,35 @@ export class AuthService {
     const user = await this.users.findSession(stored.userId);
     if (!user?.isActive) throw new Unauthenticated('The refresh token is not valid');
     const pair = await this.refreshTokens.transaction(async (manager) => {
+      if (!(await this.refreshTokens.lockLiveSession(manager, stored.familyId))) return 'revoked' as const;
       if (!(await this.refreshTokens.spend(manager, stored.id))) return null;
       return this.tokens.issue(user, stored.familyId, manager);
     });
+    if (pair === 'revoked') throw new Unauthenticated('The refresh token is not valid');
     if (!pair) {
-      // A spent token came back: someone holds a copy. End the whole session family.
-      await this.refreshTokens.revokeFamily(stored.familyId);
-      this.logger.warn({ userId: stored.userId, familyId: stored.familyId }, 'refresh token reuse: family revoked');
+      // A spent token came back: someone holds a copy. End the whole session, access tokens included.
+      await this.revokeSession(stored.familyId);
+      this.logger.warn({ userId: stored.userId, familyId: stored.familyId }, 'refresh token reuse: session revoked');
       throw new Unauthenticated('The refresh token was already used; the session has been revoked');
     }
     return { ...pair, user: await this.userDto(user.id) };
   }
 
-  /** Idempotent: an unknown or already revoked token is fine. */
+  /** Ends the session everywhere: refresh tokens, access tokens, dashboard cookie. Idempotent: an unknown or already revoked token is fine. */
   async logout(refreshToken: string): Promise<void> {
     const stored = await this.refreshTokens.findByHash(sha256(refreshToken));
-    if (stored) await this.refreshTokens.revokeFamily(stored.familyId);
+    if (stored) await this.revokeSession(stored.familyId);
+  }
+
+  /** Whether a sign-in session of this user is still live (not revoked), however old its revocation. */
+  isSessionLive(userId: string, sessionId: string): Promise<boolean> {
+    return this.refreshTokens.isSessionLive(userId, sessionId);
+  }
+
+  private async revokeSession(sessionId: string): Promise<void> {
+    const userId = await this.refreshTokens.revokeSession(sessionId);
+    // After commit: every API process re-reads the user's session check, so the access tokens stop at once.
+    if (userId) await this.users.forgetSession(userId);
   }
 
   async setPassword(token: string, password: string): Promise<Session> {
@@ -74,7 +87,7 @@ export class AuthService {
       const user = await this.users.findById(id, manager, true);
       if (!user?.isActive) return null;
       await this.users.update(manager, id, { passwordHash, tokenVersion: user.tokenVersion + 1 });
-      await this.refreshTokens.revokeAllForUser(id, manager);
+      await this.users.revokeSessions(manager, id);
       await this.audit.record(manager, { actorId: id, action: 'user.password_set', entity: 'user', entityId: id });
       return id;
     });

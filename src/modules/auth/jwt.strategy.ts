@@ -7,9 +7,12 @@ import { Caller } from '../../common/auth.decorators';
 import { Unauthenticated } from '../../common/errors';
 import { appConfig } from '../../config/env';
 import { UsersRepository } from '../users/users.repository';
-import { AccessClaims } from './token.service';
+import { AccessClaims, isAccessClaims } from './token.service';
 
-/** Checks the user behind every request (active, token version, role; see SessionCache), so deactivation and role changes apply at once. */
+/**
+ * Checks the user behind every request (active, token version, role, sign-in session not revoked;
+ * see SessionCache), so deactivation, role changes, logout and password changes apply at once.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
@@ -26,12 +29,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(claims: AccessClaims): Promise<Caller> {
-    if (typeof claims.sub !== 'string' || typeof claims.tv !== 'number' || !/^[0-9a-f-]{36}$/i.test(claims.sub)) {
-      throw new Unauthenticated('A valid access token is required');
-    }
+  async validate(claims: AccessClaims & { aud?: unknown }): Promise<Caller> {
+    // jsonwebtoken checks exp only when present: a token without one would never expire. An
+    // audience marks another kind of token signed with the same key (dashboard ticket or cookie).
+    if (!isAccessClaims(claims)) throw new Unauthenticated('A valid access token is required');
     const user = await this.users.cachedSession(claims.sub);
-    if (!user || !user.isActive || user.tokenVersion !== claims.tv) throw new Unauthenticated('The access token has been revoked');
-    return { id: user.id, email: user.email, name: user.name, role: user.role };
+    if (!user || !user.isActive || user.tokenVersion !== claims.tv || user.revokedSessions.includes(claims.sid)) {
+      throw new Unauthenticated('The access token has been revoked');
+    }
+    return { id: user.id, email: user.email, name: user.name, role: user.role, sessionId: claims.sid };
   }
 }

@@ -6,38 +6,94 @@ import { appConfig } from '../../config/env';
 import { DomainError, TooManyRequests } from '../../common/errors';
 import { REDIS } from '../redis/redis.module';
 
-const key = (kind: 'acct' | 'ip', value: string) => `login-fail:${kind}:${createHash('sha256').update(value).digest('hex').slice(0, 32)}`;
+const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
+
+/** The four keys of one sign-in attempt; emails and addresses appear only hashed. */
+const keysFor = (email: string, ip: string) => [
+  `login-fail:pair:${hash(email, ip)}`,
+  `login-fail:ip:${hash(ip)}`,
+  `login-fail:acct:${hash(email)}`,
+  `login-ok:${hash(email, ip)}`,
+];
 
 /**
- * Counts failed logins per account and per IP in Redis (shared by every API process).
- * Past the limit, logins answer 429 with Retry-After until the window passes.
+ * Counts one attempt and answers how long it is refused (ms; 0 = go ahead). The counters are
+ * checked in order and an attempt refused by one is not added to the next, so an address that
+ * is already refused cannot go on to use up the account's budget. The account budget does not
+ * bind an address this account has signed in from before (KEYS[4]).
+ * KEYS: account+address, address, account, known address. ARGV: window ms, account window ms,
+ * account+address limit, address limit, account limit.
+ */
+const ATTEMPT = `
+local function count(key, ms)
+  local n = redis.call('INCR', key)
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then redis.call('PEXPIRE', key, ms) ttl = tonumber(ms) end
+  return n, ttl
+end
+local n, ttl = count(KEYS[1], ARGV[1])
+if n > tonumber(ARGV[3]) then return ttl end
+n, ttl = count(KEYS[2], ARGV[1])
+if n > tonumber(ARGV[4]) then return ttl end
+n, ttl = count(KEYS[3], ARGV[2])
+if n > tonumber(ARGV[5]) and redis.call('EXISTS', KEYS[4]) == 0 then return ttl end
+return 0`;
+
+/**
+ * A success clears the account+address count, gives back the attempt it used on the address and
+ * account counters (DECR only what still exists: a key recreated without expiry would live for
+ * ever) and remembers the address. ARGV: how long the address is remembered (ms).
+ */
+const SUCCESS = `
+redis.call('DEL', KEYS[1])
+for i = 2, 3 do
+  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('DECR', KEYS[i]) end
+end
+redis.call('SET', KEYS[4], '1', 'PX', ARGV[1])
+return 1`;
+
+type ThrottleRedis = Redis & {
+  loginAttempt(...args: Array<string | number>): Promise<number>;
+  loginSuccess(...args: Array<string | number>): Promise<number>;
+};
+
+/**
+ * Throttles password guessing in Redis (shared by every API process) without letting a guesser
+ * lock the owner out: failures are limited per account and address (LOGIN_MAX_FAILURES), per
+ * address (LOGIN_IP_MAX_FAILURES), and per account from all addresses together
+ * (LOGIN_ACCOUNT_MAX_FAILURES over the longer LOGIN_ACCOUNT_WINDOW_SECONDS, more than one address
+ * can reach on its own). Past a limit, 429 with Retry-After.
  */
 @Injectable()
 export class LoginThrottle {
+  private readonly redis: ThrottleRedis;
+
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
-  ) {}
+  ) {
+    this.redis = redis as ThrottleRedis;
+    if (!this.redis.loginAttempt) {
+      this.redis.defineCommand('loginAttempt', { numberOfKeys: 4, lua: ATTEMPT });
+      this.redis.defineCommand('loginSuccess', { numberOfKeys: 4, lua: SUCCESS });
+    }
+  }
 
   /**
-   * Counts the attempt first, then refuses past the limit, so a burst of parallel guesses cannot
-   * all pass the check before any failure is recorded. A success clears the account's count and
-   * gives the address its attempt back.
+   * Counts the attempt first (atomically, one round trip), then refuses past a limit, so a burst
+   * of parallel guesses cannot all pass the check before any failure is recorded.
    */
   async assertAllowed(email: string, ip: string): Promise<void> {
-    const { loginMaxFailures, loginIpMaxFailures, loginWindowSeconds } = this.config.auth;
-    const acct = key('acct', email);
-    const addr = key('ip', ip);
-    const result = (await this.guard(
-      this.redis.multi().incr(acct).expire(acct, loginWindowSeconds, 'NX').pttl(acct).incr(addr).expire(addr, loginWindowSeconds, 'NX').pttl(addr).exec(),
-    )) as Array<[unknown, number]>;
-    const [a, aTtl, i, iTtl] = [result[0][1], result[2][1], result[3][1], result[5][1]];
-    const blockedFor = Math.max(a > loginMaxFailures ? aTtl : 0, i > loginIpMaxFailures ? iTtl : 0);
+    const { loginMaxFailures, loginIpMaxFailures, loginWindowSeconds, loginAccountMaxFailures, loginAccountWindowSeconds } = this.config.auth;
+    const blockedFor = await this.guard(
+      this.redis.loginAttempt(...keysFor(email, ip), loginWindowSeconds * 1000, loginAccountWindowSeconds * 1000, loginMaxFailures, loginIpMaxFailures, loginAccountMaxFailures),
+    );
     if (blockedFor > 0) throw new TooManyRequests('Too many failed sign-in attempts; try again later', blockedFor / 1000);
   }
 
+  /** The person at this address knows the password: their earlier typos no longer count against them there. */
   async recordSuccess(email: string, ip: string): Promise<void> {
-    await this.redis.multi().del(key('acct', email)).decr(key('ip', ip)).exec().catch(() => undefined);
+    await this.redis.loginSuccess(...keysFor(email, ip), this.config.auth.refreshTtlDays * 86_400_000).catch(() => undefined);
   }
 
   /** Without Redis the throttle cannot count: refuse sign-in (503) rather than allow unlimited guessing. */
@@ -48,5 +104,4 @@ export class LoginThrottle {
       throw new DomainError(503, 'unavailable', 'Sign-in is temporarily unavailable; try again shortly', undefined, { 'Retry-After': '5' });
     }
   }
-
 }

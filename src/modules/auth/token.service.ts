@@ -9,12 +9,29 @@ import { RefreshTokensRepository } from './refresh-tokens.repository';
 
 export interface AccessClaims {
   sub: string;
-  /** The user's token version when issued; a bump (deactivation) invalidates the token. */
+  /** The user's token version when issued; a bump (deactivation, password change) invalidates the token. */
   tv: number;
+  /** The sign-in session (auth_sessions.id, the refresh-token family): revoking it invalidates the token. */
+  sid: string;
   /** Set when signed (seconds since the epoch). */
   exp?: number;
   /** Set when signed: unique per token. */
   jti?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The shape of an access token Accord issues: user, token version, sign-in session, expiry; no audience. */
+export function isAccessClaims(claims: Partial<AccessClaims> & { aud?: unknown }): claims is AccessClaims & { exp: number } {
+  return (
+    typeof claims.sub === 'string' &&
+    UUID.test(claims.sub) &&
+    typeof claims.tv === 'number' &&
+    typeof claims.sid === 'string' &&
+    UUID.test(claims.sid) &&
+    typeof claims.exp === 'number' &&
+    claims.aud === undefined
+  );
 }
 
 export interface IssuedPair {
@@ -23,7 +40,7 @@ export interface IssuedPair {
   expiresIn: number;
 }
 
-/** Issues access JWTs and opaque rotating refresh tokens (stored hashed, grouped in families). */
+/** Issues access JWTs and opaque rotating refresh tokens (stored hashed, grouped in sign-in sessions). */
 @Injectable()
 export class TokenService {
   constructor(
@@ -32,20 +49,20 @@ export class TokenService {
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
   ) {}
 
-  async issue(user: { id: string; tokenVersion: number }, familyId: string = randomUUID(), manager?: EntityManager): Promise<IssuedPair> {
+  /** A pair for the given sign-in session (a refresh), or for a new one when none is given (a sign-in). */
+  async issue(user: { id: string; tokenVersion: number }, sessionId?: string, manager?: EntityManager): Promise<IssuedPair> {
     const id = randomUUID();
     const refreshToken = `${id}.${randomBytes(32).toString('base64url')}`;
-    await this.refreshTokens.insert(
-      {
-        id,
-        userId: user.id,
-        familyId,
-        tokenHash: sha256(refreshToken),
-        expiresAt: new Date(Date.now() + this.config.auth.refreshTtlDays * 86_400_000),
-      },
-      manager,
-    );
-    const claims: AccessClaims = { sub: user.id, tv: user.tokenVersion };
+    const token = {
+      id,
+      userId: user.id,
+      familyId: sessionId ?? randomUUID(),
+      tokenHash: sha256(refreshToken),
+      expiresAt: new Date(Date.now() + this.config.auth.refreshTtlDays * 86_400_000),
+    };
+    if (sessionId) await this.refreshTokens.insert(token, manager);
+    else await this.refreshTokens.startSession(token, manager);
+    const claims: AccessClaims = { sub: user.id, tv: user.tokenVersion, sid: token.familyId };
     // A unique jti: two tokens issued in the same second are still different tokens.
     const accessToken = await this.jwt.signAsync(claims, { expiresIn: this.config.auth.accessTtlSeconds, jwtid: randomUUID() });
     return { accessToken, refreshToken, expiresIn: this.config.auth.accessTtlSeconds };

@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentUser, Roles } from '../../common/auth.decorators';
+import { NoStore } from '../../common/no-store';
 import { QueuesDashboardSessions } from './queues-dashboard.sessions';
 
 class DashboardLinkDto {
@@ -14,12 +15,13 @@ class DashboardLinkDto {
 export class QueuesDashboardController {
   constructor(private readonly sessions: QueuesDashboardSessions) {}
 
-  /** A one-time link that opens the queue dashboard in a browser (sets a 30-minute cookie). */
+  /** A one-time link that opens the queue dashboard in a browser (sets a 30-minute cookie that ends with this sign-in session). */
   @Post('session')
+  @NoStore()
   @HttpCode(200)
   @Roles('admin')
   @ApiOkResponse({ type: DashboardLinkDto })
   session(@CurrentUser() caller: Caller): Promise<DashboardLinkDto> {
-    return this.sessions.ticketUrl(caller.id);
+    return this.sessions.ticketUrl(caller);
   }
 }

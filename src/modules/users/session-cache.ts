@@ -12,6 +12,8 @@ export interface Session {
   role: Role;
   isActive: boolean;
   tokenVersion: number;
+  /** The user's sign-in sessions revoked within an access token's lifetime: their tokens are refused. */
+  revokedSessions: string[];
 }
 
 const MAX_ENTRIES = 50_000;

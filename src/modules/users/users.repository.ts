@@ -1,13 +1,26 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Batcher } from '../../common/batcher';
+import { appConfig } from '../../config/env';
 import { Keyset } from '../../common/pagination';
 import { Role, User } from './entities/user.entity';
 import { Session, SessionCache } from './session-cache';
 
-type SessionRow = { id: string; email: string; name: string; role: Role; is_active: boolean; token_version: number };
-const toSession = (row: SessionRow): Session => ({ id: row.id, email: row.email, name: row.name, role: row.role, isActive: row.is_active, tokenVersion: row.token_version });
+type SessionRow = { id: string; email: string; name: string; role: Role; is_active: boolean; token_version: number; revoked_sessions: string[] };
+const toSession = (row: SessionRow): Session => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  role: row.role,
+  isActive: row.is_active,
+  tokenVersion: row.token_version,
+  revokedSessions: row.revoked_sessions,
+});
+
+/** Beyond the access-token lifetime: covers clock skew between the API and PostgreSQL, and a lifetime raised by a redeploy. */
+const REVOKED_MARGIN_SECONDS = 300;
 
 export type UserWithPasswordFlag = User & { hasPassword: boolean };
 
@@ -16,10 +29,16 @@ export class UsersRepository {
   /** Users changed inside each open transaction: their cached sessions are dropped once it ends. */
   private readonly changed = new WeakMap<EntityManager, Set<string>>();
 
+  /** How long after its revocation a sign-in session's access tokens can still be presented. */
+  private readonly revokedWindowSeconds: number;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sessions: SessionCache,
-  ) {}
+    @Inject(appConfig.KEY) config: ConfigType<typeof appConfig>,
+  ) {
+    this.revokedWindowSeconds = config.auth.accessTtlSeconds + REVOKED_MARGIN_SECONDS;
+  }
 
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const changed = new Set<string>();
@@ -74,9 +93,17 @@ export class UsersRepository {
     return this.sessions.get(id, (userId) => this.findSession(userId));
   }
 
-  /** Session checks of requests arriving together share one statement. */
+  /**
+   * Session checks of requests arriving together share one statement. With the user come the
+   * sign-in sessions revoked recently enough that their access tokens may not have expired yet.
+   */
   private readonly sessionReads = new Batcher<string, Session | null>(200, async (ids) => {
-    const rows: SessionRow[] = await this.dataSource.query('SELECT id, email, name, role, is_active, token_version FROM users WHERE id = ANY($1::uuid[])', [ids]);
+    const rows: SessionRow[] = await this.dataSource.query(
+      `SELECT u.id, u.email, u.name, u.role, u.is_active, u.token_version,
+              ARRAY(SELECT s.id::text FROM auth_sessions s WHERE s.user_id = u.id AND s.revoked_at > now() - make_interval(secs => $2)) AS revoked_sessions
+       FROM users u WHERE u.id = ANY($1::uuid[])`,
+      [ids, this.revokedWindowSeconds],
+    );
     const found = new Map(rows.map((row) => [row.id, toSession(row)]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -101,9 +128,22 @@ export class UsersRepository {
     else await this.sessions.forget([id]);
   }
 
-  /** Ends every refresh-token session of the user (deactivation, password change). */
+  /**
+   * Ends every sign-in session of the user (deactivation, password change): their refresh tokens,
+   * access tokens and dashboard cookies. Call inside `transaction()` after `update()`, so the
+   * cached session check is forgotten everywhere once it commits.
+   */
   async revokeSessions(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+    await manager.query(
+      `WITH sessions AS (UPDATE auth_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL)
+       UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
+      [userId],
+    );
+  }
+
+  /** After a session was revoked outside `transaction()` (logout, refresh-token reuse): every process re-reads the user's check. */
+  forgetSession(userId: string): Promise<void> {
+    return this.sessions.forget([userId]);
   }
 
   async touchLogin(id: string): Promise<void> {

@@ -104,10 +104,13 @@ export class UsersService {
       const changes: Partial<User> = {};
       if (input.name !== undefined) changes.name = input.name;
       if (input.timezone !== undefined) changes.timezone = input.timezone;
-      if (passwordHash) changes.passwordHash = passwordHash;
+      if (passwordHash) {
+        changes.passwordHash = passwordHash;
+        changes.tokenVersion = before.tokenVersion + 1;
+      }
       if (Object.keys(changes).length === 0) return before;
       await this.users.update(manager, id, changes);
-      // A new password ends every other session (refresh tokens); the current access token lives out its 15 minutes.
+      // A new password ends every session, this one included (whoever knew the old one may hold one): sign in again.
       if (passwordHash) await this.users.revokeSessions(manager, id);
       const after = { ...before, ...changes, hasPassword: before.hasPassword || Boolean(passwordHash) } as UserWithPasswordFlag;
       await this.audit.record(manager, {

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { User } from '../../users/entities/user.entity';
+import { AuthSession } from './auth-session.entity';
 
 /** One refresh token of a session family; only its SHA-256 hash is stored. */
 @Entity({ name: 'refresh_tokens' })
@@ -16,8 +17,13 @@ export class RefreshToken {
   @JoinColumn({ name: 'user_id' })
   user?: User;
 
+  /** The sign-in session (auth_sessions.id) this token belongs to. */
   @Column({ name: 'family_id', type: 'uuid' })
   familyId: string;
+
+  @ManyToOne(() => AuthSession, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'family_id' })
+  session?: AuthSession;
 
   @Index('refresh_tokens_hash_unique', { unique: true })
   @Column({ name: 'token_hash', type: 'char', length: 64 })
