@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import Redis from 'ioredis';
 import { AppModule } from './app.module';
 import { AccessTokenVerifier } from './modules/auth/access-token-verifier';
+import { markRoute } from './common/access-log';
 import { registerRateLimit } from './common/rate-limit';
 import { registerSecurityHeaders } from './common/security-headers';
 import { REDIS } from './modules/redis/redis.module';
@@ -89,6 +90,11 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   });
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+  });
+  // The adapter's own hook runs before Nest middleware (the access log), which can then tell health probes by route.
+  adapter.setOnRequestHook((request, _reply, done) => {
+    markRoute(request.raw, request.routeOptions?.url);
+    done();
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions?.url ?? 'unmatched';
