@@ -26,4 +26,28 @@ describe('hardening round two: smaller items (e2e)', () => {
       expect(await prefs()).toBe(false);
     });
   });
+
+  describe('CSV formulas', () => {
+    it('quotes every text cell and neutralises formula starters after ; , and tabs as well as at the start', async () => {
+      const instructor = await createUser(t, admin, { email: 'csv-teacher@round2.test', role: 'instructor' });
+      const course = (await t.http().post('/api/v1/courses').set(bearer(instructor.accessToken)).send({ title: 'CSV' })).body.id;
+      const names = ["Sally;=cmd|' /C calc'!A0", '@SUM(1+1)', 'Tab\t+1', 'Plain, -2;x'];
+      for (const [i, name] of names.entries()) {
+        const student = await createUser(t, admin, { email: `csv${i}@round2.test`, role: 'student', name });
+        await t.http().post(`/api/v1/courses/${course}/enrolments`).set(bearer(instructor.accessToken)).send({ userId: student.id }).expect(201);
+      }
+      const res = await t.http().get(`/api/v1/courses/${course}/progress`).set(bearer(instructor.accessToken)).set('Accept', 'text/csv');
+      expect(res.status).toBe(200);
+      const lines = res.text.trimEnd().split('\n').slice(1);
+      expect(lines).toHaveLength(names.length);
+      for (const line of lines) {
+        // enrolmentId, userId, name, email are quoted text; percent, completed, overdue bare numbers; then quoted text.
+        expect(line).toMatch(/^"[0-9a-f-]{36}","[0-9a-f-]{36}","(?:[^"]|"")*","[^"]+",\d+(?:\.\d+)?,\d+,\d+,"[^"]*","[a-z_]+"$/);
+      }
+      // Read the way a `;`-locale spreadsheet or a quote-ignoring importer would: no cell starts a formula.
+      const cells = res.text.split(/[,;\t\r\n]/).map((c) => c.replace(/^"/, ''));
+      expect(cells.filter((c) => /^[=+\-@]/.test(c))).toEqual([]);
+      expect(lines.some((l) => l.includes(`"Sally;'=cmd|' /C calc'!A0"`))).toBe(true);
+    });
+  });
 });
