@@ -77,7 +77,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
       perIp: config.http.rateLimitPerIp || Number.MAX_SAFE_INTEGER,
       windowMs: 60_000,
       syncMs: config.http.rateLimitSyncMs,
-      skip: (url) => url.startsWith('/api/v1/health/') || url === '/api/v1/metrics' || url.startsWith('/api/v1/metrics?'),
+      skip: (url) => url.startsWith('/api/v1/health/'), // metrics are limited too (per IP: its token is not an access token)
       // Every access token Accord issues carries a unique id (jti): the budget is keyed by it.
       tokenKey: (token) => {
         const result = tokens.verify(token);

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.http.trustProxy).toBe(false);
     expect(config.admin).toBeNull();
+    expect(config.metrics.token).toBeNull();
   });
 
   it.each([
@@ -25,6 +26,7 @@ describe('loadConfig', () => {
     [{ ADMIN_EMAIL: 'a@b.c' }, 'ADMIN_PASSWORD', /together/],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV', /one of/],
     [{ SMTP_URL: 'not a url' }, 'SMTP_URL', /URL/],
+    [{ METRICS_TOKEN: 'too-short' }, 'METRICS_TOKEN', /at least 32/],
   ])('rejects %p naming %s', (override, variable, message) => {
     try {
       loadConfig({ ...valid, ...override });

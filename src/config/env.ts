@@ -78,6 +78,10 @@ export function loadConfig(env: Env = process.env) {
   if (adminEmail && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', 'must be an email address');
   if (adminPassword && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters long');
   const publicUrl = url(env, 'PUBLIC_URL', ['http', 'https'], `http://localhost:${port}`).replace(/\/+$/, '');
+  const metricsToken = optional(env, 'METRICS_TOKEN');
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{32,}$/.test(metricsToken)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 32 printable characters without spaces');
+  }
   const corsOrigins = (optional(env, 'CORS_ORIGINS') ?? '')
     .split(',')
     .map((o) => o.trim())
@@ -127,6 +131,8 @@ export function loadConfig(env: Env = process.env) {
       loginIpMaxFailures: int(env, 'LOGIN_IP_MAX_FAILURES', 20, 1, 100_000),
       loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 60, 1, 86_400),
     },
+    /** The bearer token a Prometheus scraper sends for /metrics; unset = /metrics is not served. */
+    metrics: { token: metricsToken ?? null },
     admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : null,
     http: {
       corsOrigins,

@@ -1,5 +1,5 @@
 import { UnsubscribeTokens } from '../../src/modules/notifications/unsubscribe-tokens';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from '../helpers/app';
+import { ADMIN, bearer, createUser, login, METRICS_TOKEN, startTestApp, TestApp } from '../helpers/app';
 
 /** The smaller items of hardening round two (issue 13, item 10), each against the real app. */
 describe('hardening round two: smaller items (e2e)', () => {
@@ -48,6 +48,43 @@ describe('hardening round two: smaller items (e2e)', () => {
       const cells = res.text.split(/[,;\t\r\n]/).map((c) => c.replace(/^"/, ''));
       expect(cells.filter((c) => /^[=+\-@]/.test(c))).toEqual([]);
       expect(lines.some((l) => l.includes(`"Sally;'=cmd|' /C calc'!A0"`))).toBe(true);
+    });
+  });
+
+  describe('metrics behind a token', () => {
+    it('answers 401 without the metrics token (anonymous, wrong token, an admin session) and 200 with it', async () => {
+      const anonymous = await t.http().get('/api/v1/metrics');
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(anonymous.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(anonymous.text).not.toMatch(/accord_/);
+      for (const token of [`${METRICS_TOKEN}x`, METRICS_TOKEN.slice(0, -1), METRICS_TOKEN.toUpperCase(), admin]) {
+        expect((await t.http().get('/api/v1/metrics').set(bearer(token))).status).toBe(401);
+      }
+      expect((await t.http().get('/api/v1/metrics').set('Authorization', `Basic ${METRICS_TOKEN}`)).status).toBe(401);
+      const scraped = await t.http().get('/api/v1/metrics').set(bearer(METRICS_TOKEN));
+      expect(scraped.status).toBe(200);
+      expect(scraped.text).toMatch(/accord_http_request_duration_seconds_bucket/);
+    });
+
+    it('is not served at all without METRICS_TOKEN (404), and is rate-limited like any anonymous caller', async () => {
+      const unset = await t.startPeer({ METRICS_TOKEN: '' });
+      for (const headers of [{}, bearer(METRICS_TOKEN), bearer(admin)]) {
+        const res = await unset.http().get('/api/v1/metrics').set(headers);
+        expect(res.status).toBe(404);
+        expect(res.text).not.toMatch(/accord_/);
+      }
+      const prefix = `${t.env.REDIS_PREFIX}_metrics_limit`;
+      const limited = await t.startPeer({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '3', REDIS_PREFIX: prefix });
+      try {
+        const statuses: number[] = [];
+        for (let i = 0; i < 5; i++) statuses.push((await limited.http().get('/api/v1/metrics').set(bearer(METRICS_TOKEN))).status);
+        expect(statuses).toEqual([200, 200, 200, 429, 429]);
+        expect((await limited.http().get('/api/v1/metrics').set(bearer(METRICS_TOKEN))).headers['retry-after']).toMatch(/^\d+$/);
+      } finally {
+        const keys = await t.redis.keys(`${prefix}:*`);
+        if (keys.length) await t.redis.del(...keys);
+      }
     });
   });
 });
