@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { UnsubscribeTokens } from '../../src/modules/notifications/unsubscribe-tokens';
 import { ADMIN, bearer, createUser, login, METRICS_TOKEN, startTestApp, TestApp } from '../helpers/app';
 
@@ -84,6 +85,49 @@ describe('hardening round two: smaller items (e2e)', () => {
       } finally {
         const keys = await t.redis.keys(`${prefix}:*`);
         if (keys.length) await t.redis.del(...keys);
+      }
+    });
+  });
+
+  describe('script CSP', () => {
+    /** The directives of a Content-Security-Policy header. */
+    const directives = (header: string) => new Map(header.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+
+    it('allows no inline script on any page, and every page still gets each script it loads', async () => {
+      const user = await createUser(t, admin, { email: 'csp@round2.test', role: 'student' });
+      const token = t.app.get(UnsubscribeTokens, { strict: false }).create(user.id, 'welcome');
+      const pages: Array<[string, Record<string, string>]> = [
+        ['/api/docs', {}],
+        ['/admin/queues', bearer(admin)],
+        ['/set-password?token=abc', {}],
+        [`/unsubscribe?token=${token}`, {}],
+        ['/unsubscribe?token=forged', {}],
+      ];
+      for (const [path, headers] of pages) {
+        const res = await t.http().get(path).set(headers).redirects(1);
+        expect([path, res.status]).toEqual([path, path.includes('forged') ? 400 : 200]);
+        expect(res.headers['content-type']).toMatch(/text\/html/);
+        const csp = directives(res.headers['content-security-policy']);
+        const scriptSrc = csp.get('script-src') ?? csp.get('default-src')!;
+        expect([path, scriptSrc.filter((v) => /unsafe|\*|data:|https?:/.test(v))]).toEqual([path, []]);
+        expect([path, csp.get('script-src-attr')]).toEqual([path, ["'none'"]]);
+        const html = res.text;
+        // Inline scripts that run (not data blocks) must be allowed by a hash: there are none.
+        const inline = [...html.matchAll(/<script(?![^>]*\ssrc=)([^>]*)>([^]*?)<\/script>/gi)].filter(([, attrs]) => !/type=["']?application\/json/i.test(attrs));
+        for (const [, , code] of inline) expect(scriptSrc).toContain(`'sha256-${createHash('sha256').update(code).digest('base64')}'`);
+        expect([path, inline.length]).toEqual([path, 0]);
+        expect([path, html.replace(/<script[^]*?<\/script>/gi, '').match(/<[^>]+\son[a-z]+\s*=/gi)]).toEqual([path, null]);
+        // External scripts are same-origin and served.
+        const base = new URL(/<base href="([^"]+)"/.exec(html)?.[1] ?? path, 'http://accord.test');
+        const sources = [...html.matchAll(/<script[^>]*\ssrc=["']([^"']+)["']/gi)].map((m) => m[1]);
+        if (path === '/api/docs' || path === '/admin/queues') expect([path, sources.length > 1]).toEqual([path, true]);
+        for (const src of sources) {
+          const url = new URL(src.trim(), base);
+          expect(url.origin).toBe('http://accord.test');
+          const script = await t.http().get(url.pathname).set(headers);
+          expect([url.pathname, script.status]).toEqual([url.pathname, 200]);
+          expect(script.headers['content-type']).toMatch(/javascript/);
+        }
       }
     });
   });
