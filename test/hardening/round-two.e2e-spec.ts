@@ -1,4 +1,7 @@
-import { createHash } from 'crypto';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { createHash, randomUUID } from 'crypto';
+import { MailJob, QueueName } from '../../src/modules/jobs/queues';
 import { UnsubscribeTokens } from '../../src/modules/notifications/unsubscribe-tokens';
 import { ADMIN, bearer, createUser, login, METRICS_TOKEN, startTestApp, TestApp } from '../helpers/app';
 
@@ -128,6 +131,32 @@ describe('hardening round two: smaller items (e2e)', () => {
           expect([url.pathname, script.status]).toEqual([url.pathname, 200]);
           expect(script.headers['content-type']).toMatch(/javascript/);
         }
+      }
+    });
+  });
+
+  describe('dashboard errors', () => {
+    it('answers errors under /admin/queues as problem+json without stack traces, file paths or internals', async () => {
+      const mail = t.app.get<Queue>(getQueueToken(QueueName.Mail), { strict: false });
+      const job = await mail.add(MailJob.Invitation, { passwordTokenId: randomUUID() }); // no worker here: it stays waiting
+      // bull-board adds the stack to its error bodies when NODE_ENV is development (as under `npm start`).
+      const nodeEnv = process.env.NODE_ENV;
+      process.env.NODE_ENV = 'development';
+      try {
+        const failures = [
+          [400, await t.http().put('/admin/queues/api/queues/mail/pause').set(bearer(admin)).set('Content-Type', 'application/json').send('{"broken": ')],
+          [403, await t.http().get('/admin/queues/static/../../package.json').set(bearer(admin))],
+          [409, await t.http().put(`/admin/queues/api/queues/mail/${job.id}/promote`).set(bearer(admin))], // a waiting job cannot be promoted
+        ] as const;
+        for (const [status, res] of failures) {
+          expect([res.req.path, res.status]).toEqual([res.req.path, status]);
+          expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+          expect(res.body).toMatchObject({ status, requestId: res.headers['x-request-id'] });
+          expect(res.text).not.toMatch(/\bat \S+ \(|\.js:\d+|\.ts:\d+|node_modules|\/work\/|stack|details|delayed state/i);
+        }
+      } finally {
+        process.env.NODE_ENV = nodeEnv;
+        await job.remove();
       }
     });
   });
