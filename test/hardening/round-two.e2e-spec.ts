@@ -160,4 +160,56 @@ describe('hardening round two: smaller items (e2e)', () => {
       }
     });
   });
+
+  describe('enrolment reveals nothing', () => {
+    it('enrols only students, and tells an instructor no more than "cannot be enrolled" about an admin, an instructor or a deactivated account', async () => {
+      const owner = await createUser(t, admin, { email: 'owner@enrol.round2.test', role: 'instructor' });
+      const colleague = await createUser(t, admin, { email: 'colleague@enrol.round2.test', role: 'instructor' });
+      const boss = await createUser(t, admin, { email: 'boss@enrol.round2.test', role: 'admin' });
+      const gone = await createUser(t, admin, { email: 'gone@enrol.round2.test', role: 'student' });
+      await t.http().delete(`/api/v1/users/${gone.id}`).set(bearer(admin)).expect(204);
+      const course = (await t.http().post('/api/v1/courses').set(bearer(owner.accessToken)).send({ title: 'Students only' })).body.id;
+      const enrol = (token: string, body: object) => t.http().post(`/api/v1/courses/${course}/enrolments`).set(bearer(token)).send(body);
+      const shape = (res: { status: number; body: Record<string, unknown> }) => ({ status: res.status, type: res.body.type, detail: res.body.detail });
+
+      const answers = [];
+      for (const user of [boss, colleague, gone]) {
+        answers.push(shape(await enrol(owner.accessToken, { userId: user.id })), shape(await enrol(owner.accessToken, { email: user.email.toUpperCase() })));
+      }
+      expect(answers[0]).toEqual({ status: 409, type: expect.stringMatching(/not-enrollable$/), detail: expect.any(String) });
+      expect(answers.every((a) => JSON.stringify(a) === JSON.stringify(answers[0]))).toBe(true);
+      expect(JSON.stringify(answers[0])).not.toMatch(/admin|instructor|deactivated|student/i);
+      // An admin is told why.
+      expect((await enrol(admin, { userId: boss.id })).body).toMatchObject({ status: 409, detail: 'The user is an admin; only students can be enrolled' });
+      expect((await enrol(admin, { email: colleague.email })).body.detail).toBe('The user is an instructor; only students can be enrolled');
+
+      const bulk = (token: string, csv: string, query = '') => t.http().post(`/api/v1/courses/${course}/enrolments/bulk${query}`).set(bearer(token)).set('Content-Type', 'text/csv').send(csv);
+      const staffCsv = `email\n${boss.email}\n${colleague.email}\n${gone.email}\n${owner.email}\n`;
+      const byInstructor = await bulk(owner.accessToken, staffCsv);
+      expect(byInstructor.body).toMatchObject({ created: 0, existing: 0 });
+      expect(byInstructor.body.failed.map((f: { error: string }) => f.error)).toEqual(Array(4).fill('cannot be enrolled'));
+      const byAdmin = await bulk(admin, staffCsv, '?dryRun=true');
+      expect(byAdmin.body.failed.map((f: { error: string }) => f.error)).toEqual(['not a student (admin)', 'not a student (instructor)', 'user deactivated', 'not a student (instructor)']);
+      const { rows } = await t.db.query('SELECT count(*)::int AS n FROM enrolments WHERE course_id = $1', [course]);
+      expect(rows[0].n).toBe(0);
+    });
+
+    it('answers a dry run the same for an email that has an account and one that has none', async () => {
+      const owner = await createUser(t, admin, { email: 'dry-owner@enrol.round2.test', role: 'instructor' });
+      const existing = await createUser(t, admin, { email: 'has-account@enrol.round2.test', role: 'student' });
+      const course = (await t.http().post('/api/v1/courses').set(bearer(owner.accessToken)).send({ title: 'Dry runs' })).body.id;
+      const dryRun = (token: string, email: string) =>
+        t.http().post(`/api/v1/courses/${course}/enrolments/bulk?dryRun=true`).set(bearer(token)).send({ rows: [{ email }] });
+      const known = await dryRun(owner.accessToken, existing.email);
+      const unknown = await dryRun(owner.accessToken, 'no-account@enrol.round2.test');
+      expect(known.status).toBe(200);
+      expect(known.body).toEqual(unknown.body);
+      expect(known.body).toMatchObject({ created: 1, existing: 0, failed: [], dryRun: true });
+      // Admins can list users anyway: their dry run counts the invitations it would send.
+      expect([(await dryRun(admin, existing.email)).body.invited, (await dryRun(admin, 'no-account@enrol.round2.test')).body.invited]).toEqual([0, 1]);
+      // The real run still says how many accounts it created and invited.
+      const real = await t.http().post(`/api/v1/courses/${course}/enrolments/bulk`).set(bearer(owner.accessToken)).send({ rows: [{ email: existing.email }, { email: 'no-account@enrol.round2.test' }] });
+      expect(real.body).toMatchObject({ created: 2, invited: 1 });
+    });
+  });
 });
