@@ -1,6 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Unsubscribe and set-password links as composed before: `<base>/<page>?token=<value>` (HTML escapes "=" as "&#x3D;"). */
+/**
+ * Unsubscribe and set-password links as composed before: `<base>/<page>?token=<value>` (HTML
+ * escapes "=" as "&#x3D;"). Goes inside a SQL string literal, hence the doubled quote.
+ */
 const link = (page: string) => `https?://[^\\s"''<>]*/${page}\\?token(=|&#x3D;)[A-Za-z0-9_.%-]*`;
 
 /**

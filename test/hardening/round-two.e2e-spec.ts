@@ -172,7 +172,7 @@ describe('hardening round two: smaller items (e2e)', () => {
       const enrol = (token: string, body: object) => t.http().post(`/api/v1/courses/${course}/enrolments`).set(bearer(token)).send(body);
       const shape = (res: { status: number; body: Record<string, unknown> }) => ({ status: res.status, type: res.body.type, detail: res.body.detail });
 
-      const answers = [];
+      const answers: Array<ReturnType<typeof shape>> = [];
       for (const user of [boss, colleague, gone]) {
         answers.push(shape(await enrol(owner.accessToken, { userId: user.id })), shape(await enrol(owner.accessToken, { email: user.email.toUpperCase() })));
       }
