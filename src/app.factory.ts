@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import Redis from 'ioredis';
 import { AppModule } from './app.module';
 import { AccessTokenVerifier } from './modules/auth/access-token-verifier';
+import { markRoute } from './common/access-log';
 import { registerRateLimit } from './common/rate-limit';
 import { registerSecurityHeaders } from './common/security-headers';
 import { REDIS } from './modules/redis/redis.module';
@@ -76,7 +77,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
       perIp: config.http.rateLimitPerIp || Number.MAX_SAFE_INTEGER,
       windowMs: 60_000,
       syncMs: config.http.rateLimitSyncMs,
-      skip: (url) => url.startsWith('/api/v1/health/') || url === '/api/v1/metrics' || url.startsWith('/api/v1/metrics?'),
+      skip: (url) => url.startsWith('/api/v1/health/'), // metrics are limited too (per IP: its token is not an access token)
       // Per user, not per token: a fresh sign-in must not buy a fresh budget.
       userKey: (token) => {
         const result = tokens.verify(token);
@@ -90,6 +91,11 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // The adapter's own hook runs before Nest middleware (the access log), which can then tell health probes by route.
+  adapter.setOnRequestHook((request, _reply, done) => {
+    markRoute(request.raw, request.routeOptions?.url);
+    done();
+  });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions?.url ?? 'unmatched';
     httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
@@ -99,7 +105,10 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
+        // No inline script anywhere: the set-password and unsubscribe pages have none, and the API
+        // docs (swagger-ui) and the queue dashboard (bull-board) load theirs from files.
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
       },

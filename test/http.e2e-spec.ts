@@ -1,4 +1,4 @@
-import { bearer, ADMIN, login, startTestApp, TestApp } from './helpers/app';
+import { bearer, ADMIN, login, METRICS_TOKEN, startTestApp, TestApp } from './helpers/app';
 import { setDatabaseReachable } from './helpers/database';
 
 describe('HTTP conventions and operations (e2e)', () => {
@@ -72,7 +72,7 @@ describe('HTTP conventions and operations (e2e)', () => {
 
   it('exposes Prometheus metrics with an HTTP latency histogram by route', async () => {
     await t.http().get('/api/v1/health/live');
-    const res = await t.http().get('/api/v1/metrics');
+    const res = await t.http().get('/api/v1/metrics').set(bearer(METRICS_TOKEN));
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/accord_http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/health\/live"/);
   });

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { randomUUID } from 'crypto';
 import { QueueName } from '../src/modules/jobs/queues';
 import { ReminderDispatcher } from '../src/modules/reminders/reminder-dispatcher';
-import { ADMIN, bearer, CaughtMail, createUser, login, startTestApp, TestApp } from './helpers/app';
+import { ADMIN, bearer, CaughtMail, createUser, login, METRICS_TOKEN, startTestApp, TestApp } from './helpers/app';
 import { ReminderDriver } from './helpers/reminders';
 
 type User = Awaited<ReturnType<typeof createUser>>;
@@ -276,7 +276,7 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
   });
 
   it('exposes reminder metrics', async () => {
-    const res = await http().get('/api/v1/metrics');
+    const res = await http().get('/api/v1/metrics').set(as(METRICS_TOKEN));
     expect(res.text).toMatch(/accord_reminders\{kind="welcome",status="sent"\} \d+/);
     expect(res.text).toMatch(/accord_reminder_queue_depth\{state="waiting"\} \d+/);
     expect(res.text).toMatch(/accord_reminder_send_latency_seconds\{quantile="0.5"\}/);

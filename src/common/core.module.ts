@@ -8,6 +8,7 @@ import { AppConfig, appConfig } from '../config/env';
 import { dataSourceOptions } from '../config/data-source-options';
 import { JobsModule } from '../modules/jobs/jobs.module';
 import { RedisModule } from '../modules/redis/redis.module';
+import { isHealthProbe, redactUrl } from './access-log';
 import { ClockModule } from './clock';
 
 /**
@@ -33,10 +34,11 @@ export class CoreModule {
             // The request id under the name error bodies use (one binding, not a second copy of it).
             customAttributeKeys: { reqId: 'requestId' },
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
-            autoLogging: { ignore: (req: IncomingMessage) => Boolean(req.url?.includes('/health/')) },
+            autoLogging: { ignore: isHealthProbe },
             quietReqLogger: true,
             serializers: {
-              req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+              // No working secret reaches a log line: token and ticket values are redacted from the URL.
+              req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
           },

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import { redactUrl } from './access-log';
 import { DomainError, FieldError } from './errors';
 
 export interface Problem {
@@ -115,7 +116,9 @@ export function renderError(error: unknown): Rendered {
     const status = error.getStatus();
     const body = error.getResponse() as string | { message?: string | string[]; errors?: FieldError[] };
     const message = typeof body === 'string' ? body : body.message;
-    const detail = Array.isArray(message) ? message.join('; ') : (message ?? error.message);
+    const text = Array.isArray(message) ? message.join('; ') : (message ?? error.message);
+    // Nest's unknown-route message echoes the URL: never its query (it may hold a token).
+    const detail = status === 404 ? text.replace(/^(Cannot [A-Z]+ [^?\s]*)\?\S*$/, '$1') : text;
     const errors = typeof body === 'object' ? body.errors : undefined;
     return { status, code: CODES[status] ?? 'error', detail, errors };
   }
@@ -148,7 +151,7 @@ const logger = new Logger('Problem');
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const rendered = renderError(error);
   if (rendered.status >= HttpStatus.INTERNAL_SERVER_ERROR) {
-    logger.error({ err: error, requestId: request.id, url: request.url }, 'unhandled error');
+    logger.error({ err: error, requestId: request.id, url: redactUrl(request.url) }, 'unhandled error');
   }
   const problem = toProblem(rendered, request.url.split('?')[0], String(request.id));
   for (const [name, value] of Object.entries(rendered.headers ?? {})) reply.header(name, value);

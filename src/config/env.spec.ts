@@ -17,6 +17,7 @@ describe('loadConfig', () => {
     expect(config.admin).toBeNull();
     expect(config.auth).toMatchObject({ loginMaxFailures: 5, loginIpMaxFailures: 20, loginWindowSeconds: 60, loginAccountMaxFailures: 100, loginAccountWindowSeconds: 900 });
     expect(config.reminders.watchdogIntervalMs).toBe(5_000);
+    expect(config.metrics.token).toBeNull();
   });
 
   it('checks the reminder schedulers as often as it dispatches unless told otherwise', () => {
@@ -36,6 +37,7 @@ describe('loadConfig', () => {
     [{ LOGIN_MAX_FAILURES: '10' }, 'LOGIN_ACCOUNT_MAX_FAILURES', /more than 160/],
     [{ LOGIN_WINDOW_SECONDS: '3600' }, 'LOGIN_ACCOUNT_WINDOW_SECONDS', /at least LOGIN_WINDOW_SECONDS \(3600\)/],
     [{ REMINDER_WATCHDOG_INTERVAL_MS: '50' }, 'REMINDER_WATCHDOG_INTERVAL_MS', /between/],
+    [{ METRICS_TOKEN: 'too-short' }, 'METRICS_TOKEN', /at least 32/],
   ])('rejects %p naming %s', (override, variable, message) => {
     try {
       loadConfig({ ...valid, ...override });

@@ -107,6 +107,10 @@ export function loadConfig(env: Env = process.env) {
   if (adminEmail && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', 'must be an email address');
   if (adminPassword && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters long');
   const publicUrl = url(env, 'PUBLIC_URL', ['http', 'https'], `http://localhost:${port}`).replace(/\/+$/, '');
+  const metricsToken = optional(env, 'METRICS_TOKEN');
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{32,}$/.test(metricsToken)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 32 printable characters without spaces');
+  }
   const corsOrigins = (optional(env, 'CORS_ORIGINS') ?? '')
     .split(',')
     .map((o) => o.trim())
@@ -157,6 +161,8 @@ export function loadConfig(env: Env = process.env) {
       inviteTtlHours: int(env, 'INVITE_TTL_HOURS', 168, 1, 24 * 60),
       ...loginLimits(env),
     },
+    /** The bearer token a Prometheus scraper sends for /metrics; unset = /metrics is not served. */
+    metrics: { token: metricsToken ?? null },
     admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : null,
     http: {
       corsOrigins,

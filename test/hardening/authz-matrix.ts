@@ -53,7 +53,7 @@ const future = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
 export const MATRIX: Record<string, Entry> = {
   'GET /api/v1/health/live': { public: true },
   'GET /api/v1/health/ready': { public: true },
-  'GET /api/v1/metrics': { public: true },
+  'GET /api/v1/metrics': { public: true }, // guarded by METRICS_TOKEN, not by role (round-two.e2e-spec.ts)
   'POST /api/v1/auth/login': { public: true },
   'POST /api/v1/auth/refresh': { public: true },
   'POST /api/v1/auth/logout': { public: true },

@@ -38,6 +38,8 @@ export interface MailCatcher {
 }
 
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-123' };
+/** What the test apps' Prometheus scraper sends (METRICS_TOKEN). */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789abcdefghij';
 
 export interface TestApp {
   /** Replaceable: a fault test may restart the sink on the same port. */
@@ -81,6 +83,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     REMINDER_BACKOFF_MS: '50',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
+    METRICS_TOKEN,
     ...overrides,
   };
   const config = loadConfig(env);

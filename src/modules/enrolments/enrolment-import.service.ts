@@ -8,7 +8,7 @@ import { ReminderScheduleRepository } from '../reminders/reminder-schedule.repos
 import { InvitationService } from '../users/invitation.service';
 import { ImportRow } from './csv';
 import { BULK_ROW_LIMIT, BulkFailureDto, BulkResultDto } from './dto/enrolment.dto';
-import { isEmail } from './enrolment-rules';
+import { enrolmentRefusal, isEmail } from './enrolment-rules';
 import { EnrolmentsRepository } from './enrolments.repository';
 
 interface ValidRow {
@@ -64,7 +64,8 @@ export class EnrolmentImportService {
       this.logger.log({ courseId, rows: rows.length, created: result.created, existing: result.existing, failed: result.failed.length, ms: Date.now() - started }, 'enrolment import');
       return result;
     } catch (error) {
-      if (error instanceof DryRunRollback) return error.result;
+      // A dry run must not tell an instructor which emails already have an account.
+      if (error instanceof DryRunRollback) return caller.role === 'admin' ? error.result : { ...error.result, invited: 0 };
       throw error;
     }
   }
@@ -127,9 +128,10 @@ export class EnrolmentImportService {
     await this.invitations.issueMany(manager, invited.map((u) => u.id));
     const users = new Map((await this.enrolments.usersByEmail(manager, withCohort.map((r) => r.email))).map((u) => [u.email, u]));
     const enrollable = withCohort.filter((r) => {
-      if (users.get(r.email)?.is_active) return true;
-      failed.push({ row: r.row, email: r.email, error: 'user deactivated' });
-      return false;
+      const user = users.get(r.email)!;
+      const refusal = enrolmentRefusal({ role: user.role, active: user.is_active }, caller.role);
+      if (refusal) failed.push({ row: r.row, email: r.email, error: refusal.row });
+      return !refusal;
     });
 
     const created = await this.enrolments.insertEnrolments(

@@ -1,4 +1,5 @@
 import { Conflict } from '../../common/errors';
+import type { Role } from '../users/entities/user.entity';
 import { EnrolmentStatus } from './entities/enrolment.entity';
 
 /**
@@ -20,3 +21,22 @@ export function assertTransition(from: EnrolmentStatus, to: EnrolmentStatus): bo
 }
 
 export const isEmail = (value: string) => value.length <= 320 && /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/.test(value);
+
+/** Why an account cannot be enrolled: `detail` for a single enrolment (409 with `code`), `row` for a bulk import row. */
+export interface Refusal {
+  code: string;
+  detail: string;
+  row: string;
+}
+
+/**
+ * Only active students are enrolled. Admins are told why not; anyone else learns only that the
+ * account cannot be enrolled, never its role (an instructor must not find out who the admins are)
+ * nor that it was deactivated.
+ */
+export function enrolmentRefusal(user: { role: Role; active: boolean }, callerRole: Role): Refusal | null {
+  if (user.active && user.role === 'student') return null;
+  if (callerRole !== 'admin') return { code: 'not-enrollable', detail: 'This account cannot be enrolled', row: 'cannot be enrolled' };
+  if (!user.active) return { code: 'user-deactivated', detail: 'The user is deactivated', row: 'user deactivated' };
+  return { code: 'not-a-student', detail: `The user is ${user.role === 'admin' ? 'an admin' : 'an instructor'}; only students can be enrolled`, row: `not a student (${user.role})` };
+}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Keyset } from '../../common/pagination';
+import type { Role } from '../users/entities/user.entity';
 import { Cohort } from './entities/cohort.entity';
 import { Enrolment, EnrolmentStatus } from './entities/enrolment.entity';
 
@@ -142,8 +143,8 @@ export class EnrolmentsRepository {
     );
   }
 
-  usersByEmail(manager: EntityManager, emails: string[]): Promise<Array<{ id: string; email: string; is_active: boolean }>> {
-    return manager.query(`SELECT id, email, is_active FROM users WHERE email = ANY($1::text[])`, [emails]);
+  usersByEmail(manager: EntityManager, emails: string[]): Promise<Array<{ id: string; email: string; is_active: boolean; role: Role }>> {
+    return manager.query(`SELECT id, email, is_active, role FROM users WHERE email = ANY($1::text[])`, [emails]);
   }
 
   /** Enrols users not yet enrolled; returns the created enrolments. */

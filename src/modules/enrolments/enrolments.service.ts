@@ -8,9 +8,10 @@ import { AuditService } from '../audit/audit.service';
 import { CourseAccess } from '../courses/course-access';
 import { ReminderScheduleRepository } from '../reminders/reminder-schedule.repository';
 import { InvitationService } from '../users/invitation.service';
+import type { Role } from '../users/entities/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { CohortDto, EnrolDto, EnrolmentDto, EnrolmentQuery, MyEnrolmentDto, UpdateEnrolmentDto } from './dto/enrolment.dto';
-import { assertTransition } from './enrolment-rules';
+import { assertTransition, enrolmentRefusal } from './enrolment-rules';
 import { EnrolmentsRepository, EnrolmentWithUser } from './enrolments.repository';
 import { Cohort } from './entities/cohort.entity';
 import { Enrolment } from './entities/enrolment.entity';
@@ -54,7 +55,7 @@ export class EnrolmentsService {
     }
     const { id, created } = await this.enrolments.transaction(async (manager) => {
       await this.access.writable(caller, courseId, manager);
-      const userId = input.userId ? await this.existingUser(manager, input.userId) : await this.userForEmail(manager, caller, input.email!, input.name);
+      const userId = input.userId ? await this.existingUser(manager, caller, input.userId) : await this.userForEmail(manager, caller, input.email!, input.name);
       if (input.cohortId) await this.requireCohort(manager, courseId, input.cohortId);
       const existing = await this.enrolments.findByCourseAndUser(manager, courseId, userId);
       if (existing) {
@@ -169,11 +170,16 @@ export class EnrolmentsService {
     return locked;
   }
 
-  private async existingUser(manager: EntityManager, userId: string): Promise<string> {
+  private async existingUser(manager: EntityManager, caller: Caller, userId: string): Promise<string> {
     const user = await this.users.findById(userId, manager);
     if (!user) throw new InvalidInput('No user has this id', [{ field: 'userId', message: 'userId does not exist' }]);
-    if (!user.isActive) throw new Conflict('The user is deactivated', 'user-deactivated');
+    this.refuseUnlessStudent({ role: user.role, active: user.isActive }, caller);
     return user.id;
+  }
+
+  private refuseUnlessStudent(user: { role: Role; active: boolean }, caller: Caller): void {
+    const refusal = enrolmentRefusal(user, caller.role);
+    if (refusal) throw new Conflict(refusal.detail, refusal.code);
   }
 
   /** An existing account, or a new invited student (with a set-password token). */
@@ -185,7 +191,7 @@ export class EnrolmentsService {
       return created.id;
     }
     const [user] = await this.enrolments.usersByEmail(manager, [email]);
-    if (!user.is_active) throw new Conflict('The user is deactivated', 'user-deactivated');
+    this.refuseUnlessStudent({ role: user.role, active: user.is_active }, caller);
     return user.id;
   }
 

@@ -1,16 +1,21 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '../../common/auth.decorators';
+import { MetricsTokenGuard } from './metrics-token.guard';
 import { registry } from './metrics';
 
 @ApiTags('health')
 @Controller('metrics')
 @Public()
+@UseGuards(MetricsTokenGuard)
 export class MetricsController {
   @Get()
   @Header('Content-Type', registry.contentType)
+  @ApiBearerAuth()
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus exposition format', schema: { type: 'string' } })
+  @ApiUnauthorizedResponse({ description: 'No bearer token, or not METRICS_TOKEN' })
+  @ApiNotFoundResponse({ description: 'METRICS_TOKEN is not set: metrics are not served' })
   metrics(): Promise<string> {
     return registry.metrics();
   }

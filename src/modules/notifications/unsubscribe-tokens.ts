@@ -4,6 +4,8 @@ import { createHmac, timingSafeEqual } from 'crypto';
 import { appConfig } from '../../config/env';
 import { REMINDER_KINDS, ReminderKind } from '../reminders/entities/reminder.entity';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Signed, scoped to one user and one kind of email: `<base64url(userId:kind)>.<hmac>`. */
 @Injectable()
 export class UnsubscribeTokens {
@@ -22,16 +24,25 @@ export class UnsubscribeTokens {
     return `${this.config.publicUrl}/unsubscribe?token=${this.create(userId, kind)}`;
   }
 
-  /** The user and kind, or null for a forged, altered or malformed token. */
-  verify(token: string | undefined): { userId: string; kind: ReminderKind } | null {
-    if (!token || token.length > 300) return null;
-    const [payload, mac] = token.split('.');
-    if (!payload || !mac) return null;
+  /**
+   * The user and kind, or null for a forged, altered or malformed token. Strict: exactly
+   * `<payload>.<mac>` in base64url, the payload exactly `<uuid>:<kind>` in its canonical encoding;
+   * anything more or different is refused, even under a valid MAC.
+   */
+  verify(token: unknown): { userId: string; kind: ReminderKind } | null {
+    if (typeof token !== 'string' || token.length > 300) return null;
+    const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!match) return null;
+    const [, payload, mac] = match;
     const expected = Buffer.from(this.sign(payload));
     const given = Buffer.from(mac);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-    const [userId, kind] = Buffer.from(payload, 'base64url').toString('utf8').split(':');
-    if (!/^[0-9a-f-]{36}$/i.test(userId ?? '') || !(REMINDER_KINDS as readonly string[]).includes(kind)) return null;
+    const decoded = Buffer.from(payload, 'base64url');
+    if (decoded.toString('base64url') !== payload) return null; // non-canonical encoding
+    const parts = decoded.toString('utf8').split(':');
+    if (parts.length !== 2) return null;
+    const [userId, kind] = parts;
+    if (!UUID.test(userId) || !(REMINDER_KINDS as readonly string[]).includes(kind)) return null;
     return { userId, kind: kind as ReminderKind };
   }
 }

@@ -4,6 +4,7 @@ import { Caller } from '../../common/auth.decorators';
 import { Clock } from '../../common/clock';
 import { decodeKeys, encodeKeys, Page, pageLimit } from '../../common/pagination';
 import { CourseAccess } from '../courses/course-access';
+import { csvNumber, csvText } from './csv-cells';
 import { ReportQuery, ReportRowDto, ReportSort, ReportState, SummaryDto } from './dto/progress.dto';
 import { ProgressReportRepository, ReportRow } from './progress-report.repository';
 
@@ -26,13 +27,6 @@ function toDto(r: ReportRow): ReportRowDto {
     state: stateOf(r),
   };
 }
-
-const csvField = (value: string | number | null) => {
-  const text = value === null ? '' : String(value);
-  // Quote when needed, and neutralise spreadsheet formulas.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 const keyOf = (r: ReportRow): [string | number, string] => {
   const key = r.sort_key as unknown;
@@ -73,7 +67,8 @@ export class ProgressReportService {
         let chunk = '';
         for (const r of slice) {
           const d = toDto(r);
-          chunk += `${[d.enrolmentId, d.user.id, d.user.name, d.user.email, d.percent, d.completedItems, d.overdueAssignments, d.lastActivityAt, d.state].map(csvField).join(',')}\n`;
+          const texts = [d.enrolmentId, d.user.id, d.user.name, d.user.email].map(csvText);
+          chunk += `${[...texts, ...[d.percent, d.completedItems, d.overdueAssignments].map(csvNumber), csvText(d.lastActivityAt), csvText(d.state)].join(',')}\n`;
         }
         if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
         if (rows.length <= CSV_PAGE) break;

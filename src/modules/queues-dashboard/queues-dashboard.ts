@@ -5,6 +5,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Conflict } from '../../common/errors';
 import { sendProblem } from '../../common/problem.filter';
 import { AppConfig } from '../../config/env';
 import { QueueName } from '../jobs/queues';
@@ -24,6 +25,11 @@ function cookie(request: FastifyRequest, name: string): string | undefined {
   }
   return undefined;
 }
+
+/** BullMQ refusing an action in the job's current state (promote a waiting job…) is a 409, not a 500. */
+const JOB_STATE = /^(Job \S+ is not in the \S+ state|Missing key for job|Job \S+ is locked|Job \S+ has pending dependencies)/;
+const jobStateConflict = (error: unknown) =>
+  error instanceof Error && JOB_STATE.test(error.message) ? new Conflict('The job is not in a state that allows this action', 'job-state') : error;
 
 /**
  * bull-board at /admin/queues, for admins only: a bearer access token, or a short-lived cookie
@@ -63,7 +69,13 @@ export async function mountQueuesDashboard(app: NestFastifyApplication, config: 
           return reply;
         }
       });
-      await instance.register(board.registerPlugin() as never);
+      // bull-board's error handler echoes error messages and, under NODE_ENV=development, stack
+      // traces with file paths: errors under /admin/queues become problem+json like everywhere else.
+      await instance.register((child: FastifyInstance, options: object, done: (error?: Error) => void) => {
+        const setErrorHandler = child.setErrorHandler.bind(child);
+        child.setErrorHandler = (() => setErrorHandler((error, request, reply) => sendProblem(jobStateConflict(error), request, reply))) as never;
+        (board.registerPlugin() as unknown as (f: FastifyInstance, o: object, d: (error?: Error) => void) => void)(child, options, done);
+      });
     },
     { prefix: DASHBOARD_PATH },
   );

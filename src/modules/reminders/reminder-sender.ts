@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { Clock } from '../../common/clock';
 import { appConfig } from '../../config/env';
+import { ComposedMail, fillLinks, LINK_MARKERS, usesLink } from '../mail/links';
 import { MailerService } from '../mail/mailer.service';
 import { render } from '../mail/templates';
 import { PREFERENCE_OF } from '../notifications/notifications.service';
@@ -80,7 +81,7 @@ export class ReminderSender {
       return 'not-claimable';
     }
     const messageId = `<reminder-${reminderId}@accord>`;
-    let mail: { subject: string; text: string; html: string } | null = null;
+    let mail: ComposedMail | null = null;
     try {
       const reason = skipReason(ctx);
       if (reason) {
@@ -97,12 +98,12 @@ export class ReminderSender {
           return 'deferred';
         }
       }
-      // Composed once: a retry sends exactly what the first attempt composed.
-      mail = ctx.subject && ctx.body_text && ctx.body_html ? { subject: ctx.subject, text: ctx.body_text, html: ctx.body_html } : await this.compose(ctx);
+      // Composed once: a retry sends exactly what the first attempt composed, but for the live links.
+      mail = ctx.subject && ctx.body_text && ctx.body_html ? { subject: ctx.subject, text: ctx.body_text, html: ctx.body_html } : this.compose(ctx);
       const unsubscribeUrl = this.unsubscribe.url(ctx.user_id, ctx.kind);
       await this.mailer.send({
         to: ctx.email,
-        ...mail,
+        ...fillLinks(mail, { unsubscribe: unsubscribeUrl, setPassword: await this.setPasswordLink(ctx, mail) }),
         messageId,
         headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       });
@@ -131,7 +132,14 @@ export class ReminderSender {
     }
   }
 
-  private async compose(ctx: SendContext): Promise<{ subject: string; text: string; html: string }> {
+  /** A usable set-password link, made at send time; none (the line is dropped) once the user has a password. */
+  private async setPasswordLink(ctx: SendContext, mail: ComposedMail): Promise<string | null | undefined> {
+    if (!usesLink(mail, 'setPassword')) return undefined;
+    return ctx.has_password ? null : this.invitations.linkFor(await this.invitations.usableTokenFor(ctx.user_id));
+  }
+
+  /** The message with markers where live links go: what is stored never holds a working token. */
+  private compose(ctx: SendContext): ComposedMail {
     const base = this.config.publicUrl;
     const courseUrl = `${base}/courses/${ctx.course_slug}`;
     const data: Record<string, unknown> = {
@@ -140,14 +148,14 @@ export class ReminderSender {
       courseUrl,
       moduleTitle: ctx.module_title,
       moduleUrl: ctx.module_id ? `${courseUrl}/modules/${ctx.module_id}` : courseUrl,
-      unsubscribeUrl: this.unsubscribe.url(ctx.user_id, ctx.kind),
+      unsubscribeUrl: LINK_MARKERS.unsubscribe,
     };
     if (ctx.due_at) {
       data.dueAt = formatInZone(new Date(ctx.due_at), ctx.timezone);
       data.dueAtShort = formatter(ctx.timezone, 'short').format(new Date(ctx.due_at));
     }
     if (ctx.kind === 'inactivity') data.days = Math.max(1, Math.floor((this.clock.now().getTime() - new Date(ctx.quiet_since).getTime()) / 86_400_000));
-    if (ctx.kind === 'welcome' && !ctx.has_password) data.setPasswordUrl = this.invitations.linkFor(await this.invitations.usableTokenFor(ctx.user_id));
+    if (ctx.kind === 'welcome' && !ctx.has_password) data.setPasswordUrl = LINK_MARKERS.setPassword;
     return render(ctx.kind, data);
   }
 }

@@ -75,7 +75,10 @@ export class Reminder {
   @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
   leaseUntil: Date | null;
 
-  /** The rendered email, composed once; every retry sends exactly this (same Message-ID). */
+  /**
+   * The rendered email, composed once; every retry sends exactly this (same Message-ID), except
+   * that links carrying a token (unsubscribe, set-password) are stored as markers and made at send time.
+   */
   @Column({ type: 'text', nullable: true })
   subject: string | null;
 

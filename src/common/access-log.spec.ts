@@ -1,0 +1,17 @@
+import { redactUrl } from './access-log';
+
+describe('redactUrl', () => {
+  it.each([
+    ['/set-password?token=abc', '/set-password?token=[redacted]'],
+    ['/admin/queues?ticket=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig', '/admin/queues?ticket=[redacted]'],
+    ['/unsubscribe?lang=en&token=a&token=b', '/unsubscribe?lang=en&token=[redacted]&token=[redacted]'],
+    ['/x?%74oken=abc&Access_Token=def&api_key=1&password=2', '/x?%74oken=[redacted]&Access_Token=[redacted]&api_key=[redacted]&password=[redacted]'],
+    ['/x?token[]=abc', '/x?token[]=[redacted]'],
+    ['/x?q=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln&limit=5', '/x?q=[redacted]&limit=5'],
+    ['/x/0b9d8c7e-1111-4222-8333-944445555666.abcdefghijABCDEFGHIJ0123456789_-abcdefghijk', '/x/[redacted]'],
+    ['/api/v1/courses?limit=5&cursor=abc', '/api/v1/courses?limit=5&cursor=abc'],
+    ['/x?%E0%A4%A=1&token', '/x?%E0%A4%A=1&token'],
+  ])('%s → %s', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
+  });
+});

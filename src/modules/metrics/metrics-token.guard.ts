@@ -1,0 +1,30 @@
+import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { createHash, timingSafeEqual } from 'crypto';
+import type { FastifyRequest } from 'fastify';
+import { DomainError, NotFound } from '../../common/errors';
+import { appConfig } from '../../config/env';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * /metrics shows every route and the reminder counts: only a scraper holding METRICS_TOKEN may read
+ * it. Without a token configured the endpoint is not served (404). Digests of equal length are
+ * compared in constant time, so the answer time says nothing about the token.
+ */
+@Injectable()
+export class MetricsTokenGuard implements CanActivate {
+  private readonly expected: Buffer | null;
+
+  constructor(@Inject(appConfig.KEY) config: ConfigType<typeof appConfig>) {
+    this.expected = config.metrics.token ? digest(config.metrics.token) : null;
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    if (!this.expected) throw new NotFound('The resource');
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
+    const given = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header)?.[1] : undefined;
+    if (given && timingSafeEqual(digest(given), this.expected)) return true;
+    throw new DomainError(HttpStatus.UNAUTHORIZED, 'unauthenticated', 'The metrics token is missing or wrong', undefined, { 'WWW-Authenticate': 'Bearer realm="metrics"' });
+  }
+}
