@@ -26,3 +26,33 @@ export async function prepared<T>(dataSource: DataSource, name: string, text: st
     throw new QueryFailedError(text, values, error as Error);
   }
 }
+
+export type PreparedQuery = <T>(name: string, text: string, values: unknown[]) => Promise<T[]>;
+
+/**
+ * `work` on one pooled connection between BEGIN and COMMIT (ROLLBACK when it throws), its
+ * statements prepared as by `prepared`. Errors surface as QueryFailedError.
+ */
+export async function preparedTransaction<T>(dataSource: DataSource, work: (query: PreparedQuery) => Promise<T>): Promise<T> {
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  const client = await pool.connect();
+  const run = async <R>(config: { name?: string; text: string; values?: unknown[] }): Promise<R[]> => {
+    try {
+      return (await client.query(config)).rows as R[];
+    } catch (error) {
+      throw new QueryFailedError(config.text, config.values, error as Error);
+    }
+  };
+  let broken: Error | undefined;
+  try {
+    await run({ text: 'BEGIN' });
+    const result = await work((name, text, values) => run({ name, text, values }));
+    await run({ text: 'COMMIT' });
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError)); // a connection that cannot roll back is not reused
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

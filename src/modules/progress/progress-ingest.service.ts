@@ -7,17 +7,20 @@ import { DomainError } from '../../common/errors';
 import { VALIDATION_OPTIONS } from '../../common/validation';
 import { BatchResultDto, isWellFormedEvent, MAX_BATCH, ProgressEventDto, RejectedEventDto } from './dto/progress.dto';
 import { isLocked, MAX_FUTURE_SKEW_MS, segmentsToMultirange } from './progress-rules';
-import { AcceptedEvent, ProgressRepository } from './progress.repository';
+import { ProgressRepository } from './progress.repository';
+import { AcceptedEvent, ProgressWritesRepository } from './progress-writes.repository';
 
 /**
  * POST /progress/events. Each event is accepted, a duplicate or rejected with a reason. The work
- * is set-based: one context read, then one statement for the raw events (ON CONFLICT DO NOTHING)
- * and the derived item state, and one for the enrolment counters.
+ * is set-based: one context read, then, in one transaction holding the enrolments' row locks, one
+ * statement for the raw events (ON CONFLICT DO NOTHING) and the derived item state, and one for the
+ * enrolment counters.
  */
 @Injectable()
 export class ProgressIngestService {
   constructor(
     private readonly progress: ProgressRepository,
+    private readonly writes: ProgressWritesRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -44,10 +47,21 @@ export class ProgressIngestService {
     }
 
     const accepted = await this.admit(caller, candidates, rejected, now);
-    const { inserted, enrolmentIds } = await this.progress.recordEvents(caller.id, accepted, now);
+    const inserted = accepted.length ? await this.record(caller.id, accepted, now) : 0;
     duplicates += accepted.length - inserted;
-    if (inserted) await this.progress.refreshEnrolments(enrolmentIds, now);
     return { accepted: inserted, duplicates, rejected };
+  }
+
+  /**
+   * Events and the counters they change in one transaction under the enrolments' locks: batches of
+   * one enrolment serialise, so the counters always equal the item rows (and a failure records nothing).
+   */
+  private record(userId: string, accepted: AcceptedEvent[], now: Date): Promise<number> {
+    return this.writes.locked([...new Set(accepted.map((e) => e.enrolmentId))], async (writer) => {
+      const { inserted, enrolmentIds } = await writer.recordEvents(userId, accepted, now);
+      if (inserted) await writer.refreshEnrolments(enrolmentIds, now);
+      return inserted;
+    });
   }
 
   /** Known item, enrolled caller, open course, unlocked module. */
