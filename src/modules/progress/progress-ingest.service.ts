@@ -6,7 +6,7 @@ import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors';
 import { VALIDATION_OPTIONS } from '../../common/validation';
 import { BatchResultDto, isWellFormedEvent, MAX_BATCH, ProgressEventDto, RejectedEventDto } from './dto/progress.dto';
-import { isLocked, MAX_FUTURE_SKEW_MS, segmentsToMultirange } from './progress-rules';
+import { countSegments, isLocked, MAX_FUTURE_SKEW_MS, MAX_SECONDS, MAX_SEGMENTS_PER_BATCH, MAX_SEGMENTS_PER_EVENT, segmentsToMultirange, tooManySegments } from './progress-rules';
 import { ProgressRepository } from './progress.repository';
 import { AcceptedEvent, ProgressWritesRepository } from './progress-writes.repository';
 
@@ -27,6 +27,13 @@ export class ProgressIngestService {
   async ingest(caller: Caller, events: unknown[]): Promise<BatchResultDto> {
     if (events.length > MAX_BATCH) {
       throw new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', `A batch takes at most ${MAX_BATCH} events; this one has ${events.length}`);
+    }
+    const segments = countSegments(events);
+    if (segments > MAX_SEGMENTS_PER_BATCH) {
+      const most = MAX_SEGMENTS_PER_BATCH.toLocaleString('en-US');
+      throw new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', `A batch carries at most ${most} watched segments in all; this one has ${segments}`, [
+        { field: 'events[].watchedSegments', message: `at most ${most} segments per batch` },
+      ]);
     }
     const now = this.clock.now();
     const rejected: RejectedEventDto[] = [];
@@ -92,6 +99,8 @@ export class ProgressIngestService {
   private parse(raw: unknown, now: Date): { event: Omit<AcceptedEvent, 'enrolmentId'> } | { eventId: string; error: string } {
     const eventId = typeof (raw as { eventId?: unknown })?.eventId === 'string' ? (raw as { eventId: string }).eventId.slice(0, 100) : '';
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { eventId, error: 'invalid event: not an object' };
+    const segments = (raw as { watchedSegments?: unknown }).watchedSegments;
+    if (Array.isArray(segments) && segments.length > MAX_SEGMENTS_PER_EVENT) return { eventId, error: tooManySegments(segments.length) };
     let dto: ProgressEventDto;
     if (isWellFormedEvent(raw)) {
       dto = raw; // the common case: the DTO's own predicates pass, no instance to build
@@ -105,6 +114,7 @@ export class ProgressIngestService {
     }
     if (dto.percent !== undefined && (dto.percent < 0 || dto.percent > 100)) return { eventId, error: 'percent outside 0–100' };
     if (dto.positionSeconds !== undefined && dto.positionSeconds < 0) return { eventId, error: 'positionSeconds is negative' };
+    if (dto.positionSeconds !== undefined && dto.positionSeconds > MAX_SECONDS) return { eventId, error: `positionSeconds is beyond ${MAX_SECONDS} (ten days)` };
     const occurredAt = new Date(dto.occurredAt);
     if (occurredAt.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) return { eventId, error: 'occurredAt is in the future' };
     const watched = segmentsToMultirange(dto.watchedSegments);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PreparedQuery, preparedTransaction } from '../../common/sql';
+import { MAX_STORED_RANGES } from './progress-rules';
 
 export interface AcceptedEvent {
   eventId: string;
@@ -72,8 +73,11 @@ export class ProgressWriter {
    * item state from the events that were new, merged into what is there under the row lock of
    * ON CONFLICT, so concurrent batches never lose segments. Percent only grows (coverage of all
    * watched segments when there are any, else the reported percent); the position is the one with
-   * the latest occurredAt; a completed item stays completed. Returns how many events were new and
-   * the enrolments they touched.
+   * the latest occurredAt; a completed item stays completed. Percent is judged on the whole union
+   * of the stored ranges and the new ones; what is stored keeps at most MAX_STORED_RANGES ranges
+   * (the longest, see accord_keep_longest), so no item's ranges (or its cost per event) grow
+   * without bound and coverage is never counted for seconds nobody reported. Returns how many
+   * events were new and the enrolments they touched.
    */
   async recordEvents(userId: string, events: AcceptedEvent[], now: Date): Promise<{ inserted: number; enrolmentIds: string[] }> {
     if (!events.length) return { inserted: 0, enrolmentIds: [] };
@@ -97,13 +101,13 @@ export class ProgressWriter {
          INSERT INTO item_progress (enrolment_id, item_id, state, percent, watched, position_seconds, position_at, rule, min_percent, duration_seconds, completed_at, updated_at)
          SELECT enrolment_id, item_id,
                 CASE WHEN rule = 'view' OR (rule = 'watch' AND new_percent >= min_percent) THEN 'completed' ELSE 'in_progress' END,
-                new_percent, watched, position_seconds, position_at, rule, min_percent, duration_seconds,
+                new_percent, accord_keep_longest(watched, $11), position_seconds, position_at, rule, min_percent, duration_seconds,
                 CASE WHEN rule = 'view' OR (rule = 'watch' AND new_percent >= min_percent) THEN $10::timestamptz END, $10
          FROM fresh
          ON CONFLICT (enrolment_id, item_id) DO UPDATE SET
            -- The merged segments and percent, computed once per row (coverage is the costly part; OFFSET 0 keeps the subquery from being inlined into each use).
            (watched, percent, state, completed_at) = (
-             SELECT merged.watched, merged.percent,
+             SELECT accord_keep_longest(merged.watched, $11), merged.percent,
                     CASE WHEN item_progress.state = 'completed' OR EXCLUDED.state = 'completed' OR (EXCLUDED.rule = 'watch' AND merged.percent >= EXCLUDED.min_percent)
                       THEN 'completed' ELSE 'in_progress' END,
                     CASE WHEN item_progress.completed_at IS NOT NULL THEN item_progress.completed_at
@@ -118,7 +122,7 @@ export class ProgressWriter {
            updated_at = EXCLUDED.updated_at
        )
        SELECT count(*)::int AS inserted, COALESCE(array_agg(DISTINCT enrolment_id), '{}') AS enrolment_ids FROM inserted`,
-      [userId, ...columns(events), now],
+      [userId, ...columns(events), now, MAX_STORED_RANGES],
     );
     return { inserted: row.inserted, enrolmentIds: row.enrolment_ids };
   }
