@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import { ProgressRepository } from '../src/modules/progress/progress.repository';
+import { ProgressWritesRepository } from '../src/modules/progress/progress-writes.repository';
 import { round } from './events';
 import { accessTokens, createCourse, seedStudents } from './fixtures';
 import { report, signIn, startBench } from './harness';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
        FROM learners l JOIN ordered o ON o.ord < l.k + 3`,
       [course.id],
     );
-    await ctx.app.get(ProgressRepository).refreshEnrolments(students.map((s) => s.enrolmentId), new Date());
+    await ctx.app.get(ProgressWritesRepository).refreshEnrolments(students.map((s) => s.enrolmentId), new Date());
     await ctx.db.query('ANALYZE');
     const tokens = accessTokens(ctx, students.map((s) => s.userId));
 

@@ -1,4 +1,4 @@
-import { ProgressRepository } from '../src/modules/progress/progress.repository';
+import { ProgressWritesRepository } from '../src/modules/progress/progress-writes.repository';
 import { round } from './events';
 import { createCourse, percentile, seedStudents } from './fixtures';
 import { BenchContext, ms, report, signIn, startBench } from './harness';
@@ -75,7 +75,7 @@ async function seed(ctx: BenchContext, token: string): Promise<string> {
   );
   await ctx.db.query('ANALYZE');
   const started = await ctx.db.query<{ enrolment_id: string }>('SELECT DISTINCT enrolment_id FROM item_progress');
-  await ctx.app.get(ProgressRepository).refreshEnrolments(started.rows.map((r) => r.enrolment_id), new Date());
+  await ctx.app.get(ProgressWritesRepository).refreshEnrolments(started.rows.map((r) => r.enrolment_id), new Date());
   await ctx.db.query(`UPDATE enrolments SET last_activity_at = now() - (abs(hashtext(id::text)) % 2000) * interval '1 hour' WHERE last_activity_at IS NOT NULL`);
   // Assignments of each kind, all past due: module 1 to the course, module 3 to a cohort, module 5 to 500 named enrolments with 200 overrides.
   const due = (days: number) => new Date(Date.now() - days * 86_400_000);

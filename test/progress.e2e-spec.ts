@@ -103,7 +103,7 @@ describe('assignments and progress (e2e)', () => {
         { eventId: 'a0000000-0000-4000-8000-000000000002', error: 'percent outside 0–100' },
         { eventId: 'a0000000-0000-4000-8000-000000000003', error: 'occurredAt is in the future' },
         { eventId: 'a0000000-0000-4000-8000-000000000006', error: 'invalid event: type' },
-        { eventId: 'a0000000-0000-4000-8000-000000000007', error: 'each watched segment needs 0 ≤ fromSeconds ≤ toSeconds' },
+        { eventId: 'a0000000-0000-4000-8000-000000000007', error: 'each watched segment needs 0 ≤ fromSeconds ≤ toSeconds ≤ 864000' },
         { eventId: 'a0000000-0000-4000-8000-000000000001', error: 'unknown item' },
         { eventId: 'a0000000-0000-4000-8000-000000000004', error: 'module locked' },
         { eventId: 'a0000000-0000-4000-8000-000000000005', error: 'module locked' },

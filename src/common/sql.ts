@@ -26,3 +26,38 @@ export async function prepared<T>(dataSource: DataSource, name: string, text: st
     throw new QueryFailedError(text, values, error as Error);
   }
 }
+
+export type PreparedQuery = <T>(name: string, text: string, values: unknown[]) => Promise<T[]>;
+
+/**
+ * `work` on one pooled connection between BEGIN and COMMIT (ROLLBACK when it throws), its
+ * statements prepared as by `prepared`. Statements the work issues without awaiting run in order
+ * behind each other. Errors surface as QueryFailedError (the first one when several fail).
+ */
+export async function preparedTransaction<T>(dataSource: DataSource, work: (query: PreparedQuery) => Promise<T>): Promise<T> {
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  const client = await pool.connect();
+  const run = async <R>(config: { name?: string; text: string; values?: unknown[] }): Promise<R[]> => {
+    try {
+      return (await client.query(config)).rows as R[];
+    } catch (error) {
+      throw new QueryFailedError(config.text, config.values, error as Error);
+    }
+  };
+  let broken: Error | undefined;
+  // Not awaited: pg runs a client's queries in order, so the work's first statement follows BEGIN without waiting a turn of the event loop.
+  const begin = run({ text: 'BEGIN' });
+  begin.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
+  try {
+    const result = await work((name, text, values) => run({ name, text, values }));
+    await begin;
+    await run({ text: 'COMMIT' });
+    return result;
+  } catch (error) {
+    const first = await begin.then(() => error, (beginError: unknown) => beginError);
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError)); // a connection that cannot roll back is not reused
+    throw first;
+  } finally {
+    client.release(broken);
+  }
+}

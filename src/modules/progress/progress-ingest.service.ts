@@ -6,24 +6,34 @@ import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors';
 import { VALIDATION_OPTIONS } from '../../common/validation';
 import { BatchResultDto, isWellFormedEvent, MAX_BATCH, ProgressEventDto, RejectedEventDto } from './dto/progress.dto';
-import { isLocked, MAX_FUTURE_SKEW_MS, segmentsToMultirange } from './progress-rules';
-import { AcceptedEvent, ProgressRepository } from './progress.repository';
+import { countSegments, isLocked, MAX_FUTURE_SKEW_MS, MAX_SECONDS, MAX_SEGMENTS_PER_BATCH, MAX_SEGMENTS_PER_EVENT, segmentsToMultirange, tooManySegments } from './progress-rules';
+import { ProgressRepository } from './progress.repository';
+import { AcceptedEvent, ProgressWritesRepository } from './progress-writes.repository';
 
 /**
  * POST /progress/events. Each event is accepted, a duplicate or rejected with a reason. The work
- * is set-based: one context read, then one statement for the raw events (ON CONFLICT DO NOTHING)
- * and the derived item state, and one for the enrolment counters.
+ * is set-based: one context read, then, in one transaction holding the enrolments' row locks, one
+ * statement for the raw events (ON CONFLICT DO NOTHING) and the derived item state, and one for the
+ * enrolment counters.
  */
 @Injectable()
 export class ProgressIngestService {
   constructor(
     private readonly progress: ProgressRepository,
+    private readonly writes: ProgressWritesRepository,
     private readonly clock: Clock,
   ) {}
 
   async ingest(caller: Caller, events: unknown[]): Promise<BatchResultDto> {
     if (events.length > MAX_BATCH) {
       throw new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', `A batch takes at most ${MAX_BATCH} events; this one has ${events.length}`);
+    }
+    const segments = countSegments(events);
+    if (segments > MAX_SEGMENTS_PER_BATCH) {
+      const most = MAX_SEGMENTS_PER_BATCH.toLocaleString('en-US');
+      throw new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', `A batch carries at most ${most} watched segments in all; this one has ${segments}`, [
+        { field: 'events[].watchedSegments', message: `at most ${most} segments per batch` },
+      ]);
     }
     const now = this.clock.now();
     const rejected: RejectedEventDto[] = [];
@@ -44,10 +54,21 @@ export class ProgressIngestService {
     }
 
     const accepted = await this.admit(caller, candidates, rejected, now);
-    const { inserted, enrolmentIds } = await this.progress.recordEvents(caller.id, accepted, now);
+    const inserted = accepted.length ? await this.record(caller.id, accepted, now) : 0;
     duplicates += accepted.length - inserted;
-    if (inserted) await this.progress.refreshEnrolments(enrolmentIds, now);
     return { accepted: inserted, duplicates, rejected };
+  }
+
+  /**
+   * Events and the counters they change in one transaction under the enrolments' locks: batches of
+   * one enrolment serialise, so the counters always equal the item rows (and a failure records nothing).
+   */
+  private record(userId: string, accepted: AcceptedEvent[], now: Date): Promise<number> {
+    return this.writes.locked([...new Set(accepted.map((e) => e.enrolmentId))], async (writer) => {
+      const { inserted, enrolmentIds } = await writer.recordEvents(userId, accepted, now);
+      if (inserted) await writer.refreshEnrolments(enrolmentIds, now);
+      return inserted;
+    });
   }
 
   /** Known item, enrolled caller, open course, unlocked module. */
@@ -78,6 +99,8 @@ export class ProgressIngestService {
   private parse(raw: unknown, now: Date): { event: Omit<AcceptedEvent, 'enrolmentId'> } | { eventId: string; error: string } {
     const eventId = typeof (raw as { eventId?: unknown })?.eventId === 'string' ? (raw as { eventId: string }).eventId.slice(0, 100) : '';
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { eventId, error: 'invalid event: not an object' };
+    const segments = (raw as { watchedSegments?: unknown }).watchedSegments;
+    if (Array.isArray(segments) && segments.length > MAX_SEGMENTS_PER_EVENT) return { eventId, error: tooManySegments(segments.length) };
     let dto: ProgressEventDto;
     if (isWellFormedEvent(raw)) {
       dto = raw; // the common case: the DTO's own predicates pass, no instance to build
@@ -91,6 +114,7 @@ export class ProgressIngestService {
     }
     if (dto.percent !== undefined && (dto.percent < 0 || dto.percent > 100)) return { eventId, error: 'percent outside 0–100' };
     if (dto.positionSeconds !== undefined && dto.positionSeconds < 0) return { eventId, error: 'positionSeconds is negative' };
+    if (dto.positionSeconds !== undefined && dto.positionSeconds > MAX_SECONDS) return { eventId, error: `positionSeconds is beyond ${MAX_SECONDS} (ten days)` };
     const occurredAt = new Date(dto.occurredAt);
     if (occurredAt.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) return { eventId, error: 'occurredAt is in the future' };
     const watched = segmentsToMultirange(dto.watchedSegments);

@@ -21,7 +21,7 @@ export class ProgressController {
   @Post('progress/events')
   @HttpCode(200)
   @ApiOkResponse({ type: BatchResultDto, description: 'Per event: accepted, duplicate (same eventId again) or rejected with a reason' })
-  @ApiPayloadTooLargeResponse({ description: 'More than 500 events' })
+  @ApiPayloadTooLargeResponse({ description: 'More than 500 events, or more than 5,000 watched segments in all' })
   events(@Body() body: ProgressBatchDto, @CurrentUser() caller: Caller): Promise<BatchResultDto> {
     return this.ingest.ingest(caller, body.events);
   }

@@ -6,12 +6,13 @@ import { ProgressReportRepository } from './progress-report.repository';
 import { ProgressReportService } from './progress-report.service';
 import { ProgressController } from './progress.controller';
 import { ProgressRepository } from './progress.repository';
+import { ProgressWritesRepository } from './progress-writes.repository';
 import { ProgressService } from './progress.service';
 
 @Module({
   imports: [CoursesModule],
   controllers: [ProgressController],
-  providers: [CourseStructureCache, ProgressRepository, ProgressIngestService, ProgressService, ProgressReportRepository, ProgressReportService],
+  providers: [CourseStructureCache, ProgressRepository, ProgressWritesRepository, ProgressIngestService, ProgressService, ProgressReportRepository, ProgressReportService],
   exports: [ProgressRepository],
 })
 export class ProgressModule {}

@@ -5,6 +5,7 @@ import { Conflict, InvalidInput, NotFound } from '../../common/errors';
 import { CourseProgressDto, ItemStateDto, ModuleProgressDto, ModuleState } from './dto/progress.dto';
 import { isLocked } from './progress-rules';
 import { ProgressRepository } from './progress.repository';
+import { ProgressWritesRepository } from './progress-writes.repository';
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
@@ -13,6 +14,7 @@ const round = (n: number) => Math.round(n * 10) / 10;
 export class ProgressService {
   constructor(
     private readonly progress: ProgressRepository,
+    private readonly writes: ProgressWritesRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -61,8 +63,10 @@ export class ProgressService {
     const prerequisites = await this.progress.prerequisites([item.module_id]);
     const done = (id: string) => completions.has(`${item.enrolment_id}:${id}`) || prerequisites.find((p) => p.prerequisite_id === id)?.required === 0;
     if (isLocked({ unlockAt: item.unlock_at, prerequisites: prerequisites.map((p) => p.prerequisite_id) }, done, now)) throw new Conflict('The module is locked', 'module-locked');
-    await this.progress.markDone(item.enrolment_id, itemId, now);
-    await this.progress.refreshEnrolments([item.enrolment_id], now);
+    await this.writes.locked([item.enrolment_id], async (writer) => {
+      await writer.markDone(item.enrolment_id!, itemId, now);
+      await writer.refreshEnrolments([item.enrolment_id!], now);
+    });
     return { id: itemId, state: 'completed', percent: 100, positionSeconds: null };
   }
 }

@@ -2,9 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsDateString, isDateString, IsIn, isIn, IsNumber, isNumber, IsOptional, IsUUID, isUUID } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 import { EVENT_TYPES, EventType, ITEM_STATES, ItemState } from '../entities/item-progress.entity';
+import { MAX_SECONDS, MAX_SEGMENTS_PER_BATCH, MAX_SEGMENTS_PER_EVENT } from '../progress-rules';
 
 export const MAX_BATCH = 500;
-const MAX_SEGMENTS = 500;
 const FINITE = { allowNaN: false, allowInfinity: false };
 const STRICT_DATE = { strict: true };
 
@@ -22,7 +22,7 @@ export class ProgressEventDto {
   @IsIn(EVENT_TYPES)
   type: EventType;
 
-  @ApiPropertyOptional({ minimum: 0, description: 'Resume position (videos)' })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_SECONDS, description: 'Resume position (videos)' })
   @IsOptional()
   @IsNumber(FINITE)
   positionSeconds?: number;
@@ -34,13 +34,14 @@ export class ProgressEventDto {
 
   @ApiPropertyOptional({
     type: 'array',
-    items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+    items: { type: 'array', items: { type: 'number', minimum: 0, maximum: MAX_SECONDS }, minItems: 2, maxItems: 2 },
+    maxItems: MAX_SEGMENTS_PER_EVENT,
     example: [[0, 120.5], [300, 410]],
-    description: 'Watched intervals [fromSeconds, toSeconds]; when present the server judges coverage itself',
+    description: `Watched intervals [fromSeconds, toSeconds], 0 ≤ from ≤ to ≤ ${MAX_SECONDS}; when present the server judges coverage itself. Ends are rounded to whole seconds; at most ${MAX_SEGMENTS_PER_EVENT} per event (more → the event is rejected) and ${MAX_SEGMENTS_PER_BATCH} per batch (more → 413)`,
   })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(MAX_SEGMENTS)
+  @ArrayMaxSize(MAX_SEGMENTS_PER_EVENT)
   watchedSegments?: Array<[number, number]>;
 
   @ApiProperty({ format: 'date-time' })
@@ -66,13 +67,13 @@ export function isWellFormedEvent(raw: unknown): raw is ProgressEventDto {
     isIn(e.type, EVENT_TYPES) &&
     optional(e.positionSeconds, (v) => isNumber(v, FINITE)) &&
     optional(e.percent, (v) => isNumber(v, FINITE)) &&
-    optional(e.watchedSegments, (v) => Array.isArray(v) && v.length <= MAX_SEGMENTS) &&
+    optional(e.watchedSegments, (v) => Array.isArray(v) && v.length <= MAX_SEGMENTS_PER_EVENT) &&
     isDateString(e.occurredAt, STRICT_DATE)
   );
 }
 
 export class ProgressBatchDto {
-  @ApiProperty({ type: [ProgressEventDto], maxItems: MAX_BATCH })
+  @ApiProperty({ type: [ProgressEventDto], maxItems: MAX_BATCH, description: `At most ${MAX_BATCH} events carrying at most ${MAX_SEGMENTS_PER_BATCH} watched segments in all (more → 413)` })
   @IsArray()
   events: unknown[];
 }

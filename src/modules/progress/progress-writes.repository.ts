@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { PreparedQuery, preparedTransaction } from '../../common/sql';
+import { MAX_STORED_RANGES } from './progress-rules';
+
+export interface AcceptedEvent {
+  eventId: string;
+  enrolmentId: string;
+  itemId: string;
+  type: string;
+  positionSeconds: number | null;
+  percent: number | null;
+  watched: string | null;
+  /** ISO 8601, as pg sends it to a timestamptz. */
+  occurredAt: string;
+}
+
+/** The events as the eight unnest() columns, in one pass. */
+function columns(events: AcceptedEvent[]): unknown[][] {
+  const cols: unknown[][] = [[], [], [], [], [], [], [], []];
+  for (const e of events) {
+    cols[0].push(e.eventId);
+    cols[1].push(e.enrolmentId);
+    cols[2].push(e.itemId);
+    cols[3].push(e.type);
+    cols[4].push(e.positionSeconds);
+    cols[5].push(e.percent);
+    cols[6].push(e.watched);
+    cols[7].push(e.occurredAt);
+  }
+  return cols;
+}
+
+/**
+ * The writes of progress: raw events, derived item state, per-enrolment counters. Each runs in
+ * `locked`, a transaction that first takes the row locks of the enrolments it writes for.
+ */
+@Injectable()
+export class ProgressWritesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * `work` in one transaction that first locks the enrolments' rows, in id order (so batches that
+   * touch the same enrolments in another order cannot deadlock). Writers of one enrolment's
+   * progress therefore run one at a time, and because READ COMMITTED takes each statement's
+   * snapshot when it starts, counters recomputed inside see every item row the writers before
+   * committed: the last writer's counters are always the whole truth.
+   */
+  locked<T>(enrolmentIds: string[], work: (writer: ProgressWriter) => Promise<T>): Promise<T> {
+    return preparedTransaction(this.dataSource, async (query) => {
+      // Not awaited: the work's statements queue behind it on the connection, so they start once the locks are granted.
+      const lock = query('progress.lock-enrolments', `SELECT id FROM enrolments WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [enrolmentIds]);
+      lock.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
+      try {
+        return await work(new ProgressWriter(query));
+      } finally {
+        await lock; // its failure, if any, is the cause of the work's
+      }
+    });
+  }
+
+  /** Recomputes the enrolments' counters from their item rows (under their locks). */
+  refreshEnrolments(enrolmentIds: string[], now: Date): Promise<void> {
+    return this.locked(enrolmentIds, (writer) => writer.refreshEnrolments(enrolmentIds, now));
+  }
+}
+
+/** The statements of progress writes, bound to the transaction of `ProgressWritesRepository.locked`. */
+export class ProgressWriter {
+  constructor(private readonly query: PreparedQuery) {}
+
+  private prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    return this.query<T>(`progress.${name}`, text, values);
+  }
+
+  /**
+   * Statements 1 and 2 in one round trip: the raw events, once per (user, eventId), then derived
+   * item state from the events that were new, merged into what is there under the row lock of
+   * ON CONFLICT, so concurrent batches never lose segments. Percent only grows (coverage of all
+   * watched segments when there are any, else the reported percent); the position is the one with
+   * the latest occurredAt; a completed item stays completed. Percent is judged on the whole union
+   * of the stored ranges and the new ones; what is stored keeps at most MAX_STORED_RANGES ranges
+   * (the longest, see accord_keep_longest), so no item's ranges (or its cost per event) grow
+   * without bound and coverage is never counted for seconds nobody reported. Returns how many
+   * events were new and the enrolments they touched.
+   */
+  async recordEvents(userId: string, events: AcceptedEvent[], now: Date): Promise<{ inserted: number; enrolmentIds: string[] }> {
+    if (!events.length) return { inserted: 0, enrolmentIds: [] };
+    const [row] = await this.prepared<{ inserted: number; enrolment_ids: string[] }>(
+      'record',
+      `WITH inserted AS (
+         INSERT INTO progress_events (user_id, event_id, enrolment_id, item_id, type, position_seconds, percent, watched, occurred_at)
+         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::float8[], $7::float8[], $8::nummultirange[], $9::timestamptz[])
+         ON CONFLICT (user_id, event_id) DO NOTHING
+         RETURNING event_id, enrolment_id, item_id, position_seconds, percent, watched, occurred_at
+       ), agg AS (
+         SELECT enrolment_id, item_id, max(percent) AS percent, range_agg(watched) AS watched,
+                (array_agg(position_seconds ORDER BY occurred_at DESC) FILTER (WHERE position_seconds IS NOT NULL))[1] AS position_seconds,
+                max(occurred_at) FILTER (WHERE position_seconds IS NOT NULL) AS position_at
+         FROM inserted GROUP BY enrolment_id, item_id
+       ), fresh AS (
+         SELECT a.*, i.completion->>'type' AS rule, (i.completion->>'minPercent')::float8 AS min_percent, mat.duration_seconds,
+                accord_item_percent(0, a.watched, mat.duration_seconds, a.percent) AS new_percent
+         FROM agg a JOIN items i ON i.id = a.item_id JOIN materials mat ON mat.id = i.material_id
+       ), upserted AS (
+         INSERT INTO item_progress (enrolment_id, item_id, state, percent, watched, position_seconds, position_at, rule, min_percent, duration_seconds, completed_at, updated_at)
+         SELECT enrolment_id, item_id,
+                CASE WHEN rule = 'view' OR (rule = 'watch' AND new_percent >= min_percent) THEN 'completed' ELSE 'in_progress' END,
+                new_percent, accord_keep_longest(watched, $11), position_seconds, position_at, rule, min_percent, duration_seconds,
+                CASE WHEN rule = 'view' OR (rule = 'watch' AND new_percent >= min_percent) THEN $10::timestamptz END, $10
+         FROM fresh
+         ON CONFLICT (enrolment_id, item_id) DO UPDATE SET
+           -- The merged segments and percent, computed once per row (coverage is the costly part; OFFSET 0 keeps the subquery from being inlined into each use).
+           (watched, percent, state, completed_at) = (
+             SELECT accord_keep_longest(merged.watched, $11), merged.percent,
+                    CASE WHEN item_progress.state = 'completed' OR EXCLUDED.state = 'completed' OR (EXCLUDED.rule = 'watch' AND merged.percent >= EXCLUDED.min_percent)
+                      THEN 'completed' ELSE 'in_progress' END,
+                    CASE WHEN item_progress.completed_at IS NOT NULL THEN item_progress.completed_at
+                      WHEN EXCLUDED.state = 'completed' OR (EXCLUDED.rule = 'watch' AND merged.percent >= EXCLUDED.min_percent) THEN EXCLUDED.updated_at END
+             FROM (SELECT u.watched, accord_item_percent(item_progress.percent, u.watched, EXCLUDED.duration_seconds, EXCLUDED.percent) AS percent
+                   FROM (SELECT accord_union(item_progress.watched, EXCLUDED.watched) AS watched) u OFFSET 0) merged
+           ),
+           position_seconds = CASE WHEN EXCLUDED.position_at IS NOT NULL AND (item_progress.position_at IS NULL OR EXCLUDED.position_at > item_progress.position_at)
+             THEN EXCLUDED.position_seconds ELSE item_progress.position_seconds END,
+           position_at = GREATEST(item_progress.position_at, EXCLUDED.position_at),
+           rule = EXCLUDED.rule, min_percent = EXCLUDED.min_percent, duration_seconds = EXCLUDED.duration_seconds,
+           updated_at = EXCLUDED.updated_at
+       )
+       SELECT count(*)::int AS inserted, COALESCE(array_agg(DISTINCT enrolment_id), '{}') AS enrolment_ids FROM inserted`,
+      [userId, ...columns(events), now, MAX_STORED_RANGES],
+    );
+    return { inserted: row.inserted, enrolmentIds: row.enrolment_ids };
+  }
+
+  /** `POST /items/:id/complete` for mark_done items. */
+  async markDone(enrolmentId: string, itemId: string, now: Date): Promise<void> {
+    await this.prepared(
+      'mark-done',
+      `INSERT INTO item_progress (enrolment_id, item_id, state, percent, rule, completed_at, updated_at)
+       VALUES ($1, $2, 'completed', 100, 'mark_done', $3, $3)
+       ON CONFLICT (enrolment_id, item_id) DO UPDATE SET state = 'completed', percent = 100,
+         completed_at = COALESCE(item_progress.completed_at, EXCLUDED.completed_at), updated_at = EXCLUDED.updated_at`,
+      [enrolmentId, itemId, now],
+    );
+  }
+
+  /**
+   * Statement 3: per-enrolment counters, module completions and enrolment state for the touched
+   * enrolments: invited → active on first progress, → completed when every module is.
+   */
+  async refreshEnrolments(enrolmentIds: string[], now: Date): Promise<void> {
+    if (!enrolmentIds.length) return;
+    await this.prepared(
+      'refresh',
+      `WITH req AS (
+         SELECT e.id AS enrolment_id, m.id AS module_id,
+                count(i.id) FILTER (WHERE i.required) AS required,
+                count(ip.item_id) FILTER (WHERE i.required AND ip.state = 'completed') AS done
+         FROM enrolments e
+         JOIN modules m ON m.course_id = e.course_id
+         LEFT JOIN items i ON i.module_id = m.id
+         LEFT JOIN item_progress ip ON ip.enrolment_id = e.id AND ip.item_id = i.id
+         WHERE e.id = ANY($1::uuid[])
+         GROUP BY e.id, m.id
+       ), completed_modules AS (
+         INSERT INTO module_completions (enrolment_id, module_id, completed_at)
+         SELECT enrolment_id, module_id, $2 FROM req WHERE done >= required
+         ON CONFLICT DO NOTHING
+       ), totals AS (
+         SELECT enrolment_id, sum(required)::int AS required, sum(done)::int AS done, bool_and(done >= required) AS all_done
+         FROM req GROUP BY enrolment_id
+       )
+       UPDATE enrolments e SET
+         completed_required = t.done,
+         progress_percent = CASE WHEN t.required > 0 THEN 100.0 * t.done / t.required ELSE 0 END,
+         last_activity_at = GREATEST(e.last_activity_at, $2),
+         status = CASE WHEN e.status IN ('invited', 'active') AND t.all_done AND t.required > 0 THEN 'completed'
+                       WHEN e.status = 'invited' THEN 'active' ELSE e.status END,
+         activated_at = COALESCE(e.activated_at, $2),
+         completed_at = CASE WHEN e.status IN ('invited', 'active') AND t.all_done AND t.required > 0 THEN $2 ELSE e.completed_at END,
+         updated_at = now()
+       FROM totals t
+       WHERE e.id = ANY($1::uuid[]) AND e.id = t.enrolment_id -- by key, not by a scan of every enrolment`,
+      [enrolmentIds, now],
+    );
+  }
+}
