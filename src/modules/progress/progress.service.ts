@@ -63,9 +63,10 @@ export class ProgressService {
     const prerequisites = await this.progress.prerequisites([item.module_id]);
     const done = (id: string) => completions.has(`${item.enrolment_id}:${id}`) || prerequisites.find((p) => p.prerequisite_id === id)?.required === 0;
     if (isLocked({ unlockAt: item.unlock_at, prerequisites: prerequisites.map((p) => p.prerequisite_id) }, done, now)) throw new Conflict('The module is locked', 'module-locked');
-    await this.writes.locked([item.enrolment_id], async (writer) => {
-      await writer.markDone(item.enrolment_id!, itemId, now);
-      await writer.refreshEnrolments([item.enrolment_id!], now);
+    const enrolmentId = item.enrolment_id;
+    await this.writes.locked([enrolmentId], async (writer) => {
+      await writer.markDone(enrolmentId, itemId, now);
+      await writer.refreshEnrolments([enrolmentId], now);
     });
     return { id: itemId, state: 'completed', percent: 100, positionSeconds: null };
   }
