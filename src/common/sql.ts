@@ -31,8 +31,7 @@ export type PreparedQuery = <T>(name: string, text: string, values: unknown[]) =
 
 /**
  * `work` on one pooled connection between BEGIN and COMMIT (ROLLBACK when it throws), its
- * statements prepared as by `prepared`. Statements the work issues without awaiting run in order
- * behind each other. Errors surface as QueryFailedError (the first one when several fail).
+ * statements prepared as by `prepared`. Errors surface as QueryFailedError.
  */
 export async function preparedTransaction<T>(dataSource: DataSource, work: (query: PreparedQuery) => Promise<T>): Promise<T> {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
@@ -45,18 +44,14 @@ export async function preparedTransaction<T>(dataSource: DataSource, work: (quer
     }
   };
   let broken: Error | undefined;
-  // Not awaited: pg runs a client's queries in order, so the work's first statement follows BEGIN without waiting a turn of the event loop.
-  const begin = run({ text: 'BEGIN' });
-  begin.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
   try {
+    await run({ text: 'BEGIN' });
     const result = await work((name, text, values) => run({ name, text, values }));
-    await begin;
     await run({ text: 'COMMIT' });
     return result;
   } catch (error) {
-    const first = await begin.then(() => error, (beginError: unknown) => beginError);
     await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError)); // a connection that cannot roll back is not reused
-    throw first;
+    throw error;
   } finally {
     client.release(broken);
   }

@@ -49,14 +49,8 @@ export class ProgressWritesRepository {
    */
   locked<T>(enrolmentIds: string[], work: (writer: ProgressWriter) => Promise<T>): Promise<T> {
     return preparedTransaction(this.dataSource, async (query) => {
-      // Not awaited: the work's statements queue behind it on the connection, so they start once the locks are granted.
-      const lock = query('progress.lock-enrolments', `SELECT id FROM enrolments WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [enrolmentIds]);
-      lock.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
-      try {
-        return await work(new ProgressWriter(query));
-      } finally {
-        await lock; // its failure, if any, is the cause of the work's
-      }
+      await query('progress.lock-enrolments', `SELECT id FROM enrolments WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [enrolmentIds]);
+      return work(new ProgressWriter(query));
     });
   }
 
