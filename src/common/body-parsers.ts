@@ -129,7 +129,7 @@ export function registerBodyParsers(fastify: FastifyInstance, options: { tooMany
   // Read by hand rather than with parseAs: the shape is judged chunk by chunk as the body arrives,
   // and once it is refused the rest is drained without being kept or joined (no 3 MB copy per attack).
   fastify.addContentTypeParser('application/json', (request: FastifyRequest, payload: NodeJS.ReadableStream, done: (error: Error | null, body?: unknown) => void) => {
-    const limit = request.routeOptions.bodyLimit ?? Infinity;
+    const limit = request.routeOptions.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1_048_576;
     if (Number(request.headers['content-length']) > limit) return done(tooLarge()); // not read: Fastify closes the connection
     const scanner = new JsonShapeScanner();
     let chunks: Buffer[] = [];

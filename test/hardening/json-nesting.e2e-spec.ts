@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'http';
 import { ADMIN, bearer, login, startTestApp, TestApp } from '../helpers/app';
 
 /** Issue 13 item 3: deep JSON is refused on the raw text, before anything recursive sees it; so are over-long arrays. */
@@ -58,5 +59,23 @@ describe('JSON nesting and array limits (e2e)', () => {
     const distinct = await send('put', `/api/v1/courses/${course}/modules/order`, JSON.stringify({ moduleIds: ids }));
     expect(distinct.status).toBe(400);
     expect(distinct.body.errors).toEqual([{ field: 'moduleIds', message: 'moduleIds must contain no more than 1000 elements' }]);
+  });
+
+  it('still answers 413 to a body over the limit, announced or streamed without a Content-Length', async () => {
+    const big = JSON.stringify({ name: 'x'.repeat(1_100_000) });
+    expect((await send('patch', '/api/v1/me', big)).status).toBe(413);
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = t.app.getHttpServer().address() as { port: number };
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'PATCH', path: '/api/v1/me', headers: { ...bearer(token), 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', () => undefined); // the server may stop reading once the limit is passed
+      for (let i = 0; i < 11; i += 1) req.write(big.slice(i * 100_000, (i + 1) * 100_000));
+      req.end(big.slice(1_100_000));
+      setTimeout(() => reject(new Error('no answer')), 10_000).unref();
+    });
+    expect(status).toBe(413);
   });
 });
