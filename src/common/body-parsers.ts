@@ -110,7 +110,7 @@ class RefusedBody {
 
 /**
  * The body parsers for every route (Nest's own are turned off): JSON and form bodies must be
- * UTF-8, JSON nesting and array lengths are checked on the raw text before JSON.parse (so
+ * UTF-8, JSON nesting and array lengths are checked on the raw bytes as they arrive (so
  * class-transformer never sees a 10,000-level or million-element body), and no string may hold a
  * NUL or a lone surrogate. CSV (the bulk import) arrives as text. `tooManyItems` gives a route
  * its own answer for an over-long array (the bulk import names its row limit).
