@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'crypto';
 import { Logger } from 'nestjs-pino';
@@ -7,11 +8,16 @@ import Redis from 'ioredis';
 import { AppModule } from './app.module';
 import { AccessTokenVerifier } from './modules/auth/access-token-verifier';
 import { markRoute } from './common/access-log';
+import { registerBodyParsers } from './common/body-parsers';
+import { configureCursors } from './common/pagination';
+import { registerQueryGuard } from './common/query-guard';
 import { registerRateLimit } from './common/rate-limit';
 import { registerSecurityHeaders } from './common/security-headers';
+import { sendProblem } from './common/problem.filter';
 import { REDIS } from './modules/redis/redis.module';
 import { AppConfig } from './config/env';
 import { BULK_PATH } from './modules/enrolments/enrolments.controller';
+import { tooManyRows } from './modules/enrolments/import-body';
 import { httpDuration } from './modules/metrics/metrics';
 import { mountQueuesDashboard } from './modules/queues-dashboard/queues-dashboard';
 
@@ -54,6 +60,8 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     connectionTimeout: config.http.requestTimeoutMs,
     // Node only checks request timeouts this often (30 s by default).
     http: { connectionsCheckingInterval: Math.min(5_000, Math.ceil(config.http.requestTimeoutMs / 2)) } as never,
+    // A path the router cannot decode (e.g. %ED%A0%80) is a problem+json 400 like every other.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(error, request, reply),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -63,13 +71,15 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
+    bodyParser: false, // ours (registerBodyParsers) check encoding, depth and sizes before parsing
     logger: options.logger === false ? false : undefined,
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX, { exclude: PAGES });
 
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.http.importBodyLimitBytes }, (_req, body, done) => done(null, body));
+  registerBodyParsers(fastify, { tooManyItems: { [BULK_PATH]: () => tooManyRows() } });
+  configureCursors(config.auth.jwtSecret);
   if (config.http.rateLimitPerUser > 0 || config.http.rateLimitPerIp > 0) {
     const tokens = app.get(AccessTokenVerifier);
     registerRateLimit(fastify, app.get<Redis>(REDIS), {
@@ -85,6 +95,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
       },
     });
   }
+  registerQueryGuard(fastify);
   fastify.addHook('onRoute', (route) => {
     if (route.url === BULK_PATH) route.bodyLimit = config.http.importBodyLimitBytes;
   });

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { InvalidInput } from './errors';
@@ -15,7 +16,7 @@ export class PageQuery {
   @ApiPropertyOptional({ description: 'Opaque cursor from a previous page' })
   @IsOptional()
   @IsString()
-  @MaxLength(512)
+  @MaxLength(1024)
   cursor?: string;
 }
 
@@ -31,36 +32,53 @@ export interface Keyset {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Exactly what Date#toISOString writes for the years PostgreSQL and JavaScript share.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export type CursorPart = 'date' | 'number' | 'uuid' | 'string';
 
 const invalidCursor = () => new InvalidInput('The cursor is not valid', [{ field: 'cursor', message: 'cursor is not a cursor this API issued' }]);
 
-/** An opaque cursor over any keyset (e.g. [rank, id] or [createdAt, id]). */
+// Replaced at start-up by a key derived from JWT_SECRET, so every API process signs alike.
+let cursorKey: Buffer = randomBytes(32);
+
+/** Cursors are signed: one the API did not issue (or one altered) is refused before it reaches SQL. */
+export function configureCursors(secret: string): void {
+  cursorKey = createHmac('sha256', secret).update('accord:cursor:v1').digest();
+}
+
+const signature = (payload: string) => createHmac('sha256', cursorKey).update(payload).digest().subarray(0, 16);
+
+/** An opaque cursor over any keyset (e.g. [rank, id] or [createdAt, id]): base64url JSON and a truncated HMAC. */
 export function encodeKeys(parts: Array<string | number>): string {
-  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+  const payload = Buffer.from(JSON.stringify(parts)).toString('base64url');
+  return `${payload}.${signature(payload).toString('base64url')}`;
 }
 
 export function decodeKeys(cursor: string | undefined, shape: CursorPart[]): Array<string | number> | null {
   if (cursor === undefined) return null;
+  const [payload, mac, extra] = cursor.split('.');
+  const given = Buffer.from(mac ?? '', 'base64url');
+  if (extra !== undefined || !payload || given.length !== 16 || !timingSafeEqual(given, signature(payload))) throw invalidCursor();
   let parts: unknown;
   try {
-    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    parts = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     throw invalidCursor();
   }
+  // Signed by us, so well-formed; checked anyway, so a leaked key cannot turn into a 500.
   if (!Array.isArray(parts) || parts.length !== shape.length) throw invalidCursor();
   const ok = shape.every((kind, i) => {
     const v = parts[i] as unknown;
     switch (kind) {
       case 'date':
-        return typeof v === 'string' && v.length < 40 && !Number.isNaN(Date.parse(v));
+        return typeof v === 'string' && ISO_INSTANT.test(v) && !Number.isNaN(Date.parse(v));
       case 'number':
         return typeof v === 'number' && Number.isFinite(v);
       case 'uuid':
         return typeof v === 'string' && UUID.test(v);
       case 'string':
-        return typeof v === 'string' && v.length <= 400;
+        return typeof v === 'string' && v.length <= 400 && !v.includes('\0');
     }
   });
   if (!ok) throw invalidCursor();

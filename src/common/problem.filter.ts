@@ -12,7 +12,12 @@ export interface Problem {
   instance: string;
   requestId: string;
   errors?: FieldError[];
+  /** Present when `errors` was cut to its first MAX_PROBLEM_ERRORS entries: how many there were. */
+  errorsTotal?: number;
 }
+
+/** An error list is for reading, not a way to make the API write megabytes (a 10,000-row body can fail 20,000 ways). */
+export const MAX_PROBLEM_ERRORS = 1_000;
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -24,6 +29,7 @@ const TITLES: Record<number, string> = {
   408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
@@ -69,6 +75,8 @@ function fromPostgres(error: QueryFailedError): Rendered | null {
     case '22008':
     case '22003':
     case '22001':
+    case '22021': // a NUL or an invalid byte in text (refused earlier; this is the backstop)
+    case '22P05':
       return { status: 400, code: 'invalid-input', detail: 'A value has the wrong format or is out of range' };
     default:
       return null;
@@ -94,6 +102,9 @@ function fromFastify(error: unknown): Rendered | null {
   if (typeof e?.statusCode !== 'number' || typeof e.code !== 'string' || !e.code.startsWith('FST_')) return null;
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return { status: 413, code: 'too-large', detail: 'The request body exceeds the size limit' };
+  }
+  if (e.code === 'FST_ERR_BAD_URL') {
+    return { status: 400, code: 'invalid-input', detail: 'The URL is not valid: a path segment is not well-formed percent-encoded UTF-8' };
   }
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return { status: 415, code: 'unsupported-media-type', detail: 'The request content type is not supported' };
@@ -142,7 +153,8 @@ export function toProblem(rendered: Rendered, instance: string, requestId: strin
     detail: rendered.detail,
     instance,
     requestId,
-    ...(rendered.errors?.length ? { errors: rendered.errors } : {}),
+    ...(rendered.errors?.length ? { errors: rendered.errors.slice(0, MAX_PROBLEM_ERRORS) } : {}),
+    ...(rendered.errors && rendered.errors.length > MAX_PROBLEM_ERRORS ? { errorsTotal: rendered.errors.length } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { CsvHeaderError, parseCsv, parseImportCsv } from './csv';
+import { CsvFileError, CsvTooManyRows, parseCsv, parseImportCsv } from './csv';
 
 describe('parseCsv', () => {
   it('handles quotes, escaped quotes, embedded commas and newlines', () => {
@@ -24,6 +24,21 @@ describe('parseImportCsv', () => {
   });
 
   it('requires an email column', () => {
-    expect(() => parseImportCsv('name,cohort\nA,B\n')).toThrow(CsvHeaderError);
+    expect(() => parseImportCsv('name,cohort\nA,B\n')).toThrow(CsvFileError);
+  });
+});
+
+describe('import limits', () => {
+  it('stops at the first data row past the limit, not counting blank lines', () => {
+    const rows = (n: number) => ['email', ...Array.from({ length: n }, (_, i) => `s${i}@example.org`)].join('\n\n');
+    expect(parseImportCsv(rows(3), 3)).toHaveLength(3);
+    expect(() => parseImportCsv(rows(4), 3)).toThrow(CsvTooManyRows);
+    expect(() => parseCsv('a\nb\nc\n', 2)).toThrow(CsvTooManyRows);
+  });
+
+  it('refuses a NUL in a cell the import reads, naming the row and column', () => {
+    expect(() => parseImportCsv('email,name\nok@example.org,A\nb@example.org,x\u0000y\n')).toThrow('Row 2 (line 3): name contains a NUL character');
+    // Columns the import ignores are never stored, so they are not judged.
+    expect(parseImportCsv('email,notes\nok@example.org,x\u0000y\n')).toEqual([{ row: 1, email: 'ok@example.org', name: undefined, cohort: undefined }]);
   });
 });

@@ -1,8 +1,14 @@
+import { unsafeText } from '../../common/input-text';
+
+/** More non-blank rows than the caller takes: parsing stopped there, before the rest was read. */
+export class CsvTooManyRows extends Error {}
+
 /**
  * RFC 4180 CSV: quoted fields (with "" escapes and embedded commas or newlines), CRLF or LF,
- * an optional UTF-8 BOM. Returns rows of fields with the 1-based line each row started on.
+ * an optional UTF-8 BOM. Returns the non-blank rows' fields with the 1-based line each started
+ * on; past `maxRows` such rows it throws CsvTooManyRows (a huge file costs no more than the limit).
  */
-export function parseCsv(text: string): Array<{ line: number; fields: string[] }> {
+export function parseCsv(text: string, maxRows = Infinity): Array<{ line: number; fields: string[] }> {
   const input = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const rows: Array<{ line: number; fields: string[] }> = [];
   let fields: string[] = [];
@@ -13,7 +19,10 @@ export function parseCsv(text: string): Array<{ line: number; fields: string[] }
   let i = 0;
   const endRow = () => {
     fields.push(field);
-    rows.push({ line: rowLine, fields });
+    if (fields.some((f) => f.trim() !== '')) {
+      if (rows.length >= maxRows) throw new CsvTooManyRows(`more than ${maxRows} rows`);
+      rows.push({ line: rowLine, fields });
+    }
     fields = [];
     field = '';
   };
@@ -56,23 +65,34 @@ export interface ImportRow {
   cohort?: string;
 }
 
-export class CsvHeaderError extends Error {}
+/** A file the import cannot read: no email column, or a cell that cannot be stored as text. */
+export class CsvFileError extends Error {
+  constructor(
+    message: string,
+    readonly field = 'body',
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Rows of an `email,name,cohort` file (columns in any order, header case-insensitive, extra
  * columns ignored, blank lines skipped). `row` numbers count data rows, header excluded.
+ * More than `maxRows` data rows throw CsvTooManyRows as soon as the next one is reached.
  */
-export function parseImportCsv(text: string): Array<ImportRow & { row: number }> {
-  const rows = parseCsv(text).filter((r) => r.fields.some((f) => f.trim() !== ''));
+export function parseImportCsv(text: string, maxRows = Infinity): Array<ImportRow & { row: number }> {
+  const rows = parseCsv(text, maxRows + 1);
   if (!rows.length) return [];
   const header = rows[0].fields.map((h) => h.trim().toLowerCase());
   const at = (name: string) => header.indexOf(name);
-  if (at('email') < 0) throw new CsvHeaderError('The CSV header must name an email column (email,name,cohort)');
-  const [emailAt, nameAt, cohortAt] = [at('email'), at('name'), at('cohort')];
-  return rows.slice(1).map((r, index) => ({
-    row: index + 1,
-    email: (r.fields[emailAt] ?? '').trim(),
-    name: nameAt >= 0 ? r.fields[nameAt]?.trim() || undefined : undefined,
-    cohort: cohortAt >= 0 ? r.fields[cohortAt]?.trim() || undefined : undefined,
-  }));
+  if (at('email') < 0) throw new CsvFileError('The CSV header must name an email column (email,name,cohort)');
+  const columns = (['email', 'name', 'cohort'] as const).filter((name) => at(name) >= 0);
+  return rows.slice(1).map((r, index) => {
+    const cell = (name: 'email' | 'name' | 'cohort') => r.fields[at(name)]?.trim() || undefined;
+    for (const name of columns) {
+      const problem = unsafeText(r.fields[at(name)] ?? '');
+      if (problem) throw new CsvFileError(`Row ${index + 1} (line ${r.line}): ${name} ${problem}`, name);
+    }
+    return { row: index + 1, email: cell('email') ?? '', name: cell('name'), cohort: cell('cohort') };
+  });
 }

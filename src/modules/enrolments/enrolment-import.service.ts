@@ -1,15 +1,15 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Caller } from '../../common/auth.decorators';
 import { Clock } from '../../common/clock';
-import { DomainError } from '../../common/errors';
 import { CourseAccess } from '../courses/course-access';
 import { ReminderScheduleRepository } from '../reminders/reminder-schedule.repository';
 import { InvitationService } from '../users/invitation.service';
 import { ImportRow } from './csv';
-import { BULK_ROW_LIMIT, BulkFailureDto, BulkResultDto } from './dto/enrolment.dto';
+import { BULK_FAILED_LIST_LIMIT, BulkFailureDto, BulkResultDto, BULK_ROW_LIMIT } from './dto/enrolment.dto';
 import { enrolmentRefusal, isEmail } from './enrolment-rules';
 import { EnrolmentsRepository } from './enrolments.repository';
+import { tooManyRows } from './import-body';
 
 interface ValidRow {
   row: number;
@@ -49,9 +49,7 @@ export class EnrolmentImportService {
     options: { dryRun: boolean; createCohorts: boolean },
     requestId?: string,
   ): Promise<BulkResultDto> {
-    if (rows.length > BULK_ROW_LIMIT) {
-      throw new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', `An import takes at most ${BULK_ROW_LIMIT} rows; this one has ${rows.length}. Split the file.`);
-    }
+    if (rows.length > BULK_ROW_LIMIT) throw tooManyRows(rows.length);
     const started = Date.now();
     const { valid, failed } = this.validate(rows);
     try {
@@ -61,7 +59,7 @@ export class EnrolmentImportService {
         if (options.dryRun) throw new DryRunRollback(result);
         return result;
       });
-      this.logger.log({ courseId, rows: rows.length, created: result.created, existing: result.existing, failed: result.failed.length, ms: Date.now() - started }, 'enrolment import');
+      this.logger.log({ courseId, rows: rows.length, created: result.created, existing: result.existing, failed: result.failedCount, ms: Date.now() - started }, 'enrolment import');
       return result;
     } catch (error) {
       // A dry run must not tell an instructor which emails already have an account.
@@ -145,6 +143,7 @@ export class EnrolmentImportService {
     await this.enrolments.auditCreated(manager, caller.id, requestId ?? null, created, courseId);
 
     failed.sort((a, b) => a.row - b.row);
-    return { created: created.length, existing: enrollable.length - created.length, failed, dryRun: options.dryRun, invited: invited.length, cohortsCreated };
+    // The list is capped (a 10,000-row file of bad rows is not a 1 MB answer); the count is not.
+    return { created: created.length, existing: enrollable.length - created.length, failed: failed.slice(0, BULK_FAILED_LIST_LIMIT), failedCount: failed.length, dryRun: options.dryRun, invited: invited.length, cohortsCreated };
   }
 }

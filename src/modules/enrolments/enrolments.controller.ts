@@ -2,13 +2,11 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
-import { InvalidInput } from '../../common/errors';
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
-import { validateDto } from '../../common/validation';
-import { CsvHeaderError, parseImportCsv } from './csv';
 import {
   BulkEnrolDto,
+  BULK_FAILED_LIST_LIMIT,
   BulkQuery,
   BulkResultDto,
   CohortDto,
@@ -23,6 +21,7 @@ import {
 } from './dto/enrolment.dto';
 import { EnrolmentImportService } from './enrolment-import.service';
 import { EnrolmentsService } from './enrolments.service';
+import { importRows } from './import-body';
 
 export const BULK_PATH = '/api/v1/courses/:id/enrolments/bulk';
 
@@ -68,11 +67,11 @@ export class CourseEnrolmentsController {
   @ApiExtraModels(BulkEnrolDto)
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({
-    description: 'JSON `{rows: [{email, name?, cohort?}]}` or a `text/csv` file with the header `email,name,cohort` (UTF-8, BOM optional, quoted fields, CRLF or LF)',
+    description: 'JSON `{rows: [{email, name?, cohort?}]}` or a `text/csv` file with the header `email,name,cohort` (UTF-8, or the charset the Content-Type names such as `text/csv; charset=windows-1252`; BOM optional, quoted fields, CRLF or LF)',
     schema: { oneOf: [{ $ref: getSchemaPath(BulkEnrolDto) }, { type: 'string', example: 'email,name,cohort\nana@example.org,Ana,Evening\n' }] },
   })
-  @ApiOkResponse({ type: BulkResultDto })
-  @ApiPayloadTooLargeResponse({ description: 'More than 10,000 rows' })
+  @ApiOkResponse({ type: BulkResultDto, description: `failed lists at most the first ${BULK_FAILED_LIST_LIMIT.toLocaleString('en')} failed rows; failedCount counts them all` })
+  @ApiPayloadTooLargeResponse({ description: 'More than 10,000 rows (counted before any row is validated)' })
   async bulk(
     @Param('id', uuidPipe) id: string,
     @Query() query: BulkQuery,
@@ -80,7 +79,7 @@ export class CourseEnrolmentsController {
     @CurrentUser() caller: Caller,
     @RequestId() requestId: string,
   ): Promise<BulkResultDto> {
-    const rows = await this.rowsOf(req);
+    const rows = await importRows(req.body);
     return this.imports.import(caller, id, rows, { dryRun: query.dryRun ?? false, createCohorts: query.createCohorts ?? false }, requestId);
   }
 
@@ -88,20 +87,6 @@ export class CourseEnrolmentsController {
   @ApiOkResponse({ type: EnrolmentPageDto })
   list(@Param('id', uuidPipe) id: string, @Query() query: EnrolmentQuery, @CurrentUser() caller: Caller): Promise<Page<EnrolmentDto>> {
     return this.enrolments.list(caller, id, query);
-  }
-
-  /** The body is JSON or CSV; both become the same rows. */
-  private async rowsOf(req: FastifyRequest): Promise<Array<{ row: number; email: string; name?: string; cohort?: string }>> {
-    if (typeof req.body === 'string') {
-      try {
-        return parseImportCsv(req.body);
-      } catch (error) {
-        if (error instanceof CsvHeaderError) throw new InvalidInput(error.message, [{ field: 'body', message: error.message }]);
-        throw error;
-      }
-    }
-    const body = await validateDto(BulkEnrolDto, req.body);
-    return body.rows.map((r, index) => ({ row: index + 1, email: r.email, name: r.name, cohort: r.cohort }));
   }
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDateString, IsIn, IsOptional, IsUUID, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsDefined, IsIn, IsObject, IsOptional, IsUUID, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayDistinct } from '../../../common/validators';
 import { PageQuery } from '../../../common/pagination';
 import { TARGET_TYPES, TargetType } from '../entities/assignment.entity';
 
@@ -19,7 +20,7 @@ export class TargetDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10_000)
-  @ArrayUnique()
+  @ArrayDistinct()
   @IsUUID('all', { each: true })
   enrolmentIds?: string[];
 }
@@ -34,6 +35,8 @@ export class CreateAssignmentDto {
   dueAt: string;
 
   @ApiProperty({ type: TargetDto, example: { type: 'course' } })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => TargetDto)
   target: TargetDto;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { trimmed } from '../../../common/transforms';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 import { SLUG_PATTERN } from '../../../common/slug';
 import { IsTimeZone } from '../../users/dto/user.dto';
@@ -101,6 +101,7 @@ export class CreateCourseDto {
 
   @ApiPropertyOptional({ type: ReminderPolicyDto, description: 'Missing fields take the defaults' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ReminderPolicyDto)
   reminderPolicy?: ReminderPolicyDto;

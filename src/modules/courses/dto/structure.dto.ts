@@ -3,12 +3,13 @@ import { trimmed } from '../../../common/transforms';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  ArrayUnique,
   IsArray,
   IsBoolean,
   IsDateString,
+  IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -19,6 +20,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { ArrayDistinct } from '../../../common/validators';
 import { MaterialDto } from '../../materials/dto/material.dto';
 import { CompletionRule } from '../entities/course-item.entity';
 
@@ -84,7 +86,7 @@ export class CreateModuleDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
-  @ArrayUnique()
+  @ArrayDistinct()
   @IsUUID('all', { each: true })
   prerequisiteModuleIds?: string[];
 }
@@ -96,7 +98,7 @@ export class ReorderModulesDto {
   @ApiProperty({ type: [String], format: 'uuid', description: 'Every module of the course, once, in the new order' })
   @IsArray()
   @ArrayMaxSize(1000)
-  @ArrayUnique()
+  @ArrayDistinct()
   @IsUUID('all', { each: true })
   moduleIds: string[];
 }
@@ -105,7 +107,7 @@ export class ReorderItemsDto {
   @ApiProperty({ type: [String], format: 'uuid', description: 'Every item of the module, once, in the new order' })
   @IsArray()
   @ArrayMaxSize(1000)
-  @ArrayUnique()
+  @ArrayDistinct()
   @IsUUID('all', { each: true })
   itemIds: string[];
 }
@@ -121,6 +123,8 @@ export class CreateItemDto {
   required?: boolean;
 
   @ApiProperty({ type: CompletionDto, example: { type: 'watch', minPercent: 90 } })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CompletionDto)
   completion: CompletionDto;
@@ -134,6 +138,7 @@ export class UpdateItemDto {
 
   @ApiPropertyOptional({ type: CompletionDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => CompletionDto)
   completion?: CompletionDto;

@@ -1,13 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { trimmed, lowerCased } from '../../../common/transforms';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 import { ENROLMENT_STATUSES, EnrolmentStatus } from '../entities/enrolment.entity';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export const BULK_ROW_LIMIT = 10_000;
+/** A result lists at most this many failed rows (the first by row number); `failedCount` has them all. */
+export const BULK_FAILED_LIST_LIMIT = 1_000;
 
 export class CohortDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -114,8 +116,8 @@ export class BulkRowDto {
 
 export class BulkEnrolDto {
   @ApiProperty({ type: [BulkRowDto], maxItems: BULK_ROW_LIMIT })
-  @IsArray()
-  @ArrayMaxSize(1_000_000) // the real limit answers 413, not 400
+  @IsArray() // counted before validation: more than BULK_ROW_LIMIT rows answer 413
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => BulkRowDto)
   rows: BulkRowDto[];
@@ -144,7 +146,9 @@ export class BulkFailureDto {
 export class BulkResultDto {
   @ApiProperty() created: number;
   @ApiProperty() existing: number;
-  @ApiProperty({ type: [BulkFailureDto] }) failed: BulkFailureDto[];
+  @ApiProperty({ type: [BulkFailureDto], maxItems: BULK_FAILED_LIST_LIMIT, description: `The first ${BULK_FAILED_LIST_LIMIT.toLocaleString('en')} failed rows by row number; failedCount says how many failed in all` })
+  failed: BulkFailureDto[];
+  @ApiProperty({ description: 'How many rows failed in all (failed lists at most the first 1,000)' }) failedCount: number;
   @ApiProperty() dryRun: boolean;
   @ApiProperty({ description: 'Accounts created (invited) for unknown emails' }) invited: number;
   @ApiProperty({ description: 'Cohorts created with createCohorts=true' }) cohortsCreated: number;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsObject, Matches, ValidateIf, ValidateNested } from 'class-validator';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -25,6 +25,7 @@ export class PreferencesDto {
   @ApiProperty({ type: QuietHoursDto, nullable: true, description: 'null: no quiet hours' })
   @IsDefined()
   @ValidateIf((_, v) => v !== null)
+  @IsObject()
   @ValidateNested()
   @Type(() => QuietHoursDto)
   quietHours: QuietHoursDto | null;
