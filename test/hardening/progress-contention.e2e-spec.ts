@@ -6,8 +6,9 @@ import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from '../help
 /**
  * Issue 13 review: (1) every progress write took a pooled connection and then waited on its
  * enrolment's row lock while holding it, so one student's parallel batches filled the pool and
- * every other user got a 503 after the 5 s connect timeout. The app runs with a pool of 4 so that
- * a flood fills it deterministically.
+ * every other user got a 503 after the 5 s connect timeout; (5) activation at sign-in updated a
+ * user's invited enrolments in scan order while progress writes lock them in id order, so the two
+ * could deadlock. The app runs with a pool of 4 so that a flood fills it deterministically.
  */
 describe('progress writes under contention (e2e)', () => {
   const ITEMS = 40;
@@ -203,5 +204,47 @@ describe('progress writes under contention (e2e)', () => {
     }
     const { rows } = await t.db.query(`SELECT (SELECT count(*)::int FROM progress_events WHERE user_id = $1) AS events, (SELECT count(*)::int FROM item_progress WHERE enrolment_id = $2) AS items`, [student.id, enrolmentId]);
     expect(rows[0]).toEqual({ events: 0, items: 0 });
+  });
+
+  it('activates invited enrolments at sign-in without deadlocking with a progress write that holds the lower one and then takes the higher', async () => {
+    const student = await createUser(t, admin, { email: 'late-signin@test.local', role: 'student' });
+    // The deadlock needs the activation's scan to meet a higher id before a lower one. Scan order
+    // follows the heap, not the ids, so enrol in one more course until the scan shows such a pair
+    // (each new row leaves the order ascending by chance 1/n!; 8 rows are 1 in 40,320).
+    const scanOrder = async (): Promise<string[]> => (await t.db.query(`SELECT id FROM enrolments WHERE user_id = $1 AND status = 'invited'`, [student.id])).rows.map((r) => r.id);
+    let inversion = -1;
+    for (let n = 0; n < 8 && inversion < 0; n++) {
+      await enrol((await createCourse(`Sign-in ${n}`, 1)).id, student.id);
+      const order = await scanOrder();
+      inversion = order.findIndex((id, i) => i + 1 < order.length && id > order[i + 1]);
+    }
+    expect(inversion).toBeGreaterThanOrEqual(0);
+    const ids = await scanOrder();
+    const [high, low] = [ids[inversion], ids[inversion + 1]];
+
+    // The holder does what a progress batch for both enrolments does (locks in id order), with the sign-in in between.
+    const holder = await t.db.connect();
+    let secondLock: string;
+    let signIn: { status: number; body: { detail?: string } };
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM enrolments WHERE id = $1 FOR NO KEY UPDATE', [low]);
+      const pending = t.http().post('/api/v1/auth/login').send({ email: student.email, password: student.password }).then((res) => res);
+      await until(async () => (await lockWaiters()) >= 1, 'the sign-in to wait on the lower enrolment');
+      secondLock = await holder
+        .query('SELECT id FROM enrolments WHERE id = $1 FOR NO KEY UPDATE', [high])
+        .then(() => 'locked')
+        .catch((error: { code?: string }) => `failed ${error.code}`);
+      await holder.query(secondLock === 'locked' ? 'COMMIT' : 'ROLLBACK');
+      signIn = await pending;
+    } finally {
+      holder.release();
+    }
+    expect(secondLock).toBe('locked');
+    expect({ status: signIn.status, detail: signIn.body.detail }).toEqual({ status: 200, detail: undefined });
+    const { rows: after } = await t.db.query(`SELECT status FROM enrolments WHERE id = ANY($1::uuid[])`, [ids]);
+    expect(after.map((r) => r.status)).toEqual(ids.map(() => 'active'));
+    const { rows: audit } = await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'enrolment.activated' AND entity_id = ANY($1::uuid[])`, [ids]);
+    expect(audit[0].n).toBe(ids.length);
   });
 });
