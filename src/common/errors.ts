@@ -65,3 +65,11 @@ export class TooManyRequests extends DomainError {
     });
   }
 }
+
+export class Unavailable extends DomainError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(HttpStatus.SERVICE_UNAVAILABLE, 'unavailable', message, undefined, {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
+  }
+}

@@ -70,6 +70,8 @@ function fromPostgres(error: QueryFailedError): Rendered | null {
     case '40P01':
     case '40001':
       return { status: 503, code: 'unavailable', detail: 'The request collided with a concurrent one; nothing was changed. Retry it.', headers: { 'Retry-After': '1' } };
+    case '55P03': // lock_timeout: a concurrent write held the rows longer than this one may wait
+      return { status: 503, code: 'unavailable', detail: 'The request waited too long for a concurrent one; nothing was changed. Retry it.', headers: { 'Retry-After': '1' } };
     case '22P02':
     case '22007':
     case '22008':

@@ -48,6 +48,20 @@ describe('preparedTransaction', () => {
     expect(released).toEqual([undefined]);
   });
 
+  it('bounds lock waits with SET LOCAL lock_timeout sent with BEGIN, in one round trip', async () => {
+    const { dataSource, sent } = fakeDataSource();
+    await preparedTransaction(dataSource, async (query) => query('a.lock', 'SELECT 1', []), { lockTimeoutMs: 2500 });
+    expect(sent).toEqual(['BEGIN; SET LOCAL lock_timeout = 2500', 'a.lock: SELECT 1', 'COMMIT']);
+  });
+
+  it('refuses a lock timeout that is not a positive integer (0 would mean none) before taking a connection', async () => {
+    const { dataSource, sent } = fakeDataSource();
+    for (const lockTimeoutMs of [0, -1, 1.5, Number.NaN]) {
+      await expect(preparedTransaction(dataSource, async () => 1, { lockTimeoutMs })).rejects.toBeInstanceOf(RangeError);
+    }
+    expect(sent).toEqual([]);
+  });
+
   it('does not reuse a connection that could not roll back', async () => {
     const { dataSource, released } = fakeDataSource((text) => text === 'COMMIT' || text === 'ROLLBACK');
     await expect(preparedTransaction(dataSource, async () => 1)).rejects.toBeInstanceOf(QueryFailedError);

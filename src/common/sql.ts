@@ -31,9 +31,15 @@ export type PreparedQuery = <T>(name: string, text: string, values: unknown[]) =
 
 /**
  * `work` on one pooled connection between BEGIN and COMMIT (ROLLBACK when it throws), its
- * statements prepared as by `prepared`. Errors surface as QueryFailedError.
+ * statements prepared as by `prepared`. Errors surface as QueryFailedError. With `lockTimeoutMs`,
+ * any wait for a lock inside gives up after that long (SQLSTATE 55P03) instead of holding the
+ * connection.
  */
-export async function preparedTransaction<T>(dataSource: DataSource, work: (query: PreparedQuery) => Promise<T>): Promise<T> {
+export async function preparedTransaction<T>(dataSource: DataSource, work: (query: PreparedQuery) => Promise<T>, options: { lockTimeoutMs?: number } = {}): Promise<T> {
+  const { lockTimeoutMs } = options;
+  if (lockTimeoutMs !== undefined && !(Number.isInteger(lockTimeoutMs) && lockTimeoutMs >= 1)) throw new RangeError(`lockTimeoutMs must be a positive integer, got ${lockTimeoutMs}`); // 0 would mean no limit
+  // One round trip: both statements in one simple query (SET takes no bind parameters).
+  const begin = lockTimeoutMs === undefined ? 'BEGIN' : `BEGIN; SET LOCAL lock_timeout = ${lockTimeoutMs}`;
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
   const client = await pool.connect();
   const run = async <R>(config: { name?: string; text: string; values?: unknown[] }): Promise<R[]> => {
@@ -45,7 +51,7 @@ export async function preparedTransaction<T>(dataSource: DataSource, work: (quer
   };
   let broken: Error | undefined;
   try {
-    await run({ text: 'BEGIN' });
+    await run({ text: begin });
     const result = await work((name, text, values) => run({ name, text, values }));
     await run({ text: 'COMMIT' });
     return result;

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     expect(config.auth).toMatchObject({ loginMaxFailures: 5, loginIpMaxFailures: 20, loginWindowSeconds: 60, loginAccountMaxFailures: 100, loginAccountWindowSeconds: 900 });
     expect(config.reminders.watchdogIntervalMs).toBe(5_000);
     expect(config.metrics.token).toBeNull();
+    expect(config.progress).toEqual({ writeWaitMs: 3_000, writeQueue: 8 });
   });
 
   it('checks the reminder schedulers as often as it dispatches unless told otherwise', () => {
@@ -38,6 +39,8 @@ describe('loadConfig', () => {
     [{ LOGIN_WINDOW_SECONDS: '3600' }, 'LOGIN_ACCOUNT_WINDOW_SECONDS', /at least LOGIN_WINDOW_SECONDS \(3600\)/],
     [{ REMINDER_WATCHDOG_INTERVAL_MS: '50' }, 'REMINDER_WATCHDOG_INTERVAL_MS', /between/],
     [{ METRICS_TOKEN: 'too-short' }, 'METRICS_TOKEN', /at least 32/],
+    [{ PROGRESS_WRITE_WAIT_MS: '0' }, 'PROGRESS_WRITE_WAIT_MS', /between 100/],
+    [{ PROGRESS_WRITE_QUEUE: '-1' }, 'PROGRESS_WRITE_QUEUE', /between 0/],
   ])('rejects %p naming %s', (override, variable, message) => {
     try {
       loadConfig({ ...valid, ...override });

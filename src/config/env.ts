@@ -161,6 +161,12 @@ export function loadConfig(env: Env = process.env) {
       inviteTtlHours: int(env, 'INVITE_TTL_HOURS', 168, 1, 24 * 60),
       ...loginLimits(env),
     },
+    progress: {
+      /** How long a progress write may wait for its turn, in the process and then on its enrolments' row locks, before a 503. */
+      writeWaitMs: int(env, 'PROGRESS_WRITE_WAIT_MS', 3_000, 100, 60_000),
+      /** Progress writes of one student that may wait in one API process behind the running one; more get a 429. */
+      writeQueue: int(env, 'PROGRESS_WRITE_QUEUE', 8, 0, 1_000),
+    },
     /** The bearer token a Prometheus scraper sends for /metrics; unset = /metrics is not served. */
     metrics: { token: metricsToken ?? null },
     admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : null,

@@ -7,8 +7,10 @@ import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from '../help
  * student, left the enrolment's counters short of what its item rows said. Each round here is a
  * fresh student enrolled in two courses of 50 required items (5 modules of 10); every request
  * carries one event for each course, in random order, so batches also touch two enrolments at
- * once (a lock order that could deadlock would answer 500). After every round the counters must
- * equal the item rows.
+ * once (a lock order that could deadlock would answer 503). After every round the counters must
+ * equal the item rows. Each API process lets one student's writes through one at a time, so the
+ * batches alternate between two processes on the same database: the enrolment row locks, not the
+ * in-process queue, are what keep the two processes' writers in order.
  */
 describe('progress counters under concurrency (e2e)', () => {
   const ROUNDS = 24;
@@ -16,13 +18,16 @@ describe('progress counters under concurrency (e2e)', () => {
   const MODULES = 5;
   const T0 = new Date('2026-12-01T12:00:00Z');
   let t: TestApp;
+  let peer: Awaited<ReturnType<TestApp['startPeer']>>;
   let admin: string;
   let owner: Awaited<ReturnType<typeof createUser>>;
   const courses: Array<{ id: string; items: string[] }> = [];
 
   beforeAll(async () => {
-    // More connections than the default test pool, so more batches of one student run at once.
-    t = await startTestApp({ DATABASE_POOL_SIZE: '10' });
+    // Room for every batch of a round to queue in either process, and for the wait: this test is about the counters, not the queue's limits.
+    t = await startTestApp({ DATABASE_POOL_SIZE: '10', PROGRESS_WRITE_QUEUE: String(ITEMS), PROGRESS_WRITE_WAIT_MS: '60000' });
+    peer = await t.startPeer();
+    peer.app.get(Clock).set(T0);
     t.app.get(Clock).set(T0);
     admin = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
     owner = await createUser(t, admin, { email: 'race-owner@test.local', role: 'instructor' });
@@ -80,7 +85,8 @@ describe('progress counters under concurrency (e2e)', () => {
             .map((course, c) => (c === 1 && k === skipB ? null : { eventId: randomUUID(), itemId: course.items[k], type: 'viewed', occurredAt: T0.toISOString() }))
             .filter((e) => e !== null);
           if (Math.random() < 0.5) events.reverse();
-          return t.http().post('/api/v1/progress/events').set(bearer(student.accessToken)).send({ events });
+          const api = k % 2 ? peer.http : t.http;
+          return api().post('/api/v1/progress/events').set(bearer(student.accessToken)).send({ events });
         }),
       );
       // Every event accepted: no 503 from a deadlock between batches locking the same enrolments in another order.

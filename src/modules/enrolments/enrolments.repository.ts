@@ -58,12 +58,18 @@ export class EnrolmentsRepository {
     await manager.getRepository(Enrolment).update({ id }, changes);
   }
 
-  /** First sign-in: invited → active for every course of the user, audited. */
+  /**
+   * First sign-in: invited → active for every course of the user, audited. The rows are locked
+   * first, in id order like every progress write locks them: updating them in scan order could
+   * deadlock with a batch holding the lower id and waiting for a higher one this had taken.
+   */
   async activateInvited(userId: string): Promise<number> {
     const rows: unknown[] = await this.dataSource.query(
-      `WITH activated AS (
-         UPDATE enrolments SET status = 'active', activated_at = now(), updated_at = now()
-         WHERE user_id = $1 AND status = 'invited' RETURNING id
+      `WITH invited AS MATERIALIZED (
+         SELECT id FROM enrolments WHERE user_id = $1 AND status = 'invited' ORDER BY id FOR NO KEY UPDATE
+       ), activated AS (
+         UPDATE enrolments e SET status = 'active', activated_at = now(), updated_at = now()
+         FROM invited WHERE e.id = invited.id AND e.status = 'invited' RETURNING e.id
        )
        INSERT INTO audit_log (actor_id, action, entity, entity_id, before, after)
        SELECT $1, 'enrolment.activated', 'enrolment', id, '{"status":"invited"}', '{"status":"active","reason":"sign-in"}' FROM activated

@@ -1,7 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { performance } from 'perf_hooks';
 import { DataSource } from 'typeorm';
+import { TooManyRequests, Unavailable } from '../../common/errors';
+import { KeyedQueue } from '../../common/keyed-queue';
 import { PreparedQuery, preparedTransaction } from '../../common/sql';
+import { appConfig } from '../../config/env';
 import { MAX_STORED_RANGES } from './progress-rules';
 
 export interface AcceptedEvent {
@@ -38,25 +43,57 @@ function columns(events: AcceptedEvent[]): unknown[][] {
  */
 @Injectable()
 export class ProgressWritesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /** One student's writes, one at a time per process, queued before they take a pooled connection. */
+  private readonly turns: KeyedQueue;
 
-  /**
-   * `work` in one transaction that first locks the enrolments' rows, in id order (so batches that
-   * touch the same enrolments in another order cannot deadlock). Writers of one enrolment's
-   * progress therefore run one at a time, and because READ COMMITTED takes each statement's
-   * snapshot when it starts, counters recomputed inside see every item row the writers before
-   * committed: the last writer's counters are always the whole truth.
-   */
-  locked<T>(enrolmentIds: string[], work: (writer: ProgressWriter) => Promise<T>): Promise<T> {
-    return preparedTransaction(this.dataSource, async (query) => {
-      await query('progress.lock-enrolments', `SELECT id FROM enrolments WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [enrolmentIds]);
-      return work(new ProgressWriter(query));
-    });
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+  ) {
+    this.turns = new KeyedQueue(config.progress.writeQueue);
   }
 
-  /** Recomputes the enrolments' counters from their item rows (under their locks). */
+  /**
+   * `work` for the student's enrolments in one transaction that first locks their rows, in id order
+   * (so batches that touch the same enrolments in another order cannot deadlock). Writers of one
+   * enrolment's progress therefore run one at a time, and because READ COMMITTED takes each
+   * statement's snapshot when it starts, counters recomputed inside see every item row the writers
+   * before committed: the last writer's counters are always the whole truth.
+   *
+   * Within the process the student's writes wait their turn before taking a pooled connection, so
+   * one student holds at most one connection here however many batches they send (a batch only
+   * carries its sender's enrolments, so the student is the key). The whole wait, for the turn and
+   * then for the row locks (another process, a sign-in), is bounded by PROGRESS_WRITE_WAIT_MS: past
+   * it, 503 with nothing written; past PROGRESS_WRITE_QUEUE waiting writes, 429 at once.
+   */
+  async locked<T>(studentId: string, enrolmentIds: string[], work: (writer: ProgressWriter) => Promise<T>): Promise<T> {
+    const arrived = performance.now(); // elapsed real time, not the settable business Clock
+    const turn = this.turns.run(studentId, () => {
+      const left = Math.floor(this.config.progress.writeWaitMs - (performance.now() - arrived));
+      if (left < 1) throw new Unavailable('Earlier progress writes of yours took too long; nothing was changed. Retry shortly.', 1);
+      return this.transaction(enrolmentIds, work, left);
+    });
+    if (!turn) throw new TooManyRequests('Too many progress writes of yours are waiting; nothing was changed. Send batches one after another.', 1);
+    return turn;
+  }
+
+  /**
+   * Recomputes the enrolments' counters from their item rows (under their locks), for any number of
+   * students at once: maintenance and benchmarks, not requests, so it takes no student's turn.
+   */
   refreshEnrolments(enrolmentIds: string[], now: Date): Promise<void> {
-    return this.locked(enrolmentIds, (writer) => writer.refreshEnrolments(enrolmentIds, now));
+    return this.transaction(enrolmentIds, (writer) => writer.refreshEnrolments(enrolmentIds, now));
+  }
+
+  private transaction<T>(enrolmentIds: string[], work: (writer: ProgressWriter) => Promise<T>, lockTimeoutMs?: number): Promise<T> {
+    return preparedTransaction(
+      this.dataSource,
+      async (query) => {
+        await query('progress.lock-enrolments', `SELECT id FROM enrolments WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [enrolmentIds]);
+        return work(new ProgressWriter(query));
+      },
+      { lockTimeoutMs },
+    );
   }
 }
 

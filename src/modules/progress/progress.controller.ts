@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiPayloadTooLargeResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiPayloadTooLargeResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Caller, CurrentUser, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
@@ -7,6 +7,9 @@ import { BatchResultDto, CourseProgressDto, ItemStateDto, ProgressBatchDto, Repo
 import { ProgressIngestService } from './progress-ingest.service';
 import { ProgressReportService } from './progress-report.service';
 import { ProgressService } from './progress.service';
+
+const QUEUE_FULL = "Too many of the student's progress writes already wait in this API process (PROGRESS_WRITE_QUEUE); nothing written; see Retry-After";
+const WAITED_TOO_LONG = "Waited longer than PROGRESS_WRITE_WAIT_MS for the student's earlier writes (or another process's); nothing written; see Retry-After";
 
 @ApiTags('progress')
 @ApiBearerAuth()
@@ -22,6 +25,8 @@ export class ProgressController {
   @HttpCode(200)
   @ApiOkResponse({ type: BatchResultDto, description: 'Per event: accepted, duplicate (same eventId again) or rejected with a reason' })
   @ApiPayloadTooLargeResponse({ description: 'More than 500 events, or more than 5,000 watched segments in all' })
+  @ApiTooManyRequestsResponse({ description: QUEUE_FULL })
+  @ApiServiceUnavailableResponse({ description: WAITED_TOO_LONG })
   events(@Body() body: ProgressBatchDto, @CurrentUser() caller: Caller): Promise<BatchResultDto> {
     return this.ingest.ingest(caller, body.events);
   }
@@ -29,6 +34,8 @@ export class ProgressController {
   @Post('items/:id/complete')
   @HttpCode(200)
   @ApiOkResponse({ type: ItemStateDto, description: 'mark_done items only; idempotent' })
+  @ApiTooManyRequestsResponse({ description: QUEUE_FULL })
+  @ApiServiceUnavailableResponse({ description: WAITED_TOO_LONG })
   complete(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller): Promise<ItemStateDto> {
     return this.progress.complete(caller, id);
   }

@@ -64,7 +64,7 @@ export class ProgressService {
     const done = (id: string) => completions.has(`${item.enrolment_id}:${id}`) || prerequisites.find((p) => p.prerequisite_id === id)?.required === 0;
     if (isLocked({ unlockAt: item.unlock_at, prerequisites: prerequisites.map((p) => p.prerequisite_id) }, done, now)) throw new Conflict('The module is locked', 'module-locked');
     const enrolmentId = item.enrolment_id;
-    await this.writes.locked([enrolmentId], async (writer) => {
+    await this.writes.locked(caller.id, [enrolmentId], async (writer) => {
       await writer.markDone(enrolmentId, itemId, now);
       await writer.refreshEnrolments([enrolmentId], now);
     });
