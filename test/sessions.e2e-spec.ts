@@ -2,8 +2,8 @@ import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpe
 
 type Http = TestApp['http'];
 
-/** Retries until `done` or 500 ms: long enough for a Redis announcement, far shorter than AUTH_SESSION_CACHE_MS. */
-async function eventually<T>(attempt: () => PromiseLike<T>, done: (value: T) => boolean, withinMs = 500): Promise<T> {
+/** Retries until `done` or 2 s: room for a Redis announcement on a busy machine, still well under AUTH_SESSION_CACHE_MS (5 s). */
+async function eventually<T>(attempt: () => PromiseLike<T>, done: (value: T) => boolean, withinMs = 2_000): Promise<T> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const value = await attempt();
