@@ -7,7 +7,7 @@ import { Caller } from '../../common/auth.decorators';
 import { DomainError, Forbidden, Unauthenticated } from '../../common/errors';
 import { appConfig } from '../../config/env';
 import { AuthService } from '../auth/auth.service';
-import { isAccessClaims } from '../auth/token.service';
+import { isAccessClaims, isSessionClaims, SessionClaims } from '../auth/token.service';
 import { REDIS } from '../redis/redis.module';
 import { UsersRepository } from '../users/users.repository';
 
@@ -15,16 +15,6 @@ export const DASHBOARD_PATH = '/admin/queues';
 export const SESSION_COOKIE = 'accord_queues';
 const TICKET_SECONDS = 60;
 const SESSION_SECONDS = 30 * 60;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Who a ticket, cookie or access token speaks for: a user and one of their sign-in sessions. */
-interface DashboardClaims {
-  sub: string;
-  sid: string;
-}
-
-const isDashboardClaims = (claims: Partial<DashboardClaims> & { exp?: unknown } | null): claims is DashboardClaims =>
-  typeof claims?.sub === 'string' && UUID.test(claims.sub) && typeof claims.sid === 'string' && UUID.test(claims.sid) && typeof claims.exp === 'number';
 
 /**
  * One-minute, single-use tickets (in a link) traded for a 30-minute HttpOnly cookie scoped to the
@@ -52,9 +42,9 @@ export class QueuesDashboardSessions {
 
   /** Consumes the ticket (atomically: of two exchanges, one wins) and answers the cookie to set. */
   async exchange(ticket: string): Promise<{ token: string; maxAge: number }> {
-    const claims = await this.jwt.verifyAsync<DashboardClaims & { jti?: string }>(ticket, { audience: 'queues-ticket' }).catch(() => null);
+    const claims = await this.jwt.verifyAsync<SessionClaims & { jti?: string }>(ticket, { audience: 'queues-ticket' }).catch(() => null);
     const refused = new Unauthenticated('The dashboard link has expired or was already used; request a new one');
-    if (!isDashboardClaims(claims) || typeof claims.jti !== 'string') throw refused;
+    if (!isSessionClaims(claims) || typeof claims.jti !== 'string') throw refused;
     if ((await this.redisOr503(this.redis.getdel(ticketKey(claims.jti)))) !== claims.sid) throw refused;
     await this.admit(claims);
     const token = await this.jwt.signAsync({ sub: claims.sub, sid: claims.sid }, { audience: 'queues-session', expiresIn: SESSION_SECONDS });
@@ -63,15 +53,15 @@ export class QueuesDashboardSessions {
 
   /** Lets an admin in by the dashboard cookie or a bearer access token, while their sign-in session is live. */
   async authorise(cookie: string | undefined, bearer: string | undefined): Promise<void> {
-    const fromCookie = cookie ? await this.jwt.verifyAsync<DashboardClaims>(cookie, { audience: 'queues-session' }).catch(() => null) : null;
-    if (isDashboardClaims(fromCookie)) return this.admit(fromCookie);
+    const fromCookie = cookie ? await this.jwt.verifyAsync<SessionClaims>(cookie, { audience: 'queues-session' }).catch(() => null) : null;
+    if (isSessionClaims(fromCookie)) return this.admit(fromCookie);
     const access = bearer ? await this.jwt.verifyAsync<Record<string, unknown>>(bearer).catch(() => null) : null;
     if (access && isAccessClaims(access)) return this.admit(access, access.tv);
     throw new Unauthenticated('Sign in as an admin: POST /api/v1/admin/queues/session gives a dashboard link');
   }
 
   /** Read afresh, never cached: the user must be an active admin and the session not revoked, however long ago. */
-  private async admit(claims: DashboardClaims, tokenVersion?: number): Promise<void> {
+  private async admit(claims: SessionClaims, tokenVersion?: number): Promise<void> {
     const [user, live] = await Promise.all([this.users.findSession(claims.sub), this.auth.isSessionLive(claims.sub, claims.sid)]);
     if (!user?.isActive || !live || (tokenVersion !== undefined && user.tokenVersion !== tokenVersion)) throw new Unauthenticated('The session has ended; sign in again');
     if (user.role !== 'admin') throw new Forbidden('The queue dashboard is for admins');
