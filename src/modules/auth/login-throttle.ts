@@ -3,7 +3,8 @@ import { ConfigType } from '@nestjs/config';
 import Redis from 'ioredis';
 import { createHash } from 'crypto';
 import { appConfig } from '../../config/env';
-import { DomainError, TooManyRequests } from '../../common/errors';
+import { TooManyRequests } from '../../common/errors';
+import { orUnavailable } from '../../common/unavailable';
 import { REDIS } from '../redis/redis.module';
 
 const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
@@ -85,8 +86,10 @@ export class LoginThrottle {
    */
   async assertAllowed(email: string, ip: string): Promise<void> {
     const { loginMaxFailures, loginIpMaxFailures, loginWindowSeconds, loginAccountMaxFailures, loginAccountWindowSeconds } = this.config.auth;
-    const blockedFor = await this.guard(
+    // Without Redis the throttle cannot count: refuse (503) rather than allow unlimited guessing.
+    const blockedFor = await orUnavailable(
       this.redis.loginAttempt(...keysFor(email, ip), loginWindowSeconds * 1000, loginAccountWindowSeconds * 1000, loginMaxFailures, loginIpMaxFailures, loginAccountMaxFailures),
+      'Sign-in is temporarily unavailable; try again shortly',
     );
     if (blockedFor > 0) throw new TooManyRequests('Too many failed sign-in attempts; try again later', blockedFor / 1000);
   }
@@ -96,12 +99,4 @@ export class LoginThrottle {
     await this.redis.loginSuccess(...keysFor(email, ip), this.config.auth.refreshTtlDays * 86_400_000).catch(() => undefined);
   }
 
-  /** Without Redis the throttle cannot count: refuse sign-in (503) rather than allow unlimited guessing. */
-  private async guard<T>(work: Promise<T>): Promise<T> {
-    try {
-      return await work;
-    } catch {
-      throw new DomainError(503, 'unavailable', 'Sign-in is temporarily unavailable; try again shortly', undefined, { 'Retry-After': '5' });
-    }
-  }
 }

@@ -4,7 +4,8 @@ import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'crypto';
 import Redis from 'ioredis';
 import { Caller } from '../../common/auth.decorators';
-import { DomainError, Forbidden, Unauthenticated } from '../../common/errors';
+import { Forbidden, Unauthenticated } from '../../common/errors';
+import { orUnavailable } from '../../common/unavailable';
 import { appConfig } from '../../config/env';
 import { AuthService } from '../auth/auth.service';
 import { isAccessClaims, isSessionClaims, SessionClaims } from '../auth/token.service';
@@ -15,6 +16,7 @@ export const DASHBOARD_PATH = '/admin/queues';
 export const SESSION_COOKIE = 'accord_queues';
 const TICKET_SECONDS = 60;
 const SESSION_SECONDS = 30 * 60;
+const UNAVAILABLE = 'The queue dashboard is temporarily unavailable; try again shortly';
 
 /**
  * One-minute, single-use tickets (in a link) traded for a 30-minute HttpOnly cookie scoped to the
@@ -35,7 +37,7 @@ export class QueuesDashboardSessions {
     if (!caller.sessionId) throw new Unauthenticated();
     const jti = randomUUID();
     // Redis holds each unused ticket; exchanging it deletes it, so a link works once.
-    await this.redisOr503(this.redis.set(ticketKey(jti), caller.sessionId, 'EX', TICKET_SECONDS));
+    await orUnavailable(this.redis.set(ticketKey(jti), caller.sessionId, 'EX', TICKET_SECONDS), UNAVAILABLE);
     const ticket = await this.jwt.signAsync({ sub: caller.id, sid: caller.sessionId }, { audience: 'queues-ticket', expiresIn: TICKET_SECONDS, jwtid: jti });
     return { url: `${this.config.publicUrl}${DASHBOARD_PATH}?ticket=${ticket}`, expiresIn: TICKET_SECONDS };
   }
@@ -45,7 +47,7 @@ export class QueuesDashboardSessions {
     const claims = await this.jwt.verifyAsync<SessionClaims & { jti?: string }>(ticket, { audience: 'queues-ticket' }).catch(() => null);
     const refused = new Unauthenticated('The dashboard link has expired or was already used; request a new one');
     if (!isSessionClaims(claims) || typeof claims.jti !== 'string') throw refused;
-    if ((await this.redisOr503(this.redis.getdel(ticketKey(claims.jti)))) !== claims.sid) throw refused;
+    if ((await orUnavailable(this.redis.getdel(ticketKey(claims.jti)), UNAVAILABLE)) !== claims.sid) throw refused;
     await this.admit(claims);
     const token = await this.jwt.signAsync({ sub: claims.sub, sid: claims.sid }, { audience: 'queues-session', expiresIn: SESSION_SECONDS });
     return { token, maxAge: SESSION_SECONDS };
@@ -65,14 +67,6 @@ export class QueuesDashboardSessions {
     const [user, live] = await Promise.all([this.users.findSession(claims.sub), this.auth.isSessionLive(claims.sub, claims.sid)]);
     if (!user?.isActive || !live || (tokenVersion !== undefined && user.tokenVersion !== tokenVersion)) throw new Unauthenticated('The session has ended; sign in again');
     if (user.role !== 'admin') throw new Forbidden('The queue dashboard is for admins');
-  }
-
-  private async redisOr503<T>(work: Promise<T>): Promise<T> {
-    try {
-      return await work;
-    } catch {
-      throw new DomainError(503, 'unavailable', 'The queue dashboard is temporarily unavailable; try again shortly', undefined, { 'Retry-After': '5' });
-    }
   }
 }
 
