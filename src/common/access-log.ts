@@ -58,5 +58,8 @@ export function markRoute(raw: IncomingMessage, route: string | undefined): void
 
 const HEALTH_ROUTES = new Set(['/api/v1/health/live', '/api/v1/health/ready']);
 
+/** Whether a matched route pattern (Fastify's `routeOptions.url`; undefined when nothing matched) is a health probe. */
+export const isHealthRoute = (route: string | undefined) => HEALTH_ROUTES.has(route ?? '');
+
 /** Health probes stay out of the access log, decided by the matched route, never by the URL's text. */
-export const isHealthProbe = (raw: IncomingMessage) => HEALTH_ROUTES.has((raw as Marked)[MATCHED_ROUTE] ?? '');
+export const isHealthProbe = (raw: IncomingMessage) => isHealthRoute((raw as Marked)[MATCHED_ROUTE]);
