@@ -1,4 +1,5 @@
 import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import { spentLongAgo } from './helpers/sessions';
 
 type Http = TestApp['http'];
 
@@ -67,6 +68,7 @@ describe('sessions end everywhere (e2e)', () => {
     const rotated = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken });
     expect(rotated.status).toBe(200);
     expect((await me(t.http, rotated.body.accessToken)).status).toBe(200);
+    await spentLongAgo(t, user.id);
     expect((await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken })).status).toBe(401);
     expect((await me(t.http, user.accessToken)).status).toBe(401);
     expect((await me(t.http, rotated.body.accessToken)).status).toBe(401);
@@ -154,6 +156,7 @@ describe('sessions end everywhere, across API processes (e2e)', () => {
     const user = await createUser(t, admin.accessToken, { email: 'reuse.two@test.local', role: 'student' });
     const rotated = await a().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken });
     expect((await me(b, rotated.body.accessToken)).status).toBe(200);
+    await spentLongAgo(t, user.id);
     expect((await b().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken })).status).toBe(401);
     expect((await eventually(() => me(a, rotated.body.accessToken), (res) => res.status === 401)).status).toBe(401);
   });

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { RefreshToken } from './entities/refresh-token.entity';
+
+/**
+ * How long after a refresh token was spent a second use of it is taken for two requests racing,
+ * answered 401 without ending the session; after that, its return means a copy: the session ends.
+ */
+export const REFRESH_RACE_GRACE_SECONDS = 10;
 
 type NewToken = Pick<RefreshToken, 'id' | 'userId' | 'familyId' | 'tokenHash' | 'expiresAt'>;
 
@@ -40,17 +46,24 @@ export class RefreshTokensRepository {
     return rows.length === 1 && rows[0].revoked_at === null;
   }
 
-  /** Spends the token if it is still fresh; false when another request spent it first. */
-  async spend(manager: EntityManager, id: string): Promise<boolean> {
-    const result = await manager
-      .getRepository(RefreshToken)
-      .createQueryBuilder()
-      .update()
-      .set({ usedAt: () => 'now()' })
-      .where({ id, usedAt: IsNull(), revokedAt: IsNull() })
-      .andWhere('expires_at > now()')
-      .execute();
-    return (result.affected ?? 0) === 1;
+  /**
+   * Spends the token if it is still fresh. If not: `raced` when a refresh spent it within the last
+   * REFRESH_RACE_GRACE_SECONDS (two tabs, a retry after a lost answer), `reused` when it was spent
+   * before that (a copy came back), `refused` when it was never spent (it expired meanwhile).
+   */
+  async spend(manager: EntityManager, id: string): Promise<'spent' | 'raced' | 'reused' | 'refused'> {
+    const [spent]: [unknown[], number] = await manager.query(
+      'UPDATE refresh_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now() RETURNING id',
+      [id],
+    );
+    if (spent.length === 1) return 'spent';
+    // A statement of its own: it sees the spend that a racing refresh committed while this one waited.
+    const rows: Array<{ raced: boolean | null }> = await manager.query('SELECT used_at > now() - make_interval(secs => $2) AS raced FROM refresh_tokens WHERE id = $1', [
+      id,
+      REFRESH_RACE_GRACE_SECONDS,
+    ]);
+    const raced = rows[0]?.raced;
+    return raced === true ? 'raced' : raced === false ? 'reused' : 'refused';
   }
 
   /** Revokes the session and its refresh tokens; answers its user when this call revoked it, else null. */
