@@ -75,6 +75,19 @@ describe('sessions end everywhere (e2e)', () => {
     expect((await t.http().post('/api/v1/auth/refresh').send({ refreshToken: rotated.body.refreshToken })).status).toBe(401);
   });
 
+  it('keeps refusing a revoked session’s longer-lived access token after a redeploy lowers JWT_ACCESS_TTL_SECONDS', async () => {
+    const longLived = await t.startPeer({ JWT_ACCESS_TTL_SECONDS: '3600' });
+    const user = await createUser(t, adminToken, { email: 'long.lived@test.local', role: 'student' });
+    const signIn = await longLived.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password });
+    expect(signIn.body.expiresIn).toBe(3600);
+    await t.http().post('/api/v1/auth/logout').send({ refreshToken: signIn.body.refreshToken }).expect(204);
+    // Twenty minutes later, on processes now issuing one-minute tokens, the hour-long token has 40 minutes left.
+    await t.db.query("UPDATE auth_sessions SET revoked_at = revoked_at - interval '20 minutes' WHERE user_id = $1 AND revoked_at IS NOT NULL", [user.id]);
+    const shortLived = await t.startPeer({ JWT_ACCESS_TTL_SECONDS: '60' });
+    expect((await me(shortLived.http, signIn.body.accessToken)).status).toBe(401);
+    expect((await me(shortLived.http, user.accessToken)).status).toBe(200);
+  });
+
   it('lets no live token out of a refresh that races the logout of its session', async () => {
     const user = await createUser(t, adminToken, { email: 'racing@test.local', role: 'student' });
     for (let round = 0; round < 10; round++) {

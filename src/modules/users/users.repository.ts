@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Batcher } from '../../common/batcher';
-import { appConfig } from '../../config/env';
+import { MAX_ACCESS_TTL_SECONDS } from '../../config/env';
 import { Keyset } from '../../common/pagination';
 import { Role, User } from './entities/user.entity';
 import { Session, SessionCache } from './session-cache';
@@ -19,8 +18,13 @@ const toSession = (row: SessionRow): Session => ({
   revokedSessions: row.revoked_sessions,
 });
 
-/** Beyond the access-token lifetime: covers clock skew between the API and PostgreSQL, and a lifetime raised by a redeploy. */
-const REVOKED_MARGIN_SECONDS = 300;
+/**
+ * How long after its revocation a sign-in session's access tokens can still be presented: the
+ * longest lifetime a token may ever have been issued with (a redeploy that lowers
+ * JWT_ACCESS_TTL_SECONDS leaves the longer-lived tokens already out there), plus clock skew
+ * between the API and PostgreSQL.
+ */
+const REVOKED_WINDOW_SECONDS = MAX_ACCESS_TTL_SECONDS + 300;
 
 export type UserWithPasswordFlag = User & { hasPassword: boolean };
 
@@ -29,16 +33,10 @@ export class UsersRepository {
   /** Users changed inside each open transaction: their cached sessions are dropped once it ends. */
   private readonly changed = new WeakMap<EntityManager, Set<string>>();
 
-  /** How long after its revocation a sign-in session's access tokens can still be presented. */
-  private readonly revokedWindowSeconds: number;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sessions: SessionCache,
-    @Inject(appConfig.KEY) config: ConfigType<typeof appConfig>,
-  ) {
-    this.revokedWindowSeconds = config.auth.accessTtlSeconds + REVOKED_MARGIN_SECONDS;
-  }
+  ) {}
 
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const changed = new Set<string>();
@@ -102,7 +100,7 @@ export class UsersRepository {
       `SELECT u.id, u.email, u.name, u.role, u.is_active, u.token_version,
               ARRAY(SELECT s.id::text FROM auth_sessions s WHERE s.user_id = u.id AND s.revoked_at > now() - make_interval(secs => $2)) AS revoked_sessions
        FROM users u WHERE u.id = ANY($1::uuid[])`,
-      [ids, this.revokedWindowSeconds],
+      [ids, REVOKED_WINDOW_SECONDS],
     );
     const found = new Map(rows.map((row) => [row.id, toSession(row)]));
     return ids.map((id) => found.get(id) ?? null);
