@@ -89,7 +89,7 @@ export class AuthService {
       const user = await this.users.findById(id, manager, true);
       if (!user?.isActive) return null;
       await this.users.update(manager, id, { passwordHash, tokenVersion: user.tokenVersion + 1 });
-      await this.users.revokeSessions(manager, id);
+      await this.refreshTokens.revokeUserSessions(manager, id);
       await this.audit.record(manager, { actorId: id, action: 'user.password_set', entity: 'user', entityId: id });
       return id;
     });

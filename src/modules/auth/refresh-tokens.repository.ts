@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { MAX_ACCESS_TTL_SECONDS } from '../../config/env';
 import { RefreshToken } from './entities/refresh-token.entity';
 
 /**
@@ -8,6 +9,25 @@ import { RefreshToken } from './entities/refresh-token.entity';
  * answered 401 without ending the session; after that, its return means a copy: the session ends.
  */
 export const REFRESH_RACE_GRACE_SECONDS = 10;
+
+/**
+ * How long a revoked session's access tokens may still be presented: the longest lifetime any
+ * access token may have been issued with, plus clock skew between the API and PostgreSQL. The
+ * per-request check (UsersRepository) refuses tokens of sessions revoked within it; pruning keeps
+ * revoked sessions at least that long.
+ */
+export const REVOKED_SESSION_WINDOW_SECONDS = MAX_ACCESS_TTL_SECONDS + 300;
+const CLOCK_SKEW_SECONDS = 300;
+
+/**
+ * A session (alias s) that may still have an unexpired token: one started within the longest
+ * access-token lifetime, or one with a refresh token not yet expired. Every access token expires
+ * before the refresh token issued with it (REFRESH_TTL_DAYS is at least the longest access-token
+ * lifetime, one day), so a session whose refresh tokens have all expired has no live token.
+ * $2: REVOKED_SESSION_WINDOW_SECONDS, $3: CLOCK_SKEW_SECONDS.
+ */
+const MAY_HAVE_LIVE_TOKENS = `(s.created_at > now() - make_interval(secs => $2)
+  OR EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = s.id AND r.expires_at > now() - make_interval(secs => $3)))`;
 
 type NewToken = Pick<RefreshToken, 'id' | 'userId' | 'familyId' | 'tokenHash' | 'expiresAt'>;
 
@@ -20,12 +40,19 @@ export class RefreshTokensRepository {
     return this.dataSource.transaction(work);
   }
 
-  /** A new sign-in: its session row and first refresh token, in one statement. */
+  /**
+   * A new sign-in: its session row and first refresh token, in one statement, which also prunes
+   * the user's sessions that are over: revoked longer ago than any of their tokens can live, or
+   * never revoked but with every token expired (their refresh tokens go with them, by cascade).
+   */
   async startSession(token: NewToken, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.query(
-      `WITH session AS (INSERT INTO auth_sessions (id, user_id) VALUES ($3, $2))
-       INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-      [token.id, token.userId, token.familyId, token.tokenHash, token.expiresAt],
+      `WITH pruned AS (
+         DELETE FROM auth_sessions s WHERE s.user_id = $5
+           AND (s.revoked_at < now() - make_interval(secs => $2) OR (s.revoked_at IS NULL AND NOT ${MAY_HAVE_LIVE_TOKENS}))
+       ), session AS (INSERT INTO auth_sessions (id, user_id) VALUES ($4, $5))
+       INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $5, $4, $6, $7)`,
+      [token.id, REVOKED_SESSION_WINDOW_SECONDS, CLOCK_SKEW_SECONDS, token.familyId, token.userId, token.tokenHash, token.expiresAt],
     );
   }
 
@@ -78,6 +105,22 @@ export class RefreshTokensRepository {
       await manager.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [sessionId]);
       return rows[0]?.user_id ?? null;
     });
+  }
+
+  /**
+   * Ends every sign-in session of the user that may still have a live token (deactivation,
+   * password change): its refresh tokens, access tokens and dashboard cookie. Sessions that are
+   * over are left as they are: stamping them would only lengthen the per-request session check.
+   * Runs in the caller's transaction, the one that bumps the user's token version.
+   */
+  async revokeUserSessions(manager: EntityManager, userId: string): Promise<void> {
+    const [sessions]: [Array<{ id: string }>, number] = await manager.query(
+      `UPDATE auth_sessions s SET revoked_at = now() WHERE s.user_id = $1 AND s.revoked_at IS NULL AND ${MAY_HAVE_LIVE_TOKENS} RETURNING s.id`,
+      [userId, REVOKED_SESSION_WINDOW_SECONDS, CLOCK_SKEW_SECONDS],
+    );
+    if (!sessions.length) return;
+    // A statement of its own, after the sessions' row locks: it sees tokens a racing refresh committed.
+    await manager.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = ANY($1::uuid[]) AND revoked_at IS NULL', [sessions.map((row) => row.id)]);
   }
 
   /** A session check that does not depend on token lifetimes (the queue dashboard's 30-minute cookie). */

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Batcher } from '../../common/batcher';
-import { MAX_ACCESS_TTL_SECONDS } from '../../config/env';
 import { Keyset } from '../../common/pagination';
+import { REVOKED_SESSION_WINDOW_SECONDS } from '../auth/refresh-tokens.repository';
 import { Role, User } from './entities/user.entity';
 import { Session, SessionCache } from './session-cache';
 
@@ -17,14 +17,6 @@ const toSession = (row: SessionRow): Session => ({
   tokenVersion: row.token_version,
   revokedSessions: row.revoked_sessions,
 });
-
-/**
- * How long after its revocation a sign-in session's access tokens can still be presented: the
- * longest lifetime a token may ever have been issued with (a redeploy that lowers
- * JWT_ACCESS_TTL_SECONDS leaves the longer-lived tokens already out there), plus clock skew
- * between the API and PostgreSQL.
- */
-const REVOKED_WINDOW_SECONDS = MAX_ACCESS_TTL_SECONDS + 300;
 
 export type UserWithPasswordFlag = User & { hasPassword: boolean };
 
@@ -93,14 +85,15 @@ export class UsersRepository {
 
   /**
    * Session checks of requests arriving together share one statement. With the user come the
-   * sign-in sessions revoked recently enough that their access tokens may not have expired yet.
+   * sign-in sessions revoked recently enough that their access tokens may not have expired yet
+   * (auth's table and auth's window, read here to keep the hot path at one statement).
    */
   private readonly sessionReads = new Batcher<string, Session | null>(200, async (ids) => {
     const rows: SessionRow[] = await this.dataSource.query(
       `SELECT u.id, u.email, u.name, u.role, u.is_active, u.token_version,
               ARRAY(SELECT s.id::text FROM auth_sessions s WHERE s.user_id = u.id AND s.revoked_at > now() - make_interval(secs => $2)) AS revoked_sessions
        FROM users u WHERE u.id = ANY($1::uuid[])`,
-      [ids, REVOKED_WINDOW_SECONDS],
+      [ids, REVOKED_SESSION_WINDOW_SECONDS],
     );
     const found = new Map(rows.map((row) => [row.id, toSession(row)]));
     return ids.map((id) => found.get(id) ?? null);
@@ -124,19 +117,6 @@ export class UsersRepository {
     await manager.getRepository(User).update({ id }, changes);
     if (changed) changed.add(id);
     else await this.sessions.forget([id]);
-  }
-
-  /**
-   * Ends every sign-in session of the user (deactivation, password change): their refresh tokens,
-   * access tokens and dashboard cookies. Call inside `transaction()` after `update()`, so the
-   * cached session check is forgotten everywhere once it commits.
-   */
-  async revokeSessions(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(
-      `WITH sessions AS (UPDATE auth_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL)
-       UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
-      [userId],
-    );
   }
 
   /** After a session was revoked outside `transaction()` (logout, refresh-token reuse): every process re-reads the user's check. */

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Conflict, InvalidInput, NotFound } from '../../common/errors';
 import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
+import { SignInSessions } from '../auth/sign-in-sessions';
 import { CreateUserDto, UpdateMeDto, UpdateUserDto, UserDto, UserQuery } from './dto/user.dto';
 import { Role, User } from './entities/user.entity';
 import { InvitationService } from './invitation.service';
@@ -24,6 +25,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly invitations: InvitationService,
     private readonly audit: AuditService,
+    private readonly sessions: SignInSessions,
   ) {}
 
   async create(input: CreateUserDto, actor: ActorContext): Promise<UserDto> {
@@ -74,7 +76,7 @@ export class UsersService {
       if (Object.keys(changes).length === 0) return before;
       await this.users.update(manager, id, changes);
       // Reactivation must not bring old sessions back: deactivation ends them for good.
-      if (changes.isActive === false) await this.users.revokeSessions(manager, id);
+      if (changes.isActive === false) await this.sessions.endAll(manager, id);
       const after = { ...before, ...changes } as UserWithPasswordFlag;
       const action = changes.isActive === false ? 'user.deactivated' : changes.isActive ? 'user.reactivated' : changes.role ? 'user.role_changed' : 'user.updated';
       await this.audit.record(manager, { ...actor, action, entity: 'user', entityId: id, before: snapshot(before), after: snapshot(after) });
@@ -111,7 +113,7 @@ export class UsersService {
       if (Object.keys(changes).length === 0) return before;
       await this.users.update(manager, id, changes);
       // A new password ends every session, this one included (whoever knew the old one may hold one): sign in again.
-      if (passwordHash) await this.users.revokeSessions(manager, id);
+      if (passwordHash) await this.sessions.endAll(manager, id);
       const after = { ...before, ...changes, hasPassword: before.hasPassword || Boolean(passwordHash) } as UserWithPasswordFlag;
       await this.audit.record(manager, {
         ...actor,
