@@ -221,6 +221,39 @@ describe('auth (e2e)', () => {
     expect(after).toEqual([401, 401, 401, 401, 401, 429]);
   });
 
+  it('throttles current-password guesses on PATCH /me like sign-in: counted per account and address, 429 with Retry-After, a success clears', async () => {
+    const user = await createUser(t, adminToken, { email: 'me-guess@test.local', role: 'student' });
+    const change = (ip: string, accessToken: string, currentPassword: string, password = 'a-new-password-456') =>
+      t.http().patch('/api/v1/me').set('X-Forwarded-For', ip).set(bearer(accessToken)).send({ password, currentPassword });
+    for (let i = 0; i < 4; i++) expect((await change('10.8.0.1', user.accessToken, 'guess-guess')).status).toBe(400);
+    // The owner gets it right: that clears the address’s count for this account.
+    expect((await change('10.8.0.1', user.accessToken, user.password)).status).toBe(200);
+    const again = (await attempt('10.8.1.1', user.email, 'a-new-password-456')).body.accessToken as string;
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await change('10.8.0.1', again, 'guess-guess', 'yet-another-password')).status);
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429, 429]);
+    const blocked = await change('10.8.0.1', again, 'a-new-password-456', 'yet-another-password');
+    expect(blocked.status).toBe(429); // counted before the password is checked: the right one is refused too
+    expect(blocked.headers['content-type']).toMatch(/problem\+json/);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // The same counters as sign-in: that address cannot sign in to this account either; the owner elsewhere can change it.
+    expect((await attempt('10.8.0.1', user.email, 'a-new-password-456')).status).toBe(429);
+    expect((await change('10.8.2.1', again, 'a-new-password-456', 'yet-another-password')).status).toBe(200);
+  });
+
+  it('counts a parallel burst of current-password guesses on PATCH /me: at most 5 are checked', async () => {
+    const user = await createUser(t, adminToken, { email: 'me-burst@test.local', role: 'student' });
+    const results = await Promise.all(
+      Array.from({ length: 15 }, () =>
+        t.http().patch('/api/v1/me').set('X-Forwarded-For', '10.9.0.1').set(bearer(user.accessToken)).send({ password: 'a-new-password-456', currentPassword: 'guess-guess' }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 400).length).toBe(5);
+    expect(statuses.filter((s) => s === 429).length).toBe(10);
+  });
+
   it('does not bring old sessions back when a deactivated user is reactivated', async () => {
     const user = await createUser(t, adminToken, { email: 'comeback@test.local', role: 'student' });
     await t.http().delete(`/api/v1/users/${user.id}`).set(bearer(adminToken)).expect(204);

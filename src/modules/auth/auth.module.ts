@@ -11,7 +11,6 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { LocalStrategy } from './local.strategy';
-import { LoginThrottle } from './login-throttle';
 import { SetPasswordPage } from './set-password.page';
 import { SignInModule } from './sign-in.module';
 import { TokenService } from './token.service';
@@ -33,7 +32,7 @@ import { TokenService } from './token.service';
     }),
   ],
   controllers: [AuthController, SetPasswordPage],
-  providers: [AccessTokenVerifier, AuthService, TokenService, LoginThrottle, JwtStrategy, LocalStrategy],
+  providers: [AccessTokenVerifier, AuthService, TokenService, JwtStrategy, LocalStrategy],
   exports: [AccessTokenVerifier, AuthService, TokenService, JwtModule],
 })
 export class AuthModule {}

@@ -63,7 +63,8 @@ type ThrottleRedis = Redis & {
  * lock the owner out: failures are limited per account and address (LOGIN_MAX_FAILURES), per
  * address (LOGIN_IP_MAX_FAILURES), and per account from all addresses together
  * (LOGIN_ACCOUNT_MAX_FAILURES over the longer LOGIN_ACCOUNT_WINDOW_SECONDS, more than one address
- * can reach on its own). Past a limit, 429 with Retry-After.
+ * can reach on its own). Past a limit, 429 with Retry-After. Sign-in and the current-password
+ * check of a password change (PATCH /me) share these counters.
  */
 @Injectable()
 export class LoginThrottle {
@@ -89,9 +90,9 @@ export class LoginThrottle {
     // Without Redis the throttle cannot count: refuse (503) rather than allow unlimited guessing.
     const blockedFor = await orUnavailable(
       this.redis.loginAttempt(...keysFor(email, ip), loginWindowSeconds * 1000, loginAccountWindowSeconds * 1000, loginMaxFailures, loginIpMaxFailures, loginAccountMaxFailures),
-      'Sign-in is temporarily unavailable; try again shortly',
+      'Password checks (sign-in, password change) are temporarily unavailable; try again shortly',
     );
-    if (blockedFor > 0) throw new TooManyRequests('Too many failed sign-in attempts; try again later', blockedFor / 1000);
+    if (blockedFor > 0) throw new TooManyRequests('Too many wrong passwords for this account or from this address; try again later', blockedFor / 1000);
   }
 
   /** The person at this address knows the password: their earlier typos no longer count against them there. */
