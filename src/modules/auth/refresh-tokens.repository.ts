@@ -10,14 +10,16 @@ import { RefreshToken } from './entities/refresh-token.entity';
  */
 export const REFRESH_RACE_GRACE_SECONDS = 10;
 
+/** Room for clock skew between the API (which sets token expiries) and PostgreSQL (which compares them). */
+const CLOCK_SKEW_SECONDS = 300;
+
 /**
  * How long a revoked session's access tokens may still be presented: the longest lifetime any
- * access token may have been issued with, plus clock skew between the API and PostgreSQL. The
- * per-request check (UsersRepository) refuses tokens of sessions revoked within it; pruning keeps
- * revoked sessions at least that long.
+ * access token may have been issued with, plus clock skew. The per-request check
+ * (UsersRepository) refuses tokens of sessions revoked within it; pruning keeps revoked sessions
+ * at least that long.
  */
-export const REVOKED_SESSION_WINDOW_SECONDS = MAX_ACCESS_TTL_SECONDS + 300;
-const CLOCK_SKEW_SECONDS = 300;
+export const REVOKED_SESSION_WINDOW_SECONDS = MAX_ACCESS_TTL_SECONDS + CLOCK_SKEW_SECONDS;
 
 /**
  * A session (alias s) that may still have an unexpired token: one started within the longest
