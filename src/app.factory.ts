@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import Redis from 'ioredis';
 import { AppModule } from './app.module';
 import { AccessTokenVerifier } from './modules/auth/access-token-verifier';
-import { markRoute } from './common/access-log';
+import { isHealthRoute, markRoute } from './common/access-log';
 import { registerBodyParsers } from './common/body-parsers';
 import { configureCursors } from './common/pagination';
 import { registerQueryGuard } from './common/query-guard';
@@ -87,7 +87,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
       perIp: config.http.rateLimitPerIp || Number.MAX_SAFE_INTEGER,
       windowMs: 60_000,
       syncMs: config.http.rateLimitSyncMs,
-      skip: (url) => url.startsWith('/api/v1/health/'), // metrics are limited too (per IP: its token is not an access token)
+      skip: (request) => isHealthRoute(request.routeOptions?.url), // metrics are limited too (per IP: its token is not an access token)
       // Per user, not per token: a fresh sign-in must not buy a fresh budget.
       userKey: (token) => {
         const result = tokens.verify(token);

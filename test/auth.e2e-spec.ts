@@ -1,6 +1,7 @@
 import { decode, sign } from 'jsonwebtoken';
 import { InvitationService } from '../src/modules/users/invitation.service';
 import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import { spentLongAgo } from './helpers/sessions';
 
 describe('auth (e2e)', () => {
   let t: TestApp;
@@ -97,10 +98,11 @@ describe('auth (e2e)', () => {
     }
   });
 
-  it('revokes the whole family when a spent refresh token is reused', async () => {
+  it('revokes the whole family when a spent refresh token comes back after the race grace', async () => {
     const user = await createUser(t, adminToken, { email: 'reuse@test.local', role: 'student' });
     const first = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken });
     expect(first.status).toBe(200);
+    await spentLongAgo(t, user.id);
     const reuse = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken });
     expect(reuse.status).toBe(401);
     expect(reuse.body.detail).toMatch(/revoked/);
@@ -109,13 +111,44 @@ describe('auth (e2e)', () => {
     expect(next.status).toBe(401);
   });
 
-  it('spends a refresh token once when two refreshes race', async () => {
+  it('spends a refresh token once when two refreshes race, and the winner stays signed in', async () => {
     const user = await createUser(t, adminToken, { email: 'race@test.local', role: 'student' });
-    const [a, b] = await Promise.all([
-      t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }),
-      t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }),
-    ]);
-    expect([a.status, b.status].sort()).toEqual([200, 401]);
+    for (let round = 0; round < 5; round++) {
+      const session = await login(t, user.email, user.password);
+      const results = await Promise.all([
+        t.http().post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }),
+        t.http().post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
+      const winner = results.find((r) => r.status === 200)!.body;
+      const loser = results.find((r) => r.status === 401)!;
+      expect(loser.headers['content-type']).toMatch(/problem\+json/);
+      expect(loser.body.detail).toMatch(/just used/);
+      // The loser lost the race, not the session: the winner's access and refresh tokens work.
+      expect((await t.http().get('/api/v1/me').set(bearer(winner.accessToken))).status).toBe(200);
+      const next = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: winner.refreshToken });
+      expect(next.status).toBe(200);
+      expect((await t.http().get('/api/v1/me').set(bearer(next.body.accessToken))).status).toBe(200);
+    }
+    const { rows } = await t.db.query('SELECT count(*)::int AS revoked FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NOT NULL', [user.id]);
+    expect(rows[0].revoked).toBe(0);
+  });
+
+  it('answers a refresh retried within the grace with 401 and keeps the session; the same token later still revokes it', async () => {
+    const user = await createUser(t, adminToken, { email: 'retry@test.local', role: 'student' });
+    const first = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken });
+    expect(first.status).toBe(200);
+    const retry = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken });
+    expect(retry.status).toBe(401);
+    expect(retry.body.detail).toMatch(/just used/);
+    expect((await t.http().get('/api/v1/me').set(bearer(first.body.accessToken))).status).toBe(200);
+    // Past the grace the same token is a copy coming back: the session ends, the tokens given out in between too.
+    await spentLongAgo(t, user.id);
+    const reuse = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken });
+    expect(reuse.status).toBe(401);
+    expect(reuse.body.detail).toMatch(/revoked/);
+    expect((await t.http().get('/api/v1/me').set(bearer(first.body.accessToken))).status).toBe(401);
+    expect((await t.http().post('/api/v1/auth/refresh').send({ refreshToken: first.body.refreshToken })).status).toBe(401);
   });
 
   it('logs out: the refresh token stops working', async () => {
@@ -186,6 +219,39 @@ describe('auth (e2e)', () => {
     const after: number[] = [];
     for (let i = 0; i < 6; i++) after.push((await attempt('10.7.0.1', user.email, 'typo-typo')).status);
     expect(after).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
+  it('throttles current-password guesses on PATCH /me like sign-in: counted per account and address, 429 with Retry-After, a success clears', async () => {
+    const user = await createUser(t, adminToken, { email: 'me-guess@test.local', role: 'student' });
+    const change = (ip: string, accessToken: string, currentPassword: string, password = 'a-new-password-456') =>
+      t.http().patch('/api/v1/me').set('X-Forwarded-For', ip).set(bearer(accessToken)).send({ password, currentPassword });
+    for (let i = 0; i < 4; i++) expect((await change('10.8.0.1', user.accessToken, 'guess-guess')).status).toBe(400);
+    // The owner gets it right: that clears the address’s count for this account.
+    expect((await change('10.8.0.1', user.accessToken, user.password)).status).toBe(200);
+    const again = (await attempt('10.8.1.1', user.email, 'a-new-password-456')).body.accessToken as string;
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await change('10.8.0.1', again, 'guess-guess', 'yet-another-password')).status);
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429, 429]);
+    const blocked = await change('10.8.0.1', again, 'a-new-password-456', 'yet-another-password');
+    expect(blocked.status).toBe(429); // counted before the password is checked: the right one is refused too
+    expect(blocked.headers['content-type']).toMatch(/problem\+json/);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // The same counters as sign-in: that address cannot sign in to this account either; the owner elsewhere can change it.
+    expect((await attempt('10.8.0.1', user.email, 'a-new-password-456')).status).toBe(429);
+    expect((await change('10.8.2.1', again, 'a-new-password-456', 'yet-another-password')).status).toBe(200);
+  });
+
+  it('counts a parallel burst of current-password guesses on PATCH /me: at most 5 are checked', async () => {
+    const user = await createUser(t, adminToken, { email: 'me-burst@test.local', role: 'student' });
+    const results = await Promise.all(
+      Array.from({ length: 15 }, () =>
+        t.http().patch('/api/v1/me').set('X-Forwarded-For', '10.9.0.1').set(bearer(user.accessToken)).send({ password: 'a-new-password-456', currentPassword: 'guess-guess' }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 400).length).toBe(5);
+    expect(statuses.filter((s) => s === 429).length).toBe(10);
   });
 
   it('does not bring old sessions back when a deactivated user is reactivated', async () => {

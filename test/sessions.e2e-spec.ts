@@ -1,9 +1,11 @@
+import { decode } from 'jsonwebtoken';
 import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import { spentLongAgo } from './helpers/sessions';
 
 type Http = TestApp['http'];
 
-/** Retries until `done` or 500 ms: long enough for a Redis announcement, far shorter than AUTH_SESSION_CACHE_MS. */
-async function eventually<T>(attempt: () => PromiseLike<T>, done: (value: T) => boolean, withinMs = 500): Promise<T> {
+/** Retries until `done` or 2 s: room for a Redis announcement on a busy machine, still well under AUTH_SESSION_CACHE_MS (5 s). */
+async function eventually<T>(attempt: () => PromiseLike<T>, done: (value: T) => boolean, withinMs = 2_000): Promise<T> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const value = await attempt();
@@ -67,10 +69,59 @@ describe('sessions end everywhere (e2e)', () => {
     const rotated = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken });
     expect(rotated.status).toBe(200);
     expect((await me(t.http, rotated.body.accessToken)).status).toBe(200);
+    await spentLongAgo(t, user.id);
     expect((await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken })).status).toBe(401);
     expect((await me(t.http, user.accessToken)).status).toBe(401);
     expect((await me(t.http, rotated.body.accessToken)).status).toBe(401);
     expect((await t.http().post('/api/v1/auth/refresh').send({ refreshToken: rotated.body.refreshToken })).status).toBe(401);
+  });
+
+  it('keeps refusing a revoked session’s longer-lived access token after a redeploy lowers JWT_ACCESS_TTL_SECONDS', async () => {
+    const longLived = await t.startPeer({ JWT_ACCESS_TTL_SECONDS: '3600' });
+    const user = await createUser(t, adminToken, { email: 'long.lived@test.local', role: 'student' });
+    const signIn = await longLived.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password });
+    expect(signIn.body.expiresIn).toBe(3600);
+    await t.http().post('/api/v1/auth/logout').send({ refreshToken: signIn.body.refreshToken }).expect(204);
+    // Twenty minutes later, on processes now issuing one-minute tokens, the hour-long token has 40 minutes left.
+    await t.db.query("UPDATE auth_sessions SET revoked_at = revoked_at - interval '20 minutes' WHERE user_id = $1 AND revoked_at IS NOT NULL", [user.id]);
+    const shortLived = await t.startPeer({ JWT_ACCESS_TTL_SECONDS: '60' });
+    expect((await me(shortLived.http, signIn.body.accessToken)).status).toBe(401);
+    expect((await me(shortLived.http, user.accessToken)).status).toBe(200);
+  });
+
+  it('revokes only the sessions that may still have live tokens, and prunes the user’s finished ones at sign-in', async () => {
+    const user = await createUser(t, adminToken, { email: 'old.sessions@test.local', role: 'student' });
+    const [expired, revokedLongAgo, revokedLately] = [await login(t, user.email, user.password), await login(t, user.email, user.password), await login(t, user.email, user.password)];
+    const sid = (session: { accessToken: string }) => (decode(session.accessToken) as { sid: string }).sid;
+    const ids = { expired: sid(expired), revokedLongAgo: sid(revokedLongAgo), revokedLately: sid(revokedLately) };
+    // A sign-in forty days ago whose tokens have all expired, never revoked.
+    await t.db.query("UPDATE auth_sessions SET created_at = now() - interval '40 days' WHERE id = $1", [ids.expired]);
+    await t.db.query("UPDATE refresh_tokens SET created_at = now() - interval '40 days', expires_at = now() - interval '10 days' WHERE family_id = $1", [ids.expired]);
+    // A password change ends the live sessions only: the finished one is not stamped.
+    const changed = 'a-password-after-forty-days';
+    await t.http().patch('/api/v1/me').set(bearer(user.accessToken)).send({ password: changed, currentPassword: user.password }).expect(200);
+    const revoked = async () =>
+      Object.fromEntries((await t.db.query('SELECT id, revoked_at IS NOT NULL AS revoked FROM auth_sessions WHERE user_id = $1', [user.id])).rows.map((r) => [r.id, r.revoked]));
+    const before = await revoked();
+    expect(before[ids.expired]).toBe(false);
+    expect(before[ids.revokedLongAgo]).toBe(true);
+    expect(before[ids.revokedLately]).toBe(true);
+    expect(Object.values(before).filter((r) => !r)).toHaveLength(1);
+    // Two days on, one of the revocations is older than any access token can live; the other is an hour old.
+    await t.db.query("UPDATE auth_sessions SET revoked_at = now() - interval '2 days' WHERE id = $1", [ids.revokedLongAgo]);
+    await t.db.query("UPDATE auth_sessions SET revoked_at = now() - interval '1 hour' WHERE id = $1", [ids.revokedLately]);
+    const next = await login(t, user.email, changed);
+    const after = await revoked();
+    // The finished two are gone; the two revoked within a day (this one, the first sign-in) and the new sign-in stay.
+    expect(Object.keys(after)).toHaveLength(3);
+    expect(after).not.toHaveProperty(ids.expired);
+    expect(after).not.toHaveProperty(ids.revokedLongAgo);
+    expect(after[ids.revokedLately]).toBe(true);
+    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE family_id = ANY($1::uuid[])', [[ids.expired, ids.revokedLongAgo]]);
+    expect(rows[0].n).toBe(0);
+    // The recently revoked session's access token is still refused; the new sign-in works.
+    expect((await me(t.http, revokedLately.accessToken)).status).toBe(401);
+    expect((await me(t.http, next.accessToken)).status).toBe(200);
   });
 
   it('lets no live token out of a refresh that races the logout of its session', async () => {
@@ -154,6 +205,7 @@ describe('sessions end everywhere, across API processes (e2e)', () => {
     const user = await createUser(t, admin.accessToken, { email: 'reuse.two@test.local', role: 'student' });
     const rotated = await a().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken });
     expect((await me(b, rotated.body.accessToken)).status).toBe(200);
+    await spentLongAgo(t, user.id);
     expect((await b().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken })).status).toBe(401);
     expect((await eventually(() => me(a, rotated.body.accessToken), (res) => res.status === 401)).status).toBe(401);
   });

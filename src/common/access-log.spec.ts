@@ -14,4 +14,19 @@ describe('redactUrl', () => {
   ])('%s → %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });
+
+  it.each([
+    'code', 'key', 'sig', 'session', 'auth', 'secret', 'ticket', 'otp', 'Token', 'access_token', 'refreshToken', 'id-token', 'x-csrf-token',
+    'X-Amz-Signature', 'X-Amz-Security-Token', 'X-Amz-Credential', 'client_secret', 'newPassword', 'api_key', 'x-api-key', 'apiKey', 'secretKey',
+    'auth_code', 'session_id', 'sessionId', 'token[]', 'user[password]',
+  ])('redacts the value of a parameter named %s', (name) => {
+    expect(redactUrl(`/x?${name}=v4lue&limit=5`)).toBe(`/x?${name}=[redacted]&limit=5`);
+  });
+
+  it.each(['author', 'courseCode', 'sortKey', 'keyword', 'sessions', 'tokenizer', 'codeName', 'passage', 'signatureCount', 'monkey', 'q', 'cursor'])(
+    'keeps the value of a harmless parameter named %s',
+    (name) => {
+      expect(redactUrl(`/x?${name}=v4lue`)).toBe(`/x?${name}=v4lue`);
+    },
+  );
 });

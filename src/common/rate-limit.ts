@@ -19,8 +19,8 @@ export interface RateLimitOptions {
   windowMs: number;
   /** How often local counts are added to the shared ones. */
   syncMs: number;
-  /** Paths that are never limited (health probes, metrics scrapes). */
-  skip: (url: string) => boolean;
+  /** Requests that are never limited (health probes), judged by the route Fastify matched, never by the URL's text. */
+  skip: (request: FastifyRequest) => boolean;
   /**
    * The user a genuine bearer token belongs to, or null for a made-up one: a made-up token must
    * not buy a fresh budget, so it counts against the caller's IP. Keyed by user, not by token, so
@@ -117,7 +117,7 @@ export function registerRateLimit(fastify: FastifyInstance, redis: Redis, option
   fastify.addHook('onClose', async () => clearInterval(timer));
 
   fastify.addHook('onRequest', async (request: FastifyRequest, reply) => {
-    if (options.skip(request.url)) return;
+    if (options.skip(request)) return;
     const presented = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const userKey = presented ? options.userKey(presented) : null;
     const limit = userKey ? options.perUser : options.perIp;

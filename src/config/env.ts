@@ -13,6 +13,9 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** The longest access-token lifetime JWT_ACCESS_TTL_SECONDS allows: how long any token ever issued can live, whatever the setting now. */
+export const MAX_ACCESS_TTL_SECONDS = 86_400;
+
 function str(env: Env, name: string, fallback?: string): string {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') {
@@ -154,7 +157,7 @@ export function loadConfig(env: Env = process.env) {
     },
     auth: {
       jwtSecret,
-      accessTtlSeconds: int(env, 'JWT_ACCESS_TTL_SECONDS', 900, 30, 86_400),
+      accessTtlSeconds: int(env, 'JWT_ACCESS_TTL_SECONDS', 900, 30, MAX_ACCESS_TTL_SECONDS),
       /** How long an API process may reuse a user's session check (changes are also announced to every process at once); 0 = re-read every request. */
       sessionCacheMs: int(env, 'AUTH_SESSION_CACHE_MS', 5_000, 0, 60_000),
       refreshTtlDays: int(env, 'REFRESH_TTL_DAYS', 30, 1, 365),

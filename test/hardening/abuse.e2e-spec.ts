@@ -51,6 +51,25 @@ describe('abuse limits (e2e)', () => {
     expect(statuses.slice(statuses.indexOf(429)).every((s) => s === 429)).toBe(true);
   });
 
+  it('exempts only the health routes by the route matched: an unknown path under /health/ counts like any anonymous request', async () => {
+    const prefix = `${t.env.REDIS_PREFIX}_health_limit`;
+    const limited = await t.startPeer({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '3', REDIS_PREFIX: prefix });
+    try {
+      for (let i = 0; i < 5; i++) expect((await limited.http().get('/api/v1/health/live')).status).toBe(200);
+      const statuses: number[] = [];
+      for (const path of ['/api/v1/health/nonexistent', '/api/v1/health/live/x', '/api/v1/health/', '/api/v1/health/nonexistent']) {
+        statuses.push((await limited.http().get(path)).status);
+      }
+      expect(statuses).toEqual([404, 404, 404, 429]);
+      // The probes still answer while this address is limited.
+      expect((await limited.http().get('/api/v1/health/live')).status).toBe(200);
+      expect((await limited.http().get('/api/v1/health/ready')).status).toBe(200);
+    } finally {
+      const keys = await t.redis.keys(`${prefix}:*`);
+      if (keys.length) await t.redis.del(...keys);
+    }
+  });
+
   it('cuts off a request that never finishes arriving (compiled API, REQUEST_TIMEOUT_MS=1000)', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist/src/main.js')], {

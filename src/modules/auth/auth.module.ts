@@ -11,14 +11,14 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { LocalStrategy } from './local.strategy';
-import { LoginThrottle } from './login-throttle';
-import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { SetPasswordPage } from './set-password.page';
+import { SignInModule } from './sign-in.module';
 import { TokenService } from './token.service';
 
 @Module({
   imports: [
     UsersModule,
+    SignInModule,
     AuditModule,
     EnrolmentsModule,
     PassportModule,
@@ -32,7 +32,7 @@ import { TokenService } from './token.service';
     }),
   ],
   controllers: [AuthController, SetPasswordPage],
-  providers: [AccessTokenVerifier, AuthService, TokenService, RefreshTokensRepository, LoginThrottle, JwtStrategy, LocalStrategy],
+  providers: [AccessTokenVerifier, AuthService, TokenService, JwtStrategy, LocalStrategy],
   exports: [AccessTokenVerifier, AuthService, TokenService, JwtModule],
 })
 export class AuthModule {}

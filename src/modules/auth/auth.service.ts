@@ -48,13 +48,15 @@ export class AuthService {
     const user = await this.users.findSession(stored.userId);
     if (!user?.isActive) throw new Unauthenticated('The refresh token is not valid');
     const pair = await this.refreshTokens.transaction(async (manager) => {
-      if (!(await this.refreshTokens.lockLiveSession(manager, stored.familyId))) return 'revoked' as const;
-      if (!(await this.refreshTokens.spend(manager, stored.id))) return null;
-      return this.tokens.issue(user, stored.familyId, manager);
+      if (!(await this.refreshTokens.lockLiveSession(manager, stored.familyId))) return 'refused' as const;
+      const spent = await this.refreshTokens.spend(manager, stored.id);
+      return spent === 'spent' ? this.tokens.issue(user, stored.familyId, manager) : spent;
     });
-    if (pair === 'revoked') throw new Unauthenticated('The refresh token is not valid');
-    if (!pair) {
-      // A spent token came back: someone holds a copy. End the whole session, access tokens included.
+    if (pair === 'refused') throw new Unauthenticated('The refresh token is not valid');
+    // Spent moments ago by another request of the same client (two tabs, a retry): the winner's tokens stay good.
+    if (pair === 'raced') throw new Unauthenticated('The refresh token was just used by another request; use the tokens it received');
+    if (pair === 'reused') {
+      // A token spent a while ago came back: someone holds a copy. End the whole session, access tokens included.
       await this.revokeSession(stored.familyId);
       this.logger.warn({ userId: stored.userId, familyId: stored.familyId }, 'refresh token reuse: session revoked');
       throw new Unauthenticated('The refresh token was already used; the session has been revoked');
@@ -87,7 +89,7 @@ export class AuthService {
       const user = await this.users.findById(id, manager, true);
       if (!user?.isActive) return null;
       await this.users.update(manager, id, { passwordHash, tokenVersion: user.tokenVersion + 1 });
-      await this.users.revokeSessions(manager, id);
+      await this.refreshTokens.revokeUserSessions(manager, id);
       await this.audit.record(manager, { actorId: id, action: 'user.password_set', entity: 'user', entityId: id });
       return id;
     });

@@ -3,7 +3,8 @@ import { ConfigType } from '@nestjs/config';
 import Redis from 'ioredis';
 import { createHash } from 'crypto';
 import { appConfig } from '../../config/env';
-import { DomainError, TooManyRequests } from '../../common/errors';
+import { TooManyRequests } from '../../common/errors';
+import { orUnavailable } from '../../common/unavailable';
 import { REDIS } from '../redis/redis.module';
 
 const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
@@ -62,7 +63,8 @@ type ThrottleRedis = Redis & {
  * lock the owner out: failures are limited per account and address (LOGIN_MAX_FAILURES), per
  * address (LOGIN_IP_MAX_FAILURES), and per account from all addresses together
  * (LOGIN_ACCOUNT_MAX_FAILURES over the longer LOGIN_ACCOUNT_WINDOW_SECONDS, more than one address
- * can reach on its own). Past a limit, 429 with Retry-After.
+ * can reach on its own). Past a limit, 429 with Retry-After. Sign-in and the current-password
+ * check of a password change (PATCH /me) share these counters.
  */
 @Injectable()
 export class LoginThrottle {
@@ -85,10 +87,12 @@ export class LoginThrottle {
    */
   async assertAllowed(email: string, ip: string): Promise<void> {
     const { loginMaxFailures, loginIpMaxFailures, loginWindowSeconds, loginAccountMaxFailures, loginAccountWindowSeconds } = this.config.auth;
-    const blockedFor = await this.guard(
+    // Without Redis the throttle cannot count: refuse (503) rather than allow unlimited guessing.
+    const blockedFor = await orUnavailable(
       this.redis.loginAttempt(...keysFor(email, ip), loginWindowSeconds * 1000, loginAccountWindowSeconds * 1000, loginMaxFailures, loginIpMaxFailures, loginAccountMaxFailures),
+      'Password checks (sign-in, password change) are temporarily unavailable; try again shortly',
     );
-    if (blockedFor > 0) throw new TooManyRequests('Too many failed sign-in attempts; try again later', blockedFor / 1000);
+    if (blockedFor > 0) throw new TooManyRequests('Too many wrong passwords for this account or from this address; try again later', blockedFor / 1000);
   }
 
   /** The person at this address knows the password: their earlier typos no longer count against them there. */
@@ -96,12 +100,4 @@ export class LoginThrottle {
     await this.redis.loginSuccess(...keysFor(email, ip), this.config.auth.refreshTtlDays * 86_400_000).catch(() => undefined);
   }
 
-  /** Without Redis the throttle cannot count: refuse sign-in (503) rather than allow unlimited guessing. */
-  private async guard<T>(work: Promise<T>): Promise<T> {
-    try {
-      return await work;
-    } catch {
-      throw new DomainError(503, 'unavailable', 'Sign-in is temporarily unavailable; try again shortly', undefined, { 'Retry-After': '5' });
-    }
-  }
 }

@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes, randomUUID } from 'crypto';
 import { EntityManager } from 'typeorm';
+import { isUuid } from '../../common/uuid';
 import { appConfig } from '../../config/env';
 import { sha256 } from '../users/invitation.service';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
@@ -19,19 +20,20 @@ export interface AccessClaims {
   jti?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Who a token Accord signed speaks for: a user and one of their sign-in sessions, with an expiry. */
+export interface SessionClaims {
+  sub: string;
+  sid: string;
+  exp: number;
+}
+
+/** The part every token of a sign-in session shares (access tokens, dashboard tickets and cookies). */
+export const isSessionClaims = (claims: { sub?: unknown; sid?: unknown; exp?: unknown } | null | undefined): claims is SessionClaims =>
+  isUuid(claims?.sub) && isUuid(claims?.sid) && typeof claims?.exp === 'number';
 
 /** The shape of an access token Accord issues: user, token version, sign-in session, expiry; no audience. */
 export function isAccessClaims(claims: Partial<AccessClaims> & { aud?: unknown }): claims is AccessClaims & { exp: number } {
-  return (
-    typeof claims.sub === 'string' &&
-    UUID.test(claims.sub) &&
-    typeof claims.tv === 'number' &&
-    typeof claims.sid === 'string' &&
-    UUID.test(claims.sid) &&
-    typeof claims.exp === 'number' &&
-    claims.aud === undefined
-  );
+  return typeof claims.tv === 'number' && claims.aud === undefined && isSessionClaims(claims);
 }
 
 export interface IssuedPair {

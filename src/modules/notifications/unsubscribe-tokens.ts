@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { createHmac, timingSafeEqual } from 'crypto';
+import { isUuid } from '../../common/uuid';
 import { appConfig } from '../../config/env';
 import { REMINDER_KINDS, ReminderKind } from '../reminders/entities/reminder.entity';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Signed, scoped to one user and one kind of email: `<base64url(userId:kind)>.<hmac>`. */
 @Injectable()
@@ -42,7 +41,7 @@ export class UnsubscribeTokens {
     const parts = decoded.toString('utf8').split(':');
     if (parts.length !== 2) return null;
     const [userId, kind] = parts;
-    if (!UUID.test(userId) || !(REMINDER_KINDS as readonly string[]).includes(kind)) return null;
+    if (!isUuid(userId) || !(REMINDER_KINDS as readonly string[]).includes(kind)) return null;
     return { userId, kind: kind as ReminderKind };
   }
 }

@@ -4,10 +4,11 @@ import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'crypto';
 import Redis from 'ioredis';
 import { Caller } from '../../common/auth.decorators';
-import { DomainError, Forbidden, Unauthenticated } from '../../common/errors';
+import { Forbidden, Unauthenticated } from '../../common/errors';
+import { orUnavailable } from '../../common/unavailable';
 import { appConfig } from '../../config/env';
 import { AuthService } from '../auth/auth.service';
-import { isAccessClaims } from '../auth/token.service';
+import { isAccessClaims, isSessionClaims, SessionClaims } from '../auth/token.service';
 import { REDIS } from '../redis/redis.module';
 import { UsersRepository } from '../users/users.repository';
 
@@ -15,16 +16,7 @@ export const DASHBOARD_PATH = '/admin/queues';
 export const SESSION_COOKIE = 'accord_queues';
 const TICKET_SECONDS = 60;
 const SESSION_SECONDS = 30 * 60;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Who a ticket, cookie or access token speaks for: a user and one of their sign-in sessions. */
-interface DashboardClaims {
-  sub: string;
-  sid: string;
-}
-
-const isDashboardClaims = (claims: Partial<DashboardClaims> & { exp?: unknown } | null): claims is DashboardClaims =>
-  typeof claims?.sub === 'string' && UUID.test(claims.sub) && typeof claims.sid === 'string' && UUID.test(claims.sid) && typeof claims.exp === 'number';
+const UNAVAILABLE = 'The queue dashboard is temporarily unavailable; try again shortly';
 
 /**
  * One-minute, single-use tickets (in a link) traded for a 30-minute HttpOnly cookie scoped to the
@@ -45,17 +37,17 @@ export class QueuesDashboardSessions {
     if (!caller.sessionId) throw new Unauthenticated();
     const jti = randomUUID();
     // Redis holds each unused ticket; exchanging it deletes it, so a link works once.
-    await this.redisOr503(this.redis.set(ticketKey(jti), caller.sessionId, 'EX', TICKET_SECONDS));
+    await orUnavailable(this.redis.set(ticketKey(jti), caller.sessionId, 'EX', TICKET_SECONDS), UNAVAILABLE);
     const ticket = await this.jwt.signAsync({ sub: caller.id, sid: caller.sessionId }, { audience: 'queues-ticket', expiresIn: TICKET_SECONDS, jwtid: jti });
     return { url: `${this.config.publicUrl}${DASHBOARD_PATH}?ticket=${ticket}`, expiresIn: TICKET_SECONDS };
   }
 
   /** Consumes the ticket (atomically: of two exchanges, one wins) and answers the cookie to set. */
   async exchange(ticket: string): Promise<{ token: string; maxAge: number }> {
-    const claims = await this.jwt.verifyAsync<DashboardClaims & { jti?: string }>(ticket, { audience: 'queues-ticket' }).catch(() => null);
+    const claims = await this.jwt.verifyAsync<SessionClaims & { jti?: string }>(ticket, { audience: 'queues-ticket' }).catch(() => null);
     const refused = new Unauthenticated('The dashboard link has expired or was already used; request a new one');
-    if (!isDashboardClaims(claims) || typeof claims.jti !== 'string') throw refused;
-    if ((await this.redisOr503(this.redis.getdel(ticketKey(claims.jti)))) !== claims.sid) throw refused;
+    if (!isSessionClaims(claims) || typeof claims.jti !== 'string') throw refused;
+    if ((await orUnavailable(this.redis.getdel(ticketKey(claims.jti)), UNAVAILABLE)) !== claims.sid) throw refused;
     await this.admit(claims);
     const token = await this.jwt.signAsync({ sub: claims.sub, sid: claims.sid }, { audience: 'queues-session', expiresIn: SESSION_SECONDS });
     return { token, maxAge: SESSION_SECONDS };
@@ -63,26 +55,18 @@ export class QueuesDashboardSessions {
 
   /** Lets an admin in by the dashboard cookie or a bearer access token, while their sign-in session is live. */
   async authorise(cookie: string | undefined, bearer: string | undefined): Promise<void> {
-    const fromCookie = cookie ? await this.jwt.verifyAsync<DashboardClaims>(cookie, { audience: 'queues-session' }).catch(() => null) : null;
-    if (isDashboardClaims(fromCookie)) return this.admit(fromCookie);
+    const fromCookie = cookie ? await this.jwt.verifyAsync<SessionClaims>(cookie, { audience: 'queues-session' }).catch(() => null) : null;
+    if (isSessionClaims(fromCookie)) return this.admit(fromCookie);
     const access = bearer ? await this.jwt.verifyAsync<Record<string, unknown>>(bearer).catch(() => null) : null;
     if (access && isAccessClaims(access)) return this.admit(access, access.tv);
     throw new Unauthenticated('Sign in as an admin: POST /api/v1/admin/queues/session gives a dashboard link');
   }
 
   /** Read afresh, never cached: the user must be an active admin and the session not revoked, however long ago. */
-  private async admit(claims: DashboardClaims, tokenVersion?: number): Promise<void> {
+  private async admit(claims: SessionClaims, tokenVersion?: number): Promise<void> {
     const [user, live] = await Promise.all([this.users.findSession(claims.sub), this.auth.isSessionLive(claims.sub, claims.sid)]);
     if (!user?.isActive || !live || (tokenVersion !== undefined && user.tokenVersion !== tokenVersion)) throw new Unauthenticated('The session has ended; sign in again');
     if (user.role !== 'admin') throw new Forbidden('The queue dashboard is for admins');
-  }
-
-  private async redisOr503<T>(work: Promise<T>): Promise<T> {
-    try {
-      return await work;
-    } catch {
-      throw new DomainError(503, 'unavailable', 'The queue dashboard is temporarily unavailable; try again shortly', undefined, { 'Retry-After': '5' });
-    }
   }
 }
 

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Ip, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
@@ -60,7 +60,8 @@ export class MeController {
 
   @Patch()
   @ApiOkResponse({ type: UserDto })
-  update(@Body() body: UpdateMeDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<UserDto> {
-    return this.users.updateMe(caller.id, body, { actorId: caller.id, requestId });
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong current passwords (counted with failed sign-ins); see Retry-After' })
+  update(@Body() body: UpdateMeDto, @CurrentUser() caller: Caller, @RequestId() requestId: string, @Ip() ip: string): Promise<UserDto> {
+    return this.users.updateMe(caller.id, body, { actorId: caller.id, requestId }, { email: caller.email, ip });
   }
 }

@@ -1,10 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Batcher } from '../../common/batcher';
-import { appConfig } from '../../config/env';
 import { Keyset } from '../../common/pagination';
+import { REVOKED_SESSION_WINDOW_SECONDS } from '../auth/refresh-tokens.repository';
 import { Role, User } from './entities/user.entity';
 import { Session, SessionCache } from './session-cache';
 
@@ -19,9 +18,6 @@ const toSession = (row: SessionRow): Session => ({
   revokedSessions: row.revoked_sessions,
 });
 
-/** Beyond the access-token lifetime: covers clock skew between the API and PostgreSQL, and a lifetime raised by a redeploy. */
-const REVOKED_MARGIN_SECONDS = 300;
-
 export type UserWithPasswordFlag = User & { hasPassword: boolean };
 
 @Injectable()
@@ -29,16 +25,10 @@ export class UsersRepository {
   /** Users changed inside each open transaction: their cached sessions are dropped once it ends. */
   private readonly changed = new WeakMap<EntityManager, Set<string>>();
 
-  /** How long after its revocation a sign-in session's access tokens can still be presented. */
-  private readonly revokedWindowSeconds: number;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sessions: SessionCache,
-    @Inject(appConfig.KEY) config: ConfigType<typeof appConfig>,
-  ) {
-    this.revokedWindowSeconds = config.auth.accessTtlSeconds + REVOKED_MARGIN_SECONDS;
-  }
+  ) {}
 
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const changed = new Set<string>();
@@ -95,14 +85,15 @@ export class UsersRepository {
 
   /**
    * Session checks of requests arriving together share one statement. With the user come the
-   * sign-in sessions revoked recently enough that their access tokens may not have expired yet.
+   * sign-in sessions revoked recently enough that their access tokens may not have expired yet
+   * (auth's table and auth's window, read here to keep the hot path at one statement).
    */
   private readonly sessionReads = new Batcher<string, Session | null>(200, async (ids) => {
     const rows: SessionRow[] = await this.dataSource.query(
       `SELECT u.id, u.email, u.name, u.role, u.is_active, u.token_version,
               ARRAY(SELECT s.id::text FROM auth_sessions s WHERE s.user_id = u.id AND s.revoked_at > now() - make_interval(secs => $2)) AS revoked_sessions
        FROM users u WHERE u.id = ANY($1::uuid[])`,
-      [ids, this.revokedWindowSeconds],
+      [ids, REVOKED_SESSION_WINDOW_SECONDS],
     );
     const found = new Map(rows.map((row) => [row.id, toSession(row)]));
     return ids.map((id) => found.get(id) ?? null);
@@ -126,19 +117,6 @@ export class UsersRepository {
     await manager.getRepository(User).update({ id }, changes);
     if (changed) changed.add(id);
     else await this.sessions.forget([id]);
-  }
-
-  /**
-   * Ends every sign-in session of the user (deactivation, password change): their refresh tokens,
-   * access tokens and dashboard cookies. Call inside `transaction()` after `update()`, so the
-   * cached session check is forgotten everywhere once it commits.
-   */
-  async revokeSessions(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(
-      `WITH sessions AS (UPDATE auth_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL)
-       UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
-      [userId],
-    );
   }
 
   /** After a session was revoked outside `transaction()` (logout, refresh-token reuse): every process re-reads the user's check. */

@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Conflict, InvalidInput, NotFound } from '../../common/errors';
 import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
+import { LoginThrottle } from '../auth/login-throttle';
+import { SignInSessions } from '../auth/sign-in-sessions';
 import { CreateUserDto, UpdateMeDto, UpdateUserDto, UserDto, UserQuery } from './dto/user.dto';
 import { Role, User } from './entities/user.entity';
 import { InvitationService } from './invitation.service';
@@ -24,6 +26,8 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly invitations: InvitationService,
     private readonly audit: AuditService,
+    private readonly sessions: SignInSessions,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async create(input: CreateUserDto, actor: ActorContext): Promise<UserDto> {
@@ -74,7 +78,7 @@ export class UsersService {
       if (Object.keys(changes).length === 0) return before;
       await this.users.update(manager, id, changes);
       // Reactivation must not bring old sessions back: deactivation ends them for good.
-      if (changes.isActive === false) await this.users.revokeSessions(manager, id);
+      if (changes.isActive === false) await this.sessions.endAll(manager, id);
       const after = { ...before, ...changes } as UserWithPasswordFlag;
       const action = changes.isActive === false ? 'user.deactivated' : changes.isActive ? 'user.reactivated' : changes.role ? 'user.role_changed' : 'user.updated';
       await this.audit.record(manager, { ...actor, action, entity: 'user', entityId: id, before: snapshot(before), after: snapshot(after) });
@@ -87,14 +91,18 @@ export class UsersService {
     await this.update(id, { isActive: false }, actor);
   }
 
-  async updateMe(id: string, input: UpdateMeDto, actor: ActorContext): Promise<UserDto> {
+  /** `from`: the signed-in caller's email and address, which the current-password check is throttled by. */
+  async updateMe(id: string, input: UpdateMeDto, actor: ActorContext, from: { email: string; ip: string }): Promise<UserDto> {
     if (input.password !== undefined) {
       if (!input.currentPassword) {
         throw new InvalidInput('Changing the password requires currentPassword', [{ field: 'currentPassword', message: 'currentPassword is required to change the password' }]);
       }
+      // Counted before the check, on sign-in's counters: an access token buys no unthrottled password guessing.
+      await this.throttle.assertAllowed(from.email, from.ip);
       if (!(await this.hasher.verify(await this.users.passwordHash(id), input.currentPassword))) {
         throw new InvalidInput('The current password is incorrect', [{ field: 'currentPassword', message: 'currentPassword is incorrect' }]);
       }
+      await this.throttle.recordSuccess(from.email, from.ip);
     } else if (input.currentPassword !== undefined) {
       throw new InvalidInput('currentPassword is only accepted together with password', [{ field: 'currentPassword', message: 'currentPassword without password' }]);
     }
@@ -111,7 +119,7 @@ export class UsersService {
       if (Object.keys(changes).length === 0) return before;
       await this.users.update(manager, id, changes);
       // A new password ends every session, this one included (whoever knew the old one may hold one): sign in again.
-      if (passwordHash) await this.users.revokeSessions(manager, id);
+      if (passwordHash) await this.sessions.endAll(manager, id);
       const after = { ...before, ...changes, hasPassword: before.hasPassword || Boolean(passwordHash) } as UserWithPasswordFlag;
       await this.audit.record(manager, {
         ...actor,
