@@ -3,6 +3,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { InvalidInput } from './errors';
+import { isUuid } from './uuid';
 
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
@@ -31,7 +32,6 @@ export interface Keyset {
   id: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Exactly what Date#toISOString writes for the years PostgreSQL and JavaScript share.
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -76,7 +76,7 @@ export function decodeKeys(cursor: string | undefined, shape: CursorPart[]): Arr
       case 'number':
         return typeof v === 'number' && Number.isFinite(v);
       case 'uuid':
-        return typeof v === 'string' && UUID.test(v);
+        return isUuid(v);
       case 'string':
         return typeof v === 'string' && v.length <= 400 && !v.includes('\0');
     }

@@ -1,4 +1,4 @@
-import { DomainError } from './errors';
+import { Unavailable } from './errors';
 
 /**
  * Awaits work that needs a shared dependency (Redis) and, if it fails, answers 503 with
@@ -8,6 +8,6 @@ export async function orUnavailable<T>(work: Promise<T>, message: string, retryA
   try {
     return await work;
   } catch {
-    throw new DomainError(503, 'unavailable', message, undefined, { 'Retry-After': String(retryAfterSeconds) });
+    throw new Unavailable(message, retryAfterSeconds);
   }
 }
