@@ -12,6 +12,8 @@ import { startRedis, stopRedis } from './helpers/redis-server';
 const DISPATCH_MS = 500;
 /** Composing, SMTP and marking the row sent, with room for a busy CI machine. */
 const SENDING_MS = 1_500;
+/** Queued rows whose send jobs a flush takes: four reconciler passes (5,000 rows each). */
+const BACKLOG = 20_000;
 const SCHEDULERS = ['inactivity-scan', 'reminder-dispatch', 'reminder-reconcile'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -189,5 +191,33 @@ describe('reminders after Redis lost its data, with the real schedulers (e2e, pr
     expect(await schedulerIds()).toEqual(SCHEDULERS);
     expect(await statuses(due)).toEqual(['scheduled']);
     await expectDeliveredOnceOnTime(due);
+  });
+
+  it('brings the dispatcher back after one reconciler pass when a flush took the jobs of a large backlog, and releases the rest after', async () => {
+    await startWorkers(1, 0);
+    const course = (await t.http().post('/api/v1/courses').set(bearer(admin)).send({ title: 'Loss backlog' }).expect(201)).body.id;
+    // Queued (a second ago, so the regular reconciler's 30 s leave them to the repair) for tomorrow: the dispatcher will not touch them again.
+    await t.db.query(
+      `WITH u AS (INSERT INTO users (email, name, role, timezone) SELECT 'backlog' || g || '@loss.test', 'Backlog ' || g, 'student', 'UTC' FROM generate_series(1, $2) g RETURNING id),
+            e AS (INSERT INTO enrolments (course_id, user_id, status) SELECT $1, id, 'active' FROM u RETURNING id, user_id)
+       INSERT INTO reminders (kind, user_id, enrolment_id, dedupe_key, scheduled_for, status, updated_at)
+       SELECT 'inactivity', user_id, id, 'backlog:' || id, now() + interval '1 day', 'queued', now() - interval '1 second' FROM e`,
+      [course, BACKLOG],
+    );
+    await direct.flushall();
+    const deadline = Date.now() + 20_000;
+    while (!(await queue.getJobScheduler('reminder-dispatch'))) {
+      if (Date.now() > deadline) throw new Error('the dispatch scheduler did not come back');
+      await sleep(5);
+    }
+    const back = (await t.db.query('SELECT clock_timestamp() AS at')).rows[0].at as Date;
+    const counts = async () =>
+      (await t.db.query("SELECT count(*) FILTER (WHERE status = 'scheduled')::int AS scheduled, count(*) FILTER (WHERE updated_at > $1)::int AS after FROM reminders WHERE dedupe_key LIKE 'backlog:%'", [back])).rows[0];
+    await until('every lost row is scheduled again', async () => (await counts()).scheduled === BACKLOG);
+    const { after } = await counts();
+    // The first pass (5,000 rows) came before the dispatcher was re-created, the rest after it.
+    expect(after).toBeGreaterThan(0);
+    expect(after).toBeLessThanOrEqual(BACKLOG - 5_000);
+    expect(await schedulerIds()).toEqual(SCHEDULERS);
   });
 });
