@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import { join } from 'path';
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { QueueName } from '../src/modules/jobs/queues';
 import { ReminderDispatcher } from '../src/modules/reminders/reminder-dispatcher';
@@ -64,11 +64,49 @@ describe('reminders under faults (e2e)', () => {
     const worker = await t.startWorker();
     const driver = new ReminderDriver(t, [worker]);
     expect(await driver.dispatch()).toBe(0); // nothing is scheduled: the rows think they are queued
-    expect(await worker.get(ReminderDispatcher, { strict: false }).reconcile(0)).toBeGreaterThanOrEqual(20);
+    expect(await worker.get(ReminderDispatcher, { strict: false }).reconcile(new Date())).toBeGreaterThanOrEqual(20);
     await driver.run();
     expect(await sentCount(t, 'flush')).toBe(20);
     expectExactlyOnce(t.mail, emails);
     await worker.close();
+  });
+
+  it("the reconciler releases rows whose job is gone, finished or in no state, fails those whose job failed, and leaves live jobs alone", async () => {
+    const admin = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
+    const course = (await t.http().post('/api/v1/courses').set(bearer(admin)).send({ title: 'Faults rule' })).body.id;
+    const { rows } = await t.db.query<{ id: string }>(
+      `WITH u AS (INSERT INTO users (email, name, role, timezone) SELECT 'rule' || g || '@faults.test', 'Rule ' || g, 'student', 'UTC' FROM generate_series(1, 6) g RETURNING id),
+            e AS (INSERT INTO enrolments (course_id, user_id, status) SELECT $1, id, 'active' FROM u RETURNING id, user_id)
+       INSERT INTO reminders (kind, user_id, enrolment_id, dedupe_key, scheduled_for, status, updated_at)
+       SELECT 'inactivity', user_id, id, 'rule:' || id, now() + interval '1 day', 'queued', now() - interval '1 minute' FROM e RETURNING id`,
+      [course],
+    );
+    const [gone, completed, failed, unknown, delayed, waiting] = rows.map((r) => r.id);
+    const queue = t.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
+    const add = (id: string, delay = 0) => queue.add('send', { reminderId: id }, { jobId: `reminder-${id}`, delay, attempts: 1, removeOnComplete: false, removeOnFail: false });
+    // A job that finished and one that failed, through a real BullMQ worker, before the live ones are added.
+    await add(completed);
+    await add(failed);
+    const worker = new Worker(QueueName.Reminders, async (job) => {
+      if (job.data.reminderId === failed) throw new Error('boom');
+    }, { connection: { url: t.env.REDIS_URL, maxRetriesPerRequest: null }, prefix: `${t.env.REDIS_PREFIX}:bull` });
+    await until('both jobs are finished', async () => (await queue.getJobState(`reminder-${completed}`)) === 'completed' && (await queue.getJobState(`reminder-${failed}`)) === 'failed');
+    await worker.close();
+    await add(unknown, 86_400_000);
+    const redis = new Redis(t.env.REDIS_URL);
+    await redis.zrem(queue.toKey('delayed'), `reminder-${unknown}`); // its hash is left, in no state
+    redis.disconnect();
+    await add(delayed, 86_400_000);
+    await add(waiting);
+
+    expect(await t.app.get(ReminderDispatcher, { strict: false }).reconcile(new Date())).toBe(3);
+    const { rows: after } = await t.db.query('SELECT id, status, last_error FROM reminders WHERE id = ANY($1)', [rows.map((r) => r.id)]);
+    const statusOf = (id: string) => after.find((r) => r.id === id);
+    expect([gone, completed, unknown, failed, delayed, waiting].map((id) => statusOf(id).status)).toEqual(['scheduled', 'scheduled', 'scheduled', 'failed', 'queued', 'queued']);
+    expect(statusOf(failed).last_error).toContain('the queue gave up');
+    // Nothing left queued for the next tests' workers and settles.
+    for (const id of rows.map((r) => r.id)) await queue.remove(`reminder-${id}`);
+    await t.db.query("UPDATE reminders SET status = 'cancelled' WHERE id = ANY($1)", [rows.map((r) => r.id)]);
   });
 
   it('sends a reminder whose job arrived before its row committed once, after the commit; drops it if the writer rolls back', async () => {

@@ -9,9 +9,12 @@ import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpe
 import { freePort } from './helpers/ports';
 import { startRedis, stopRedis } from './helpers/redis-server';
 
-const DISPATCH_MS = 500;
-/** Composing, SMTP and marking the row sent, with room for a busy CI machine. */
-const SENDING_MS = 1_500;
+/** Dispatch and watchdog interval: room for a Redis killed and restarted (BullMQ reconnects after a second) on a loaded CI machine. */
+const DISPATCH_MS = 2_000;
+/** Composing, SMTP and marking the row sent, with room for a loaded 2-core CI machine. */
+const SENDING_MS = 5_000;
+/** Queued rows whose send jobs a flush takes: four reconciler passes (5,000 rows each). */
+const BACKLOG = 20_000;
 const SCHEDULERS = ['inactivity-scan', 'reminder-dispatch', 'reminder-reconcile'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -19,6 +22,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const realSchedulers = (lookaheadSeconds: number) => ({
   REMINDER_SCHEDULERS: 'true',
   REMINDER_DISPATCH_INTERVAL_MS: String(DISPATCH_MS),
+  REMINDER_WATCHDOG_INTERVAL_MS: String(DISPATCH_MS),
   REMINDER_RECONCILE_INTERVAL_MS: '1000',
   REMINDER_LOOKAHEAD_SECONDS: String(lookaheadSeconds),
 });
@@ -128,7 +132,7 @@ describe('reminders after Redis lost its data, with the real schedulers (e2e, pr
     await until(`${ids.length} reminders are sent`, async () => (await statuses(due)).every((s) => s === 'sent'));
     const { rows } = await t.db.query('SELECT id, message_id, extract(epoch FROM sent_at - scheduled_for) * 1000 AS late_ms FROM reminders WHERE id = ANY($1)', [ids]);
     expect(Math.max(...rows.map((r) => Number(r.late_ms)))).toBeLessThanOrEqual(2 * DISPATCH_MS + SENDING_MS);
-    await sleep(2 * DISPATCH_MS); // room for a duplicate to show up
+    await sleep(DISPATCH_MS); // room for a duplicate to show up
     for (const d of due) {
       const messages = t.mail.messages.filter((m) => m.messageId === `<reminder-${d.id}@accord>`);
       expect(messages.map((m) => m.to)).toEqual([d.email]);
@@ -138,7 +142,7 @@ describe('reminders after Redis lost its data, with the real schedulers (e2e, pr
 
   it('sends a due-soon reminder once, on time, after FLUSHALL wiped the schedulers while its row was still scheduled', async () => {
     await startWorkers(1, 0);
-    const [due] = await dueSoon('flush', 1, [4_000]);
+    const [due] = await dueSoon('flush', 1, [5_000]);
     await shortlyBefore(due);
     expect(await statuses(due)).toEqual(['scheduled']);
     await direct.flushall();
@@ -148,16 +152,17 @@ describe('reminders after Redis lost its data, with the real schedulers (e2e, pr
 
   it('sends reminders that were already queued (their delayed jobs flushed) once, on time, instead of after the reconciler notices', async () => {
     await startWorkers(1, 60);
-    const [due] = await dueSoon('queued', 3, [4_000]);
+    const [due] = await dueSoon('queued', 3, [6_000]);
     await until('they are queued with delayed jobs', async () => (await statuses(due)).every((s) => s === 'queued') && (await queue.getJobCounts('delayed')).delayed >= 3);
     await shortlyBefore(due);
+    expect(await statuses(due)).toEqual(['queued', 'queued', 'queued']);
     await direct.flushall();
     await expectDeliveredOnceOnTime(due);
   });
 
   it('sends queued and scheduled reminders once, on time, after Redis was killed and restarted empty', async () => {
-    await startWorkers(1, 4);
-    const [soon, later] = await dueSoon('restart', 1, [4_000, 9_000]);
+    await startWorkers(1, 5);
+    const [soon, later] = await dueSoon('restart', 1, [6_000, 12_000]);
     await until('the first is queued', async () => (await statuses(soon))[0] === 'queued');
     await shortlyBefore(soon, 1_500); // BullMQ reconnects after a second
     expect(await statuses(later)).toEqual(['scheduled']);
@@ -168,8 +173,8 @@ describe('reminders after Redis lost its data, with the real schedulers (e2e, pr
   });
 
   it('two workers both repairing after FLUSHALL send every reminder once and keep one of each scheduler', async () => {
-    await startWorkers(2, 4);
-    const [soon, later] = await dueSoon('pair', 4, [4_000, 9_000]);
+    await startWorkers(2, 5);
+    const [soon, later] = await dueSoon('pair', 4, [6_000, 12_000]);
     await until('the first batch is queued', async () => (await statuses(soon)).every((s) => s === 'queued'));
     await shortlyBefore(soon);
     expect(await statuses(later)).toEqual(['scheduled', 'scheduled', 'scheduled', 'scheduled']);
@@ -180,7 +185,7 @@ describe('reminders after Redis lost its data, with the real schedulers (e2e, pr
 
   it("sends on time when the schedulers survived but their pending jobs were lost", async () => {
     await startWorkers(1, 0);
-    const [due] = await dueSoon('partial', 1, [4_000]);
+    const [due] = await dueSoon('partial', 1, [5_000]);
     await shortlyBefore(due, 400);
     const prefix = `${t.env.REDIS_PREFIX}:bull:${QueueName.Reminders}:`;
     for (const id of SCHEDULERS) {
@@ -189,5 +194,33 @@ describe('reminders after Redis lost its data, with the real schedulers (e2e, pr
     expect(await schedulerIds()).toEqual(SCHEDULERS);
     expect(await statuses(due)).toEqual(['scheduled']);
     await expectDeliveredOnceOnTime(due);
+  });
+
+  it('brings the dispatcher back after one reconciler pass when a flush took the jobs of a large backlog, and releases the rest after', async () => {
+    await startWorkers(1, 0);
+    const course = (await t.http().post('/api/v1/courses').set(bearer(admin)).send({ title: 'Loss backlog' }).expect(201)).body.id;
+    // Queued (a second ago, so the regular reconciler's 30 s leave them to the repair) for tomorrow: the dispatcher will not touch them again.
+    await t.db.query(
+      `WITH u AS (INSERT INTO users (email, name, role, timezone) SELECT 'backlog' || g || '@loss.test', 'Backlog ' || g, 'student', 'UTC' FROM generate_series(1, $2) g RETURNING id),
+            e AS (INSERT INTO enrolments (course_id, user_id, status) SELECT $1, id, 'active' FROM u RETURNING id, user_id)
+       INSERT INTO reminders (kind, user_id, enrolment_id, dedupe_key, scheduled_for, status, updated_at)
+       SELECT 'inactivity', user_id, id, 'backlog:' || id, now() + interval '1 day', 'queued', now() - interval '1 second' FROM e`,
+      [course, BACKLOG],
+    );
+    await direct.flushall();
+    const deadline = Date.now() + 20_000;
+    while (!(await queue.getJobScheduler('reminder-dispatch'))) {
+      if (Date.now() > deadline) throw new Error('the dispatch scheduler did not come back');
+      await sleep(5);
+    }
+    const back = (await t.db.query('SELECT clock_timestamp() AS at')).rows[0].at as Date;
+    const counts = async () =>
+      (await t.db.query("SELECT count(*) FILTER (WHERE status = 'scheduled')::int AS scheduled, count(*) FILTER (WHERE updated_at > $1)::int AS after FROM reminders WHERE dedupe_key LIKE 'backlog:%'", [back])).rows[0];
+    await until('every lost row is scheduled again', async () => (await counts()).scheduled === BACKLOG);
+    const { after } = await counts();
+    // The first pass (5,000 rows) came before the dispatcher was re-created, the rest after it.
+    expect(after).toBeGreaterThan(0);
+    expect(after).toBeLessThanOrEqual(BACKLOG - 5_000);
+    expect(await schedulerIds()).toEqual(SCHEDULERS);
   });
 });

@@ -70,7 +70,7 @@ describe('no working secret at rest (e2e)', () => {
     await driver.dispatch();
     await t.mail.waitFor((m) => ['newcomer@rest.test', 'student@rest.test'].every((to) => m.some((x) => x.to.includes(to))));
     await driver.settle();
-    const { rows: sent } = await t.db.query("SELECT status, attempts, body_text FROM reminders WHERE kind = 'welcome' ORDER BY attempts");
+    const { rows: sent } = await t.db.query("SELECT r.status, r.attempts, r.body_text FROM reminders r JOIN enrolments e ON e.id = r.enrolment_id WHERE e.course_id = $1 AND r.kind = 'welcome' ORDER BY r.attempts", [course]);
     expect(sent.map((r) => [r.status, r.attempts])).toEqual([
       ['sent', 1],
       ['sent', 2],
@@ -141,7 +141,13 @@ describe('no working secret at rest (e2e)', () => {
   });
 
   it('replaces the links in bodies stored before (migration NoLiveLinksAtRest)', async () => {
-    const { rows } = await t.db.query("SELECT id FROM reminders WHERE kind = 'welcome' LIMIT 1");
+    // Its own welcome row, sent (so no sender rewrites the body under the test), whatever ran before.
+    const course = (await t.http().post('/api/v1/courses').set(bearer(instructor)).send({ title: `Migrated ${randomUUID()}` })).body.id;
+    const enrolled = await t.http().post(`/api/v1/courses/${course}/enrolments`).set(bearer(instructor)).send({ email: 'migrated@rest.test' });
+    expect(enrolled.status).toBe(201);
+    await driver.run();
+    const { rows } = await t.db.query("SELECT id, status FROM reminders WHERE enrolment_id = $1 AND kind = 'welcome'", [enrolled.body.id]);
+    expect(rows.map((r) => r.status)).toEqual(['sent']);
     const live = 'https://accord.test/unsubscribe?token=eyJhbGciOi1234567890abcdef.0123456789abcdefghijABCDEFGHIJ_-0123456789a';
     const setPw = 'https://accord.test/set-password?token=0b9d8c7e-1111-4222-8333-944445555666.abcdefghijABCDEFGHIJ0123456789_-abcdefghijk';
     await t.db.query('UPDATE reminders SET body_text = $2, body_html = $3 WHERE id = $1', [

@@ -9,6 +9,8 @@ import { ReminderQueue } from './reminder-queue';
 import { RemindersRepository } from './reminders.repository';
 
 const BATCH = 5_000;
+/** How long a row must have been `queued` before the scheduled reconciler looks for its job. */
+const MIN_QUEUED_MS = 30_000;
 const JOB_GAVE_UP = 'the queue gave up on this reminder (stalled or retried too often)';
 
 /**
@@ -51,18 +53,21 @@ export class ReminderDispatcher {
     return total;
   }
 
-  /** Rows `queued` (or `sending` past their lease) whose job no longer exists go back to `scheduled`. */
-  async reconcile(minAgeMs = 30_000): Promise<number> {
-    const now = this.clock.now();
-    const stranded = await this.reminders.stranded(now, new Date(Date.now() - minAgeMs), BATCH);
+  /**
+   * Rows `queued` since before `olderThan` (by default, for 30 s: a row being handed over is left
+   * alone), or `sending` past their lease, whose job no longer exists go back to `scheduled`.
+   */
+  async reconcile(olderThan = new Date(Date.now() - MIN_QUEUED_MS)): Promise<number> {
+    const stranded = await this.reminders.stranded(this.clock.now(), olderThan, BATCH);
+    // All in flight at once, so a pass costs about one round trip: one row after another, a loss's backlog held recovery up for seconds.
+    const states = await Promise.all(stranded.map((row) => this.queue.getJobState(reminderJobId(row.id))));
     const gone: string[] = [];
     const failed: string[] = [];
-    for (const row of stranded) {
-      const job = await this.queue.getJob(reminderJobId(row.id));
-      const state = job ? await job.getState() : 'missing';
-      if (state === 'missing' || state === 'unknown' || state === 'completed') gone.push(row.id);
+    for (const [i, row] of stranded.entries()) {
+      // 'unknown': no job by that id (removed, or lost with Redis's data), or one in no state.
+      if (states[i] === 'unknown' || states[i] === 'completed') gone.push(row.id);
       // BullMQ gave up (e.g. stalled too often) without the sender recording it: make it visible and retryable.
-      if (state === 'failed') failed.push(row.id);
+      if (states[i] === 'failed') failed.push(row.id);
     }
     await this.reminders.markFailed(failed, JOB_GAVE_UP);
     const released = await this.reminders.release(gone);

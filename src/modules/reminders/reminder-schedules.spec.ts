@@ -24,11 +24,13 @@ function fakeRedis() {
     }),
     getBackend: () => ({ client: Promise.resolve(connection) }),
   };
-  const dispatcher = { reconcile: jest.fn(async (minAgeMs: number) => (calls.push(`reconcile ${minAgeMs}`), 0)) };
+  /** Each pass logged with how many it releases (`released`, then 0). */
+  const released: number[] = [];
+  const dispatcher = { reconcile: jest.fn(async (_olderThan: Date) => (calls.push('reconcile'), released.shift() ?? 0)) };
   const schedules = new ReminderSchedules(queue as unknown as Queue, dispatcher as unknown as ReminderDispatcher, config);
   /** Every scheduler present with a delayed next job, as a healthy Redis has them. */
   const healthy = () => IDS.forEach((id, i) => (schedulers.set(id, 10_000 + i), jobs.set(`repeat:${id}:${10_000 + i}`, 'delayed')));
-  return { schedulers, jobs, connection, calls, queue, dispatcher, schedules, healthy };
+  return { schedulers, jobs, connection, calls, released, queue, dispatcher, schedules, healthy };
 }
 
 describe('ReminderSchedules', () => {
@@ -57,7 +59,7 @@ describe('ReminderSchedules', () => {
 
     const empty = fakeRedis();
     await empty.schedules.start();
-    expect(empty.calls).toEqual(['reconcile 0', ...IDS.map((id) => `upsert ${id}`)]);
+    expect(empty.calls).toEqual(['reconcile', ...IDS.map((id) => `upsert ${id}`)]);
     await empty.schedules.onModuleDestroy();
   });
 
@@ -69,7 +71,7 @@ describe('ReminderSchedules', () => {
     r.schedulers.delete('reminder-dispatch');
     r.schedulers.delete('inactivity-scan');
     await r.schedules.check();
-    expect(r.calls).toEqual(['reconcile 0', 'upsert reminder-dispatch', 'upsert inactivity-scan']);
+    expect(r.calls).toEqual(['reconcile', 'upsert reminder-dispatch', 'upsert inactivity-scan']);
     expect(warn).toHaveBeenCalledWith(
       { schedulers: [{ id: 'reminder-dispatch', problem: 'missing' }, { id: 'inactivity-scan', problem: 'missing' }] },
       expect.stringContaining('re-creating'),
@@ -81,11 +83,33 @@ describe('ReminderSchedules', () => {
     await r.schedules.onModuleDestroy();
   });
 
-  it('reconciles in passes until one releases nothing (each pass takes at most 5,000 rows)', async () => {
+  it('reconciles one pass before re-creating the schedulers and the rest after, all over rows queued before the check began', async () => {
     const r = fakeRedis();
-    r.dispatcher.reconcile.mockResolvedValueOnce(5_000).mockResolvedValueOnce(5_000).mockResolvedValueOnce(1_234);
+    r.released.push(5_000, 5_000, 1_234);
+    const before = Date.now();
     await r.schedules.start();
-    expect(r.dispatcher.reconcile.mock.calls).toEqual([[0], [0], [0], [0]]);
+    expect(r.calls).toEqual(['reconcile', ...IDS.map((id) => `upsert ${id}`), 'reconcile', 'reconcile', 'reconcile']);
+    const cutoffs = r.dispatcher.reconcile.mock.calls.map(([olderThan]) => olderThan.getTime());
+    expect(new Set(cutoffs).size).toBe(1);
+    expect(cutoffs[0]).toBeGreaterThanOrEqual(before);
+    expect(cutoffs[0]).toBeLessThanOrEqual(Date.now());
+    await r.schedules.onModuleDestroy();
+  });
+
+  it('stops after 20 passes, leaving the rest to the reconciler', async () => {
+    const r = fakeRedis();
+    r.released.push(...Array<number>(30).fill(5_000));
+    await r.schedules.start();
+    expect(r.dispatcher.reconcile).toHaveBeenCalledTimes(20);
+    await r.schedules.onModuleDestroy();
+  });
+
+  it('re-creates the schedulers when a reconciler pass fails, and logs it', async () => {
+    const r = fakeRedis();
+    r.dispatcher.reconcile.mockRejectedValueOnce(new Error('Connection terminated'));
+    await r.schedules.start();
+    expect(r.calls).toEqual(IDS.map((id) => `upsert ${id}`));
+    expect(Logger.prototype.error).toHaveBeenCalledWith({ err: expect.any(Error) }, expect.stringContaining('reconciler will catch up'));
     await r.schedules.onModuleDestroy();
   });
 
@@ -98,7 +122,7 @@ describe('ReminderSchedules', () => {
     if (state === 'missing') r.jobs.delete(`repeat:reminder-dispatch:${next}`);
     else r.jobs.set(`repeat:reminder-dispatch:${next}`, state);
     await r.schedules.check();
-    expect(r.calls).toEqual(['reconcile 0', 'upsert reminder-dispatch']);
+    expect(r.calls).toEqual(['reconcile', 'upsert reminder-dispatch']);
     expect(warn).toHaveBeenCalledWith({ schedulers: [{ id: 'reminder-dispatch', problem: `next job ${state}` }] }, expect.any(String));
     await r.schedules.onModuleDestroy();
   });
@@ -159,7 +183,7 @@ describe('ReminderSchedules', () => {
     expect(r.calls).toEqual([]);
     expect(Logger.prototype.error).toHaveBeenCalledWith({ err: expect.any(Error) }, expect.stringContaining('trying again'));
     await jest.advanceTimersByTimeAsync(5_000);
-    expect(r.calls).toEqual(['reconcile 0', 'upsert reminder-dispatch']);
+    expect(r.calls).toEqual(['reconcile', 'upsert reminder-dispatch']);
     await r.schedules.onModuleDestroy();
   });
 });

@@ -30,9 +30,12 @@ const STOP_WAIT_MS = 1_000;
  * and whenever its Redis connection comes back, and re-creates what is missing.
  *
  * Missing schedulers mean Redis lost data, so the send jobs of `queued` rows are gone as well: the
- * reconciler runs at once, without its minimum age, before the dispatcher is re-created, whose
- * first run (immediately) queues those rows again. Several workers may repair at the same time:
- * upserting a scheduler is idempotent, and a reminder is sent only by whoever claims its row.
+ * reconciler runs at once over every row queued before the check began (not only those queued for
+ * its usual 30 s). Its first pass comes before the schedulers are re-created, so the dispatcher's
+ * first run (immediately) queues those rows again; further passes run after, so a large backlog
+ * does not hold the dispatcher up, and what they release goes at its next run. Several workers may
+ * repair at the same time: upserting a scheduler is idempotent, and a reminder is sent only by
+ * whoever claims its row.
  */
 @Injectable()
 export class ReminderSchedules implements OnModuleDestroy {
@@ -61,13 +64,11 @@ export class ReminderSchedules implements OnModuleDestroy {
   /** Registers every scheduler (taking up changed intervals) and starts watching them. */
   async start(): Promise<void> {
     this.stopped = false;
+    const since = new Date();
     const missing = await this.faults();
-    if (missing.length) {
-      // A first start, or Redis lost its data while no worker ran.
-      this.logger.log({ schedulers: missing.map((f) => f.id) }, 'reminder schedulers were not in Redis; creating them');
-      await this.recoverSendJobs();
-    }
-    for (const schedule of this.schedules) await this.upsert(schedule);
+    // A first start, or Redis lost its data while no worker ran.
+    if (missing.length) this.logger.log({ schedulers: missing.map((f) => f.id) }, 'reminder schedulers were not in Redis; creating them');
+    await this.restore(this.schedules, missing.length ? since : null);
     this.connection = await this.queue.getBackend().client;
     this.connection.on('ready', this.onReconnect);
     this.arm();
@@ -108,11 +109,25 @@ export class ReminderSchedules implements OnModuleDestroy {
   }
 
   private async repair(): Promise<void> {
+    const since = new Date();
     const faults = await this.faults();
     if (!faults.length) return;
     this.logger.warn({ schedulers: faults }, 'reminder schedulers were gone from Redis (did it lose its data?); re-creating them');
-    await this.recoverSendJobs();
-    for (const fault of faults) await this.upsert(this.schedules.find((s) => s.id === fault.id)!);
+    await this.restore(
+      this.schedules.filter((s) => faults.some((f) => f.id === s.id)),
+      since,
+    );
+  }
+
+  /**
+   * Upserts `schedules`. After a loss, rows queued before `lostBefore` lost their send jobs: one
+   * reconciler pass first (the oldest 5,000), the rest once the schedulers exist again. The cutoff
+   * keeps the later passes off rows the new dispatcher is queueing meanwhile.
+   */
+  private async restore(schedules: Schedule[], lostBefore: Date | null): Promise<void> {
+    let more = lostBefore !== null && (await this.recoverSendJobs(lostBefore));
+    for (const schedule of schedules) await this.upsert(schedule);
+    for (let pass = 1; lostBefore && more && pass < RECOVERY_PASSES && !this.stopped; pass++) more = await this.recoverSendJobs(lostBefore);
   }
 
   /** Which schedulers will not run again, and why. */
@@ -135,12 +150,13 @@ export class ReminderSchedules implements OnModuleDestroy {
     return faults;
   }
 
-  /** `queued` rows whose send job went with the data go back to `scheduled` now, not after the reconciler's minimum age. */
-  private async recoverSendJobs(): Promise<void> {
+  /** One reconciler pass: `queued` rows whose send job went with the data go back to `scheduled`. Whether another pass may find more. */
+  private async recoverSendJobs(lostBefore: Date): Promise<boolean> {
     try {
-      for (let pass = 0; pass < RECOVERY_PASSES; pass++) if (!(await this.dispatcher.reconcile(0))) break;
+      return (await this.dispatcher.reconcile(lostBefore)) > 0;
     } catch (error) {
       this.logger.error({ err: error }, 'reconciling after Redis lost its data failed; the reconciler will catch up');
+      return false;
     }
   }
 
