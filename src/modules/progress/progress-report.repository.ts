@@ -12,6 +12,7 @@ export interface ReportRow {
   percent: number;
   completed_items: number;
   overdue: number;
+  self_reported: number;
   last_activity_at: Date | null;
   status: string;
   sort_key: string | number;
@@ -53,10 +54,13 @@ export class ProgressReportRepository {
                       WHERE a.course_id = e.course_id AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}
                         AND ${effectiveDue('a', 'e')} < $2
                         AND NOT EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = a.module_id))`;
+    // Completions a bare percent made before watch rules needed evidence (see the EvidencedWatchProgress migration).
+    const selfReported = `(SELECT count(*)::int FROM item_progress ip
+                           WHERE ip.enrolment_id = e.id AND ip.state = 'completed' AND ip.rule = 'watch' AND ip.covered_percent < ip.min_percent)`;
     return this.dataSource.query(
       `SELECT * FROM (
          SELECT e.id AS enrolment_id, u.id AS user_id, u.name, u.email, e.progress_percent AS percent, e.completed_required AS completed_items,
-                ${overdue} AS overdue, e.last_activity_at, e.status, ${field === 'overdue' ? overdue : SORT_KEY[field]} AS sort_key
+                ${overdue} AS overdue, ${selfReported} AS self_reported, e.last_activity_at, e.status, ${field === 'overdue' ? overdue : SORT_KEY[field]} AS sort_key
          FROM enrolments e JOIN users u ON u.id = e.user_id
          WHERE e.course_id = $1 AND e.status <> 'dropped' ${where.map((w) => `AND ${w}`).join(' ')}
        ) r ${keyset}

@@ -9,7 +9,7 @@ import { ReportQuery, ReportRowDto, ReportSort, ReportState, SummaryDto } from '
 import { ProgressReportRepository, ReportRow } from './progress-report.repository';
 
 const CSV_PAGE = 1000;
-const CSV_HEADER = 'enrolmentId,userId,name,email,percent,completedItems,overdueAssignments,lastActivityAt,state\n';
+const CSV_HEADER = 'enrolmentId,userId,name,email,percent,completedItems,overdueAssignments,selfReportedCompletions,lastActivityAt,state\n';
 
 function stateOf(r: ReportRow): ReportState {
   if (r.status === 'completed') return 'completed';
@@ -23,6 +23,7 @@ function toDto(r: ReportRow): ReportRowDto {
     percent: Math.round(Number(r.percent) * 10) / 10,
     completedItems: r.completed_items,
     overdueAssignments: r.overdue,
+    selfReportedCompletions: r.self_reported,
     lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
     state: stateOf(r),
   };
@@ -68,7 +69,7 @@ export class ProgressReportService {
         for (const r of slice) {
           const d = toDto(r);
           const texts = [d.enrolmentId, d.user.id, d.user.name, d.user.email].map(csvText);
-          chunk += `${[...texts, ...[d.percent, d.completedItems, d.overdueAssignments].map(csvNumber), csvText(d.lastActivityAt), csvText(d.state)].join(',')}\n`;
+          chunk += `${[...texts, ...[d.percent, d.completedItems, d.overdueAssignments, d.selfReportedCompletions].map(csvNumber), csvText(d.lastActivityAt), csvText(d.state)].join(',')}\n`;
         }
         if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
         if (rows.length <= CSV_PAGE) break;

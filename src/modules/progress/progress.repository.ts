@@ -106,7 +106,9 @@ export class ProgressRepository {
     const structure = await this.structures.get(courseId, state.version, (id) => this.courseStructure(id));
     if (!structure) return null;
     const completed = new Set(state.completed);
-    const progress = new Map(state.progress.map(([itemId, itemState, percent, positionSeconds]) => [itemId, { itemState, percent, positionSeconds }]));
+    const progress = new Map(
+      state.progress.map(([itemId, itemState, percent, positionSeconds, evidenced, coveredPercent]) => [itemId, { itemState, percent, positionSeconds, evidenced, coveredPercent }]),
+    );
     const due = new Map(state.due.map(([moduleId, dueAt]) => [moduleId, dueAt]));
     return structure.modules.map((m) => ({
       id: m.id,
@@ -117,7 +119,15 @@ export class ProgressRepository {
       due_at: due.has(m.id) ? new Date(due.get(m.id)!) : null,
       items: m.items.map((i) => {
         const p = progress.get(i.id);
-        return { id: i.id, required: i.required, state: p?.itemState ?? null, percent: p?.percent ?? null, positionSeconds: p?.positionSeconds ?? null };
+        return {
+          id: i.id,
+          required: i.required,
+          state: p?.itemState ?? null,
+          percent: p?.percent ?? null,
+          positionSeconds: p?.positionSeconds ?? null,
+          evidenced: p?.evidenced ?? false,
+          coveredPercent: p?.coveredPercent ?? null,
+        };
       }),
     }));
   }
@@ -128,7 +138,9 @@ export class ProgressRepository {
       'course-view',
       `SELECT k.n, c.structure_version AS version,
               ARRAY(SELECT mc.module_id FROM module_completions mc WHERE mc.enrolment_id = e.id) AS completed,
-              COALESCE((SELECT json_agg(json_build_array(ip.item_id, ip.state, ip.percent, ip.position_seconds))
+              COALESCE((SELECT json_agg(json_build_array(ip.item_id, ip.state, ip.percent, ip.position_seconds,
+                                                 (ip.state = 'completed' AND (ip.rule <> 'watch' OR ip.covered_percent >= ip.min_percent)) IS TRUE,
+                                                 CASE WHEN ip.rule = 'watch' THEN ip.covered_percent END))
                         FROM item_progress ip WHERE ip.enrolment_id = e.id), '[]') AS progress,
               COALESCE((SELECT json_agg(json_build_array(d.module_id, d.due_at)) FROM (
                           SELECT a.module_id, min(${effectiveDue('a', 'e')}) AS due_at FROM assignments a
@@ -175,8 +187,8 @@ export class ProgressRepository {
 interface CourseViewState {
   version: number;
   completed: string[];
-  /** [itemId, state, percent, positionSeconds] per item the caller has progress on. */
-  progress: Array<[string, 'in_progress' | 'completed', number, number | null]>;
+  /** [itemId, state, percent, positionSeconds, evidenced, coveredPercent (watch rules)] per item the caller has progress on. */
+  progress: Array<[string, 'in_progress' | 'completed', number, number | null, boolean, number | null]>;
   /** [moduleId, dueAt] per module with an assignment that applies to the caller. */
   due: Array<[string, string]>;
 }
@@ -188,5 +200,14 @@ export interface CourseViewRow {
   prerequisites: string[];
   completed: boolean;
   due_at: Date | null;
-  items: Array<{ id: string; required: boolean; state: 'in_progress' | 'completed' | null; percent: number | null; positionSeconds: number | null }>;
+  items: Array<{
+    id: string;
+    required: boolean;
+    state: 'in_progress' | 'completed' | null;
+    percent: number | null;
+    positionSeconds: number | null;
+    /** Completed on server-judged evidence (coverage for watch rules; view and mark_done are their own evidence). */
+    evidenced: boolean;
+    coveredPercent: number | null;
+  }>;
 }

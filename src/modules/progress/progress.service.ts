@@ -32,6 +32,8 @@ export class ProgressService {
         state: i.state ?? 'not_started',
         percent: round(i.percent ?? 0),
         positionSeconds: i.positionSeconds ?? null,
+        evidenced: i.evidenced,
+        coveredPercent: i.coveredPercent === null ? null : round(i.coveredPercent),
       }));
       const required = m.items.filter((i) => i.required);
       const counted = required.length ? required : m.items;
@@ -68,6 +70,6 @@ export class ProgressService {
       await writer.markDone(enrolmentId, itemId, now);
       await writer.refreshEnrolments([enrolmentId], now);
     });
-    return { id: itemId, state: 'completed', percent: 100, positionSeconds: null };
+    return { id: itemId, state: 'completed', percent: 100, positionSeconds: null, evidenced: true, coveredPercent: null };
   }
 }

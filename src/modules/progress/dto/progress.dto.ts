@@ -93,7 +93,18 @@ export class ItemStateDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ITEM_STATES }) state: ItemState;
   @ApiProperty({ example: 42.5 }) percent: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Resume position (latest by occurredAt)' }) positionSeconds: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Resume position (latest by occurredAt, then the later event of a batch)' }) positionSeconds: number | null;
+  @ApiProperty({
+    description:
+      'True when the item is completed on server-judged evidence: for a watch rule, coverage of the watched segments reached minPercent (view and mark_done completions are their own evidence). False when not completed, or completed by a bare self-reported percent before evidence was required.',
+  })
+  evidenced: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Watch rules: server-judged coverage of the watched segments, the only percent that completes the item (percent may be higher when self-reported). Null for other rules.',
+  })
+  coveredPercent: number | null;
 }
 
 export const MODULE_STATES = ['locked', 'available', 'in_progress', 'completed'] as const;
@@ -149,6 +160,8 @@ export class ReportRowDto {
   @ApiProperty() percent: number;
   @ApiProperty() completedItems: number;
   @ApiProperty() overdueAssignments: number;
+  @ApiProperty({ description: 'Completed watch-rule items whose completion is not backed by watched segments (self-reported before evidence was required)' })
+  selfReportedCompletions: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastActivityAt: string | null;
   @ApiProperty({ enum: REPORT_STATES }) state: ReportState;
 }
