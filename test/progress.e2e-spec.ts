@@ -320,9 +320,49 @@ describe('assignments and progress (e2e)', () => {
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/text\/csv/);
       const rows = parseCsv(res.text).map((r) => r.fields).filter((f) => f.length > 1);
-      expect(rows[0]).toEqual(['enrolmentId', 'userId', 'name', 'email', 'percent', 'completedItems', 'overdueAssignments', 'selfReportedCompletions', 'lastActivityAt', 'state']);
+      expect(rows[0]).toEqual([
+        'enrolmentId', 'userId', 'name', 'email', 'cohortId', 'cohortName', 'percent', 'completedItems', 'overdueAssignments', 'selfReportedCompletions', 'lastActivityAt', 'state',
+        'module 1: One', 'module 2: Two', 'module 3: Three',
+      ]);
       expect(rows.slice(1).map((r) => r[2])).toEqual(['Ana Zapata', 'newcomer', 'Sam Adams']);
-      expect(rows.find((r) => r[2] === 'Sam Adams')!.slice(4, 7)).toEqual(['100', '4', '0']);
+      expect(rows.find((r) => r[2] === 'Sam Adams')!.slice(4, 9)).toEqual(['', '', '100', '4', '0']);
+      const cohortId = (await http().get(`/api/v1/courses/${course}/cohorts`).set(as(owner.accessToken))).body.data[0].id;
+      expect(rows.find((r) => r[2] === 'Ana Zapata')!.slice(4, 6)).toEqual([cohortId, 'Evening']);
+      // One column per module: Sam completed all three; Ana has only the video of module One.
+      expect(rows.find((r) => r[2] === 'Sam Adams')!.slice(12)).toEqual(['completed', 'completed', 'completed']);
+      expect(rows.find((r) => r[2] === 'Ana Zapata')!.slice(12)).toEqual(['not_completed', 'not_completed', 'not_completed']);
+    });
+
+    it('has cohort names and per-module states in JSON, and ?format=csv downloads the CSV whatever Accept says', async () => {
+      const url = `/api/v1/courses/${course}/progress`;
+      const rows = (await http().get(url).set(as(owner.accessToken))).body.data;
+      const ana = rows.find((r: { user: { name: string } }) => r.user.name === 'Ana Zapata');
+      expect(ana).toMatchObject({ cohortName: 'Evening', cohortId: expect.any(String) });
+      expect(ana.modules.map((m: { number: number; title: string; state: string }) => [m.number, m.title, m.state])).toEqual([
+        [1, 'One', 'not_completed'],
+        [2, 'Two', 'not_completed'],
+        [3, 'Three', 'not_completed'],
+      ]);
+      expect(rows.find((r: { user: { name: string } }) => r.user.name === 'Sam Adams')).toMatchObject({ cohortId: null, cohortName: null });
+      const csv = await http().get(url).query({ format: 'csv', sort: 'name' }).set(as(owner.accessToken)).set('Accept', 'application/json');
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-type']).toMatch(/text\/csv/);
+      expect(csv.headers['content-disposition']).toContain('attachment');
+      const viaAccept = await http().get(url).query({ sort: 'name' }).set(as(owner.accessToken)).set('Accept', 'text/csv');
+      expect(csv.text).toBe(viaAccept.text);
+      const json = await http().get(url).query({ format: 'json' }).set(as(owner.accessToken)).set('Accept', 'text/csv');
+      expect(json.headers['content-type']).toMatch(/json/);
+      expect(json.body.data).toHaveLength(3);
+      const bad = await http().get(url).query({ format: 'xlsx' }).set(as(owner.accessToken));
+      expect(bad.status).toBe(400);
+      expect(bad.headers['content-type']).toMatch(/problem\+json/);
+    });
+
+    it('names module columns from their titles formula-safely', async () => {
+      const own = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'Formula course' })).body.id;
+      await http().post(`/api/v1/courses/${own}/modules`).set(as(owner.accessToken)).send({ title: 'a;=HYPERLINK("x")' }).expect(201);
+      const res = await http().get(`/api/v1/courses/${own}/progress`).query({ format: 'csv' }).set(as(owner.accessToken));
+      expect(res.text.split('\n')[0].endsWith(',"module 1: a;\'=HYPERLINK(""x"")"')).toBe(true);
     });
 
     it('shows completions a bare percent made before watch rules needed evidence (kept completed, flagged)', async () => {
@@ -334,7 +374,7 @@ describe('assignments and progress (e2e)', () => {
         expect(rows.find((r: { user: { name: string } }) => r.user.name === 'Sam Adams')).toMatchObject({ selfReportedCompletions: 0 });
         expect((await view(ana.accessToken)).modules[0].items[1]).toMatchObject({ state: 'completed', evidenced: false, coveredPercent: 0 });
         const csv = await http().get(`/api/v1/courses/${course}/progress`).set(as(owner.accessToken)).set('Accept', 'text/csv');
-        expect(parseCsv(csv.text).map((r) => r.fields).find((f) => f[2] === 'Ana Zapata')![7]).toBe('1');
+        expect(parseCsv(csv.text).map((r) => r.fields).find((f) => f[2] === 'Ana Zapata')![9]).toBe('1');
       } finally {
         await t.db.query('UPDATE item_progress SET covered_percent = 90 WHERE enrolment_id = $1 AND item_id = $2', [anaEnrolment, video]);
       }

@@ -130,6 +130,10 @@ export const REPORT_STATES = ['not_started', 'in_progress', 'completed'] as cons
 export type ReportState = (typeof REPORT_STATES)[number];
 export const REPORT_SORTS = ['name', '-name', 'percent', '-percent', 'lastActivityAt', '-lastActivityAt', 'overdue', '-overdue'] as const;
 export type ReportSort = (typeof REPORT_SORTS)[number];
+export const REPORT_FORMATS = ['json', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export const REPORT_MODULE_STATES = ['completed', 'not_completed'] as const;
+export type ReportModuleState = (typeof REPORT_MODULE_STATES)[number];
 
 export class ReportQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -146,6 +150,11 @@ export class ReportQuery extends PageQuery {
   @IsOptional()
   @IsIn(REPORT_SORTS)
   sort?: ReportSort;
+
+  @ApiPropertyOptional({ enum: REPORT_FORMATS, description: 'csv: the whole course streamed as CSV, as with Accept: text/csv (so a plain link downloads it); json: a page, whatever Accept says' })
+  @IsOptional()
+  @IsIn(REPORT_FORMATS)
+  format?: ReportFormat;
 }
 
 export class ReportUserDto {
@@ -154,9 +163,18 @@ export class ReportUserDto {
   @ApiProperty() email: string;
 }
 
+export class ReportModuleDto {
+  @ApiProperty({ format: 'uuid' }) moduleId: string;
+  @ApiProperty({ description: "1-based, the module's place in the course (the CSV column is named `module <number>: <title>`)" }) number: number;
+  @ApiProperty() title: string;
+  @ApiProperty({ enum: REPORT_MODULE_STATES, description: 'completed: all its required items done (a module without required items counts as completed)' }) state: ReportModuleState;
+}
+
 export class ReportRowDto {
   @ApiProperty({ format: 'uuid' }) enrolmentId: string;
   @ApiProperty({ type: ReportUserDto }) user: ReportUserDto;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) cohortId: string | null;
+  @ApiProperty({ nullable: true, type: String }) cohortName: string | null;
   @ApiProperty() percent: number;
   @ApiProperty() completedItems: number;
   @ApiProperty() overdueAssignments: number;
@@ -164,6 +182,7 @@ export class ReportRowDto {
   selfReportedCompletions: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastActivityAt: string | null;
   @ApiProperty({ enum: REPORT_STATES }) state: ReportState;
+  @ApiProperty({ type: [ReportModuleDto], description: 'One per module of the course, in course order' }) modules: ReportModuleDto[];
 }
 
 export class ReportPageDto {
