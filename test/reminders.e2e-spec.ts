@@ -3,7 +3,6 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'crypto';
 import { QueueName } from '../src/modules/jobs/queues';
-import { ReminderDispatcher } from '../src/modules/reminders/reminder-dispatcher';
 import { ADMIN, bearer, CaughtMail, createUser, login, METRICS_TOKEN, startTestApp, TestApp } from './helpers/app';
 import { ReminderDriver } from './helpers/reminders';
 
@@ -108,9 +107,9 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
 
     // inactivity: 7 quiet days with work outstanding; once per quiet period.
     driver.setClock(at(9 * 24 * H + 2 * H));
-    await worker.get(ReminderDispatcher, { strict: false }).scanInactivity();
+    await driver.scanInactivity();
     await driver.run();
-    await worker.get(ReminderDispatcher, { strict: false }).scanInactivity();
+    await driver.scanInactivity();
     await driver.run();
     for (const email of ['sam@test.local', 'ana@test.local']) expect(mailsTo(email, 'we miss you')).toHaveLength(1);
     expect(mailsTo('sam@test.local', 'we miss you')[0].text).toMatch(/for \d+ days/);
