@@ -149,8 +149,9 @@ export class ReminderSender {
       data.dueAt = formatInZone(new Date(ctx.due_at), ctx.timezone);
       data.dueAtShort = formatter(ctx.timezone, 'short').format(new Date(ctx.due_at));
     }
-    if (ctx.kind === 'inactivity') data.days = Math.max(1, Math.floor((this.clock.now().getTime() - new Date(ctx.quiet_since).getTime()) / 86_400_000));
-    if (ctx.kind === 'welcome' && !ctx.has_password) data.setPasswordUrl = LINK_MARKERS.setPassword;
+    // Every template gets the same data and uses what it names ({{days}}, {{setPasswordUrl}}…): no kind is special here.
+    data.days = Math.max(1, Math.floor((this.clock.now().getTime() - new Date(ctx.quiet_since).getTime()) / 86_400_000));
+    if (!ctx.has_password) data.setPasswordUrl = LINK_MARKERS.setPassword;
     return render(reminderKind(ctx.kind).template, data);
   }
 }
