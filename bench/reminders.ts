@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { createTransport } from 'nodemailer';
 import { appConfig, AppConfig } from '../src/config/env';
 import { QueueName } from '../src/modules/jobs/queues';
-import { ReminderDispatcher } from '../src/modules/reminders/reminder-dispatcher';
+import { ReminderDispatch } from '../src/modules/reminders/reminder-dispatch';
 import { WorkerModule } from '../src/worker.module';
 import { api, ms, report, signIn, startBench } from './harness';
 
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
         dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
         target: { type: 'course' },
       });
-    const dispatcher = ctx.app.get(ReminderDispatcher, { strict: false });
+    const dispatcher = ctx.app.get(ReminderDispatch, { strict: false });
     const queue = ctx.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
     const raw = new Queue('raw-fanout', { connection: { url: config.redis.url, maxRetriesPerRequest: null }, prefix: `${config.redis.prefix}:bull` });
     const rawJobs = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ name: 'send', data: { reminderId: `${tag}-${i}` }, opts: { jobId: `${tag}-${i}`, removeOnComplete: true } }));
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     const created = await assign(target);
     const requestMs = ms(t0);
     if (created.status !== 201) throw new Error(`assignment failed: ${created.status}`);
-    const left = await dispatcher.dispatch();
+    const left = await dispatcher.run();
     const fanOutMs = ms(t0);
     const queued = (await queue.getJobCounts('waiting')).waiting;
     const rows = (await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM reminders WHERE assignment_id = $1', [created.body.id])).rows[0].n;

@@ -1,9 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { CoursesModule } from '../courses/courses.module';
-import { ReminderDispatcher } from './reminder-dispatcher';
+import { InactivityScanner } from './inactivity-scanner';
+import { ReminderDispatch } from './reminder-dispatch';
+import { ReminderDispatchRepository } from './reminder-dispatch.repository';
+import { ReminderMetricsRepository } from './reminder-metrics.repository';
 import { ReminderQueue } from './reminder-queue';
+import { ReminderQueueDepth } from './reminder-queue-depth';
+import { ReminderReconciler } from './reminder-reconciler';
+import { ReminderRetry } from './reminder-retry';
 import { ReminderScheduleRepository } from './reminder-schedule.repository';
+import { ReminderSendRepository } from './reminder-send.repository';
 import { RemindersController } from './reminders.controller';
 import { RemindersMetrics } from './reminders.metrics';
 import { RemindersRepository } from './reminders.repository';
@@ -19,7 +26,19 @@ export class ReminderScheduleModule {}
 @Module({
   imports: [AuditModule, CoursesModule, ReminderScheduleModule],
   controllers: [RemindersController],
-  providers: [RemindersRepository, ReminderDispatcher, RemindersService, RemindersMetrics],
-  exports: [RemindersRepository, ReminderDispatcher],
+  providers: [
+    RemindersRepository,
+    ReminderDispatchRepository,
+    ReminderSendRepository,
+    ReminderMetricsRepository,
+    ReminderDispatch,
+    ReminderReconciler,
+    InactivityScanner,
+    ReminderRetry,
+    ReminderQueueDepth,
+    RemindersService,
+    RemindersMetrics,
+  ],
+  exports: [ReminderSendRepository, ReminderDispatch, ReminderReconciler, InactivityScanner],
 })
 export class RemindersModule {}
