@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { Queue } from 'bullmq';
 import { Clock } from '../../common/clock';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { QueueName, ReminderJobData, reminderJobId } from '../jobs/queues';
 import { ReminderQueue } from './reminder-queue';
 import { RemindersRepository } from './reminders.repository';
@@ -26,7 +25,7 @@ export class ReminderDispatcher {
     private readonly sendQueue: ReminderQueue,
     @InjectQueue(QueueName.Reminders) private readonly queue: Queue<ReminderJobData>,
     private readonly clock: Clock,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Claims and enqueues everything due within the lookahead; returns how many were queued. */

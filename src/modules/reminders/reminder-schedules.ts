@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { Queue } from 'bullmq';
 import { within } from '../../common/within';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
 import { ReminderDispatcher } from './reminder-dispatcher';
 
@@ -51,7 +50,7 @@ export class ReminderSchedules implements OnModuleDestroy {
   constructor(
     @InjectQueue(QueueName.Reminders) private readonly queue: Queue<ReminderJobData>,
     private readonly dispatcher: ReminderDispatcher,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     const { dispatchIntervalMs, reconcileIntervalMs, inactivityScanIntervalMs } = config.reminders;
     this.schedules = [

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { Job, Worker } from 'bullmq';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { QUEUE_JOBS, QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
 import { ReminderDispatcher } from './reminder-dispatcher';
 import { ReminderSchedules } from './reminder-schedules';
@@ -22,7 +21,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly sender: ReminderSender,
     private readonly dispatcher: ReminderDispatcher,
     private readonly schedules: ReminderSchedules,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.handlers = {
       [ReminderJob.Send]: (job) => this.sender.send(job.data.reminderId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1), job.data.xid),
