@@ -2,8 +2,8 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Clock } from '../src/common/clock';
-import { appConfig, AppConfig } from '../src/config/env';
-import { QueueName, reminderJobId } from '../src/modules/jobs/queues';
+import { APP_CONFIG, AppConfig } from '../src/config/env';
+import { QueueName, ReminderJobData, reminderJobId } from '../src/modules/jobs/queues';
 import { ReminderReconciler } from '../src/modules/reminders/reminder-reconciler';
 import { ReminderQueue } from '../src/modules/reminders/reminder-queue';
 import { ReminderSchedules } from '../src/modules/reminders/reminder-schedules';
@@ -19,8 +19,8 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
  */
 async function main(): Promise<void> {
   const ctx = await startBench('reminders-recovery', { REMINDER_SCHEDULERS: 'false', DATABASE_POOL_SIZE: '10' });
-  const config = ctx.app.get<AppConfig>(appConfig.KEY);
-  const queue = ctx.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
+  const config = ctx.app.get<AppConfig>(APP_CONFIG);
+  const queue = ctx.app.get<Queue<ReminderJobData>>(getQueueToken(QueueName.Reminders), { strict: false });
   const reconciler = ctx.app.get(ReminderReconciler, { strict: false });
   const redis = new Redis(config.redis.url);
   const loseEverything = async () => {

@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { createTransport } from 'nodemailer';
-import { appConfig, AppConfig } from '../src/config/env';
+import { APP_CONFIG, AppConfig } from '../src/config/env';
 import { QueueName } from '../src/modules/jobs/queues';
 import { ReminderDispatch } from '../src/modules/reminders/reminder-dispatch';
 import { WorkerModule } from '../src/worker.module';
@@ -25,7 +25,7 @@ const WARM_UP = 1_000;
 async function main(): Promise<void> {
   const sink = await startMailCatcher({ web: false, limit: 50_000 });
   const ctx = await startBench('reminders', { SMTP_URL: sink.smtpUrl, REMINDER_SCHEDULERS: 'false', REMINDER_CONCURRENCY: '50', SMTP_POOL_SIZE: '5', DATABASE_POOL_SIZE: '30' });
-  const config = ctx.app.get<AppConfig>(appConfig.KEY);
+  const config = ctx.app.get<AppConfig>(APP_CONFIG);
   try {
     const token = await signIn(ctx);
     const courseOf = async (students: number, tag: string): Promise<{ course: string; moduleId: string }> => {

@@ -248,7 +248,6 @@ describe('reminders under faults (e2e)', () => {
     const inFlight = (await t.db.query("SELECT count(*)::int AS n FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email LIKE 'kill%' AND r.status IN ('sending', 'queued')")).rows[0].n;
     expect(inFlight).toBeGreaterThan(0);
 
-    const restarted = Date.now();
     const second = start();
     try {
       await until('everything is sent after the restart', async () => (await sentCount(t, 'kill')) === 120, 60_000);

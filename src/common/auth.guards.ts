@@ -19,6 +19,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(error: unknown, user: T, info: unknown): T {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever Passport failed with, unchanged
     if (error) throw error;
     if (!user) {
       const expired = (info as { name?: string } | undefined)?.name === 'TokenExpiredError';

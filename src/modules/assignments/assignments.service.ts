@@ -126,14 +126,14 @@ export class AssignmentsService {
     const now = this.clock.now().getTime();
     const rows = await this.assignments.mine(caller.id);
     return rows
-      .map((r) => ({
+      .map((r): MyAssignmentDto => ({
         assignmentId: r.assignment_id,
         courseId: r.course_id,
         courseTitle: r.course_title,
         moduleId: r.module_id,
         moduleTitle: r.module_title,
         dueAt: new Date(r.due_at).toISOString(),
-        status: (r.done ? 'done' : new Date(r.due_at).getTime() < now ? 'overdue' : 'upcoming') as MyAssignmentStatus,
+        status: r.done ? 'done' : new Date(r.due_at).getTime() < now ? 'overdue' : 'upcoming',
       }))
       .filter((a) => !status || a.status === status);
   }

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes, randomUUID } from 'crypto';
 import { EntityManager } from 'typeorm';
 import { isUuid } from '../../common/uuid';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { sha256 } from '../users/invitation.service';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 
@@ -48,7 +47,7 @@ export class TokenService {
   constructor(
     private readonly jwt: JwtService,
     private readonly refreshTokens: RefreshTokensRepository,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** A pair for the given sign-in session (a refresh), or for a new one when none is given (a sign-in). */

@@ -1,7 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { DEFAULT_JOB_OPTIONS, QueueName } from './queues';
 
 /** BullMQ connection and queue registrations shared by the API (producer) and the worker (consumer). */
@@ -9,8 +8,8 @@ import { DEFAULT_JOB_OPTIONS, QueueName } from './queues';
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [appConfig.KEY],
-      useFactory: (config: ConfigType<typeof appConfig>) => ({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
         connection: { url: config.redis.url, maxRetriesPerRequest: null },
         prefix: `${config.redis.prefix}:bull`,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,

@@ -57,7 +57,7 @@ export class MaterialsService {
     const q = query.q?.trim() || undefined;
     const after = decodeKeys(query.cursor, q ? ['number', 'uuid'] : ['date', 'uuid']);
     const rows = await this.materials.list({ q, tag: query.tag, kind: query.kind }, after, limit);
-    return toPage(rows, limit, (m) => (q ? [m.rank ?? 0, m.id] : [m.createdAt.toISOString(), m.id]), MaterialDto.from);
+    return toPage(rows, limit, (m) => (q ? [m.rank ?? 0, m.id] : [m.createdAt.toISOString(), m.id]), (m) => MaterialDto.from(m));
   }
 
   async update(id: string, input: UpdateMaterialDto, actor: ActorContext): Promise<MaterialDto> {

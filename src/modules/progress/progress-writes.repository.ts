@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { performance } from 'perf_hooks';
 import { DataSource } from 'typeorm';
 import { TooManyRequests, Unavailable } from '../../common/errors';
 import { KeyedQueue } from '../../common/keyed-queue';
 import { PreparedQuery, preparedTransaction } from '../../common/sql';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { MAX_STORED_RANGES } from './progress-rules';
 
 export interface AcceptedEvent {
@@ -48,7 +47,7 @@ export class ProgressWritesRepository {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.turns = new KeyedQueue(config.progress.writeQueue);
   }

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'crypto';
 import Redis from 'ioredis';
 import { Caller } from '../../common/auth.decorators';
 import { Forbidden, Unauthenticated } from '../../common/errors';
 import { orUnavailable } from '../../common/unavailable';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { AuthService } from '../auth/auth.service';
 import { isAccessClaims, isSessionClaims, SessionClaims } from '../auth/token.service';
 import { REDIS } from '../redis/redis.module';
@@ -30,7 +29,7 @@ export class QueuesDashboardSessions {
     private readonly auth: AuthService,
     private readonly users: UsersRepository,
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async ticketUrl(caller: Caller): Promise<{ url: string; expiresIn: number }> {

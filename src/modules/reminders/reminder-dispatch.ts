@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { Clock } from '../../common/clock';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { ReminderJob } from '../jobs/queues';
 import { ReminderDispatchRepository } from './reminder-dispatch.repository';
 import { ReminderJobHandler } from './reminder-job-handler';
@@ -19,7 +18,7 @@ export class ReminderDispatch implements ReminderJobHandler {
     private readonly reminders: ReminderDispatchRepository,
     private readonly sendQueue: ReminderQueue,
     private readonly clock: Clock,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Claims and enqueues everything due within the lookahead; returns how many were queued. */

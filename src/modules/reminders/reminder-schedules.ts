@@ -1,10 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { Queue } from 'bullmq';
 import { Clock } from '../../common/clock';
 import { within } from '../../common/within';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
 import { ReminderReconciler } from './reminder-reconciler';
 
@@ -52,7 +51,7 @@ export class ReminderSchedules implements OnModuleDestroy {
   constructor(
     @InjectQueue(QueueName.Reminders) private readonly queue: Queue<ReminderJobData>,
     private readonly reconciler: ReminderReconciler,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {
     const { dispatchIntervalMs, reconcileIntervalMs, inactivityScanIntervalMs } = config.reminders;

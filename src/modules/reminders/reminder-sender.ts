@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { Clock } from '../../common/clock';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { ComposedMail, fillLinks, LINK_MARKERS, usesLink } from '../mail/links';
 import { MailerService } from '../mail/mailer.service';
 import { render } from '../mail/templates';
@@ -58,7 +57,7 @@ export class ReminderSender {
     private readonly unsubscribe: UnsubscribeTokens,
     private readonly invitations: InvitationService,
     private readonly clock: Clock,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** `xid`: the transaction writing the reminder, when its job was queued before that transaction committed. */

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { Job, Worker } from 'bullmq';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { QUEUE_JOBS, QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
 import { InactivityScanner } from './inactivity-scanner';
 import { ReminderDispatch } from './reminder-dispatch';
@@ -27,7 +26,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShut
     reconciler: ReminderReconciler,
     inactivity: InactivityScanner,
     private readonly schedules: ReminderSchedules,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     const repeatable: ReminderJobHandler[] = [dispatch, reconciler, inactivity];
     this.handlers = {

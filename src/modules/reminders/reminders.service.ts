@@ -24,7 +24,7 @@ export class RemindersService {
     if (courseId) await this.access.writable(caller, courseId, undefined, { allowArchived: true });
     const limit = pageLimit(query);
     const rows = await this.reminders.list({ courseId, status: query.status, kind: query.kind }, decodeCursor(query.cursor), limit);
-    return toPage(rows, limit, (r) => ({ at: r.createdAt.toISOString(), id: r.id }), ReminderDto.from);
+    return toPage(rows, limit, (r) => ({ at: r.createdAt.toISOString(), id: r.id }), (r) => ReminderDto.from(r));
   }
 
   /** failed → scheduled; the dispatcher then sends it once. */

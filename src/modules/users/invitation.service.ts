@@ -1,11 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { Queue } from 'bullmq';
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { PasswordToken } from '../auth/entities/password-token.entity';
 import { InvitationJobData, MailJob, QueueName } from '../jobs/queues';
 
@@ -18,7 +17,7 @@ export const sha256 = (value: string) => createHash('sha256').update(value).dige
 @Injectable()
 export class InvitationService {
   constructor(
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Mail) private readonly mailQueue: Queue<InvitationJobData>,
   ) {}

@@ -53,7 +53,7 @@ export class UsersService {
   async list(query: UserQuery): Promise<Page<UserDto>> {
     const limit = pageLimit(query);
     const rows = await this.users.list({ role: query.role, q: query.q?.trim() || undefined }, decodeCursor(query.cursor), limit);
-    return toPage(rows, limit, (u) => ({ at: u.createdAt.toISOString(), id: u.id }), UserDto.from);
+    return toPage(rows, limit, (u) => ({ at: u.createdAt.toISOString(), id: u.id }), (u) => UserDto.from(u));
   }
 
   async get(id: string): Promise<UserDto> {
