@@ -6,7 +6,7 @@ import { StructureService } from '../modules/courses/structure.service';
 import { EnrolmentsService } from '../modules/enrolments/enrolments.service';
 import { MaterialsRepository } from '../modules/materials/materials.repository';
 import { normaliseTags } from '../modules/materials/materials.service';
-import { UsersRepository } from '../modules/users/users.repository';
+import { UserAccounts } from '../modules/users/user-accounts';
 import { UsersService } from '../modules/users/users.service';
 import { CATALOGUE, DEMO_COURSE, seedUrl } from './catalogue';
 import { DEMO_USERS } from './demo-users';
@@ -23,7 +23,7 @@ export interface SeedReport {
 export class DemoSeeder {
   constructor(
     private readonly usersService: UsersService,
-    private readonly users: UsersRepository,
+    private readonly users: UserAccounts,
     private readonly materials: MaterialsRepository,
     private readonly courses: CoursesRepository,
     private readonly coursesService: CoursesService,

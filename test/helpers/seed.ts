@@ -3,7 +3,7 @@ import { CoursesService } from '../../src/modules/courses/courses.service';
 import { StructureService } from '../../src/modules/courses/structure.service';
 import { EnrolmentsService } from '../../src/modules/enrolments/enrolments.service';
 import { MaterialsRepository } from '../../src/modules/materials/materials.repository';
-import { UsersRepository } from '../../src/modules/users/users.repository';
+import { UserAccounts } from '../../src/modules/users/user-accounts';
 import { UsersService } from '../../src/modules/users/users.service';
 import { DemoSeeder } from '../../src/seed/demo-seeder';
 import { TestApp } from './app';
@@ -13,7 +13,7 @@ export function demoSeeder(t: TestApp): DemoSeeder {
   const get = <T>(type: new (...args: never[]) => T) => t.app.get(type, { strict: false });
   return new DemoSeeder(
     get(UsersService),
-    get(UsersRepository),
+    get(UserAccounts),
     get(MaterialsRepository),
     get(CoursesRepository),
     get(CoursesService),

@@ -6,7 +6,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { Caller } from '../../common/auth.decorators';
 import { Unauthenticated } from '../../common/errors';
 import { appConfig } from '../../config/env';
-import { UsersRepository } from '../users/users.repository';
+import { UserAccounts } from '../users/user-accounts';
 import { AccessClaims, isAccessClaims } from './token.service';
 
 /**
@@ -17,7 +17,7 @@ import { AccessClaims, isAccessClaims } from './token.service';
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(appConfig.KEY) config: ConfigType<typeof appConfig>,
-    private readonly users: UsersRepository,
+    private readonly users: UserAccounts,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { appConfig } from '../../config/env';
-import { DEFAULT_JOB_OPTIONS, QueueName } from './queues';
+import { bullConnection, DEFAULT_JOB_OPTIONS, QueueName } from './queues';
 
 /** BullMQ connection and queue registrations shared by the API (producer) and the worker (consumer). */
 @Global()
@@ -11,8 +11,7 @@ import { DEFAULT_JOB_OPTIONS, QueueName } from './queues';
     BullModule.forRootAsync({
       inject: [appConfig.KEY],
       useFactory: (config: ConfigType<typeof appConfig>) => ({
-        connection: { url: config.redis.url, maxRetriesPerRequest: null },
-        prefix: `${config.redis.prefix}:bull`,
+        ...bullConnection(config.redis),
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     }),

@@ -10,7 +10,7 @@ import { appConfig } from '../../config/env';
 import { AuthService } from '../auth/auth.service';
 import { isAccessClaims, isSessionClaims, SessionClaims } from '../auth/token.service';
 import { REDIS } from '../redis/redis.module';
-import { UsersRepository } from '../users/users.repository';
+import { UserAccounts } from '../users/user-accounts';
 
 export const DASHBOARD_PATH = '/admin/queues';
 export const SESSION_COOKIE = 'accord_queues';
@@ -28,7 +28,7 @@ export class QueuesDashboardSessions {
   constructor(
     private readonly jwt: JwtService,
     private readonly auth: AuthService,
-    private readonly users: UsersRepository,
+    private readonly users: UserAccounts,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
   ) {}

@@ -5,8 +5,8 @@ import { appConfig } from '../../config/env';
 import { ComposedMail, fillLinks, LINK_MARKERS, usesLink } from '../mail/links';
 import { MailerService } from '../mail/mailer.service';
 import { render } from '../mail/templates';
-import { PREFERENCE_OF } from '../notifications/notifications.service';
-import { formatInZone, formatter, quietUntil } from '../notifications/quiet-hours';
+import { PREFERENCE_OF } from '../notifications/preference-fields';
+import { DEFAULT_QUIET_HOURS, formatInZone, formatter, quietUntil } from '../notifications/quiet-hours';
 import { UnsubscribeTokens } from '../notifications/unsubscribe-tokens';
 import { InvitationService } from '../users/invitation.service';
 import { ReminderKind } from './entities/reminder.entity';
@@ -90,7 +90,7 @@ export class ReminderSender {
         return `skipped:${reason}`;
       }
       if (QUIET_KINDS.includes(ctx.kind)) {
-        const window = ctx.has_preferences ? (ctx.quiet_start && ctx.quiet_end ? { start: ctx.quiet_start, end: ctx.quiet_end } : null) : { start: '21:00', end: '08:00' };
+        const window = ctx.has_preferences ? (ctx.quiet_start && ctx.quiet_end ? { start: ctx.quiet_start, end: ctx.quiet_end } : null) : DEFAULT_QUIET_HOURS;
         const until = quietUntil(now, ctx.timezone, window);
         if (until) {
           await this.reminders.defer(reminderId, until);

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { ConfigType } from '@nestjs/config';
 import { Job, Worker } from 'bullmq';
 import { appConfig } from '../../config/env';
-import { QUEUE_JOBS, QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
+import { bullConnection, QUEUE_JOBS, QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
 import { ReminderDispatcher } from './reminder-dispatcher';
 import { ReminderSchedules } from './reminder-schedules';
 import { ReminderSender } from './reminder-sender';
@@ -44,8 +44,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShut
         return handler(job);
       },
       {
-        connection: { url: redis.url, maxRetriesPerRequest: null },
-        prefix: `${redis.prefix}:bull`,
+        ...bullConnection(redis),
         concurrency: reminders.concurrency,
         lockDuration: reminders.lockMs,
         stalledInterval: reminders.lockMs,

@@ -4,6 +4,7 @@ import { CoursesModule } from '../courses/courses.module';
 import { ReminderDispatcher } from './reminder-dispatcher';
 import { ReminderQueue } from './reminder-queue';
 import { ReminderScheduleRepository } from './reminder-schedule.repository';
+import { ReminderScheduleService } from './reminder-schedule.service';
 import { RemindersController } from './reminders.controller';
 import { RemindersMetrics } from './reminders.metrics';
 import { RemindersRepository } from './reminders.repository';
@@ -11,8 +12,8 @@ import { RemindersService } from './reminders.service';
 
 /** Writing reminder rows (used by enrolments and assignments) and the API over them. */
 @Module({
-  providers: [ReminderScheduleRepository, ReminderQueue],
-  exports: [ReminderScheduleRepository, ReminderQueue],
+  providers: [ReminderScheduleRepository, ReminderScheduleService, ReminderQueue],
+  exports: [ReminderScheduleService, ReminderQueue],
 })
 export class ReminderScheduleModule {}
 

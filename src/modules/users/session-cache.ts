@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import Redis from 'ioredis';
 import { appConfig } from '../../config/env';
 import { REDIS } from '../redis/redis.module';
-import type { Role } from './entities/user.entity';
+import type { Role } from './role';
 
 export interface Session {
   id: string;
