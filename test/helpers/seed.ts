@@ -1,8 +1,7 @@
-import { CoursesRepository } from '../../src/modules/courses/courses.repository';
 import { CoursesService } from '../../src/modules/courses/courses.service';
 import { StructureService } from '../../src/modules/courses/structure.service';
 import { EnrolmentsService } from '../../src/modules/enrolments/enrolments.service';
-import { MaterialsRepository } from '../../src/modules/materials/materials.repository';
+import { MaterialsService } from '../../src/modules/materials/materials.service';
 import { UserAccounts } from '../../src/modules/users/user-accounts';
 import { UsersService } from '../../src/modules/users/users.service';
 import { DemoSeeder } from '../../src/seed/demo-seeder';
@@ -14,8 +13,7 @@ export function demoSeeder(t: TestApp): DemoSeeder {
   return new DemoSeeder(
     get(UsersService),
     get(UserAccounts),
-    get(MaterialsRepository),
-    get(CoursesRepository),
+    get(MaterialsService),
     get(CoursesService),
     get(StructureService),
     get(EnrolmentsService),

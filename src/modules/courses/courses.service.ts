@@ -28,6 +28,11 @@ export class CoursesService {
     private readonly clock: Clock,
   ) {}
 
+  /** Seeding: the course with this slug, if any. */
+  findBySlug(slug: string): Promise<Course | null> {
+    return this.courses.findBySlug(slug);
+  }
+
   /** For assignments: the module, read inside the caller's transaction. */
   findModule(id: string, manager?: EntityManager): Promise<CourseModule | null> {
     return this.structure.findModule(id, manager);

@@ -54,6 +54,11 @@ export class MaterialsService {
     return this.materials.findById(id, manager);
   }
 
+  /** Seeding: inserts or updates materials by slug in one statement; returns slug → id. */
+  upsertBySlug(rows: Array<Partial<Material>>): Promise<Map<string, string>> {
+    return this.materials.upsertBySlug(rows);
+  }
+
   async get(id: string): Promise<MaterialDto> {
     return MaterialDto.from(await this.require(id));
   }
