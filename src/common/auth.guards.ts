@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { Role } from '../modules/users/entities/user.entity';
+import type { Role } from '../modules/users/role';
 import { Caller, IS_PUBLIC, ROLES_KEY } from './auth.decorators';
 import { Forbidden, Unauthenticated } from './errors';
 

@@ -5,7 +5,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { Caller } from '../../common/auth.decorators';
 import { Unauthenticated } from '../../common/errors';
 import { APP_CONFIG, AppConfig } from '../../config/env';
-import { UsersRepository } from '../users/users.repository';
+import { UserAccounts } from '../users/user-accounts';
 import { AccessClaims, isAccessClaims } from './token.service';
 
 /**
@@ -16,7 +16,7 @@ import { AccessClaims, isAccessClaims } from './token.service';
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly users: UsersRepository,
+    private readonly users: UserAccounts,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),

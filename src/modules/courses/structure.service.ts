@@ -4,8 +4,7 @@ import { Caller } from '../../common/auth.decorators';
 import { Conflict, InvalidInput, NotFound } from '../../common/errors';
 import { AuditService } from '../audit/audit.service';
 import { MaterialDto } from '../materials/dto/material.dto';
-import { Material } from '../materials/entities/material.entity';
-import { MaterialsRepository } from '../materials/materials.repository';
+import { MaterialsService } from '../materials/materials.service';
 import { CourseAccess } from './course-access';
 import { CompletionDto, CreateItemDto, CreateModuleDto, ItemDto, ModuleDto, UpdateItemDto, UpdateModuleDto } from './dto/structure.dto';
 import { CompletionRule, CourseItem } from './entities/course-item.entity';
@@ -33,7 +32,7 @@ export function findCycle(edges: Map<string, string[]>, start: string): string[]
 }
 
 /** The completion rule an item may have: `watch` needs minPercent and a video; others take no options. */
-export function completionRule(input: CompletionDto, material: Pick<Material, 'kind'>): CompletionRule {
+export function completionRule(input: CompletionDto, material: Pick<MaterialDto, 'kind'>): CompletionRule {
   if (input.type === 'watch') {
     if (input.minPercent === undefined) throw new InvalidInput('A watch rule needs minPercent (1–100)', [{ field: 'completion.minPercent', message: 'minPercent is required for watch' }]);
     if (material.kind !== 'video') throw new InvalidInput('A watch rule needs a video material', [{ field: 'completion.type', message: `watch needs a video, the material is a ${material.kind}` }]);
@@ -67,7 +66,7 @@ export class StructureService {
   constructor(
     private readonly structure: StructureRepository,
     private readonly access: CourseAccess,
-    private readonly materials: MaterialsRepository,
+    private readonly materials: MaterialsService,
     private readonly audit: AuditService,
   ) {}
 

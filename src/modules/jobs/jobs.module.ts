@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/env';
-import { DEFAULT_JOB_OPTIONS, QueueName } from './queues';
+import { bullConnection, DEFAULT_JOB_OPTIONS, QueueName } from './queues';
 
 /** BullMQ connection and queue registrations shared by the API (producer) and the worker (consumer). */
 @Global()
@@ -10,8 +10,7 @@ import { DEFAULT_JOB_OPTIONS, QueueName } from './queues';
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        connection: { url: config.redis.url, maxRetriesPerRequest: null },
-        prefix: `${config.redis.prefix}:bull`,
+        ...bullConnection(config.redis),
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     }),

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { Conflict, NotFound } from '../../common/errors';
 import { decodeKeys, Page, pageLimit, toPage } from '../../common/pagination';
 import { slugify, uniqueSlug } from '../../common/slug';
@@ -46,6 +47,16 @@ export class MaterialsService {
       return created;
     });
     return MaterialDto.from(material);
+  }
+
+  /** For course items: the material, read inside the caller's transaction. */
+  findById(id: string, manager?: EntityManager): Promise<Material | null> {
+    return this.materials.findById(id, manager);
+  }
+
+  /** Seeding: inserts or updates materials by slug in one statement; returns slug → id. */
+  upsertBySlug(rows: Array<Partial<Material>>): Promise<Map<string, string>> {
+    return this.materials.upsertBySlug(rows);
   }
 
   async get(id: string): Promise<MaterialDto> {

@@ -1,18 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInput } from '../../common/errors';
-import { ReminderKind } from '../reminders/entities/reminder.entity';
-import { REMINDER_KIND_TABLE } from '../reminders/reminder-kinds';
+import { ReminderKind } from '../reminders/reminder-kinds';
 import { PreferencesDto } from './dto/preferences.dto';
 import { NotificationPreferences } from './entities/notification-preferences.entity';
+import { PREFERENCE_OF } from './preference-fields';
 import { DEFAULT_PREFERENCES, PreferencesRepository } from './preferences.repository';
 import { UnsubscribeTokens } from './unsubscribe-tokens';
-
-const KINDS = Object.entries(REMINDER_KIND_TABLE) as Array<[ReminderKind, (typeof REMINDER_KIND_TABLE)[ReminderKind]]>;
-
-/** Derived from the reminder kinds table. */
-export const PREFERENCE_OF: Record<ReminderKind, keyof PreferencesDto> = Object.fromEntries(KINDS.map(([kind, k]) => [kind, k.preference])) as Record<ReminderKind, keyof PreferencesDto>;
-
-export const KIND_LABEL: Record<ReminderKind, string> = Object.fromEntries(KINDS.map(([kind, k]) => [kind, k.label])) as Record<ReminderKind, string>;
 
 export function toPreferencesDto(p: Omit<NotificationPreferences, 'userId' | 'updatedAt' | 'user'>): PreferencesDto {
   return {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'crypto';
 import { isUuid } from '../../common/uuid';
 import { APP_CONFIG, AppConfig } from '../../config/env';
-import { REMINDER_KINDS, ReminderKind } from '../reminders/entities/reminder.entity';
+import { REMINDER_KINDS, ReminderKind } from '../reminders/reminder-kinds';
 
 /** Signed, scoped to one user and one kind of email: `<base64url(userId:kind)>.<hmac>`. */
 @Injectable()

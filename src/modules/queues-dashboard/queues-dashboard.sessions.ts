@@ -9,7 +9,7 @@ import { APP_CONFIG, AppConfig } from '../../config/env';
 import { AuthService } from '../auth/auth.service';
 import { isAccessClaims, isSessionClaims, SessionClaims } from '../auth/token.service';
 import { REDIS } from '../redis/redis.module';
-import { UsersRepository } from '../users/users.repository';
+import { UserAccounts } from '../users/user-accounts';
 
 export const DASHBOARD_PATH = '/admin/queues';
 export const SESSION_COOKIE = 'accord_queues';
@@ -27,7 +27,7 @@ export class QueuesDashboardSessions {
   constructor(
     private readonly jwt: JwtService,
     private readonly auth: AuthService,
-    private readonly users: UsersRepository,
+    private readonly users: UserAccounts,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

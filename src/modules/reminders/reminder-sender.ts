@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '../../config/env';
 import { ComposedMail, fillLinks, LINK_MARKERS, usesLink } from '../mail/links';
 import { MailerService } from '../mail/mailer.service';
 import { render } from '../mail/templates';
-import { formatInZone, formatter, quietUntil } from '../notifications/quiet-hours';
+import { DEFAULT_QUIET_HOURS, formatInZone, formatter, quietUntil } from '../notifications/quiet-hours';
 import { UnsubscribeTokens } from '../notifications/unsubscribe-tokens';
 import { InvitationService } from '../users/invitation.service';
 import { reminderKind, SkipCheck } from './reminder-kinds';
@@ -83,7 +83,7 @@ export class ReminderSender {
         return `skipped:${reason}`;
       }
       if (reminderKind(ctx.kind).quietHours) {
-        const window = ctx.has_preferences ? (ctx.quiet_start && ctx.quiet_end ? { start: ctx.quiet_start, end: ctx.quiet_end } : null) : { start: '21:00', end: '08:00' };
+        const window = ctx.has_preferences ? (ctx.quiet_start && ctx.quiet_end ? { start: ctx.quiet_start, end: ctx.quiet_end } : null) : DEFAULT_QUIET_HOURS;
         const until = quietUntil(now, ctx.timezone, window);
         if (until) {
           await this.reminders.defer(reminderId, until);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/env';
-import { QUEUE_JOBS, QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
+import { bullConnection, QUEUE_JOBS, QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
 import { InactivityScanner } from './inactivity-scanner';
 import { ReminderDispatch } from './reminder-dispatch';
 import { ReminderJobHandler } from './reminder-job-handler';
@@ -47,8 +47,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShut
         return handler(job);
       },
       {
-        connection: { url: redis.url, maxRetriesPerRequest: null },
-        prefix: `${redis.prefix}:bull`,
+        ...bullConnection(redis),
         concurrency: reminders.concurrency,
         lockDuration: reminders.lockMs,
         stalledInterval: reminders.lockMs,

@@ -11,6 +11,7 @@ import { ReminderReconciler } from './reminder-reconciler';
 import { ReminderRetry } from './reminder-retry';
 import { ReminderScheduleRepository } from './reminder-schedule.repository';
 import { ReminderSendRepository } from './reminder-send.repository';
+import { ReminderScheduleService } from './reminder-schedule.service';
 import { RemindersController } from './reminders.controller';
 import { RemindersMetrics } from './reminders.metrics';
 import { RemindersRepository } from './reminders.repository';
@@ -18,8 +19,8 @@ import { RemindersService } from './reminders.service';
 
 /** Writing reminder rows (used by enrolments and assignments) and the API over them. */
 @Module({
-  providers: [ReminderScheduleRepository, ReminderQueue],
-  exports: [ReminderScheduleRepository, ReminderQueue],
+  providers: [ReminderScheduleRepository, ReminderScheduleService, ReminderQueue],
+  exports: [ReminderScheduleService, ReminderQueue],
 })
 export class ReminderScheduleModule {}
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/env';
 import { REDIS } from '../redis/redis.module';
-import type { Role } from './entities/user.entity';
+import type { Role } from './role';
 
 export interface Session {
   id: string;
