@@ -28,6 +28,8 @@ export class ReminderScheduleModule {}
   imports: [AuditModule, CoursesModule, ReminderScheduleModule],
   controllers: [RemindersController],
   providers: [
+    // The inactivity scanner's own writer; ReminderScheduleModule exports only the service to other modules.
+    ReminderScheduleRepository,
     RemindersRepository,
     ReminderDispatchRepository,
     ReminderSendRepository,
