@@ -1,21 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
 import { Batcher } from '../../common/batcher';
 import { prepared } from '../../common/sql';
 import { CourseStructure, CourseStructureCache, StructureModule } from './course-structure.cache';
 
+/** What `POST /items/:id/complete` needs to know about the item and the caller's enrolment. */
 export interface ItemContext {
-  item_id: string;
   module_id: string;
-  course_id: string;
   course_status: string;
   rule: 'view' | 'watch' | 'mark_done';
-  min_percent: number | null;
-  required: boolean;
-  duration_seconds: number | null;
   unlock_at: Date | null;
+  enrolment_id: string | null;
 }
 
 export interface AdmissionContext {
@@ -29,11 +26,6 @@ export interface AdmissionContext {
   prerequisites: Array<{ id: string; required: number; completed: boolean }>;
 }
 
-export interface ModuleRequirement {
-  module_id: string;
-  required: number;
-}
-
 /** The SQL of progress: raw events, derived item state, per-enrolment counters. */
 @Injectable()
 export class ProgressRepository {
@@ -44,10 +36,6 @@ export class ProgressRepository {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly structures: CourseStructureCache,
   ) {}
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
 
   /** The hot statements (ingestion, the course view) are prepared once per connection (`prepared`). */
   private prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
@@ -171,9 +159,9 @@ export class ProgressRepository {
     return row?.user_id;
   }
 
-  itemWithEnrolment(itemId: string, userId: string): Promise<Array<ItemContext & { enrolment_id: string | null }>> {
+  itemWithEnrolment(itemId: string, userId: string): Promise<ItemContext[]> {
     return this.dataSource.query(
-      `SELECT i.id AS item_id, i.module_id, m.course_id, c.status AS course_status, i.completion->>'type' AS rule, i.required, m.unlock_at,
+      `SELECT i.module_id, c.status AS course_status, i.completion->>'type' AS rule, m.unlock_at,
               (SELECT e.id FROM enrolments e WHERE e.course_id = m.course_id AND e.user_id = $2 AND e.status <> 'dropped') AS enrolment_id
        FROM items i JOIN modules m ON m.id = i.module_id JOIN courses c ON c.id = m.course_id WHERE i.id = $1`,
       [itemId, userId],
