@@ -6,7 +6,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * enrolments) and by every course structure change (for all the course's enrolments, in the
  * change's transaction), so every view reads the same answer. Module completions are recomputed,
  * not only added: a module whose required items are no longer all completed loses its completion,
- * and an enrolment that is no longer complete goes back to `active`. Percentages are stored
+ * and an enrolment that is no longer complete goes back to `active`. A module with items but none
+ * required is complete; a module without items is not (an assignment of it is not done before it
+ * has content) and does not hold back the enrolment's completion. Percentages are stored
  * rounded to one decimal, as every view shows them.
  */
 export class OneProgressDerivation1795712500000 implements MigrationInterface {
@@ -20,6 +22,7 @@ export class OneProgressDerivation1795712500000 implements MigrationInterface {
       BEGIN
         WITH req AS (
           SELECT e.id AS enrolment_id, m.id AS module_id,
+                 count(i.id) AS items,
                  count(i.id) FILTER (WHERE i.required) AS required,
                  count(ip.item_id) FILTER (WHERE i.required AND ip.state = 'completed') AS done
           FROM enrolments e
@@ -30,14 +33,14 @@ export class OneProgressDerivation1795712500000 implements MigrationInterface {
           GROUP BY e.id, m.id
         ), added AS (
           INSERT INTO module_completions (enrolment_id, module_id, completed_at)
-          SELECT enrolment_id, module_id, p_now FROM req WHERE module_id IS NOT NULL AND done >= required
+          SELECT enrolment_id, module_id, p_now FROM req WHERE items > 0 AND done >= required
           ON CONFLICT DO NOTHING
         ), removed AS (
           DELETE FROM module_completions mc USING req r
-          WHERE mc.enrolment_id = r.enrolment_id AND mc.module_id = r.module_id AND r.done < r.required
+          WHERE mc.enrolment_id = r.enrolment_id AND mc.module_id = r.module_id AND (r.items = 0 OR r.done < r.required)
         ), totals AS (
           SELECT enrolment_id, sum(required)::int AS required, sum(done)::int AS done,
-                 COALESCE(bool_and(done >= required), true) AND sum(required) > 0 AS complete
+                 COALESCE(bool_and(done >= required) FILTER (WHERE items > 0), true) AND sum(required) > 0 AS complete
           FROM req GROUP BY enrolment_id
         ), next AS (
           SELECT e.id, t.done AS completed_required,
@@ -99,13 +102,13 @@ export class OneProgressDerivation1795712500000 implements MigrationInterface {
         IF cardinality(p_rejudge) > 0 THEN PERFORM accord_rejudge_items(p_rejudge, p_now); END IF;
         PERFORM accord_derive_enrolments(ids, p_now, false);
       END $$`);
-    // A new enrolment has completed the modules that have no required items, as a derivation would say.
+    // A new enrolment has completed the modules that have items but none required, as a derivation would say.
     await queryRunner.query(`
       CREATE FUNCTION accord_new_enrolments_complete_empty_modules() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         INSERT INTO module_completions (enrolment_id, module_id, completed_at)
         SELECT a.id, m.id, now() FROM added a JOIN modules m ON m.course_id = a.course_id
-        WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.module_id = m.id AND i.required)
+        WHERE EXISTS (SELECT 1 FROM items i WHERE i.module_id = m.id) AND NOT EXISTS (SELECT 1 FROM items i WHERE i.module_id = m.id AND i.required)
         ON CONFLICT DO NOTHING;
         RETURN NULL;
       END $$`);

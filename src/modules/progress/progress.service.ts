@@ -41,7 +41,8 @@ export class ProgressService {
 
   private view(rows: CourseViewRow[]): Omit<EnrolmentProgressDto, 'enrolmentId' | 'userId'> {
     const now = this.clock.now();
-    const completed = new Map(rows.map((m) => [m.id, m.completed]));
+    // Prerequisites without required items never lock (as admission judges them).
+    const completed = new Map(rows.map((m) => [m.id, m.completed || !m.items.some((i) => i.required)]));
     let requiredItems = 0;
     let completedItems = 0;
     const modules = rows.map((m) => {
@@ -62,8 +63,8 @@ export class ProgressService {
         id: m.id,
         title: m.title,
         state,
-        // A module without required items is complete, as accord_derive_enrolments records it.
-        percent: required.length ? percentOf(done, required.length) : 100,
+        // A module with items but none required is complete, as accord_derive_enrolments records it; one without items is not yet.
+        percent: required.length ? percentOf(done, required.length) : m.items.length ? 100 : 0,
         dueAt: m.due_at ? new Date(m.due_at).toISOString() : null,
         items,
       };
