@@ -6,12 +6,13 @@ import { Batcher } from '../../common/batcher';
 import { prepared } from '../../common/sql';
 import { CourseStructure, CourseStructureCache, StructureModule } from './course-structure.cache';
 
-/** What marking an item done needs to know about it (`itemWithEnrolment`). */
+/** What `POST /items/:id/complete` needs to know about the item and the caller's enrolment. */
 export interface ItemContext {
   module_id: string;
   course_status: string;
   rule: 'view' | 'watch' | 'mark_done';
   unlock_at: Date | null;
+  enrolment_id: string | null;
 }
 
 export interface AdmissionContext {
@@ -93,7 +94,7 @@ export class ProgressRepository {
     const structure = await this.structures.get(courseId, state.version, (id) => this.courseStructure(id));
     if (!structure) return null;
     const completed = new Set(state.completed);
-    const progress = new Map(state.progress.map(([itemId, itemState, percent, positionSeconds]) => [itemId, { itemState, percent, positionSeconds }]));
+    const progress = new Map(state.progress.map(([itemId, itemState, percent, positionSeconds, updatedAt]) => [itemId, { itemState, percent, positionSeconds, updatedAt }]));
     const due = new Map(state.due.map(([moduleId, dueAt]) => [moduleId, dueAt]));
     return structure.modules.map((m) => ({
       id: m.id,
@@ -104,7 +105,7 @@ export class ProgressRepository {
       due_at: due.has(m.id) ? new Date(due.get(m.id)!) : null,
       items: m.items.map((i) => {
         const p = progress.get(i.id);
-        return { id: i.id, required: i.required, state: p?.itemState ?? null, percent: p?.percent ?? null, positionSeconds: p?.positionSeconds ?? null };
+        return { id: i.id, required: i.required, state: p?.itemState ?? null, percent: p?.percent ?? null, positionSeconds: p?.positionSeconds ?? null, updatedAt: p?.updatedAt ?? null };
       }),
     }));
   }
@@ -115,7 +116,7 @@ export class ProgressRepository {
       'course-view',
       `SELECT k.n, c.structure_version AS version,
               ARRAY(SELECT mc.module_id FROM module_completions mc WHERE mc.enrolment_id = e.id) AS completed,
-              COALESCE((SELECT json_agg(json_build_array(ip.item_id, ip.state, ip.percent, ip.position_seconds))
+              COALESCE((SELECT json_agg(json_build_array(ip.item_id, ip.state, ip.percent, ip.position_seconds, ip.updated_at))
                         FROM item_progress ip WHERE ip.enrolment_id = e.id), '[]') AS progress,
               COALESCE((SELECT json_agg(json_build_array(d.module_id, d.due_at)) FROM (
                           SELECT a.module_id, min(${effectiveDue('a', 'e')}) AS due_at FROM assignments a
@@ -149,7 +150,16 @@ export class ProgressRepository {
     return { version: row.version, modules: row.modules.map((m) => ({ ...m, unlockAt: m.unlockAt ? new Date(m.unlockAt) : null })) };
   }
 
-  itemWithEnrolment(itemId: string, userId: string): Promise<Array<ItemContext & { enrolment_id: string | null }>> {
+  /** The student of an enrolment (not dropped) of the course, or undefined. */
+  async enrolmentStudent(courseId: string, enrolmentId: string): Promise<string | undefined> {
+    const [row] = await this.dataSource.query<Array<{ user_id: string }>>(
+      `SELECT user_id FROM enrolments WHERE id = $1 AND course_id = $2 AND status <> 'dropped'`,
+      [enrolmentId, courseId],
+    );
+    return row?.user_id;
+  }
+
+  itemWithEnrolment(itemId: string, userId: string): Promise<ItemContext[]> {
     return this.dataSource.query(
       `SELECT i.module_id, c.status AS course_status, i.completion->>'type' AS rule, m.unlock_at,
               (SELECT e.id FROM enrolments e WHERE e.course_id = m.course_id AND e.user_id = $2 AND e.status <> 'dropped') AS enrolment_id
@@ -162,8 +172,8 @@ export class ProgressRepository {
 interface CourseViewState {
   version: number;
   completed: string[];
-  /** [itemId, state, percent, positionSeconds] per item the caller has progress on. */
-  progress: Array<[string, 'in_progress' | 'completed', number, number | null]>;
+  /** [itemId, state, percent, positionSeconds, updatedAt] per item the caller has progress on. */
+  progress: Array<[string, 'in_progress' | 'completed', number, number | null, string]>;
   /** [moduleId, dueAt] per module with an assignment that applies to the caller. */
   due: Array<[string, string]>;
 }
@@ -175,5 +185,5 @@ export interface CourseViewRow {
   prerequisites: string[];
   completed: boolean;
   due_at: Date | null;
-  items: Array<{ id: string; required: boolean; state: 'in_progress' | 'completed' | null; percent: number | null; positionSeconds: number | null }>;
+  items: Array<{ id: string; required: boolean; state: 'in_progress' | 'completed' | null; percent: number | null; positionSeconds: number | null; updatedAt: string | null }>;
 }
