@@ -1,9 +1,10 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { appConfig, AppConfig } from '../src/config/env';
-import { QueueName, reminderJobId } from '../src/modules/jobs/queues';
-import { ReminderDispatcher } from '../src/modules/reminders/reminder-dispatcher';
+import { Clock } from '../src/common/clock';
+import { APP_CONFIG, AppConfig } from '../src/config/env';
+import { QueueName, ReminderJobData, reminderJobId } from '../src/modules/jobs/queues';
+import { ReminderReconciler } from '../src/modules/reminders/reminder-reconciler';
 import { ReminderQueue } from '../src/modules/reminders/reminder-queue';
 import { ReminderSchedules } from '../src/modules/reminders/reminder-schedules';
 import { api, ms, report, signIn, startBench } from './harness';
@@ -18,9 +19,9 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
  */
 async function main(): Promise<void> {
   const ctx = await startBench('reminders-recovery', { REMINDER_SCHEDULERS: 'false', DATABASE_POOL_SIZE: '10' });
-  const config = ctx.app.get<AppConfig>(appConfig.KEY);
-  const queue = ctx.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
-  const dispatcher = ctx.app.get(ReminderDispatcher, { strict: false });
+  const config = ctx.app.get<AppConfig>(APP_CONFIG);
+  const queue = ctx.app.get<Queue<ReminderJobData>>(getQueueToken(QueueName.Reminders), { strict: false });
+  const reconciler = ctx.app.get(ReminderReconciler, { strict: false });
   const redis = new Redis(config.redis.url);
   const loseEverything = async () => {
     const keys = await redis.keys(`${config.redis.prefix}:bull:*`);
@@ -42,10 +43,10 @@ async function main(): Promise<void> {
 
     // A reconciler pass over live jobs (nothing to release): what the regular schedule costs.
     const t0 = process.hrtime.bigint();
-    const releasedLive = await dispatcher.reconcile(new Date());
+    const releasedLive = await reconciler.run(new Date());
     const livePassMs = ms(t0);
 
-    const schedules = new ReminderSchedules(queue, dispatcher, config);
+    const schedules = new ReminderSchedules(queue, reconciler, config, ctx.app.get(Clock, { strict: false }));
     await schedules.start();
     await loseEverything();
     const t1 = process.hrtime.bigint();

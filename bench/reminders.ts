@@ -2,9 +2,9 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { createTransport } from 'nodemailer';
-import { appConfig, AppConfig } from '../src/config/env';
+import { APP_CONFIG, AppConfig } from '../src/config/env';
 import { QueueName } from '../src/modules/jobs/queues';
-import { ReminderDispatcher } from '../src/modules/reminders/reminder-dispatcher';
+import { ReminderDispatch } from '../src/modules/reminders/reminder-dispatch';
 import { WorkerModule } from '../src/worker.module';
 import { api, ms, report, signIn, startBench } from './harness';
 
@@ -25,7 +25,7 @@ const WARM_UP = 1_000;
 async function main(): Promise<void> {
   const sink = await startMailCatcher({ web: false, limit: 50_000 });
   const ctx = await startBench('reminders', { SMTP_URL: sink.smtpUrl, REMINDER_SCHEDULERS: 'false', REMINDER_CONCURRENCY: '50', SMTP_POOL_SIZE: '5', DATABASE_POOL_SIZE: '30' });
-  const config = ctx.app.get<AppConfig>(appConfig.KEY);
+  const config = ctx.app.get<AppConfig>(APP_CONFIG);
   try {
     const token = await signIn(ctx);
     const courseOf = async (students: number, tag: string): Promise<{ course: string; moduleId: string }> => {
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
         dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
         target: { type: 'course' },
       });
-    const dispatcher = ctx.app.get(ReminderDispatcher, { strict: false });
+    const dispatcher = ctx.app.get(ReminderDispatch, { strict: false });
     const queue = ctx.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
     const raw = new Queue('raw-fanout', { connection: { url: config.redis.url, maxRetriesPerRequest: null }, prefix: `${config.redis.prefix}:bull` });
     const rawJobs = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ name: 'send', data: { reminderId: `${tag}-${i}` }, opts: { jobId: `${tag}-${i}`, removeOnComplete: true } }));
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     const created = await assign(target);
     const requestMs = ms(t0);
     if (created.status !== 201) throw new Error(`assignment failed: ${created.status}`);
-    const left = await dispatcher.dispatch();
+    const left = await dispatcher.run();
     const fanOutMs = ms(t0);
     const queued = (await queue.getJobCounts('waiting')).waiting;
     const rows = (await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM reminders WHERE assignment_id = $1', [created.body.id])).rows[0].n;

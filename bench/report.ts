@@ -145,10 +145,11 @@ async function main(): Promise<void> {
     const now = new Date();
     await ctx.db.query(HAND_WRITTEN, [courseId, now]);
     const handFullMs: number[] = [];
-    let hand: Array<{ enrolment_id: string; cohort_name: string | null; completed_items: number; overdue: number; self_reported: number; modules: string[] }> = [];
+    type HandRow = { enrolment_id: string; cohort_name: string | null; completed_items: number; overdue: number; self_reported: number; modules: string[] };
+    let hand: HandRow[] = [];
     for (let i = 0; i < CSV_RUNS; i += 1) {
       const t0 = process.hrtime.bigint();
-      hand = (await ctx.db.query(HAND_WRITTEN, [courseId, now])).rows;
+      hand = (await ctx.db.query<HandRow>(HAND_WRITTEN, [courseId, now])).rows;
       handFullMs.push(ms(t0));
     }
     const handPageMs: number[] = [];

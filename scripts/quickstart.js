@@ -102,7 +102,9 @@ async function main() {
     try {
       const res = await fetch(ready);
       if (res.ok) break;
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   const { DEMO_USERS } = require(path.join(root, 'dist', 'src', 'seed', 'demo-users.js'));

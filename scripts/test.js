@@ -1,10 +1,17 @@
 #!/usr/bin/env node
 'use strict';
-// `npm test`: installs if needed, finds or provides PostgreSQL and Redis like `npm start`, builds a
-// migrated template database, then runs the Jest unit and e2e projects. Extra arguments go to Jest.
+// `npm test`: installs if needed, runs the static checks (ESLint, Prettier; a finding fails the run before
+// anything else), finds or provides PostgreSQL and Redis like `npm start`, builds a migrated template
+// database, then runs the Jest unit and e2e projects. Extra arguments go to Jest.
 const { ensureInstalled, build, root } = require('./lib/install');
 
 ensureInstalled();
+
+// SKIP_LINT=1 leaves the static checks out (for quick runs of a few suites while working; CI never sets it).
+if (process.env.SKIP_LINT !== '1' && !require('./lib/lint').lint()) {
+  console.error('✖ npm test stopped before the tests: fix the lint findings above first (`npm run lint:fix` fixes most).');
+  process.exit(1);
+}
 
 const { spawn } = require('child_process');
 const path = require('path');

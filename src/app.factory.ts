@@ -16,8 +16,7 @@ import { registerSecurityHeaders } from './common/security-headers';
 import { sendProblem } from './common/problem.filter';
 import { REDIS } from './modules/redis/redis.module';
 import { AppConfig } from './config/env';
-import { BULK_PATH } from './modules/enrolments/enrolments.controller';
-import { tooManyRows } from './modules/enrolments/import-body';
+import { BULK_PATH, tooManyRows } from './modules/enrolments/import-body';
 import { httpDuration } from './modules/metrics/metrics';
 import { mountQueuesDashboard } from './modules/queues-dashboard/queues-dashboard';
 

@@ -1,3 +1,4 @@
+import { Clock } from '../src/common/clock';
 import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
 
 type User = Awaited<ReturnType<typeof createUser>>;
@@ -87,6 +88,37 @@ describe('enrolments (e2e)', () => {
       expect(rows[0].status).toBe('active');
       expect(rows[0].activated_at).not.toBeNull();
     });
+
+    it('audits each activation on first sign-in in the audit log, once', async () => {
+      const [c1, c2] = [await freshCourse('Audited activation 1'), await freshCourse('Audited activation 2')];
+      const s = await createUser(t, admin, { email: 'audited-activation@test.local', role: 'student' });
+      const ids: string[] = [];
+      for (const c of [c1, c2]) ids.push((await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ userId: s.id })).body.id);
+      await login(t, s.email, s.password);
+      await login(t, s.email, s.password);
+      const { rows } = await t.db.query("SELECT entity_id, actor_id, before, after FROM audit_log WHERE action = 'enrolment.activated' AND entity_id = ANY($1::uuid[]) ORDER BY entity_id", [ids]);
+      expect(rows).toEqual(
+        [...ids].sort().map((id) => ({ entity_id: id, actor_id: s.id, before: { status: 'invited' }, after: { status: 'active', reason: 'sign-in' } })),
+      );
+    });
+  });
+
+  describe('time', () => {
+    it('stamps a drop with the Clock’s time', async () => {
+      const clock = t.app.get(Clock);
+      const at = new Date('2026-12-24T09:30:00.000Z');
+      const c = await freshCourse('Clock drop');
+      const e = (await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ userId: student.id })).body;
+      clock.set(at);
+      try {
+        const dropped = await http().delete(`/api/v1/enrolments/${e.id}`).set(as(owner.accessToken));
+        expect(dropped.status).toBe(204);
+      } finally {
+        clock.set(null);
+      }
+      const { rows } = await t.db.query('SELECT dropped_at FROM enrolments WHERE id = $1', [e.id]);
+      expect(rows[0].dropped_at.toISOString()).toBe(at.toISOString());
+    });
   });
 
   describe('states', () => {
@@ -175,6 +207,12 @@ describe('enrolments (e2e)', () => {
         { email: 'good2@test.local', name: 'good2', cohort: null },
       ]);
       expect(await welcomeRows(c)).toHaveLength(2);
+      const audit = await t.db.query(
+        "SELECT a.actor_id, a.entity_id, a.after, a.request_id IS NOT NULL AS has_request FROM audit_log a JOIN enrolments e ON e.id = a.entity_id WHERE a.action = 'enrolment.created' AND e.course_id = $1 ORDER BY a.after->>'userId'",
+        [c],
+      );
+      const enrolled = await t.db.query('SELECT id, user_id FROM enrolments WHERE course_id = $1 ORDER BY user_id', [c]);
+      expect(audit.rows).toEqual(enrolled.rows.map((e) => ({ actor_id: owner.id, entity_id: e.id, after: { courseId: c, userId: e.user_id, source: 'bulk' }, has_request: true })));
     });
 
     it('creates missing cohorts with createCohorts=true', async () => {

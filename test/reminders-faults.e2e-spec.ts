@@ -4,7 +4,8 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { QueueName } from '../src/modules/jobs/queues';
-import { ReminderDispatcher } from '../src/modules/reminders/reminder-dispatcher';
+import { ReminderDispatch } from '../src/modules/reminders/reminder-dispatch';
+import { ReminderReconciler } from '../src/modules/reminders/reminder-reconciler';
 import { ReminderQueue } from '../src/modules/reminders/reminder-queue';
 import { ADMIN, bearer, login, MailCatcher, startTestApp, TestApp } from './helpers/app';
 import { ReminderDriver } from './helpers/reminders';
@@ -55,7 +56,7 @@ describe('reminders under faults (e2e)', () => {
   it('delivers everything exactly once after Redis lost its keys between scheduling and sending', async () => {
     const emails = await enrolMany(t, 20, 'flush');
     // The API process queues them while no worker runs…
-    expect(await t.app.get(ReminderDispatcher, { strict: false }).dispatch()).toBeGreaterThanOrEqual(20);
+    expect(await t.app.get(ReminderDispatch, { strict: false }).run()).toBeGreaterThanOrEqual(20);
     // …then Redis loses everything (FLUSHALL, scoped to this test's prefix so parallel suites are unharmed).
     const redis = new Redis(t.env.REDIS_URL);
     const keys = await redis.keys(`${t.env.REDIS_PREFIX}:*`);
@@ -64,7 +65,7 @@ describe('reminders under faults (e2e)', () => {
     const worker = await t.startWorker();
     const driver = new ReminderDriver(t, [worker]);
     expect(await driver.dispatch()).toBe(0); // nothing is scheduled: the rows think they are queued
-    expect(await worker.get(ReminderDispatcher, { strict: false }).reconcile(new Date())).toBeGreaterThanOrEqual(20);
+    expect(await worker.get(ReminderReconciler, { strict: false }).run(new Date())).toBeGreaterThanOrEqual(20);
     await driver.run();
     expect(await sentCount(t, 'flush')).toBe(20);
     expectExactlyOnce(t.mail, emails);
@@ -99,7 +100,7 @@ describe('reminders under faults (e2e)', () => {
     await add(delayed, 86_400_000);
     await add(waiting);
 
-    expect(await t.app.get(ReminderDispatcher, { strict: false }).reconcile(new Date())).toBe(3);
+    expect(await t.app.get(ReminderReconciler, { strict: false }).run(new Date())).toBe(3);
     const { rows: after } = await t.db.query('SELECT id, status, last_error FROM reminders WHERE id = ANY($1)', [rows.map((r) => r.id)]);
     const statusOf = (id: string) => after.find((r) => r.id === id);
     expect([gone, completed, unknown, failed, delayed, waiting].map((id) => statusOf(id).status)).toEqual(['scheduled', 'scheduled', 'scheduled', 'failed', 'queued', 'queued']);
@@ -193,8 +194,8 @@ describe('reminders under faults (e2e)', () => {
   it('sends once per reminder with two workers running at once', async () => {
     const emails = await enrolMany(t, 150, 'pair');
     const [a, b] = [await t.startWorker({ REMINDER_CONCURRENCY: '8' }), await t.startWorker({ REMINDER_CONCURRENCY: '8' })];
-    const dispatchers = [a, b].map((w) => w.get(ReminderDispatcher, { strict: false }));
-    await Promise.all([dispatchers[0].dispatch(), dispatchers[1].dispatch(), dispatchers[0].dispatch(), dispatchers[1].dispatch()]);
+    const dispatchers = [a, b].map((w) => w.get(ReminderDispatch, { strict: false }));
+    await Promise.all([dispatchers[0].run(), dispatchers[1].run(), dispatchers[0].run(), dispatchers[1].run()]);
     await until('all sent', async () => (await sentCount(t, 'pair')) === 150);
     expectExactlyOnce(t.mail, emails);
     await Promise.all([a.close(), b.close()]);
@@ -247,7 +248,6 @@ describe('reminders under faults (e2e)', () => {
     const inFlight = (await t.db.query("SELECT count(*)::int AS n FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email LIKE 'kill%' AND r.status IN ('sending', 'queued')")).rows[0].n;
     expect(inFlight).toBeGreaterThan(0);
 
-    const restarted = Date.now();
     const second = start();
     try {
       await until('everything is sent after the restart', async () => (await sentCount(t, 'kill')) === 120, 60_000);

@@ -3,7 +3,6 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'crypto';
 import { QueueName } from '../src/modules/jobs/queues';
-import { ReminderDispatcher } from '../src/modules/reminders/reminder-dispatcher';
 import { ADMIN, bearer, CaughtMail, createUser, login, METRICS_TOKEN, startTestApp, TestApp } from './helpers/app';
 import { ReminderDriver } from './helpers/reminders';
 
@@ -56,68 +55,105 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
   afterAll(() => t.close());
   beforeEach(() => driver.setClock(T0)); // each test starts at T0, whatever the last one did
 
-  it('sends each kind once, to the right person, with subject, body, Message-ID and one-click unsubscribe headers', async () => {
-    const c = await course('Diplomacy 101');
+  /** A published course with Sam (Helsinki), Ana (Bogotá) and, if given, an invited user enrolled; `mails` picks its own emails. */
+  async function enrolled(title: string, invitee?: string) {
+    const c = await course(title);
     await enrol(c.id, { userId: sam.id });
     await enrol(c.id, { userId: ana.id });
-    await enrol(c.id, { email: 'invitee@test.local', name: 'Ivy Invitee' });
+    if (invitee) await enrol(c.id, { email: invitee, name: 'Ivy Invitee' });
+    const mails = (email: string, kind?: string) => mailsTo(email, kind).filter((m) => m.subject.includes(title));
+    const all = () => t.mail.messages.filter((m) => m.subject.includes(title));
+    return { ...c, mails, all };
+  }
+
+  it('welcome: goes at once (quiet hours or not), once, with subject, body, Message-ID, one-click unsubscribe headers and, for the invited, a set-password link', async () => {
+    const c = await enrolled('Welcome 101', 'invitee@test.local');
     await driver.run();
 
-    const welcome = mailsTo('sam@test.local', 'welcome');
+    const welcome = c.mails('sam@test.local', 'welcome');
     expect(welcome).toHaveLength(1);
-    expect(welcome[0].subject).toBe('Welcome to Diplomacy 101');
-    const { rows } = await t.db.query("SELECT r.id FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email = 'sam@test.local' AND r.kind = 'welcome'");
+    expect(welcome[0].subject).toBe('Welcome to Welcome 101');
+    const { rows } = await t.db.query(
+      "SELECT r.id FROM reminders r JOIN enrolments e ON e.id = r.enrolment_id WHERE e.user_id = $1 AND e.course_id = $2 AND r.kind = 'welcome'",
+      [sam.id, c.id],
+    );
     expect(welcome[0].messageId).toBe(`<reminder-${rows[0].id}@accord>`);
     expect(welcome[0].headers['list-unsubscribe']).toMatch(/^<https:\/\/accord\.test\/unsubscribe\?token=[\w-]+\.[\w-]+>$/);
     expect(welcome[0].headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
-    expect(welcome[0].text).toContain('Diplomacy 101');
-    expect(welcome[0].html).toContain('<b>Diplomacy 101</b>');
+    expect(welcome[0].text).toContain('Welcome 101');
+    expect(welcome[0].html).toContain('<b>Welcome 101</b>');
     expect(welcome[0].text).not.toContain('choose a password');
-    // Welcome goes at once, quiet hours or not; the invited user gets a set-password link.
-    expect(mailsTo('ana@test.local', 'welcome')).toHaveLength(1);
-    const invite = mailsTo('invitee@test.local', 'welcome')[0];
-    expect(invite.text).toMatch(/choose a password: https:\/\/accord\.test\/set-password\?token=/);
-
-    const due = at(72 * H); // Friday 4 December, 12:00Z
-    await assign(c.id, c.moduleId, due);
+    // 07:00 in Bogotá (quiet hours), yet Ana's welcome goes at once.
+    expect(c.mails('ana@test.local', 'welcome')).toHaveLength(1);
+    expect(c.mails('invitee@test.local', 'welcome')[0].text).toMatch(/choose a password: https:\/\/accord\.test\/set-password\?token=/);
     await driver.run();
-    const notice = mailsTo('sam@test.local', 'new assignment');
+    expect(uniqueIds(c.all())).toBe(3);
+    expect(c.all()).toHaveLength(3);
+  });
+
+  it('assignment: the new-assignment notice goes at once, with the due date in each student’s time zone and a link to the module', async () => {
+    const c = await enrolled('Diplomacy 101');
+    await driver.run();
+    await assign(c.id, c.moduleId, at(72 * H)); // Friday 4 December, 12:00Z
+    await driver.run();
+    const notice = c.mails('sam@test.local', 'new assignment');
     expect(notice).toHaveLength(1);
     expect(notice[0].subject).toBe('New assignment: Diplomacy 101 module (Diplomacy 101), due 4 Dec, 14:00');
     expect(notice[0].text).toContain('Friday, 4 December 2026 at 14:00 (Europe/Helsinki)');
     expect(notice[0].text).toContain(`https://accord.test/courses/diplomacy-101/modules/${c.moduleId}`);
-    expect(mailsTo('ana@test.local', 'new assignment')[0].text).toContain('Friday, 4 December 2026 at 07:00 (America/Bogota)');
+    expect(c.mails('ana@test.local', 'new assignment')).toHaveLength(1);
+    expect(c.mails('ana@test.local', 'new assignment')[0].text).toContain('Friday, 4 December 2026 at 07:00 (America/Bogota)');
+    expect(uniqueIds(c.all())).toBe(c.all().length);
+  });
 
-    // due_soon is 24 h before: 12:00Z, which is 07:00 in Bogotá, so Ana's waits for 08:00 (13:00Z).
+  it('due_soon: goes 24 h before the due date, and waits for the end of the quiet hours where it is night', async () => {
+    const c = await enrolled('Deadline Prep');
+    await assign(c.id, c.moduleId, at(72 * H));
+    await driver.run();
+    // 24 h before: 12:00Z, which is 07:00 in Bogotá, so Ana's waits for 08:00 (13:00Z).
     driver.setClock(at(48 * H));
     await driver.run();
-    expect(mailsTo('sam@test.local', 'due soon')).toHaveLength(1);
-    expect(mailsTo('ana@test.local', 'due soon')).toHaveLength(0);
-    const deferred = await t.db.query("SELECT r.status, r.scheduled_for FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email = 'ana@test.local' AND r.kind = 'due_soon'");
+    expect(c.mails('sam@test.local', 'due soon')).toHaveLength(1);
+    expect(c.mails('sam@test.local', 'due soon')[0].subject).toBe('Due soon: Deadline Prep module (Deadline Prep), 4 Dec, 14:00');
+    expect(c.mails('ana@test.local', 'due soon')).toHaveLength(0);
+    const deferred = await t.db.query(
+      "SELECT r.status, r.scheduled_for FROM reminders r JOIN enrolments e ON e.id = r.enrolment_id WHERE e.user_id = $1 AND e.course_id = $2 AND r.kind = 'due_soon'",
+      [ana.id, c.id],
+    );
     expect(deferred.rows[0].status).toBe('scheduled');
     expect(new Date(deferred.rows[0].scheduled_for).toISOString()).toBe(at(49 * H).toISOString());
     driver.setClock(at(49 * H));
     await driver.run();
-    expect(mailsTo('ana@test.local', 'due soon')).toHaveLength(1);
+    expect(c.mails('ana@test.local', 'due soon')).toHaveLength(1);
+    expect(c.mails('sam@test.local', 'due soon')).toHaveLength(1);
+    expect(uniqueIds(c.all())).toBe(c.all().length);
+  });
 
-    // overdue an hour after the due date.
+  it('overdue: goes an hour after the due date to everyone who has not finished, invited or active', async () => {
+    const c = await enrolled('Late Work', 'late-invitee@test.local');
+    await assign(c.id, c.moduleId, at(72 * H));
+    await driver.run();
+    driver.setClock(at(72 * H + 30 * 60_000));
+    await driver.run();
+    expect(c.all().filter((m) => m.subject.startsWith('Overdue'))).toHaveLength(0);
     driver.setClock(at(73 * H));
     await driver.run();
-    for (const email of ['sam@test.local', 'ana@test.local', 'invitee@test.local']) expect(mailsTo(email, 'overdue')).toHaveLength(1);
-    expect(mailsTo('sam@test.local', 'overdue')[0].subject).toBe('Overdue: Diplomacy 101 module (Diplomacy 101)');
+    for (const email of ['sam@test.local', 'ana@test.local', 'late-invitee@test.local']) expect(c.mails(email, 'overdue')).toHaveLength(1);
+    expect(c.mails('sam@test.local', 'overdue')[0].subject).toBe('Overdue: Late Work module (Late Work)');
+    expect(uniqueIds(c.all())).toBe(c.all().length);
+  });
 
-    // inactivity: 7 quiet days with work outstanding; once per quiet period.
+  it('inactivity: a nudge after 7 quiet days with work outstanding, once per quiet period', async () => {
+    const c = await enrolled('Inactivity 101');
+    await driver.run();
     driver.setClock(at(9 * 24 * H + 2 * H));
-    await worker.get(ReminderDispatcher, { strict: false }).scanInactivity();
+    await driver.scanInactivity();
     await driver.run();
-    await worker.get(ReminderDispatcher, { strict: false }).scanInactivity();
+    await driver.scanInactivity();
     await driver.run();
-    for (const email of ['sam@test.local', 'ana@test.local']) expect(mailsTo(email, 'we miss you')).toHaveLength(1);
-    expect(mailsTo('sam@test.local', 'we miss you')[0].text).toMatch(/for \d+ days/);
-
-    // Nothing was sent twice.
-    expect(uniqueIds(t.mail.messages)).toBe(t.mail.messages.length);
-    driver.setClock(T0);
+    for (const email of ['sam@test.local', 'ana@test.local']) expect(c.mails(email, 'we miss you')).toHaveLength(1);
+    expect(c.mails('sam@test.local', 'we miss you')[0].text).toMatch(/for \d+ days/);
+    expect(uniqueIds(c.all())).toBe(c.all().length);
   });
 
   it('skips with a reason when the work is done, or the student dropped, moved, was rescheduled, opted out or was deactivated', async () => {

@@ -124,7 +124,9 @@ async function embeddedPostgres() {
     try {
       process.kill(pid, 0);
       alive = true;
-    } catch {}
+    } catch {
+      // no such process: the pid file is stale
+    }
     if (!alive) fs.unlinkSync(pidFile);
   }
   await pg.start();

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Role } from '../modules/users/entities/user.entity';
+import type { Role } from '../modules/users/role';
 
 /** The authenticated caller, as the JWT strategy resolved it from the database. */
 export interface Caller {

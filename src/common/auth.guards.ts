@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { Role } from '../modules/users/entities/user.entity';
+import type { Role } from '../modules/users/role';
 import { Caller, IS_PUBLIC, ROLES_KEY } from './auth.decorators';
 import { Forbidden, Unauthenticated } from './errors';
 
@@ -19,6 +19,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(error: unknown, user: T, info: unknown): T {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever Passport failed with, unchanged
     if (error) throw error;
     if (!user) {
       const expired = (info as { name?: string } | undefined)?.name === 'TokenExpiredError';

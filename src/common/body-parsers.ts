@@ -147,7 +147,7 @@ export function registerBodyParsers(fastify: FastifyInstance, options: { tooMany
     const onEnd = () => {
       if (scanner.problem) return done(null, new RefusedBody(shapeError(scanner.problem, request)));
       try {
-        parseJson(request, utf8Text(Buffer.concat(chunks, received)), (error: Error | null, value?: unknown) => {
+        void parseJson(request, utf8Text(Buffer.concat(chunks, received)), (error: Error | null, value?: unknown) => {
           if (error) return done(null, new RefusedBody(error));
           const bad = findUnsafeText(value);
           done(null, bad ? new RefusedBody(new InvalidInput(`Invalid input: ${bad.message}`, [bad])) : value);

@@ -1,10 +1,9 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { IncomingMessage } from 'http';
 import { randomUUID } from 'crypto';
-import { AppConfig, appConfig } from '../config/env';
+import { APP_CONFIG, AppConfig } from '../config/env';
 import { dataSourceOptions } from '../config/data-source-options';
 import { JobsModule } from '../modules/jobs/jobs.module';
 import { RedisModule } from '../modules/redis/redis.module';
@@ -13,7 +12,7 @@ import { ClockModule } from './clock';
 
 /**
  * Config, logging, PostgreSQL, Redis and BullMQ: what both the API and the worker stand on.
- * The configuration validated at start-up is the one every provider gets (`appConfig.KEY`).
+ * The configuration validated at start-up is the one every provider gets (`APP_CONFIG`).
  */
 @Global()
 @Module({})
@@ -21,10 +20,9 @@ export class CoreModule {
   static forRoot(config: AppConfig, name: 'api' | 'worker'): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: appConfig.KEY, useValue: config }],
-      exports: [appConfig.KEY],
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }),
         LoggerModule.forRoot({
           pinoHttp: {
             name: `accord-${name}`,

@@ -21,7 +21,7 @@ describe('KeyedQueue', () => {
         await gate.promise;
         log.push(`end ${i}`);
         return i;
-      }),
+      })!,
     );
     await tick();
     expect(log).toEqual(['start 0']);
@@ -58,7 +58,7 @@ describe('KeyedQueue', () => {
     expect(queue.run('k', work)).toBeNull();
     expect(queue.run('other', async () => 'fine')).not.toBeNull();
     gate.resolve();
-    await Promise.all(admitted);
+    await Promise.all(admitted.map((p) => p!));
     expect(ran).toBe(3);
     expect(queue.run('k', work)).not.toBeNull(); // room again once they settled
   });

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { redactUrl } from './access-log';
@@ -138,7 +138,7 @@ export function renderError(error: unknown): Rendered {
   if (error instanceof SyntaxError && (error as { statusCode?: number }).statusCode === 400) {
     return { status: 400, code: 'invalid-input', detail: 'The request body is not valid JSON' };
   }
-  const pg = error instanceof QueryFailedError ? fromPostgres(error) : null;
+  const pg = error instanceof QueryFailedError ? fromPostgres(error as QueryFailedError) : null;
   if (pg) return pg;
   const unavailable = fromUnavailable(error);
   if (unavailable) return unavailable;
@@ -164,7 +164,7 @@ const logger = new Logger('Problem');
 
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const rendered = renderError(error);
-  if (rendered.status >= HttpStatus.INTERNAL_SERVER_ERROR) {
+  if (rendered.status >= 500) {
     logger.error({ err: error, requestId: request.id, url: redactUrl(request.url) }, 'unhandled error');
   }
   const problem = toProblem(rendered, request.url.split('?')[0], String(request.id));

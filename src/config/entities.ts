@@ -3,7 +3,7 @@ import { AssignmentEnrolment } from '../modules/assignments/entities/assignment-
 import { AssignmentOverride } from '../modules/assignments/entities/assignment-override.entity';
 import { AuditEntry } from '../modules/audit/entities/audit-entry.entity';
 import { AuthSession } from '../modules/auth/entities/auth-session.entity';
-import { PasswordToken } from '../modules/auth/entities/password-token.entity';
+import { PasswordToken } from '../modules/users/entities/password-token.entity';
 import { RefreshToken } from '../modules/auth/entities/refresh-token.entity';
 import { Course } from '../modules/courses/entities/course.entity';
 import { CourseInstructor } from '../modules/courses/entities/course-instructor.entity';

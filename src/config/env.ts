@@ -1,5 +1,3 @@
-import { registerAs } from '@nestjs/config';
-
 /** Raised when an environment variable is missing or malformed; the message names it. */
 export class ConfigError extends Error {
   constructor(
@@ -193,5 +191,5 @@ export function loadConfig(env: Env = process.env) {
 
 export type AppConfig = ReturnType<typeof loadConfig>;
 
-/** The validated configuration, injected with `@Inject(appConfig.KEY)` (CoreModule provides the instance main.ts loaded). */
-export const appConfig = registerAs('app', () => loadConfig());
+/** Injection token of the validated configuration: `@Inject(APP_CONFIG) config: AppConfig` (CoreModule provides the instance main.ts loaded). */
+export const APP_CONFIG = 'CONFIG(app)';

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Caller } from '../common/auth.decorators';
-import { CoursesRepository } from '../modules/courses/courses.repository';
 import { CoursesService } from '../modules/courses/courses.service';
 import { StructureService } from '../modules/courses/structure.service';
 import { EnrolmentsService } from '../modules/enrolments/enrolments.service';
-import { MaterialsRepository } from '../modules/materials/materials.repository';
-import { normaliseTags } from '../modules/materials/materials.service';
-import { UsersRepository } from '../modules/users/users.repository';
+import { MaterialsService, normaliseTags } from '../modules/materials/materials.service';
+import { UserAccounts } from '../modules/users/user-accounts';
 import { UsersService } from '../modules/users/users.service';
 import { CATALOGUE, DEMO_COURSE, seedUrl } from './catalogue';
 import { DEMO_USERS } from './demo-users';
@@ -23,9 +21,8 @@ export interface SeedReport {
 export class DemoSeeder {
   constructor(
     private readonly usersService: UsersService,
-    private readonly users: UsersRepository,
-    private readonly materials: MaterialsRepository,
-    private readonly courses: CoursesRepository,
+    private readonly users: UserAccounts,
+    private readonly materials: MaterialsService,
     private readonly coursesService: CoursesService,
     private readonly structure: StructureService,
     private readonly enrolments: EnrolmentsService,
@@ -50,13 +47,13 @@ export class DemoSeeder {
 
     const instructor = await this.users.findByEmail(DEMO_USERS.find((u) => u.role === 'instructor')!.email);
     let courseCreated = false;
-    if (instructor && !(await this.courses.slugTaken(DEMO_COURSE.slug))) {
+    if (instructor && !(await this.coursesService.findBySlug(DEMO_COURSE.slug))) {
       await this.buildCourse({ id: instructor.id, email: instructor.email, name: instructor.name, role: 'instructor' }, ids, now);
       courseCreated = true;
     }
 
     let enrolmentsCreated = 0;
-    const course = await this.courses.findBySlug(DEMO_COURSE.slug);
+    const course = await this.coursesService.findBySlug(DEMO_COURSE.slug);
     if (course && instructor && course.status === 'published') {
       const caller: Caller = { id: instructor.id, email: instructor.email, name: instructor.name, role: 'instructor' };
       for (const demo of DEMO_USERS.filter((u) => u.role === 'student')) {

@@ -1,4 +1,4 @@
-import type { Role } from '../modules/users/entities/user.entity';
+import type { Role } from '../modules/users/role';
 
 /** Demo accounts printed by `npm start`. Only created when missing; never overwritten. */
 export const DEMO_USERS: Array<{ email: string; name: string; role: Role; password: string; timezone: string }> = [

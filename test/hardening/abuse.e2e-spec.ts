@@ -2,6 +2,7 @@ import { spawn } from 'child_process';
 import { freePort } from '../helpers/ports';
 import { connect } from 'net';
 import { join } from 'path';
+import type request from 'supertest';
 import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from '../helpers/app';
 
 describe('abuse limits (e2e)', () => {
@@ -16,7 +17,7 @@ describe('abuse limits (e2e)', () => {
     const admin = await login(t, ADMIN.email, ADMIN.password);
     const student = await createUser(t, admin.accessToken, { email: 'budget@test.local', role: 'student' });
     const statuses: number[] = [];
-    let last;
+    let last: request.Response | undefined;
     for (let i = 0; i < 10; i++) {
       last = await t.http().get('/api/v1/me').set(bearer(student.accessToken));
       statuses.push(last.status);

@@ -125,6 +125,7 @@ export const MATRIX: Record<string, Entry> = {
   'POST /api/v1/items/{id}/complete': { expect: ENROLLED_ONLY },
   'GET /api/v1/courses/{id}/progress': { expect: COURSE_STAFF },
   'GET /api/v1/courses/{id}/progress/summary': { expect: COURSE_STAFF },
+  'GET /api/v1/courses/{id}/enrolments/{enrolmentId}/progress': { expect: COURSE_STAFF },
   'GET /api/v1/courses/{id}/reminders': { expect: COURSE_STAFF },
 };
 

@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Clock } from '../../src/common/clock';
-import { ReminderDispatcher } from '../../src/modules/reminders/reminder-dispatcher';
+import { InactivityScanner } from '../../src/modules/reminders/inactivity-scanner';
+import { ReminderDispatch } from '../../src/modules/reminders/reminder-dispatch';
 import { TestApp } from './app';
 
 /** Drives the reminder pipeline by hand: the test owns the clock and when dispatch runs. */
@@ -16,7 +17,11 @@ export class ReminderDriver {
   }
 
   dispatch(): Promise<number> {
-    return this.workers[0].get(ReminderDispatcher, { strict: false }).dispatch();
+    return this.workers[0].get(ReminderDispatch, { strict: false }).run();
+  }
+
+  scanInactivity(): Promise<number> {
+    return this.workers[0].get(InactivityScanner, { strict: false }).run();
   }
 
   /** Until no reminder is queued or sending (the BullMQ worker finished what was dispatched). */

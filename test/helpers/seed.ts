@@ -1,9 +1,8 @@
-import { CoursesRepository } from '../../src/modules/courses/courses.repository';
 import { CoursesService } from '../../src/modules/courses/courses.service';
 import { StructureService } from '../../src/modules/courses/structure.service';
 import { EnrolmentsService } from '../../src/modules/enrolments/enrolments.service';
-import { MaterialsRepository } from '../../src/modules/materials/materials.repository';
-import { UsersRepository } from '../../src/modules/users/users.repository';
+import { MaterialsService } from '../../src/modules/materials/materials.service';
+import { UserAccounts } from '../../src/modules/users/user-accounts';
 import { UsersService } from '../../src/modules/users/users.service';
 import { DemoSeeder } from '../../src/seed/demo-seeder';
 import { TestApp } from './app';
@@ -13,9 +12,8 @@ export function demoSeeder(t: TestApp): DemoSeeder {
   const get = <T>(type: new (...args: never[]) => T) => t.app.get(type, { strict: false });
   return new DemoSeeder(
     get(UsersService),
-    get(UsersRepository),
-    get(MaterialsRepository),
-    get(CoursesRepository),
+    get(UserAccounts),
+    get(MaterialsService),
     get(CoursesService),
     get(StructureService),
     get(EnrolmentsService),

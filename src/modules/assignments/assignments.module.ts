@@ -11,6 +11,6 @@ import { AssignmentsService } from './assignments.service';
   imports: [AuditModule, CoursesModule, EnrolmentsModule, ReminderScheduleModule],
   controllers: [AssignmentsController],
   providers: [AssignmentsRepository, AssignmentsService],
-  exports: [AssignmentsRepository, AssignmentsService],
+  exports: [AssignmentsService],
 })
 export class AssignmentsModule {}

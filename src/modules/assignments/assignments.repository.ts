@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { Keyset } from '../../common/pagination';
+import { TransactionalRepository } from '../../common/transactional.repository';
 import { AssignmentEnrolment } from './entities/assignment-enrolment.entity';
 import { AssignmentOverride } from './entities/assignment-override.entity';
 import { Assignment } from './entities/assignment.entity';
@@ -18,13 +18,7 @@ export interface MyAssignmentRow {
 }
 
 @Injectable()
-export class AssignmentsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
+export class AssignmentsRepository extends TransactionalRepository {
   findById(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Assignment | null> {
     const qb = manager.getRepository(Assignment).createQueryBuilder('a').where('a.id = :id', { id });
     if (lock) qb.setLock('pessimistic_write');

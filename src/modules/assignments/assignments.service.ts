@@ -6,10 +6,10 @@ import { InvalidInput, NotFound } from '../../common/errors';
 import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { CourseAccess } from '../courses/course-access';
-import { StructureRepository } from '../courses/structure.repository';
-import { EnrolmentsRepository } from '../enrolments/enrolments.repository';
+import { CoursesService } from '../courses/courses.service';
+import { EnrolmentsService } from '../enrolments/enrolments.service';
 import { ReminderQueue } from '../reminders/reminder-queue';
-import { ReminderScheduleRepository } from '../reminders/reminder-schedule.repository';
+import { ReminderScheduleService } from '../reminders/reminder-schedule.service';
 import { AssignmentsRepository } from './assignments.repository';
 import { AssignmentDto, AssignmentQuery, CreateAssignmentDto, MyAssignmentDto, MyAssignmentStatus } from './dto/assignment.dto';
 import { Assignment } from './entities/assignment.entity';
@@ -25,9 +25,9 @@ export class AssignmentsService {
   constructor(
     private readonly assignments: AssignmentsRepository,
     private readonly access: CourseAccess,
-    private readonly structure: StructureRepository,
-    private readonly enrolments: EnrolmentsRepository,
-    private readonly reminders: ReminderScheduleRepository,
+    private readonly courses: CoursesService,
+    private readonly enrolments: EnrolmentsService,
+    private readonly reminders: ReminderScheduleService,
     private readonly queue: ReminderQueue,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -38,7 +38,7 @@ export class AssignmentsService {
     let handingOver: Promise<void> = Promise.resolve();
     const id = await this.assignments.transaction(async (manager) => {
       await this.access.writable(caller, courseId, manager);
-      const module = await this.structure.findModule(input.moduleId, manager);
+      const module = await this.courses.findModule(input.moduleId, manager);
       if (!module || module.courseId !== courseId) throw new InvalidInput('The module is not a module of this course', [{ field: 'moduleId', message: 'moduleId is not a module of this course' }]);
       const { target } = input;
       if (target.type === 'cohort') {
@@ -126,14 +126,14 @@ export class AssignmentsService {
     const now = this.clock.now().getTime();
     const rows = await this.assignments.mine(caller.id);
     return rows
-      .map((r) => ({
+      .map((r): MyAssignmentDto => ({
         assignmentId: r.assignment_id,
         courseId: r.course_id,
         courseTitle: r.course_title,
         moduleId: r.module_id,
         moduleTitle: r.module_title,
         dueAt: new Date(r.due_at).toISOString(),
-        status: (r.done ? 'done' : new Date(r.due_at).getTime() < now ? 'overdue' : 'upcoming') as MyAssignmentStatus,
+        status: r.done ? 'done' : new Date(r.due_at).getTime() < now ? 'overdue' : 'upcoming',
       }))
       .filter((a) => !status || a.status === status);
   }

@@ -14,21 +14,28 @@ export interface AuditRecord {
   requestId?: string | null;
 }
 
+const row = (record: AuditRecord) => ({
+  actorId: record.actorId,
+  action: record.action,
+  entity: record.entity,
+  entityId: record.entityId,
+  before: (record.before ?? null) as Record<string, unknown> | null,
+  after: (record.after ?? null) as Record<string, unknown> | null,
+  requestId: record.requestId ?? null,
+});
+
 @Injectable()
 export class AuditService {
   constructor(private readonly audit: AuditRepository) {}
 
   /** Call inside the transaction of the change, so the row exists exactly when the change does. */
   async record(manager: EntityManager, record: AuditRecord): Promise<void> {
-    await this.audit.insert(manager, {
-      actorId: record.actorId,
-      action: record.action,
-      entity: record.entity,
-      entityId: record.entityId,
-      before: (record.before ?? null) as Record<string, unknown> | null,
-      after: (record.after ?? null) as Record<string, unknown> | null,
-      requestId: record.requestId ?? null,
-    });
+    await this.audit.insert(manager, row(record));
+  }
+
+  /** Set-based variant (bulk changes): one statement, inside the transaction of the change. */
+  async recordMany(manager: EntityManager, records: AuditRecord[]): Promise<void> {
+    await this.audit.insertMany(manager, records.map(row));
   }
 
   async list(filter: AuditFilter, query: PageQuery): Promise<Page<AuditEntry>> {

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { createSecretKey, KeyObject } from 'crypto';
 import { verify } from 'jsonwebtoken';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { AccessClaims, isAccessClaims } from './token.service';
 
 export type Verification = { valid: true; claims: AccessClaims } | { valid: false; expired: boolean };
@@ -19,7 +18,7 @@ export class AccessTokenVerifier {
   private readonly key: KeyObject;
   private readonly valid = new Map<string, { claims: AccessClaims; expiresAt: number }>();
 
-  constructor(@Inject(appConfig.KEY) config: ConfigType<typeof appConfig>) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
     // A key object, not a string: jsonwebtoken otherwise parses the string as a key on every call.
     this.key = createSecretKey(Buffer.from(config.auth.jwtSecret, 'utf8'));
   }

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { AuditModule } from '../audit/audit.module';
 import { EnrolmentsModule } from '../enrolments/enrolments.module';
@@ -23,8 +22,8 @@ import { TokenService } from './token.service';
     EnrolmentsModule,
     PassportModule,
     JwtModule.registerAsync({
-      inject: [appConfig.KEY],
-      useFactory: (config: ConfigType<typeof appConfig>) => ({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
         secret: config.auth.jwtSecret,
         signOptions: { algorithm: 'HS256', issuer: 'accord' },
         verifyOptions: { algorithms: ['HS256'], issuer: 'accord' },

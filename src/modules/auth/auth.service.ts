@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InvalidInput, InvalidCredentials, Unauthenticated } from '../../common/errors';
+import { Clock } from '../../common/clock';
+import { sha256 } from '../../common/hash';
 import { UserDto } from '../users/dto/user.dto';
-import { InvitationService, sha256 } from '../users/invitation.service';
 import { PasswordHasher } from '../users/password-hasher';
-import { UsersRepository } from '../users/users.repository';
-import { AuditService } from '../audit/audit.service';
-import { EnrolmentsRepository } from '../enrolments/enrolments.repository';
+import { UserAccounts } from '../users/user-accounts';
+import { EnrolmentsService } from '../enrolments/enrolments.service';
 import { LoginThrottle } from './login-throttle';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { IssuedPair, TokenService } from './token.service';
@@ -17,14 +17,13 @@ export class AuthService {
   private readonly logger = new Logger(AuthService.name);
 
   constructor(
-    private readonly users: UsersRepository,
+    private readonly users: UserAccounts,
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
     private readonly tokens: TokenService,
     private readonly refreshTokens: RefreshTokensRepository,
-    private readonly invitations: InvitationService,
-    private readonly audit: AuditService,
-    private readonly enrolments: EnrolmentsRepository,
+    private readonly enrolments: EnrolmentsService,
+    private readonly clock: Clock,
   ) {}
 
   /** Same answer for an unknown email, a wrong password, a deactivated or not-yet-activated account. */
@@ -44,7 +43,7 @@ export class AuthService {
 
   async refresh(refreshToken: string): Promise<Session> {
     const stored = await this.refreshTokens.findByHash(sha256(refreshToken));
-    if (!stored || stored.revokedAt || stored.expiresAt.getTime() <= Date.now()) throw new Unauthenticated('The refresh token is not valid');
+    if (!stored || stored.revokedAt || stored.expiresAt.getTime() <= this.clock.now().getTime()) throw new Unauthenticated('The refresh token is not valid');
     const user = await this.users.findSession(stored.userId);
     if (!user?.isActive) throw new Unauthenticated('The refresh token is not valid');
     const pair = await this.refreshTokens.transaction(async (manager) => {
@@ -83,16 +82,7 @@ export class AuthService {
 
   async setPassword(token: string, password: string): Promise<Session> {
     const passwordHash = await this.hasher.hash(password);
-    const userId = await this.users.transaction(async (manager) => {
-      const id = await this.invitations.consume(manager, token);
-      if (!id) return null;
-      const user = await this.users.findById(id, manager, true);
-      if (!user?.isActive) return null;
-      await this.users.update(manager, id, { passwordHash, tokenVersion: user.tokenVersion + 1 });
-      await this.refreshTokens.revokeUserSessions(manager, id);
-      await this.audit.record(manager, { actorId: id, action: 'user.password_set', entity: 'user', entityId: id });
-      return id;
-    });
+    const userId = await this.users.setPasswordWithToken(token, passwordHash);
     if (!userId) {
       throw new InvalidInput('The set-password token is invalid, expired or already used', [{ field: 'token', message: 'token is invalid, expired or already used' }]);
     }

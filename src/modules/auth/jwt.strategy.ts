@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createSecretKey } from 'crypto';
-import { ConfigType } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { Caller } from '../../common/auth.decorators';
 import { Unauthenticated } from '../../common/errors';
-import { appConfig } from '../../config/env';
-import { UsersRepository } from '../users/users.repository';
+import { APP_CONFIG, AppConfig } from '../../config/env';
+import { UserAccounts } from '../users/user-accounts';
 import { AccessClaims, isAccessClaims } from './token.service';
 
 /**
@@ -16,8 +15,8 @@ import { AccessClaims, isAccessClaims } from './token.service';
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
-    @Inject(appConfig.KEY) config: ConfigType<typeof appConfig>,
-    private readonly users: UsersRepository,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly users: UserAccounts,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),

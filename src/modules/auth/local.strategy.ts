@@ -28,6 +28,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
   }
 
   override handleRequest<T>(error: unknown, user: T): T {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever Passport failed with, unchanged
     if (error) throw error;
     return user;
   }

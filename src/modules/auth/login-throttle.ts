@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import Redis from 'ioredis';
 import { createHash } from 'crypto';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { TooManyRequests } from '../../common/errors';
 import { orUnavailable } from '../../common/unavailable';
 import { REDIS } from '../redis/redis.module';
@@ -72,7 +71,7 @@ export class LoginThrottle {
 
   constructor(
     @Inject(REDIS) redis: Redis,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.redis = redis as ThrottleRedis;
     if (!this.redis.loginAttempt) {

@@ -1,25 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { MAX_ACCESS_TTL_SECONDS } from '../../config/env';
+import { EntityManager } from 'typeorm';
+import { TransactionalRepository } from '../../common/transactional.repository';
 import { RefreshToken } from './entities/refresh-token.entity';
+import { CLOCK_SKEW_SECONDS, REVOKED_SESSION_WINDOW_SECONDS } from './session-window';
 
 /**
  * How long after a refresh token was spent a second use of it is taken for two requests racing,
  * answered 401 without ending the session; after that, its return means a copy: the session ends.
  */
 export const REFRESH_RACE_GRACE_SECONDS = 10;
-
-/** Room for clock skew between the API (which sets token expiries) and PostgreSQL (which compares them). */
-const CLOCK_SKEW_SECONDS = 300;
-
-/**
- * How long a revoked session's access tokens may still be presented: the longest lifetime any
- * access token may have been issued with, plus clock skew. The per-request check
- * (UsersRepository) refuses tokens of sessions revoked within it; pruning keeps revoked sessions
- * at least that long.
- */
-export const REVOKED_SESSION_WINDOW_SECONDS = MAX_ACCESS_TTL_SECONDS + CLOCK_SKEW_SECONDS;
 
 /**
  * A session (alias s) that may still have an unexpired token: one started within the longest
@@ -35,13 +24,7 @@ type NewToken = Pick<RefreshToken, 'id' | 'userId' | 'familyId' | 'tokenHash' | 
 
 /** Sign-in sessions (auth_sessions) and the refresh tokens each rotates through. */
 @Injectable()
-export class RefreshTokensRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
+export class RefreshTokensRepository extends TransactionalRepository {
   /**
    * A new sign-in: its session row and first refresh token, in one statement, which also prunes
    * the user's sessions that are over: revoked longer ago than any of their tokens can live, or

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes, randomUUID } from 'crypto';
 import { EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { sha256 } from '../../common/hash';
 import { isUuid } from '../../common/uuid';
-import { appConfig } from '../../config/env';
-import { sha256 } from '../users/invitation.service';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 
 export interface AccessClaims {
@@ -48,7 +48,8 @@ export class TokenService {
   constructor(
     private readonly jwt: JwtService,
     private readonly refreshTokens: RefreshTokensRepository,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** A pair for the given sign-in session (a refresh), or for a new one when none is given (a sign-in). */
@@ -60,7 +61,7 @@ export class TokenService {
       userId: user.id,
       familyId: sessionId ?? randomUUID(),
       tokenHash: sha256(refreshToken),
-      expiresAt: new Date(Date.now() + this.config.auth.refreshTtlDays * 86_400_000),
+      expiresAt: new Date(this.clock.now().getTime() + this.config.auth.refreshTtlDays * 86_400_000),
     };
     if (sessionId) await this.refreshTokens.insert(token, manager);
     else await this.refreshTokens.startSession(token, manager);

@@ -13,6 +13,6 @@ import { StructureService } from './structure.service';
   imports: [AuditModule, MaterialsModule, UsersModule],
   controllers: [CoursesController, ModulesController, ItemsController],
   providers: [CoursesRepository, CourseAccess, CoursesService, StructureRepository, StructureService],
-  exports: [CoursesRepository, CourseAccess, CoursesService, StructureRepository, StructureService],
+  exports: [CourseAccess, CoursesService, StructureService],
 })
 export class CoursesModule {}

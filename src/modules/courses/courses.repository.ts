@@ -1,19 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { Keyset } from '../../common/pagination';
-import type { Role } from '../users/entities/user.entity';
+import { TransactionalRepository } from '../../common/transactional.repository';
+import type { Role } from '../users/role';
 import { CourseInstructor } from './entities/course-instructor.entity';
 import { Course, CourseStatus } from './entities/course.entity';
 
 @Injectable()
-export class CoursesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
+export class CoursesRepository extends TransactionalRepository {
   /** With `lock`, the row is locked FOR UPDATE: structural edits of one course are serialised on it. */
   findById(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Course | null> {
     const qb = manager.getRepository(Course).createQueryBuilder('c').where('c.id = :id', { id });

@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { Caller } from '../../common/auth.decorators';
+import { Clock } from '../../common/clock';
 import { Conflict, InvalidInput } from '../../common/errors';
 import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
 import { slugify, uniqueSlug } from '../../common/slug';
 import { AuditService } from '../audit/audit.service';
-import { UsersRepository } from '../users/users.repository';
+import { UserAccounts } from '../users/user-accounts';
 import { CourseAccess } from './course-access';
 import { CoursesRepository } from './courses.repository';
 import { CourseDto, CourseQuery, CreateCourseDto, UpdateCourseDto } from './dto/course.dto';
 import { Course, DEFAULT_REMINDER_POLICY } from './entities/course.entity';
+import { CourseModule } from './entities/course-module.entity';
+import { StructureRepository } from './structure.repository';
 
 const snapshot = (c: Course) => ({ slug: c.slug, title: c.title, status: c.status, timezone: c.timezone, reminderPolicy: c.reminderPolicy });
 const actor = (caller: Caller, requestId?: string) => ({ actorId: caller.id, requestId });
@@ -18,9 +22,21 @@ export class CoursesService {
   constructor(
     private readonly courses: CoursesRepository,
     private readonly access: CourseAccess,
-    private readonly users: UsersRepository,
+    private readonly users: UserAccounts,
     private readonly audit: AuditService,
+    private readonly structure: StructureRepository,
+    private readonly clock: Clock,
   ) {}
+
+  /** Seeding: the course with this slug, if any. */
+  findBySlug(slug: string): Promise<Course | null> {
+    return this.courses.findBySlug(slug);
+  }
+
+  /** For assignments: the module, read inside the caller's transaction. */
+  findModule(id: string, manager?: EntityManager): Promise<CourseModule | null> {
+    return this.structure.findModule(id, manager);
+  }
 
   async create(input: CreateCourseDto, caller: Caller, requestId?: string): Promise<CourseDto> {
     if (input.slug && (await this.courses.slugTaken(input.slug))) throw new Conflict(`The slug ${input.slug} is taken`, 'slug-taken');
@@ -74,7 +90,7 @@ export class CoursesService {
     const course = await this.courses.transaction(async (manager) => {
       const before = await this.access.writable(caller, id, manager);
       if (before.status === 'published') return before;
-      const after = await this.courses.update(manager, id, { status: 'published', publishedAt: new Date() });
+      const after = await this.courses.update(manager, id, { status: 'published', publishedAt: this.clock.now() });
       await this.audit.record(manager, { ...actor(caller, requestId), action: 'course.published', entity: 'course', entityId: id, before: snapshot(before), after: snapshot(after) });
       return after;
     });
@@ -86,7 +102,7 @@ export class CoursesService {
     const course = await this.courses.transaction(async (manager) => {
       const before = await this.access.writable(caller, id, manager, { allowArchived: true });
       if (before.status === 'archived') return before;
-      const after = await this.courses.update(manager, id, { status: 'archived', archivedAt: new Date() });
+      const after = await this.courses.update(manager, id, { status: 'archived', archivedAt: this.clock.now() });
       await this.audit.record(manager, { ...actor(caller, requestId), action: 'course.archived', entity: 'course', entityId: id, before: snapshot(before), after: snapshot(after) });
       return after;
     });

@@ -111,4 +111,14 @@ export class StructureRepository {
   async deleteItem(manager: EntityManager, id: string): Promise<void> {
     await manager.getRepository(CourseItem).delete({ id });
   }
+
+  /**
+   * Brings every enrolment of the course to the one derivation of progress after a structure
+   * change, in the change's transaction: locks the enrolments, re-judges the students' rows of
+   * `rejudgeItemIds` under their new completion rule, then recomputes module completions and
+   * counters, set-based (accord_derive_course, migration OneProgressDerivation).
+   */
+  async deriveProgress(manager: EntityManager, courseId: string, rejudgeItemIds: string[], now: Date): Promise<void> {
+    await manager.query(`SELECT accord_derive_course($1, $2::uuid[], $3)`, [courseId, rejudgeItemIds, now]);
+  }
 }

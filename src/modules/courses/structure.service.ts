@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Caller } from '../../common/auth.decorators';
+import { Clock } from '../../common/clock';
 import { Conflict, InvalidInput, NotFound } from '../../common/errors';
 import { AuditService } from '../audit/audit.service';
 import { MaterialDto } from '../materials/dto/material.dto';
-import { Material } from '../materials/entities/material.entity';
-import { MaterialsRepository } from '../materials/materials.repository';
+import { MaterialsService } from '../materials/materials.service';
 import { CourseAccess } from './course-access';
 import { CompletionDto, CreateItemDto, CreateModuleDto, ItemDto, ModuleDto, UpdateItemDto, UpdateModuleDto } from './dto/structure.dto';
 import { CompletionRule, CourseItem } from './entities/course-item.entity';
@@ -33,7 +33,7 @@ export function findCycle(edges: Map<string, string[]>, start: string): string[]
 }
 
 /** The completion rule an item may have: `watch` needs minPercent and a video; others take no options. */
-export function completionRule(input: CompletionDto, material: Pick<Material, 'kind'>): CompletionRule {
+export function completionRule(input: CompletionDto, material: Pick<MaterialDto, 'kind'>): CompletionRule {
   if (input.type === 'watch') {
     if (input.minPercent === undefined) throw new InvalidInput('A watch rule needs minPercent (1–100)', [{ field: 'completion.minPercent', message: 'minPercent is required for watch' }]);
     if (material.kind !== 'video') throw new InvalidInput('A watch rule needs a video material', [{ field: 'completion.type', message: `watch needs a video, the material is a ${material.kind}` }]);
@@ -51,7 +51,8 @@ const moduleSnapshot = (m: CourseModule, prerequisiteModuleIds?: string[]) => ({
   unlockAt: m.unlockAt?.toISOString() ?? null,
   ...(prerequisiteModuleIds ? { prerequisiteModuleIds } : {}),
 });
-const itemSnapshot = (i: Pick<CourseItem, 'materialId' | 'position' | 'required' | 'completion'>) => ({
+const itemSnapshot = (i: Pick<CourseItem, 'moduleId' | 'materialId' | 'position' | 'required' | 'completion'>) => ({
+  moduleId: i.moduleId,
   materialId: i.materialId,
   position: i.position,
   required: i.required,
@@ -67,8 +68,9 @@ export class StructureService {
   constructor(
     private readonly structure: StructureRepository,
     private readonly access: CourseAccess,
-    private readonly materials: MaterialsRepository,
+    private readonly materials: MaterialsService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /** Three queries whatever the size: modules, prerequisites, items with materials. */
@@ -89,6 +91,7 @@ export class StructureService {
       });
       const prerequisites = input.prerequisiteModuleIds ?? [];
       if (prerequisites.length) await this.replacePrerequisites(manager, [...modules, created], created.id, prerequisites);
+      await this.structure.deriveProgress(manager, courseId, [], this.clock.now());
       await this.audit.record(manager, { actorId: caller.id, requestId, action: 'module.created', entity: 'module', entityId: created.id, after: { courseId, ...moduleSnapshot(created, prerequisites) } });
       return created.id;
     });
@@ -130,6 +133,7 @@ export class StructureService {
       await this.structure.deleteModule(manager, moduleId);
       const rest = await this.structure.modulesOf(courseId, manager);
       await this.structure.setModuleOrder(manager, rest.map((m) => m.id));
+      await this.structure.deriveProgress(manager, courseId, [], this.clock.now());
       await this.audit.record(manager, { actorId: caller.id, requestId, action: 'module.deleted', entity: 'module', entityId: moduleId, before: { courseId, ...moduleSnapshot(before) } });
     });
   }
@@ -153,7 +157,8 @@ export class StructureService {
       const existing = await this.structure.itemIdsOf(moduleId, manager);
       const item = { moduleId, materialId: material.id, position: existing.length, required: input.required ?? true, completion };
       const id = await this.structure.insertItem(manager, item);
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'item.created', entity: 'item', entityId: id, after: { moduleId, ...itemSnapshot(item) } });
+      await this.structure.deriveProgress(manager, courseId, [], this.clock.now());
+      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'item.created', entity: 'item', entityId: id, after: itemSnapshot(item) });
       return id;
     });
     return this.itemDto(id);
@@ -168,7 +173,18 @@ export class StructureService {
       const changes: Partial<CourseItem> = {};
       if (input.required !== undefined) changes.required = input.required;
       if (input.completion !== undefined) changes.completion = completionRule(input.completion, before.material!);
+      const moved = input.moduleId !== undefined && input.moduleId !== before.moduleId;
+      if (moved) {
+        const target = await this.structure.findModule(input.moduleId!, manager);
+        if (!target || target.courseId !== before.module.courseId) {
+          throw new InvalidInput('moduleId must be a module of the same course', [{ field: 'moduleId', message: 'not a module of this course' }]);
+        }
+        changes.moduleId = target.id;
+        changes.position = (await this.structure.itemIdsOf(target.id, manager)).length;
+      }
       await this.structure.updateItem(manager, itemId, changes);
+      if (moved) await this.structure.setItemOrder(manager, (await this.structure.itemIdsOf(before.moduleId, manager)).map((i) => i.id));
+      await this.structure.deriveProgress(manager, before.module.courseId, changes.completion ? [itemId] : [], this.clock.now());
       await this.audit.record(manager, { actorId: caller.id, requestId, action: 'item.updated', entity: 'item', entityId: itemId, before: itemSnapshot(before), after: itemSnapshot({ ...before, ...changes }) });
     });
     return this.itemDto(itemId);
@@ -183,7 +199,8 @@ export class StructureService {
       await this.structure.deleteItem(manager, itemId);
       const rest = await this.structure.itemIdsOf(before.moduleId, manager);
       await this.structure.setItemOrder(manager, rest.map((i) => i.id));
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'item.deleted', entity: 'item', entityId: itemId, before: { moduleId: before.moduleId, ...itemSnapshot(before) } });
+      await this.structure.deriveProgress(manager, found.module.courseId, [], this.clock.now());
+      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'item.deleted', entity: 'item', entityId: itemId, before: itemSnapshot(before) });
     });
   }
 

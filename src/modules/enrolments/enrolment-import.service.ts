@@ -3,8 +3,9 @@ import { EntityManager } from 'typeorm';
 import { Caller } from '../../common/auth.decorators';
 import { Clock } from '../../common/clock';
 import { CourseAccess } from '../courses/course-access';
-import { ReminderScheduleRepository } from '../reminders/reminder-schedule.repository';
-import { InvitationService } from '../users/invitation.service';
+import { AuditService } from '../audit/audit.service';
+import { ReminderScheduleService } from '../reminders/reminder-schedule.service';
+import { UserAccounts } from '../users/user-accounts';
 import { ImportRow } from './csv';
 import { BULK_FAILED_LIST_LIMIT, BulkFailureDto, BulkResultDto, BULK_ROW_LIMIT } from './dto/enrolment.dto';
 import { enrolmentRefusal, isEmail } from './enrolment-rules';
@@ -37,8 +38,9 @@ export class EnrolmentImportService {
   constructor(
     private readonly enrolments: EnrolmentsRepository,
     private readonly access: CourseAccess,
-    private readonly invitations: InvitationService,
-    private readonly reminders: ReminderScheduleRepository,
+    private readonly users: UserAccounts,
+    private readonly reminders: ReminderScheduleService,
+    private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
@@ -122,9 +124,8 @@ export class EnrolmentImportService {
     // Accounts: unknown emails become invited students.
     // Sorted, so concurrent imports into different courses take the email keys in the same order (no deadlock).
     const newcomers = withCohort.map((r) => ({ email: r.email, name: r.name })).sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
-    const invited = await this.enrolments.insertMissingStudents(manager, newcomers);
-    await this.invitations.issueMany(manager, invited.map((u) => u.id));
-    const users = new Map((await this.enrolments.usersByEmail(manager, withCohort.map((r) => r.email))).map((u) => [u.email, u]));
+    const invited = await this.users.inviteStudents(manager, newcomers);
+    const users = new Map((await this.users.byEmail(manager, withCohort.map((r) => r.email))).map((u) => [u.email, u]));
     const enrollable = withCohort.filter((r) => {
       const user = users.get(r.email)!;
       const refusal = enrolmentRefusal({ role: user.role, active: user.is_active }, caller.role);
@@ -140,7 +141,10 @@ export class EnrolmentImportService {
     const now = this.clock.now();
     await this.reminders.scheduleWelcome(manager, created.map((e) => ({ id: e.id, userId: e.user_id })), now);
     if (created.length) await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: created.map((e) => e.id) }, now, 'scheduled');
-    await this.enrolments.auditCreated(manager, caller.id, requestId ?? null, created, courseId);
+    await this.audit.recordMany(
+      manager,
+      created.map((e) => ({ actorId: caller.id, requestId, action: 'enrolment.created', entity: 'enrolment', entityId: e.id, after: { courseId, userId: e.user_id, source: 'bulk' } })),
+    );
 
     failed.sort((a, b) => a.row - b.row);
     // The list is capped (a 10,000-row file of bad rows is not a 1 MB answer); the count is not.

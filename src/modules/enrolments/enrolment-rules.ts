@@ -1,5 +1,5 @@
 import { Conflict } from '../../common/errors';
-import type { Role } from '../users/entities/user.entity';
+import type { Role } from '../users/role';
 import { EnrolmentStatus } from './entities/enrolment.entity';
 
 /**

@@ -23,8 +23,6 @@ import { EnrolmentImportService } from './enrolment-import.service';
 import { EnrolmentsService } from './enrolments.service';
 import { importRows } from './import-body';
 
-export const BULK_PATH = '/api/v1/courses/:id/enrolments/bulk';
-
 @ApiTags('enrolments')
 @ApiBearerAuth()
 @Controller('courses/:id')

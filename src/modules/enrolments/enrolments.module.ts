@@ -12,6 +12,6 @@ import { EnrolmentsService } from './enrolments.service';
   imports: [AuditModule, CoursesModule, ReminderScheduleModule, UsersModule],
   controllers: [CourseEnrolmentsController, EnrolmentsController],
   providers: [EnrolmentsRepository, EnrolmentsService, EnrolmentImportService],
-  exports: [EnrolmentsRepository, EnrolmentsService],
+  exports: [EnrolmentsService],
 })
 export class EnrolmentsModule {}

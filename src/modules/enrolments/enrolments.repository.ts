@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Keyset } from '../../common/pagination';
-import type { Role } from '../users/entities/user.entity';
+import { TransactionalRepository } from '../../common/transactional.repository';
+import type { UserSummaryDto } from '../users/dto/user.dto';
 import { Cohort } from './entities/cohort.entity';
 import { Enrolment, EnrolmentStatus } from './entities/enrolment.entity';
 
-export type EnrolmentWithUser = Enrolment & { user: { id: string; name: string; email: string } };
+export type EnrolmentWithUser = Enrolment & { user: UserSummaryDto };
 
 export interface MyEnrolmentRow {
   id: string;
@@ -20,13 +20,7 @@ export interface MyEnrolmentRow {
 }
 
 @Injectable()
-export class EnrolmentsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
+export class EnrolmentsRepository extends TransactionalRepository {
   findById(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Enrolment | null> {
     const qb = manager.getRepository(Enrolment).createQueryBuilder('e').where('e.id = :id', { id });
     if (lock) qb.setLock('pessimistic_write');
@@ -59,24 +53,21 @@ export class EnrolmentsRepository {
   }
 
   /**
-   * First sign-in: invited → active for every course of the user, audited. The rows are locked
+   * Invited → active for every course of the user; returns the activated ids. The rows are locked
    * first, in id order like every progress write locks them: updating them in scan order could
    * deadlock with a batch holding the lower id and waiting for a higher one this had taken.
    */
-  async activateInvited(userId: string): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
+  async activateInvited(manager: EntityManager, userId: string): Promise<string[]> {
+    // An UPDATE answers [rows, count].
+    const [rows]: [Array<{ id: string }>, number] = await manager.query(
       `WITH invited AS MATERIALIZED (
          SELECT id FROM enrolments WHERE user_id = $1 AND status = 'invited' ORDER BY id FOR NO KEY UPDATE
-       ), activated AS (
-         UPDATE enrolments e SET status = 'active', activated_at = now(), updated_at = now()
-         FROM invited WHERE e.id = invited.id AND e.status = 'invited' RETURNING e.id
        )
-       INSERT INTO audit_log (actor_id, action, entity, entity_id, before, after)
-       SELECT $1, 'enrolment.activated', 'enrolment', id, '{"status":"invited"}', '{"status":"active","reason":"sign-in"}' FROM activated
-       RETURNING entity_id`,
+       UPDATE enrolments e SET status = 'active', activated_at = now(), updated_at = now()
+       FROM invited WHERE e.id = invited.id AND e.status = 'invited' RETURNING e.id`,
       [userId],
     );
-    return rows.length;
+    return rows.map((r) => r.id);
   }
 
   list(courseId: string, filter: { status?: EnrolmentStatus; cohortId?: string; q?: string }, after: Keyset | null, limit: number): Promise<EnrolmentWithUser[]> {
@@ -139,20 +130,6 @@ export class EnrolmentsRepository {
 
   // Bulk import: set-based statements, one per step.
 
-  /** Creates student accounts for unknown emails; returns the new users. */
-  async insertMissingStudents(manager: EntityManager, users: Array<{ email: string; name: string }>): Promise<Array<{ id: string; email: string }>> {
-    if (!users.length) return [];
-    return manager.query(
-      `INSERT INTO users (email, name, role) SELECT email, name, 'student' FROM unnest($1::text[], $2::text[]) AS u(email, name)
-       ON CONFLICT (email) DO NOTHING RETURNING id, email`,
-      [users.map((u) => u.email), users.map((u) => u.name)],
-    );
-  }
-
-  usersByEmail(manager: EntityManager, emails: string[]): Promise<Array<{ id: string; email: string; is_active: boolean; role: Role }>> {
-    return manager.query(`SELECT id, email, is_active, role FROM users WHERE email = ANY($1::text[])`, [emails]);
-  }
-
   /** Enrols users not yet enrolled; returns the created enrolments. */
   async insertEnrolments(
     manager: EntityManager,
@@ -165,17 +142,6 @@ export class EnrolmentsRepository {
        SELECT $1, r.user_id, r.cohort_id, 'invited' FROM unnest($2::uuid[], $3::uuid[]) AS r(user_id, cohort_id)
        ON CONFLICT (course_id, user_id) DO NOTHING RETURNING id, user_id`,
       [courseId, rows.map((r) => r.userId), rows.map((r) => r.cohortId)],
-    );
-  }
-
-  /** One audit row per created enrolment, in one statement. */
-  async auditCreated(manager: EntityManager, actorId: string, requestId: string | null, enrolments: Array<{ id: string; user_id: string }>, courseId: string): Promise<void> {
-    if (!enrolments.length) return;
-    await manager.query(
-      `INSERT INTO audit_log (actor_id, action, entity, entity_id, after, request_id)
-       SELECT $1, 'enrolment.created', 'enrolment', e.id, jsonb_build_object('courseId', $2::uuid, 'userId', e.user_id, 'source', 'bulk'), $3
-       FROM unnest($4::uuid[], $5::uuid[]) AS e(id, user_id)`,
-      [actorId, courseId, requestId, enrolments.map((e) => e.id), enrolments.map((e) => e.user_id)],
     );
   }
 }

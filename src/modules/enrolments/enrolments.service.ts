@@ -6,10 +6,10 @@ import { Conflict, InvalidInput, NotFound } from '../../common/errors';
 import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { CourseAccess } from '../courses/course-access';
-import { ReminderScheduleRepository } from '../reminders/reminder-schedule.repository';
-import { InvitationService } from '../users/invitation.service';
-import type { Role } from '../users/entities/user.entity';
-import { UsersRepository } from '../users/users.repository';
+import { ReminderScheduleService } from '../reminders/reminder-schedule.service';
+import { UserSummaryDto } from '../users/dto/user.dto';
+import type { Role } from '../users/role';
+import { UserAccounts } from '../users/user-accounts';
 import { CohortDto, EnrolDto, EnrolmentDto, EnrolmentQuery, MyEnrolmentDto, UpdateEnrolmentDto } from './dto/enrolment.dto';
 import { assertTransition, enrolmentRefusal } from './enrolment-rules';
 import { EnrolmentsRepository, EnrolmentWithUser } from './enrolments.repository';
@@ -23,7 +23,7 @@ export function toEnrolmentDto(e: EnrolmentWithUser): EnrolmentDto {
   return {
     id: e.id,
     courseId: e.courseId,
-    user: { id: e.user.id, name: e.user.name, email: e.user.email },
+    user: UserSummaryDto.from(e.user),
     cohortId: e.cohortId,
     status: e.status,
     activatedAt: iso(e.activatedAt),
@@ -41,9 +41,8 @@ export class EnrolmentsService {
   constructor(
     private readonly enrolments: EnrolmentsRepository,
     private readonly access: CourseAccess,
-    private readonly users: UsersRepository,
-    private readonly invitations: InvitationService,
-    private readonly reminders: ReminderScheduleRepository,
+    private readonly users: UserAccounts,
+    private readonly reminders: ReminderScheduleService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -77,6 +76,28 @@ export class EnrolmentsService {
     return { enrolment: await this.dto(id), created };
   }
 
+  /** First sign-in: invited → active for every course of the user, audited in the same transaction. */
+  activateInvited(userId: string): Promise<number> {
+    return this.enrolments.transaction(async (manager) => {
+      const ids = await this.enrolments.activateInvited(manager, userId);
+      await this.audit.recordMany(
+        manager,
+        ids.map((id) => ({ actorId: userId, action: 'enrolment.activated', entity: 'enrolment', entityId: id, before: { status: 'invited' }, after: { status: 'active', reason: 'sign-in' } })),
+      );
+      return ids.length;
+    });
+  }
+
+  /** For assignments: the enrolment, read inside the caller's transaction. */
+  findById(id: string, manager?: EntityManager): Promise<Enrolment | null> {
+    return this.enrolments.findById(id, manager);
+  }
+
+  /** For assignments: the cohort, read inside the caller's transaction. */
+  findCohort(id: string, manager?: EntityManager): Promise<Cohort | null> {
+    return this.enrolments.findCohort(id, manager);
+  }
+
   async list(caller: Caller, courseId: string, query: EnrolmentQuery): Promise<Page<EnrolmentDto>> {
     await this.access.writable(caller, courseId, undefined, { allowArchived: true });
     const limit = pageLimit(query);
@@ -90,7 +111,7 @@ export class EnrolmentsService {
       const changes: Partial<Enrolment> = {};
       if (input.status !== undefined && assertTransition(before.status, input.status)) {
         changes.status = input.status;
-        changes.droppedAt = input.status === 'dropped' ? new Date() : null;
+        changes.droppedAt = input.status === 'dropped' ? this.clock.now() : null;
       }
       if (input.cohortId !== undefined && input.cohortId !== before.cohortId) {
         if (input.cohortId !== null) await this.requireCohort(manager, before.courseId, input.cohortId);
@@ -184,13 +205,12 @@ export class EnrolmentsService {
 
   /** An existing account, or a new invited student (with a set-password token). */
   private async userForEmail(manager: EntityManager, caller: Caller, email: string, name?: string): Promise<string> {
-    const [created] = await this.enrolments.insertMissingStudents(manager, [{ email, name: name ?? email.split('@')[0] }]);
+    const [created] = await this.users.inviteStudents(manager, [{ email, name: name ?? email.split('@')[0] }]);
     if (created) {
-      await this.invitations.issue(manager, created.id);
       await this.audit.record(manager, { actorId: caller.id, action: 'user.invited', entity: 'user', entityId: created.id, after: { email, role: 'student' } });
       return created.id;
     }
-    const [user] = await this.enrolments.usersByEmail(manager, [email]);
+    const [user] = await this.users.byEmail(manager, [email]);
     this.refuseUnlessStudent({ role: user.role, active: user.is_active }, caller);
     return user.id;
   }

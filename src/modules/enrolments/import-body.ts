@@ -4,6 +4,9 @@ import { validateDto } from '../../common/validation';
 import { CsvFileError, CsvTooManyRows, ImportRow, parseImportCsv } from './csv';
 import { BULK_ROW_LIMIT, BulkEnrolDto } from './dto/enrolment.dto';
 
+/** The bulk import route (CourseEnrolmentsController.bulk): the app gives it a larger body limit and a row cap. */
+export const BULK_PATH = '/api/v1/courses/:id/enrolments/bulk';
+
 export const tooManyRows = (count?: number) =>
   new DomainError(
     HttpStatus.PAYLOAD_TOO_LARGE,

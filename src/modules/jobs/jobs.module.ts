@@ -1,18 +1,16 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
-import { appConfig } from '../../config/env';
-import { DEFAULT_JOB_OPTIONS, QueueName } from './queues';
+import { APP_CONFIG, AppConfig } from '../../config/env';
+import { bullConnection, DEFAULT_JOB_OPTIONS, QueueName } from './queues';
 
 /** BullMQ connection and queue registrations shared by the API (producer) and the worker (consumer). */
 @Global()
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [appConfig.KEY],
-      useFactory: (config: ConfigType<typeof appConfig>) => ({
-        connection: { url: config.redis.url, maxRetriesPerRequest: null },
-        prefix: `${config.redis.prefix}:bull`,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        ...bullConnection(config.redis),
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     }),

@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { InvitationService } from '../users/invitation.service';
-import { UsersRepository } from '../users/users.repository';
+import { UserAccounts } from '../users/user-accounts';
 import { InvitationJobData, MailJob, QueueName } from '../jobs/queues';
 import { MailerService } from './mailer.service';
 import { render } from './templates';
@@ -14,7 +14,7 @@ export class MailProcessor extends WorkerHost {
 
   constructor(
     private readonly invitations: InvitationService,
-    private readonly users: UsersRepository,
+    private readonly users: UserAccounts,
     private readonly mailer: MailerService,
   ) {
     super();

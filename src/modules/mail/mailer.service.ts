@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { createTransport, Transporter } from 'nodemailer';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 
 export interface OutgoingMail {
   to: string;
@@ -17,7 +16,7 @@ export interface OutgoingMail {
 export class MailerService implements OnApplicationShutdown {
   private readonly transport: Transporter;
 
-  constructor(@Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>) {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     const url = new URL(config.mail.smtpUrl);
     if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
     if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', String(config.mail.poolSize));

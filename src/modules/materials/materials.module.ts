@@ -8,6 +8,6 @@ import { MaterialsService } from './materials.service';
   imports: [AuditModule],
   controllers: [MaterialsController],
   providers: [MaterialsRepository, MaterialsService],
-  exports: [MaterialsRepository, MaterialsService],
+  exports: [MaterialsService],
 })
 export class MaterialsModule {}

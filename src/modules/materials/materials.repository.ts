@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { TransactionalRepository } from '../../common/transactional.repository';
 import { Material, MaterialKind } from './entities/material.entity';
 
 export interface MaterialFilter {
@@ -12,13 +12,7 @@ export interface MaterialFilter {
 export type RankedMaterial = Material & { rank?: number };
 
 @Injectable()
-export class MaterialsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
+export class MaterialsRepository extends TransactionalRepository {
   findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Material | null> {
     return manager.getRepository(Material).findOne({ where: { id } });
   }

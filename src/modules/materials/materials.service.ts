@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { Conflict, NotFound } from '../../common/errors';
 import { decodeKeys, Page, pageLimit, toPage } from '../../common/pagination';
 import { slugify, uniqueSlug } from '../../common/slug';
@@ -48,6 +49,16 @@ export class MaterialsService {
     return MaterialDto.from(material);
   }
 
+  /** For course items: the material, read inside the caller's transaction. */
+  findById(id: string, manager?: EntityManager): Promise<Material | null> {
+    return this.materials.findById(id, manager);
+  }
+
+  /** Seeding: inserts or updates materials by slug in one statement; returns slug → id. */
+  upsertBySlug(rows: Array<Partial<Material>>): Promise<Map<string, string>> {
+    return this.materials.upsertBySlug(rows);
+  }
+
   async get(id: string): Promise<MaterialDto> {
     return MaterialDto.from(await this.require(id));
   }
@@ -57,7 +68,7 @@ export class MaterialsService {
     const q = query.q?.trim() || undefined;
     const after = decodeKeys(query.cursor, q ? ['number', 'uuid'] : ['date', 'uuid']);
     const rows = await this.materials.list({ q, tag: query.tag, kind: query.kind }, after, limit);
-    return toPage(rows, limit, (m) => (q ? [m.rank ?? 0, m.id] : [m.createdAt.toISOString(), m.id]), MaterialDto.from);
+    return toPage(rows, limit, (m) => (q ? [m.rank ?? 0, m.id] : [m.createdAt.toISOString(), m.id]), (m) => MaterialDto.from(m));
   }
 
   async update(id: string, input: UpdateMaterialDto, actor: ActorContext): Promise<MaterialDto> {

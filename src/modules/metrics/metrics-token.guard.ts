@@ -1,9 +1,8 @@
 import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { createHash, timingSafeEqual } from 'crypto';
 import type { FastifyRequest } from 'fastify';
 import { DomainError, NotFound } from '../../common/errors';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -16,7 +15,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export class MetricsTokenGuard implements CanActivate {
   private readonly expected: Buffer | null;
 
-  constructor(@Inject(appConfig.KEY) config: ConfigType<typeof appConfig>) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.expected = config.metrics.token ? digest(config.metrics.token) : null;
   }
 

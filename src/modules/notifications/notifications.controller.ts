@@ -5,7 +5,8 @@ import { Caller, CurrentUser, Public } from '../../common/auth.decorators';
 import { DomainError } from '../../common/errors';
 import { escapeHtml, htmlPage } from '../../common/html';
 import { PreferencesDto } from './dto/preferences.dto';
-import { KIND_LABEL, NotificationsService } from './notifications.service';
+import { NotificationsService } from './notifications.service';
+import { KIND_LABEL } from './preference-fields';
 
 @ApiTags('notifications')
 @ApiBearerAuth()

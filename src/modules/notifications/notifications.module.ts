@@ -7,6 +7,6 @@ import { UnsubscribeTokens } from './unsubscribe-tokens';
 @Module({
   controllers: [PreferencesController, UnsubscribeController],
   providers: [PreferencesRepository, UnsubscribeTokens, NotificationsService],
-  exports: [PreferencesRepository, UnsubscribeTokens],
+  exports: [UnsubscribeTokens],
 })
 export class NotificationsModule {}

@@ -1,26 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInput } from '../../common/errors';
-import { ReminderKind } from '../reminders/entities/reminder.entity';
+import { ReminderKind } from '../reminders/reminder-kinds';
 import { PreferencesDto } from './dto/preferences.dto';
 import { NotificationPreferences } from './entities/notification-preferences.entity';
+import { PREFERENCE_OF } from './preference-fields';
 import { DEFAULT_PREFERENCES, PreferencesRepository } from './preferences.repository';
 import { UnsubscribeTokens } from './unsubscribe-tokens';
-
-export const PREFERENCE_OF: Record<ReminderKind, keyof PreferencesDto> = {
-  welcome: 'welcome',
-  assignment: 'assignment',
-  due_soon: 'dueSoon',
-  overdue: 'overdue',
-  inactivity: 'inactivity',
-};
-
-export const KIND_LABEL: Record<ReminderKind, string> = {
-  welcome: 'welcome emails',
-  assignment: 'new assignment notices',
-  due_soon: '“due soon” reminders',
-  overdue: 'overdue reminders',
-  inactivity: 'inactivity nudges',
-};
 
 export function toPreferencesDto(p: Omit<NotificationPreferences, 'userId' | 'updatedAt' | 'user'>): PreferencesDto {
   return {

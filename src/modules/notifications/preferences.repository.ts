@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { NotificationPreferences } from './entities/notification-preferences.entity';
+import { DEFAULT_QUIET_HOURS } from './quiet-hours';
 
 export const DEFAULT_PREFERENCES: Omit<NotificationPreferences, 'userId' | 'updatedAt' | 'user'> = {
   welcome: true,
@@ -9,8 +10,8 @@ export const DEFAULT_PREFERENCES: Omit<NotificationPreferences, 'userId' | 'upda
   dueSoon: true,
   overdue: true,
   inactivity: true,
-  quietStart: '21:00',
-  quietEnd: '08:00',
+  quietStart: DEFAULT_QUIET_HOURS.start,
+  quietEnd: DEFAULT_QUIET_HOURS.end,
 };
 
 @Injectable()

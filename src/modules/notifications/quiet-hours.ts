@@ -37,6 +37,9 @@ export function zonedTimeToUtc(y: number, mo: number, d: number, h: number, mi: 
   return new Date(guess);
 }
 
+/** Quiet hours of a user who never chose (no preferences row, and the column defaults). */
+export const DEFAULT_QUIET_HOURS = { start: '21:00', end: '08:00' } as const;
+
 const minutes = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number);
   return h * 60 + m;

@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { createHmac, timingSafeEqual } from 'crypto';
 import { isUuid } from '../../common/uuid';
-import { appConfig } from '../../config/env';
-import { REMINDER_KINDS, ReminderKind } from '../reminders/entities/reminder.entity';
+import { APP_CONFIG, AppConfig } from '../../config/env';
+import { REMINDER_KINDS, ReminderKind } from '../reminders/reminder-kinds';
 
 /** Signed, scoped to one user and one kind of email: `<base64url(userId:kind)>.<hmac>`. */
 @Injectable()
 export class UnsubscribeTokens {
-  constructor(@Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   private sign(payload: string): string {
     return createHmac('sha256', this.config.auth.jwtSecret).update(`unsubscribe:${payload}`).digest('base64url');

@@ -7,6 +7,7 @@ import { CourseAccess } from '../courses/course-access';
 import { csvNumber, csvText } from './csv-cells';
 import { ReportQuery, ReportRowDto, ReportSort, ReportState, SummaryDto } from './dto/progress.dto';
 import { ProgressReportRepository, ReportModule, ReportRow } from './progress-report.repository';
+import { roundPercent } from './progress-rules';
 
 const CSV_PAGE = 1000;
 const CSV_COLUMNS = 'enrolmentId,userId,name,email,cohortId,cohortName,percent,completedItems,overdueAssignments,selfReportedCompletions,lastActivityAt,state';
@@ -28,7 +29,7 @@ function toDto(r: ReportRow, modules: ReportModule[]): ReportRowDto {
     user: { id: r.user_id, name: r.name, email: r.email },
     cohortId: r.cohort_id,
     cohortName: r.cohort_name,
-    percent: Math.round(Number(r.percent) * 10) / 10,
+    percent: roundPercent(Number(r.percent)),
     completedItems: r.completed_items,
     overdueAssignments: r.overdue,
     selfReportedCompletions: r.self_reported,

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { performance } from 'perf_hooks';
 import { DataSource } from 'typeorm';
 import { TooManyRequests, Unavailable } from '../../common/errors';
 import { KeyedQueue } from '../../common/keyed-queue';
 import { PreparedQuery, preparedTransaction } from '../../common/sql';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { MAX_STORED_RANGES } from './progress-rules';
 
 export interface AcceptedEvent {
@@ -48,7 +47,7 @@ export class ProgressWritesRepository {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.turns = new KeyedQueue(config.progress.writeQueue);
   }
@@ -189,42 +188,11 @@ export class ProgressWriter {
 
   /**
    * Statement 3: per-enrolment counters, module completions and enrolment state for the touched
-   * enrolments: invited → active on first progress, → completed when every module is.
+   * enrolments, by the one derivation every view reads (accord_derive_enrolments, migration
+   * OneProgressDerivation): invited → active on first progress, → completed when every module is.
    */
   async refreshEnrolments(enrolmentIds: string[], now: Date): Promise<void> {
     if (!enrolmentIds.length) return;
-    await this.prepared(
-      'refresh',
-      `WITH req AS (
-         SELECT e.id AS enrolment_id, m.id AS module_id,
-                count(i.id) FILTER (WHERE i.required) AS required,
-                count(ip.item_id) FILTER (WHERE i.required AND ip.state = 'completed') AS done
-         FROM enrolments e
-         JOIN modules m ON m.course_id = e.course_id
-         LEFT JOIN items i ON i.module_id = m.id
-         LEFT JOIN item_progress ip ON ip.enrolment_id = e.id AND ip.item_id = i.id
-         WHERE e.id = ANY($1::uuid[])
-         GROUP BY e.id, m.id
-       ), completed_modules AS (
-         INSERT INTO module_completions (enrolment_id, module_id, completed_at)
-         SELECT enrolment_id, module_id, $2 FROM req WHERE done >= required
-         ON CONFLICT DO NOTHING
-       ), totals AS (
-         SELECT enrolment_id, sum(required)::int AS required, sum(done)::int AS done, bool_and(done >= required) AS all_done
-         FROM req GROUP BY enrolment_id
-       )
-       UPDATE enrolments e SET
-         completed_required = t.done,
-         progress_percent = CASE WHEN t.required > 0 THEN 100.0 * t.done / t.required ELSE 0 END,
-         last_activity_at = GREATEST(e.last_activity_at, $2),
-         status = CASE WHEN e.status IN ('invited', 'active') AND t.all_done AND t.required > 0 THEN 'completed'
-                       WHEN e.status = 'invited' THEN 'active' ELSE e.status END,
-         activated_at = COALESCE(e.activated_at, $2),
-         completed_at = CASE WHEN e.status IN ('invited', 'active') AND t.all_done AND t.required > 0 THEN $2 ELSE e.completed_at END,
-         updated_at = now()
-       FROM totals t
-       WHERE e.id = ANY($1::uuid[]) AND e.id = t.enrolment_id -- by key, not by a scan of every enrolment`,
-      [enrolmentIds, now],
-    );
+    await this.prepared('refresh', `SELECT accord_derive_enrolments($1::uuid[], $2::timestamptz, true)`, [enrolmentIds, now]);
   }
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiPayloadTooLargeResponse, ApiProduces, 
 import { Caller, CurrentUser, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
-import { BatchResultDto, CourseProgressDto, ItemStateDto, ProgressBatchDto, ReportPageDto, ReportQuery, ReportRowDto, SummaryDto } from './dto/progress.dto';
+import { BatchResultDto, CourseProgressDto, EnrolmentProgressDto, ItemStateDto, ProgressBatchDto, ReportPageDto, ReportQuery, ReportRowDto, SummaryDto } from './dto/progress.dto';
 import { ProgressIngestService } from './progress-ingest.service';
 import { ProgressReportService } from './progress-report.service';
 import { ProgressService } from './progress.service';
@@ -68,5 +68,12 @@ export class ProgressController {
   @ApiOkResponse({ type: SummaryDto })
   summary(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller): Promise<SummaryDto> {
     return this.reports.summary(caller, id);
+  }
+
+  @Get('courses/:id/enrolments/:enrolmentId/progress')
+  @Roles('admin', 'instructor')
+  @ApiOkResponse({ type: EnrolmentProgressDto, description: "One student's progress as they see it, with each item's last activity; 404 for enrolments of other courses and courses you do not teach" })
+  enrolment(@Param('id', uuidPipe) id: string, @Param('enrolmentId', uuidPipe) enrolmentId: string, @CurrentUser() caller: Caller): Promise<EnrolmentProgressDto> {
+    return this.progress.enrolmentProgress(caller, id, enrolmentId);
   }
 }

@@ -1,21 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
 import { Batcher } from '../../common/batcher';
 import { prepared } from '../../common/sql';
 import { CourseStructure, CourseStructureCache, StructureModule } from './course-structure.cache';
 
+/** What `POST /items/:id/complete` needs to know about the item and the caller's enrolment. */
 export interface ItemContext {
-  item_id: string;
   module_id: string;
-  course_id: string;
   course_status: string;
   rule: 'view' | 'watch' | 'mark_done';
-  min_percent: number | null;
-  required: boolean;
-  duration_seconds: number | null;
   unlock_at: Date | null;
+  enrolment_id: string | null;
 }
 
 export interface AdmissionContext {
@@ -29,11 +26,6 @@ export interface AdmissionContext {
   prerequisites: Array<{ id: string; required: number; completed: boolean }>;
 }
 
-export interface ModuleRequirement {
-  module_id: string;
-  required: number;
-}
-
 /** The SQL of progress: raw events, derived item state, per-enrolment counters. */
 @Injectable()
 export class ProgressRepository {
@@ -44,10 +36,6 @@ export class ProgressRepository {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly structures: CourseStructureCache,
   ) {}
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
 
   /** The hot statements (ingestion, the course view) are prepared once per connection (`prepared`). */
   private prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
@@ -107,7 +95,10 @@ export class ProgressRepository {
     if (!structure) return null;
     const completed = new Set(state.completed);
     const progress = new Map(
-      state.progress.map(([itemId, itemState, percent, positionSeconds, evidenced, coveredPercent]) => [itemId, { itemState, percent, positionSeconds, evidenced, coveredPercent }]),
+      state.progress.map(([itemId, itemState, percent, positionSeconds, evidenced, coveredPercent, updatedAt]) => [
+        itemId,
+        { itemState, percent, positionSeconds, evidenced, coveredPercent, updatedAt },
+      ]),
     );
     const due = new Map(state.due.map(([moduleId, dueAt]) => [moduleId, dueAt]));
     return structure.modules.map((m) => ({
@@ -127,6 +118,7 @@ export class ProgressRepository {
           positionSeconds: p?.positionSeconds ?? null,
           evidenced: p?.evidenced ?? false,
           coveredPercent: p?.coveredPercent ?? null,
+          updatedAt: p?.updatedAt ?? null,
         };
       }),
     }));
@@ -140,7 +132,7 @@ export class ProgressRepository {
               ARRAY(SELECT mc.module_id FROM module_completions mc WHERE mc.enrolment_id = e.id) AS completed,
               COALESCE((SELECT json_agg(json_build_array(ip.item_id, ip.state, ip.percent, ip.position_seconds,
                                                  (ip.state = 'completed' AND (ip.rule <> 'watch' OR ip.covered_percent >= ip.min_percent)) IS TRUE,
-                                                 CASE WHEN ip.rule = 'watch' THEN ip.covered_percent END))
+                                                 CASE WHEN ip.rule = 'watch' THEN ip.covered_percent END, ip.updated_at))
                         FROM item_progress ip WHERE ip.enrolment_id = e.id), '[]') AS progress,
               COALESCE((SELECT json_agg(json_build_array(d.module_id, d.due_at)) FROM (
                           SELECT a.module_id, min(${effectiveDue('a', 'e')}) AS due_at FROM assignments a
@@ -174,9 +166,18 @@ export class ProgressRepository {
     return { version: row.version, modules: row.modules.map((m) => ({ ...m, unlockAt: m.unlockAt ? new Date(m.unlockAt) : null })) };
   }
 
-  itemWithEnrolment(itemId: string, userId: string): Promise<Array<ItemContext & { enrolment_id: string | null }>> {
+  /** The student of an enrolment (not dropped) of the course, or undefined. */
+  async enrolmentStudent(courseId: string, enrolmentId: string): Promise<string | undefined> {
+    const [row] = await this.dataSource.query<Array<{ user_id: string }>>(
+      `SELECT user_id FROM enrolments WHERE id = $1 AND course_id = $2 AND status <> 'dropped'`,
+      [enrolmentId, courseId],
+    );
+    return row?.user_id;
+  }
+
+  itemWithEnrolment(itemId: string, userId: string): Promise<ItemContext[]> {
     return this.dataSource.query(
-      `SELECT i.id AS item_id, i.module_id, m.course_id, c.status AS course_status, i.completion->>'type' AS rule, i.required, m.unlock_at,
+      `SELECT i.module_id, c.status AS course_status, i.completion->>'type' AS rule, m.unlock_at,
               (SELECT e.id FROM enrolments e WHERE e.course_id = m.course_id AND e.user_id = $2 AND e.status <> 'dropped') AS enrolment_id
        FROM items i JOIN modules m ON m.id = i.module_id JOIN courses c ON c.id = m.course_id WHERE i.id = $1`,
       [itemId, userId],
@@ -187,8 +188,8 @@ export class ProgressRepository {
 interface CourseViewState {
   version: number;
   completed: string[];
-  /** [itemId, state, percent, positionSeconds, evidenced, coveredPercent (watch rules)] per item the caller has progress on. */
-  progress: Array<[string, 'in_progress' | 'completed', number, number | null, boolean, number | null]>;
+  /** [itemId, state, percent, positionSeconds, evidenced, coveredPercent (watch rules), updatedAt] per item the caller has progress on. */
+  progress: Array<[string, 'in_progress' | 'completed', number, number | null, boolean, number | null, string]>;
   /** [moduleId, dueAt] per module with an assignment that applies to the caller. */
   due: Array<[string, string]>;
 }
@@ -209,5 +210,6 @@ export interface CourseViewRow {
     /** Completed on server-judged evidence (coverage for watch rules; view and mark_done are their own evidence). */
     evidenced: boolean;
     coveredPercent: number | null;
+    updatedAt: string | null;
   }>;
 }

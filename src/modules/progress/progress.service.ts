@@ -2,57 +2,76 @@ import { Injectable } from '@nestjs/common';
 import { Caller } from '../../common/auth.decorators';
 import { Clock } from '../../common/clock';
 import { Conflict, InvalidInput, NotFound } from '../../common/errors';
-import { CourseProgressDto, ItemStateDto, ModuleProgressDto, ModuleState } from './dto/progress.dto';
-import { isLocked } from './progress-rules';
-import { ProgressRepository } from './progress.repository';
+import { CourseAccess } from '../courses/course-access';
+import { CourseProgressDto, EnrolmentProgressDto, ItemStateDto, ModuleState } from './dto/progress.dto';
+import { isLocked, percentOf, roundPercent } from './progress-rules';
+import { CourseViewRow, ProgressRepository } from './progress.repository';
 import { ProgressWritesRepository } from './progress-writes.repository';
 
-const round = (n: number) => Math.round(n * 10) / 10;
-
-/** The student's own progress: the course view and marking mark_done items. */
+/**
+ * The student's own progress (the course view, marking mark_done items) and the same view of one
+ * enrolment for the course's instructors. Module completion is read from module_completions and
+ * percentages come from percentOf, as the enrolment list, assignments and the report do, so every
+ * view gives the same answer (the rows are kept current by accord_derive_enrolments).
+ */
 @Injectable()
 export class ProgressService {
   constructor(
     private readonly progress: ProgressRepository,
     private readonly writes: ProgressWritesRepository,
+    private readonly access: CourseAccess,
     private readonly clock: Clock,
   ) {}
 
   async courseProgress(caller: Caller, courseId: string): Promise<CourseProgressDto> {
     const rows = await this.progress.courseView(caller.id, courseId);
     if (!rows) throw new NotFound('Course');
+    const view = this.view(rows);
+    return { ...view, modules: view.modules.map(({ items, ...m }) => ({ ...m, items: items.map(({ lastActivityAt: _, ...i }) => i) })) };
+  }
+
+  /** `GET /courses/:id/enrolments/:enrolmentId/progress`: the student's view, with each item's last activity. */
+  async enrolmentProgress(caller: Caller, courseId: string, enrolmentId: string): Promise<EnrolmentProgressDto> {
+    await this.access.writable(caller, courseId, undefined, { allowArchived: true });
+    const userId = await this.progress.enrolmentStudent(courseId, enrolmentId);
+    const rows = userId ? await this.progress.courseView(userId, courseId) : null;
+    if (!userId || !rows) throw new NotFound('Enrolment');
+    return { enrolmentId, userId, ...this.view(rows) };
+  }
+
+  private view(rows: CourseViewRow[]): Omit<EnrolmentProgressDto, 'enrolmentId' | 'userId'> {
     const now = this.clock.now();
-    const requiredOf = new Map(rows.map((m) => [m.id, m.items.filter((i) => i.required).length]));
-    const completed = new Map(rows.map((m) => [m.id, m.completed || requiredOf.get(m.id) === 0]));
+    // Prerequisites without required items never lock (as admission judges them).
+    const completed = new Map(rows.map((m) => [m.id, m.completed || !m.items.some((i) => i.required)]));
     let requiredItems = 0;
     let completedItems = 0;
-    const modules: ModuleProgressDto[] = rows.map((m) => {
-      const items: ItemStateDto[] = m.items.map((i) => ({
+    const modules = rows.map((m) => {
+      const items = m.items.map((i) => ({
         id: i.id,
-        state: i.state ?? 'not_started',
-        percent: round(i.percent ?? 0),
+        state: i.state ?? ('not_started' as const),
+        percent: roundPercent(i.percent ?? 0),
         positionSeconds: i.positionSeconds ?? null,
         evidenced: i.evidenced,
-        coveredPercent: i.coveredPercent === null ? null : round(i.coveredPercent),
+        coveredPercent: i.coveredPercent === null ? null : roundPercent(i.coveredPercent),
+        lastActivityAt: i.updatedAt ? new Date(i.updatedAt).toISOString() : null,
       }));
       const required = m.items.filter((i) => i.required);
-      const counted = required.length ? required : m.items;
-      const done = counted.filter((i) => i.state === 'completed').length;
+      const done = required.filter((i) => i.state === 'completed').length;
       requiredItems += required.length;
-      completedItems += required.filter((i) => i.state === 'completed').length;
+      completedItems += done;
       const locked = isLocked({ unlockAt: m.unlock_at ? new Date(m.unlock_at) : null, prerequisites: m.prerequisites }, (id) => completed.get(id) ?? false, now);
-      const moduleCompleted = m.completed || (required.length === 0 && counted.length > 0 && done === counted.length);
-      const state: ModuleState = moduleCompleted ? 'completed' : locked ? 'locked' : m.items.some((i) => i.state) ? 'in_progress' : 'available';
+      const state: ModuleState = m.completed ? 'completed' : locked ? 'locked' : m.items.some((i) => i.state) ? 'in_progress' : 'available';
       return {
         id: m.id,
         title: m.title,
         state,
-        percent: counted.length ? round((100 * done) / counted.length) : 100,
+        // A module with items but none required is complete, as accord_derive_enrolments records it; one without items is not yet.
+        percent: required.length ? percentOf(done, required.length) : m.items.length ? 100 : 0,
         dueAt: m.due_at ? new Date(m.due_at).toISOString() : null,
         items,
       };
     });
-    return { percent: requiredItems ? round((100 * completedItems) / requiredItems) : 0, completedItems, requiredItems, modules };
+    return { percent: percentOf(completedItems, requiredItems), completedItems, requiredItems, modules };
   }
 
   /** Marks a mark_done item completed (idempotent). */

@@ -1,16 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'crypto';
 import Redis from 'ioredis';
 import { Caller } from '../../common/auth.decorators';
 import { Forbidden, Unauthenticated } from '../../common/errors';
 import { orUnavailable } from '../../common/unavailable';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { AuthService } from '../auth/auth.service';
 import { isAccessClaims, isSessionClaims, SessionClaims } from '../auth/token.service';
 import { REDIS } from '../redis/redis.module';
-import { UsersRepository } from '../users/users.repository';
+import { UserAccounts } from '../users/user-accounts';
 
 export const DASHBOARD_PATH = '/admin/queues';
 export const SESSION_COOKIE = 'accord_queues';
@@ -28,9 +27,9 @@ export class QueuesDashboardSessions {
   constructor(
     private readonly jwt: JwtService,
     private readonly auth: AuthService,
-    private readonly users: UsersRepository,
+    private readonly users: UserAccounts,
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async ticketUrl(caller: Caller): Promise<{ url: string; expiresIn: number }> {

@@ -47,7 +47,7 @@ export async function mountQueuesDashboard(app: NestFastifyApplication, config: 
   const sessions = app.get(QueuesDashboardSessions);
 
   const authorise = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const query = request.query as { ticket?: unknown };
+    const query = request.query as { ticket?: string | string[] };
     if (query.ticket !== undefined) {
       const session = await sessions.exchange(String(query.ticket));
       void reply.header(

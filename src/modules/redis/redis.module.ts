@@ -1,7 +1,6 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import Redis from 'ioredis';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 
 export const REDIS = Symbol('REDIS');
 
@@ -21,8 +20,8 @@ class RedisCloser implements OnApplicationShutdown {
   providers: [
     {
       provide: REDIS,
-      inject: [appConfig.KEY],
-      useFactory: (config: ConfigType<typeof appConfig>) =>
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
         new Redis(config.redis.url, {
           keyPrefix: `${config.redis.prefix}:`,
           // Fail fast while Redis is down instead of queueing commands forever.

@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { Queue } from 'bullmq';
 import { within } from '../../common/within';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { QueueName, ReminderJob, ReminderJobData, reminderJobId } from '../jobs/queues';
 
 /**
@@ -36,7 +35,7 @@ export class ReminderQueue {
 
   constructor(
     @InjectQueue(QueueName.Reminders) private readonly queue: Queue<ReminderJobData>,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** `xid`: the transaction writing the rows, when the jobs may arrive before it commits. */

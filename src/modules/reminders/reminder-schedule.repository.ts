@@ -3,6 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { returningRows } from '../../common/sql';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
+import { dedupeKeySql } from './reminder-kinds';
+
+/** The parts of the assignment kinds' dedupe keys, as columns of `targets`. */
+const ASSIGNMENT_KEY = { assignment: 't.assignment_id', enrolment: 't.enrolment_id', dueAt: 't.due_at' };
+const QUIET_SINCE = 'COALESCE(e.last_activity_at, e.activated_at, e.created_at)';
 
 export type CancelReason = 'cancelled' | 'rescheduled';
 
@@ -25,7 +30,7 @@ export class ReminderScheduleRepository {
     if (!enrolments.length) return 0;
     const rows: unknown[] = await manager.query(
       `INSERT INTO reminders (kind, user_id, enrolment_id, dedupe_key, scheduled_for)
-       SELECT 'welcome', e.user_id, e.id, 'welcome:' || e.id, $3
+       SELECT 'welcome', e.user_id, e.id, ${dedupeKeySql('welcome', { enrolment: 'e.id' })}, $3
        FROM unnest($1::uuid[], $2::uuid[]) AS e(id, user_id)
        ON CONFLICT (enrolment_id, dedupe_key) DO NOTHING
        RETURNING id`,
@@ -80,16 +85,16 @@ export class ReminderScheduleRepository {
            AND ${appliesTo('a', 'e')}
        ), wanted AS (
          -- A target the plan did not foresee (it appeared since) gets a notice for the dispatcher.
-         SELECT COALESCE(p.id, gen_random_uuid()) AS id, 'assignment' AS kind, t.*, 'assignment:' || t.assignment_id || ':' || t.enrolment_id AS dedupe_key,
+         SELECT COALESCE(p.id, gen_random_uuid()) AS id, 'assignment' AS kind, t.*, ${dedupeKeySql('assignment', ASSIGNMENT_KEY)} AS dedupe_key,
                 $3::timestamptz AS at, CASE WHEN p.id IS NULL THEN 'scheduled' ELSE 'queued' END AS status
          FROM targets t LEFT JOIN unnest($5::uuid[], $6::uuid[]) AS p(id, enrolment_id) ON p.enrolment_id = t.enrolment_id
          WHERE $4
          UNION ALL
-         SELECT gen_random_uuid(), 'due_soon', t.*, 'due_soon:' || assignment_id || ':' || enrolment_id || ':' || floor(extract(epoch FROM due_at))::bigint,
+         SELECT gen_random_uuid(), 'due_soon', t.*, ${dedupeKeySql('due_soon', ASSIGNMENT_KEY)},
                 due_at - make_interval(mins => (policy->>'dueSoonMinutesBefore')::int), 'scheduled'
          FROM targets t WHERE (policy->>'dueSoonMinutesBefore')::int > 0
          UNION ALL
-         SELECT gen_random_uuid(), 'overdue', t.*, 'overdue:' || assignment_id || ':' || enrolment_id || ':' || floor(extract(epoch FROM due_at))::bigint,
+         SELECT gen_random_uuid(), 'overdue', t.*, ${dedupeKeySql('overdue', ASSIGNMENT_KEY)},
                 due_at + make_interval(mins => (policy->>'overdueMinutesAfter')::int), 'scheduled'
          FROM targets t
        )
@@ -105,6 +110,23 @@ export class ReminderScheduleRepository {
        }`,
       [scope.assignmentIds ?? null, scope.enrolmentIds ?? null, now, notices !== 'none', planned.ids, planned.enrolmentIds],
     );
+  }
+
+  /** One inactivity reminder per quiet period: the key carries the start of the silence. */
+  async scheduleInactivity(manager: EntityManager, now: Date): Promise<number> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO reminders (kind, user_id, enrolment_id, dedupe_key, scheduled_for)
+       SELECT 'inactivity', e.user_id, e.id,
+              ${dedupeKeySql('inactivity', { enrolment: 'e.id', quietSince: QUIET_SINCE })}, $1
+       FROM enrolments e JOIN courses c ON c.id = e.course_id
+       WHERE c.status = 'published' AND e.status IN ('invited', 'active')
+         AND ${QUIET_SINCE} < $1::timestamptz - make_interval(days => (c.reminder_policy->>'inactivityDays')::int)
+         AND e.completed_required < (SELECT count(*) FROM items i JOIN modules m ON m.id = i.module_id WHERE m.course_id = c.id AND i.required)
+       ON CONFLICT (enrolment_id, dedupe_key) DO NOTHING
+       RETURNING id`,
+      [now],
+    );
+    return rows.length;
   }
 
   /** Cancels reminders not yet handed to SMTP. Returns how many. */

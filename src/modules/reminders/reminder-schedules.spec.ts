@@ -1,7 +1,8 @@
 import { EventEmitter } from 'events';
 import { Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { ReminderDispatcher } from './reminder-dispatcher';
+import { Clock } from '../../common/clock';
+import { ReminderReconciler } from './reminder-reconciler';
 import { ReminderSchedules } from './reminder-schedules';
 
 const config = { reminders: { dispatchIntervalMs: 5_000, reconcileIntervalMs: 60_000, inactivityScanIntervalMs: 3_600_000, watchdogIntervalMs: 5_000 } } as never;
@@ -26,11 +27,11 @@ function fakeRedis() {
   };
   /** Each pass logged with how many it releases (`released`, then 0). */
   const released: number[] = [];
-  const dispatcher = { reconcile: jest.fn(async (_olderThan: Date) => (calls.push('reconcile'), released.shift() ?? 0)) };
-  const schedules = new ReminderSchedules(queue as unknown as Queue, dispatcher as unknown as ReminderDispatcher, config);
+  const reconciler = { run: jest.fn(async (_olderThan: Date) => (calls.push('reconcile'), released.shift() ?? 0)) };
+  const schedules = new ReminderSchedules(queue as unknown as Queue, reconciler as unknown as ReminderReconciler, config, new Clock());
   /** Every scheduler present with a delayed next job, as a healthy Redis has them. */
   const healthy = () => IDS.forEach((id, i) => (schedulers.set(id, 10_000 + i), jobs.set(`repeat:${id}:${10_000 + i}`, 'delayed')));
-  return { schedulers, jobs, connection, calls, released, queue, dispatcher, schedules, healthy };
+  return { schedulers, jobs, connection, calls, released, queue, reconciler, schedules, healthy };
 }
 
 describe('ReminderSchedules', () => {
@@ -54,7 +55,7 @@ describe('ReminderSchedules', () => {
       ['reminder-reconcile', 60_000],
       ['inactivity-scan', 3_600_000],
     ]);
-    expect(warm.dispatcher.reconcile).not.toHaveBeenCalled();
+    expect(warm.reconciler.run).not.toHaveBeenCalled();
     await warm.schedules.onModuleDestroy();
 
     const empty = fakeRedis();
@@ -89,7 +90,7 @@ describe('ReminderSchedules', () => {
     const before = Date.now();
     await r.schedules.start();
     expect(r.calls).toEqual(['reconcile', ...IDS.map((id) => `upsert ${id}`), 'reconcile', 'reconcile', 'reconcile']);
-    const cutoffs = r.dispatcher.reconcile.mock.calls.map(([olderThan]) => olderThan.getTime());
+    const cutoffs = r.reconciler.run.mock.calls.map(([olderThan]) => olderThan.getTime());
     expect(new Set(cutoffs).size).toBe(1);
     expect(cutoffs[0]).toBeGreaterThanOrEqual(before);
     expect(cutoffs[0]).toBeLessThanOrEqual(Date.now());
@@ -100,13 +101,13 @@ describe('ReminderSchedules', () => {
     const r = fakeRedis();
     r.released.push(...Array<number>(30).fill(5_000));
     await r.schedules.start();
-    expect(r.dispatcher.reconcile).toHaveBeenCalledTimes(20);
+    expect(r.reconciler.run).toHaveBeenCalledTimes(20);
     await r.schedules.onModuleDestroy();
   });
 
   it('re-creates the schedulers when a reconciler pass fails, and logs it', async () => {
     const r = fakeRedis();
-    r.dispatcher.reconcile.mockRejectedValueOnce(new Error('Connection terminated'));
+    r.reconciler.run.mockRejectedValueOnce(new Error('Connection terminated'));
     await r.schedules.start();
     expect(r.calls).toEqual(IDS.map((id) => `upsert ${id}`));
     expect(Logger.prototype.error).toHaveBeenCalledWith({ err: expect.any(Error) }, expect.stringContaining('reconciler will catch up'));

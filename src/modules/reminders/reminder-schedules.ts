@@ -1,11 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { Queue } from 'bullmq';
+import { Clock } from '../../common/clock';
 import { within } from '../../common/within';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
-import { ReminderDispatcher } from './reminder-dispatcher';
+import { ReminderReconciler } from './reminder-reconciler';
 
 interface Schedule {
   id: string;
@@ -50,8 +50,9 @@ export class ReminderSchedules implements OnModuleDestroy {
 
   constructor(
     @InjectQueue(QueueName.Reminders) private readonly queue: Queue<ReminderJobData>,
-    private readonly dispatcher: ReminderDispatcher,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    private readonly reconciler: ReminderReconciler,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {
     const { dispatchIntervalMs, reconcileIntervalMs, inactivityScanIntervalMs } = config.reminders;
     this.schedules = [
@@ -64,7 +65,7 @@ export class ReminderSchedules implements OnModuleDestroy {
   /** Registers every scheduler (taking up changed intervals) and starts watching them. */
   async start(): Promise<void> {
     this.stopped = false;
-    const since = new Date();
+    const since = this.clock.now();
     const missing = await this.faults();
     // A first start, or Redis lost its data while no worker ran.
     if (missing.length) this.logger.log({ schedulers: missing.map((f) => f.id) }, 'reminder schedulers were not in Redis; creating them');
@@ -109,7 +110,7 @@ export class ReminderSchedules implements OnModuleDestroy {
   }
 
   private async repair(): Promise<void> {
-    const since = new Date();
+    const since = this.clock.now();
     const faults = await this.faults();
     if (!faults.length) return;
     this.logger.warn({ schedulers: faults }, 'reminder schedulers were gone from Redis (did it lose its data?); re-creating them');
@@ -153,7 +154,7 @@ export class ReminderSchedules implements OnModuleDestroy {
   /** One reconciler pass: `queued` rows whose send job went with the data go back to `scheduled`. Whether another pass may find more. */
   private async recoverSendJobs(lostBefore: Date): Promise<boolean> {
     try {
-      return (await this.dispatcher.reconcile(lostBefore)) > 0;
+      return (await this.reconciler.run(lostBefore)) > 0;
     } catch (error) {
       this.logger.error({ err: error }, 'reconciling after Redis lost its data failed; the reconciler will catch up');
       return false;

@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { Clock } from '../../common/clock';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { ComposedMail, fillLinks, LINK_MARKERS, usesLink } from '../mail/links';
 import { MailerService } from '../mail/mailer.service';
 import { render } from '../mail/templates';
-import { PREFERENCE_OF } from '../notifications/notifications.service';
-import { formatInZone, formatter, quietUntil } from '../notifications/quiet-hours';
+import { DEFAULT_QUIET_HOURS, formatInZone, formatter, quietUntil } from '../notifications/quiet-hours';
 import { UnsubscribeTokens } from '../notifications/unsubscribe-tokens';
 import { InvitationService } from '../users/invitation.service';
-import { ReminderKind } from './entities/reminder.entity';
-import { RemindersRepository, SendContext } from './reminders.repository';
+import { reminderKind, SkipCheck } from './reminder-kinds';
+import { ReminderSendRepository, SendContext } from './reminder-send.repository';
 
 export type SendOutcome = 'sent' | `skipped:${string}` | 'deferred' | 'not-claimable';
 
@@ -19,31 +17,26 @@ const WRITER_WAIT_MS = 15_000;
 const WRITER_FIRST_POLL_MS = 20;
 const WRITER_MAX_POLL_MS = 500;
 
-const QUIET_KINDS: ReminderKind[] = ['due_soon', 'overdue', 'inactivity'];
-const ASSIGNMENT_KINDS: ReminderKind[] = ['assignment', 'due_soon', 'overdue'];
+/** Whether each of a kind's checks (see `SkipCheck`) fails on this read, and the reason it gives. */
+const FAILED_CHECK: Record<SkipCheck, (ctx: SendContext) => string | null> = {
+  'assignment-live': (ctx) => (!ctx.assignment_id || ctx.assignment_cancelled || !ctx.assignment_applies ? 'cancelled' : null),
+  'due-date-kept': (ctx) => (ctx.due_at && ctx.key_now !== ctx.dedupe_key ? 'rescheduled' : null),
+  'module-open': (ctx) => (ctx.module_done ? 'completed' : null),
+  'course-open': (ctx) => (ctx.enrolment_status === 'completed' || ctx.outstanding_required <= 0 ? 'completed' : null),
+  // Active again since the nudge was planned: that quiet period is over.
+  'still-quiet': (ctx) => (ctx.key_now !== ctx.dedupe_key ? 'cancelled' : null),
+};
 
 /** Why a reminder should not go out now, or null to send it. Pure: decided from a fresh read. */
 export function skipReason(ctx: SendContext): string | null {
   if (!ctx.user_active) return 'deactivated';
   if (ctx.enrolment_status === 'dropped') return 'dropped';
   if (ctx.course_status === 'archived') return 'cancelled';
-  if (ASSIGNMENT_KINDS.includes(ctx.kind)) {
-    if (!ctx.assignment_id || ctx.assignment_cancelled || !ctx.assignment_applies) return 'cancelled';
-    if (ctx.kind !== 'assignment' && ctx.due_at) {
-      const keyDue = ctx.dedupe_key.split(':').pop();
-      if (keyDue !== String(Math.floor(new Date(ctx.due_at).getTime() / 1000))) return 'rescheduled';
-    }
-    if (ctx.module_done) return 'completed';
+  for (const check of reminderKind(ctx.kind).checks) {
+    const reason = FAILED_CHECK[check](ctx);
+    if (reason) return reason;
   }
-  if (ctx.kind === 'inactivity') {
-    if (ctx.enrolment_status === 'completed' || ctx.outstanding_required <= 0) return 'completed';
-    // Active again since the nudge was planned: that quiet period is over.
-    if (ctx.dedupe_key.split(':').pop() !== String(Math.floor(new Date(ctx.quiet_since).getTime() / 1000))) return 'cancelled';
-  }
-  const preference = { welcome: ctx.pref_welcome, assignment: ctx.pref_assignment, dueSoon: ctx.pref_due_soon, overdue: ctx.pref_overdue, inactivity: ctx.pref_inactivity }[
-    PREFERENCE_OF[ctx.kind] as 'welcome'
-  ];
-  if (preference === false) return 'opted_out';
+  if (ctx.preference === false) return 'opted_out';
   return null;
 }
 
@@ -59,12 +52,12 @@ export class ReminderSender {
   private readonly logger = new Logger(ReminderSender.name);
 
   constructor(
-    private readonly reminders: RemindersRepository,
+    private readonly reminders: ReminderSendRepository,
     private readonly mailer: MailerService,
     private readonly unsubscribe: UnsubscribeTokens,
     private readonly invitations: InvitationService,
     private readonly clock: Clock,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** `xid`: the transaction writing the reminder, when its job was queued before that transaction committed. */
@@ -72,12 +65,12 @@ export class ReminderSender {
     const now = this.clock.now();
     const [ctx] = await this.reminders.claimAndRead(reminderId, now, this.config.reminders.leaseSeconds);
     if (!ctx) {
-      const current = await this.reminders.findById(reminderId);
+      const current = await this.reminders.status(reminderId);
       // Another sender holds a live lease: let BullMQ try again later.
-      if (current?.status === 'sending') throw new Error(`reminder ${reminderId} is being sent by another worker`);
+      if (current === 'sending') throw new Error(`reminder ${reminderId} is being sent by another worker`);
       // Queued while its row was being written (missing, or committed just after the claim looked):
       // once that transaction has committed, try again (once).
-      if (xid && (!current || current.status === 'queued') && (await this.committed(xid, reminderId))) return this.send(reminderId, finalAttempt);
+      if (xid && (!current || current === 'queued') && (await this.committed(xid, reminderId))) return this.send(reminderId, finalAttempt);
       return 'not-claimable';
     }
     const messageId = `<reminder-${reminderId}@accord>`;
@@ -89,8 +82,8 @@ export class ReminderSender {
         this.logger.log({ reminderId, kind: ctx.kind, reason }, 'reminder skipped');
         return `skipped:${reason}`;
       }
-      if (QUIET_KINDS.includes(ctx.kind)) {
-        const window = ctx.has_preferences ? (ctx.quiet_start && ctx.quiet_end ? { start: ctx.quiet_start, end: ctx.quiet_end } : null) : { start: '21:00', end: '08:00' };
+      if (reminderKind(ctx.kind).quietHours) {
+        const window = ctx.has_preferences ? (ctx.quiet_start && ctx.quiet_end ? { start: ctx.quiet_start, end: ctx.quiet_end } : null) : DEFAULT_QUIET_HOURS;
         const until = quietUntil(now, ctx.timezone, window);
         if (until) {
           await this.reminders.defer(reminderId, until);
@@ -122,6 +115,7 @@ export class ReminderSender {
 
   /** Waits while transaction `xid` is open; true if it committed, false if it rolled back (or is unknown). */
   private async committed(xid: string, reminderId: string): Promise<boolean> {
+    // Real elapsed time, not the Clock: this bounds a wait, it is no rule's "now".
     const deadline = Date.now() + WRITER_WAIT_MS;
     for (let pause = WRITER_FIRST_POLL_MS; ; pause = Math.min(pause * 2, WRITER_MAX_POLL_MS)) {
       const state = await this.reminders.transactionState(xid);
@@ -154,8 +148,9 @@ export class ReminderSender {
       data.dueAt = formatInZone(new Date(ctx.due_at), ctx.timezone);
       data.dueAtShort = formatter(ctx.timezone, 'short').format(new Date(ctx.due_at));
     }
-    if (ctx.kind === 'inactivity') data.days = Math.max(1, Math.floor((this.clock.now().getTime() - new Date(ctx.quiet_since).getTime()) / 86_400_000));
-    if (ctx.kind === 'welcome' && !ctx.has_password) data.setPasswordUrl = LINK_MARKERS.setPassword;
-    return render(ctx.kind, data);
+    // Every template gets the same data and uses what it names ({{days}}, {{setPasswordUrl}}…): no kind is special here.
+    data.days = Math.max(1, Math.floor((this.clock.now().getTime() - new Date(ctx.quiet_since).getTime()) / 86_400_000));
+    if (!ctx.has_password) data.setPasswordUrl = LINK_MARKERS.setPassword;
+    return render(reminderKind(ctx.kind).template, data);
   }
 }

@@ -11,6 +11,5 @@ import { RemindersModule } from './reminders.module';
 @Module({
   imports: [RemindersModule, MailModule, NotificationsModule, UsersModule],
   providers: [ReminderSender, ReminderSchedules, ReminderWorker],
-  exports: [ReminderSender],
 })
 export class ReminderWorkerModule {}

@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { Job, Worker } from 'bullmq';
-import { appConfig } from '../../config/env';
-import { QUEUE_JOBS, QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
-import { ReminderDispatcher } from './reminder-dispatcher';
+import { APP_CONFIG, AppConfig } from '../../config/env';
+import { bullConnection, QUEUE_JOBS, QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
+import { InactivityScanner } from './inactivity-scanner';
+import { ReminderDispatch } from './reminder-dispatch';
+import { ReminderJobHandler } from './reminder-job-handler';
+import { ReminderReconciler } from './reminder-reconciler';
 import { ReminderSchedules } from './reminder-schedules';
 import { ReminderSender } from './reminder-sender';
 
@@ -20,16 +22,17 @@ export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly sender: ReminderSender,
-    private readonly dispatcher: ReminderDispatcher,
+    dispatch: ReminderDispatch,
+    reconciler: ReminderReconciler,
+    inactivity: InactivityScanner,
     private readonly schedules: ReminderSchedules,
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
+    const repeatable: ReminderJobHandler[] = [dispatch, reconciler, inactivity];
     this.handlers = {
       [ReminderJob.Send]: (job) => this.sender.send(job.data.reminderId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1), job.data.xid),
-      [ReminderJob.Dispatch]: () => this.dispatcher.dispatch(),
-      [ReminderJob.ScanInactivity]: () => this.dispatcher.scanInactivity(),
-      [ReminderJob.Reconcile]: () => this.dispatcher.reconcile(),
-    };
+      ...Object.fromEntries(repeatable.map((handler) => [handler.job, () => handler.run()])),
+    } as Record<ReminderJob, (job: Job<ReminderJobData>) => Promise<unknown>>;
     const missing = QUEUE_JOBS[QueueName.Reminders].filter((name) => !(name in this.handlers));
     if (missing.length) throw new Error(`No handler for ${QueueName.Reminders} jobs: ${missing.join(', ')}`);
   }
@@ -44,8 +47,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShut
         return handler(job);
       },
       {
-        connection: { url: redis.url, maxRetriesPerRequest: null },
-        prefix: `${redis.prefix}:bull`,
+        ...bullConnection(redis),
         concurrency: reminders.concurrency,
         lockDuration: reminders.lockMs,
         stalledInterval: reminders.lockMs,

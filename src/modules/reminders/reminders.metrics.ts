@@ -1,8 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { registry } from '../metrics/metrics';
-import { ReminderDispatcher } from './reminder-dispatcher';
-import { RemindersRepository } from './reminders.repository';
+import { Clock } from '../../common/clock';
+import { ReminderMetricsRepository } from './reminder-metrics.repository';
+import { ReminderQueueDepth } from './reminder-queue-depth';
 
 function gauge<T extends string>(name: string, help: string, labelNames: T[], collect: (g: Gauge<T>) => Promise<void>): void {
   registry.removeSingleMetric(name); // one app per process in production; tests create several
@@ -13,8 +14,9 @@ function gauge<T extends string>(name: string, help: string, labelNames: T[], co
 @Injectable()
 export class RemindersMetrics implements OnModuleInit {
   constructor(
-    private readonly reminders: RemindersRepository,
-    private readonly dispatcher: ReminderDispatcher,
+    private readonly reminders: ReminderMetricsRepository,
+    private readonly depth: ReminderQueueDepth,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -24,13 +26,13 @@ export class RemindersMetrics implements OnModuleInit {
     });
     gauge('accord_reminder_send_latency_seconds', 'scheduledFor → sent over the last hour', ['quantile'], async (g) => {
       g.reset();
-      const [row] = await this.reminders.latency(new Date(Date.now() - 3600_000));
+      const [row] = await this.reminders.latency(new Date(this.clock.now().getTime() - 3600_000));
       const quantiles = { p50: '0.5', p95: '0.95', p99: '0.99' } as const;
       if (row?.n) for (const [key, quantile] of Object.entries(quantiles)) g.set({ quantile }, Number(row[key as keyof typeof quantiles]));
     });
     gauge('accord_reminder_queue_depth', 'Reminder jobs in BullMQ by state', ['state'], async (g) => {
       g.reset();
-      const counts = await this.dispatcher.depth().catch(() => ({}) as Record<string, number>);
+      const counts = await this.depth.counts().catch(() => ({}) as Record<string, number>);
       for (const [state, n] of Object.entries(counts)) g.set({ state }, n);
     });
   }

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { UsersService } from './users.service';
 
 /** ADMIN_EMAIL + ADMIN_PASSWORD: create that admin at start when no such user exists. */
@@ -9,7 +8,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
   private readonly logger = new Logger(AdminBootstrap.name);
 
   constructor(
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UsersService,
   ) {}
 

@@ -1,15 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { Queue } from 'bullmq';
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { appConfig } from '../../config/env';
-import { PasswordToken } from '../auth/entities/password-token.entity';
+import { Clock } from '../../common/clock';
+import { sha256 } from '../../common/hash';
+import { APP_CONFIG, AppConfig } from '../../config/env';
+import { PasswordToken } from './entities/password-token.entity';
 import { InvitationJobData, MailJob, QueueName } from '../jobs/queues';
-
-export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
  * Set-password (invitation) tokens. A token is `<id>.<hmac(id)>`: the worker can rebuild the
@@ -18,9 +17,10 @@ export const sha256 = (value: string) => createHash('sha256').update(value).dige
 @Injectable()
 export class InvitationService {
   constructor(
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Mail) private readonly mailQueue: Queue<InvitationJobData>,
+    private readonly clock: Clock,
   ) {}
 
   tokenFor(id: string): string {
@@ -39,7 +39,7 @@ export class InvitationService {
       id,
       userId,
       tokenHash: sha256(this.tokenFor(id)),
-      expiresAt: new Date(Date.now() + this.config.auth.inviteTtlHours * 3600_000),
+      expiresAt: new Date(this.clock.now().getTime() + this.config.auth.inviteTtlHours * 3600_000),
     });
     return id;
   }
@@ -47,7 +47,7 @@ export class InvitationService {
   /** Set-based variant for bulk imports: one token per user, written in one statement. */
   async issueMany(manager: EntityManager, userIds: string[]): Promise<void> {
     if (!userIds.length) return;
-    const expires = new Date(Date.now() + this.config.auth.inviteTtlHours * 3600_000);
+    const expires = new Date(this.clock.now().getTime() + this.config.auth.inviteTtlHours * 3600_000);
     const ids = userIds.map(() => randomUUID());
     await manager.query(
       `INSERT INTO password_tokens (id, user_id, token_hash, expires_at) SELECT id, user_id, token_hash, $4 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS t(id, user_id, token_hash)`,

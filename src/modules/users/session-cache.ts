@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import Redis from 'ioredis';
-import { appConfig } from '../../config/env';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { REDIS } from '../redis/redis.module';
-import type { Role } from './entities/user.entity';
+import type { Role } from './role';
 
 export interface Session {
   id: string;
@@ -39,7 +38,7 @@ export class SessionCache implements OnApplicationShutdown {
   private closed = false;
 
   constructor(
-    @Inject(appConfig.KEY) config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
   ) {
     this.ttlMs = config.auth.sessionCacheMs;

@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Batcher } from '../../common/batcher';
 import { Keyset } from '../../common/pagination';
-import { REVOKED_SESSION_WINDOW_SECONDS } from '../auth/refresh-tokens.repository';
-import { Role, User } from './entities/user.entity';
+import { TransactionalRepository } from '../../common/transactional.repository';
+import { REVOKED_SESSION_WINDOW_SECONDS } from '../auth/session-window';
+import { User } from './entities/user.entity';
+import type { Role } from './role';
 import { Session, SessionCache } from './session-cache';
 
 type SessionRow = { id: string; email: string; name: string; role: Role; is_active: boolean; token_version: number; revoked_sessions: string[] };
@@ -21,19 +23,21 @@ const toSession = (row: SessionRow): Session => ({
 export type UserWithPasswordFlag = User & { hasPassword: boolean };
 
 @Injectable()
-export class UsersRepository {
+export class UsersRepository extends TransactionalRepository {
   /** Users changed inside each open transaction: their cached sessions are dropped once it ends. */
   private readonly changed = new WeakMap<EntityManager, Set<string>>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     private readonly sessions: SessionCache,
-  ) {}
+  ) {
+    super(dataSource);
+  }
 
-  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  override async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const changed = new Set<string>();
     try {
-      return await this.dataSource.transaction((manager) => {
+      return await super.transaction((manager) => {
         this.changed.set(manager, changed);
         return work(manager);
       });
@@ -126,6 +130,20 @@ export class UsersRepository {
 
   async touchLogin(id: string): Promise<void> {
     await this.dataSource.getRepository(User).update({ id }, { lastLoginAt: () => 'now()' } as never);
+  }
+
+  /** Creates student accounts for unknown emails (set-based); returns the new users. */
+  async insertMissingStudents(manager: EntityManager, users: Array<{ email: string; name: string }>): Promise<Array<{ id: string; email: string }>> {
+    if (!users.length) return [];
+    return manager.query(
+      `INSERT INTO users (email, name, role) SELECT email, name, 'student' FROM unnest($1::text[], $2::text[]) AS u(email, name)
+       ON CONFLICT (email) DO NOTHING RETURNING id, email`,
+      [users.map((u) => u.email), users.map((u) => u.name)],
+    );
+  }
+
+  byEmail(manager: EntityManager, emails: string[]): Promise<Array<{ id: string; email: string; is_active: boolean; role: Role }>> {
+    return manager.query(`SELECT id, email, is_active, role FROM users WHERE email = ANY($1::text[])`, [emails]);
   }
 
   async list(filter: { role?: Role; q?: string }, after: Keyset | null, limit: number): Promise<UserWithPasswordFlag[]> {

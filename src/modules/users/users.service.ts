@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../../common/clock';
 import { Conflict, InvalidInput, NotFound } from '../../common/errors';
 import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { LoginThrottle } from '../auth/login-throttle';
 import { SignInSessions } from '../auth/sign-in-sessions';
 import { CreateUserDto, UpdateMeDto, UpdateUserDto, UserDto, UserQuery } from './dto/user.dto';
-import { Role, User } from './entities/user.entity';
+import { User } from './entities/user.entity';
+import type { Role } from './role';
 import { InvitationService } from './invitation.service';
 import { PasswordHasher } from './password-hasher';
 import { UsersRepository, UserWithPasswordFlag } from './users.repository';
@@ -28,6 +30,7 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly sessions: SignInSessions,
     private readonly throttle: LoginThrottle,
+    private readonly clock: Clock,
   ) {}
 
   async create(input: CreateUserDto, actor: ActorContext): Promise<UserDto> {
@@ -53,7 +56,7 @@ export class UsersService {
   async list(query: UserQuery): Promise<Page<UserDto>> {
     const limit = pageLimit(query);
     const rows = await this.users.list({ role: query.role, q: query.q?.trim() || undefined }, decodeCursor(query.cursor), limit);
-    return toPage(rows, limit, (u) => ({ at: u.createdAt.toISOString(), id: u.id }), UserDto.from);
+    return toPage(rows, limit, (u) => ({ at: u.createdAt.toISOString(), id: u.id }), (u) => UserDto.from(u));
   }
 
   async get(id: string): Promise<UserDto> {
@@ -72,7 +75,7 @@ export class UsersService {
       }
       if (input.isActive !== undefined && input.isActive !== before.isActive) {
         changes.isActive = input.isActive;
-        changes.deactivatedAt = input.isActive ? null : new Date();
+        changes.deactivatedAt = input.isActive ? null : this.clock.now();
         if (!input.isActive) changes.tokenVersion = (changes.tokenVersion ?? before.tokenVersion) + 1;
       }
       if (Object.keys(changes).length === 0) return before;

@@ -131,6 +131,11 @@ export class CreateItemDto {
 }
 
 export class UpdateItemDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Moves the item to the end of another module of the same course' })
+  @IsOptional()
+  @IsUUID()
+  moduleId?: string;
+
   @ApiPropertyOptional()
   @IsOptional()
   @IsBoolean()

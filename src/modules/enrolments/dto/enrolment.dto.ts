@@ -3,6 +3,7 @@ import { trimmed, lowerCased } from '../../../common/transforms';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
+import { UserSummaryDto } from '../../users/dto/user.dto';
 import { ENROLMENT_STATUSES, EnrolmentStatus } from '../entities/enrolment.entity';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -30,16 +31,10 @@ export class CohortInput {
   name: string;
 }
 
-export class EnrolmentUserDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ format: 'email' }) email: string;
-}
-
 export class EnrolmentDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) courseId: string;
-  @ApiProperty({ type: EnrolmentUserDto }) user: EnrolmentUserDto;
+  @ApiProperty({ type: UserSummaryDto }) user: UserSummaryDto;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) cohortId: string | null;
   @ApiProperty({ enum: ENROLMENT_STATUSES }) status: EnrolmentStatus;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) activatedAt: string | null;

@@ -1,5 +1,6 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { User } from '../../users/entities/user.entity';
+import { DEFAULT_QUIET_HOURS } from '../quiet-hours';
 
 /** Per-user email choices; a missing row means the defaults (everything on, quiet 21:00–08:00). */
 @Entity({ name: 'notification_preferences' })
@@ -27,10 +28,10 @@ export class NotificationPreferences {
   inactivity: boolean;
 
   /** "HH:MM" in the user's timezone; both null = no quiet hours. */
-  @Column({ name: 'quiet_start', type: 'varchar', length: 5, nullable: true, default: '21:00' })
+  @Column({ name: 'quiet_start', type: 'varchar', length: 5, nullable: true, default: DEFAULT_QUIET_HOURS.start })
   quietStart: string | null;
 
-  @Column({ name: 'quiet_end', type: 'varchar', length: 5, nullable: true, default: '08:00' })
+  @Column({ name: 'quiet_end', type: 'varchar', length: 5, nullable: true, default: DEFAULT_QUIET_HOURS.end })
   quietEnd: string | null;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })

@@ -126,6 +126,22 @@ export class CourseProgressDto {
   @ApiProperty({ type: [ModuleProgressDto] }) modules: ModuleProgressDto[];
 }
 
+/** An item as the instructor's drill-down shows it: the student's item state and when it last changed. */
+export class EnrolmentItemStateDto extends ItemStateDto {
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: "When the student's progress on the item last changed (null: never)" }) lastActivityAt: string | null;
+}
+
+export class EnrolmentModuleProgressDto extends ModuleProgressDto {
+  @ApiProperty({ type: [EnrolmentItemStateDto] }) override items: EnrolmentItemStateDto[];
+}
+
+/** One student's progress as the student sees it (`/me/courses/:id/progress`), for the course's instructors. */
+export class EnrolmentProgressDto extends CourseProgressDto {
+  @ApiProperty({ format: 'uuid' }) enrolmentId: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ type: [EnrolmentModuleProgressDto] }) override modules: EnrolmentModuleProgressDto[];
+}
+
 export const REPORT_STATES = ['not_started', 'in_progress', 'completed'] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
 export const REPORT_SORTS = ['name', '-name', 'percent', '-percent', 'lastActivityAt', '-lastActivityAt', 'overdue', '-overdue'] as const;

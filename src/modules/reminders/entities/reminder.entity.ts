@@ -1,9 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Enrolment } from '../../enrolments/entities/enrolment.entity';
 import { User } from '../../users/entities/user.entity';
+import { ReminderKind } from '../reminder-kinds';
 
-export const REMINDER_KINDS = ['welcome', 'assignment', 'due_soon', 'overdue', 'inactivity'] as const;
-export type ReminderKind = (typeof REMINDER_KINDS)[number];
+export { REMINDER_KINDS, type ReminderKind } from '../reminder-kinds';
 
 export const REMINDER_STATUSES = ['scheduled', 'queued', 'sending', 'sent', 'skipped', 'cancelled', 'failed'] as const;
 export type ReminderStatus = (typeof REMINDER_STATUSES)[number];

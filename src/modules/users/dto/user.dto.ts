@@ -14,7 +14,8 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
-import { Role, ROLES, User } from '../entities/user.entity';
+import { User } from '../entities/user.entity';
+import { Role, ROLES } from '../role';
 
 export function isTimeZone(value: unknown): boolean {
   if (typeof value !== 'string' || value.length > 64) return false;
@@ -64,6 +65,17 @@ export class UserDto {
       lastLoginAt: user.lastLoginAt ? user.lastLoginAt.toISOString() : null,
       createdAt: user.createdAt.toISOString(),
     };
+  }
+}
+
+/** A user as other resources show them (an enrolment's student, a report row, a reminder's recipient). */
+export class UserSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ format: 'email' }) email: string;
+
+  static from(u: { id: string; name: string; email: string }): UserSummaryDto {
+    return { id: u.id, name: u.name, email: u.email };
   }
 }
 

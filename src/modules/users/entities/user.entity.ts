@@ -1,7 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export const ROLES = ['admin', 'instructor', 'student'] as const;
-export type Role = (typeof ROLES)[number];
+import { Role } from '../role';
 
 @Entity({ name: 'users' })
 @Index('users_email_unique', ['email'], { unique: true })

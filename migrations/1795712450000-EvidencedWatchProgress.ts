@@ -12,8 +12,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * silently would be worse. They are not hidden either: the student view says `evidenced: false`
  * for them and the instructor report counts them in `selfReportedCompletions`.
  */
-export class EvidencedWatchProgress1795712500000 implements MigrationInterface {
-  name = 'EvidencedWatchProgress1795712500000';
+export class EvidencedWatchProgress1795712450000 implements MigrationInterface {
+  name = 'EvidencedWatchProgress1795712450000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "item_progress" ADD "covered_percent" double precision NOT NULL DEFAULT 0`);

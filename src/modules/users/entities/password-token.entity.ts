@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from '../../users/entities/user.entity';
+import { User } from './user.entity';
 
 /** A single-use set-password (invitation) token; only its SHA-256 hash is stored. */
 @Entity({ name: 'password_tokens' })

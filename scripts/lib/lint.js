@@ -1,0 +1,42 @@
+'use strict';
+// Static checks: ESLint (typescript-eslint, type-aware) and Prettier. `npm run lint` and `npm test` check;
+// `npm run lint:fix` fixes what can be fixed. No dependencies of its own beyond the two tools.
+const { spawnSync } = require('child_process');
+const path = require('path');
+const { root } = require('./install');
+
+// The ESLint cache keys on each file's own content, so a type change elsewhere can hide a finding in an
+// unchanged file until it changes: fine on a developer's machine, not in CI, which starts clean anyway.
+const cache = process.env.CI ? [] : ['--cache', '--cache-location', path.join('node_modules', '.cache', 'eslint') + path.sep];
+
+function run(label, script, args) {
+  console.log(`» ${label}…`);
+  const result = spawnSync(process.execPath, [path.join(root, 'node_modules', ...script), ...args], { cwd: root, stdio: 'inherit' });
+  return result.status === 0;
+}
+
+/** Runs ESLint and Prettier over the repository; true when both are clean (or, with `fix`, when nothing is left). */
+function lint({ fix = false } = {}) {
+  const eslint = run(
+    fix ? 'Linting and fixing (eslint --fix)' : 'Linting (eslint)',
+    ['eslint', 'bin', 'eslint.js'],
+    ['.', '--max-warnings', '0', ...cache, ...(fix ? ['--fix'] : [])],
+  );
+  const prettier = run(
+    fix ? 'Formatting (prettier --write)' : 'Checking format (prettier --check)',
+    ['prettier', 'bin', 'prettier.cjs'],
+    [fix ? '--write' : '--check', '--log-level', fix ? 'warn' : 'log', '.'],
+  );
+  if (eslint && prettier) return true;
+  const failed = [eslint ? null : 'ESLint', prettier ? null : 'Prettier'].filter(Boolean).join(' and ');
+  console.error(
+    fix
+      ? `✖ ${failed} still report problems that need a hand fix; see above.`
+      : `✖ Lint failed (${failed}; see above). Run \`npm run lint:fix\` to fix what can be fixed, then fix the rest by hand.`,
+  );
+  return false;
+}
+
+module.exports = { lint };
+
+if (require.main === module) process.exit(lint({ fix: process.argv.includes('--fix') }) ? 0 : 1);
