@@ -14,11 +14,12 @@ const median = (xs: number[]) => percentile(xs, 50);
 /**
  * The hand-written query the report is held against: the same rows in the same order, computed
  * naively from item_progress per enrolment (completed required items, percent, completed
- * modules for the overdue count) instead of from the denormalised enrolment counters.
+ * modules for the overdue count and the per-module columns, self-reported completions, cohort
+ * name) instead of from the denormalised enrolment counters.
  */
 const HAND_WRITTEN = `
   WITH req AS (
-    SELECT e.id AS enrolment_id, m.id AS module_id,
+    SELECT e.id AS enrolment_id, m.id AS module_id, m.position, m.title,
            count(i.id) FILTER (WHERE i.required) AS required,
            count(ip.item_id) FILTER (WHERE i.required AND ip.state = 'completed') AS done
     FROM enrolments e
@@ -28,7 +29,9 @@ const HAND_WRITTEN = `
     WHERE e.course_id = $1 AND e.status <> 'dropped'
     GROUP BY e.id, m.id
   ), per_enrolment AS (
-    SELECT enrolment_id, sum(done)::int AS done, sum(required)::int AS required FROM req GROUP BY enrolment_id
+    SELECT enrolment_id, sum(done)::int AS done, sum(required)::int AS required,
+           array_agg(CASE WHEN done >= required THEN 'completed' ELSE 'not_completed' END ORDER BY position, module_id) AS modules
+    FROM req GROUP BY enrolment_id
   ), overdue AS (
     SELECT e.id AS enrolment_id, count(*)::int AS n
     FROM enrolments e
@@ -41,11 +44,13 @@ const HAND_WRITTEN = `
       AND COALESCE(o.due_at, a.due_at) < $2 AND r.done < r.required
     GROUP BY e.id
   )
-  SELECT e.id AS enrolment_id, u.id AS user_id, u.name, u.email,
+  SELECT e.id AS enrolment_id, u.id AS user_id, u.name, u.email, e.cohort_id, co.name AS cohort_name, p.modules,
+         (SELECT count(*)::int FROM item_progress ip JOIN items i ON i.id = ip.item_id
+          WHERE ip.enrolment_id = e.id AND ip.state = 'completed' AND i.completion->>'type' = 'watch' AND ip.covered_percent < (i.completion->>'minPercent')::float8) AS self_reported,
          CASE WHEN p.required > 0 THEN 100.0 * p.done / p.required ELSE 0 END AS percent,
          p.done AS completed_items, COALESCE(od.n, 0) AS overdue, e.last_activity_at,
          CASE WHEN e.status = 'completed' THEN 'completed' WHEN p.done > 0 OR e.last_activity_at IS NOT NULL THEN 'in_progress' ELSE 'not_started' END AS state
-  FROM enrolments e JOIN users u ON u.id = e.user_id
+  FROM enrolments e JOIN users u ON u.id = e.user_id LEFT JOIN cohorts co ON co.id = e.cohort_id
   JOIN per_enrolment p ON p.enrolment_id = e.id
   LEFT JOIN overdue od ON od.enrolment_id = e.id
   WHERE e.course_id = $1 AND e.status <> 'dropped'
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
     const now = new Date();
     await ctx.db.query(HAND_WRITTEN, [courseId, now]);
     const handFullMs: number[] = [];
-    type HandRow = { enrolment_id: string; completed_items: number; overdue: number };
+    type HandRow = { enrolment_id: string; cohort_name: string | null; completed_items: number; overdue: number; self_reported: number; modules: string[] };
     let hand: HandRow[] = [];
     for (let i = 0; i < CSV_RUNS; i += 1) {
       const t0 = process.hrtime.bigint();
@@ -154,11 +159,20 @@ async function main(): Promise<void> {
       handPageMs.push(ms(t0));
     }
 
-    // The same rows: order, completed items and overdue counts agree with the CSV.
+    // The same rows: order, cohort name, completed items, overdue and self-reported counts and the per-module states agree with the CSV (no cell here holds a comma).
+    const unquote = (cell: string) => cell.replace(/^"|"$/g, '');
     lines.forEach((line, i) => {
-      const [enrolmentId, , , , , completed, overdue] = line.split(',');
+      const cells = line.split(',').map(unquote);
+      const [enrolmentId, , , , , cohortName, , completed, overdue, selfReported] = cells;
       const h = hand[i];
-      if (h.enrolment_id !== enrolmentId || h.completed_items !== Number(completed) || h.overdue !== Number(overdue)) {
+      if (
+        h.enrolment_id !== enrolmentId ||
+        (h.cohort_name ?? '') !== cohortName ||
+        h.completed_items !== Number(completed) ||
+        h.overdue !== Number(overdue) ||
+        h.self_reported !== Number(selfReported) ||
+        cells.slice(12).join(',') !== h.modules.join(',')
+      ) {
         throw new Error(`row ${i} differs: CSV ${line} vs hand-written ${JSON.stringify(h)}`);
       }
     });

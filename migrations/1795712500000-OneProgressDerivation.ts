@@ -65,7 +65,8 @@ export class OneProgressDerivation1795712500000 implements MigrationInterface {
           AND (p_activity OR (e.completed_required, e.progress_percent, e.status, e.completed_at) IS DISTINCT FROM (n.completed_required, n.progress_percent, n.status, n.completed_at));
       END $$`);
     // Re-judges the students' rows of items whose completion rule changed, from what is stored:
-    // view → completed; watch → completed only when the stored watched ranges cover minPercent;
+    // view → completed; watch → completed only when the server-judged coverage (covered_percent, or the
+    // stored watched ranges) reaches minPercent;
     // mark_done → the state stays (a completion is not taken away, an open item waits for the mark).
     await queryRunner.query(`
       CREATE FUNCTION accord_rejudge_items(p_items uuid[], p_now timestamptz) RETURNS void
@@ -75,7 +76,7 @@ export class OneProgressDerivation1795712500000 implements MigrationInterface {
           SELECT ip.enrolment_id, ip.item_id, i.completion->>'type' AS rule, (i.completion->>'minPercent')::float8 AS min_percent, mat.duration_seconds,
                  CASE WHEN i.completion->>'type' = 'view' THEN 'completed'
                       WHEN i.completion->>'type' = 'watch' THEN
-                        CASE WHEN COALESCE(accord_coverage(ip.watched, mat.duration_seconds), 0) >= (i.completion->>'minPercent')::float8 THEN 'completed' ELSE 'in_progress' END
+                        CASE WHEN GREATEST(ip.covered_percent, COALESCE(accord_coverage(ip.watched, mat.duration_seconds), 0)) >= (i.completion->>'minPercent')::float8 THEN 'completed' ELSE 'in_progress' END
                       ELSE ip.state END AS state,
                  CASE WHEN i.completion->>'type' = 'watch' AND ip.rule = 'mark_done' THEN COALESCE(accord_coverage(ip.watched, mat.duration_seconds), 0)
                       ELSE ip.percent END AS percent

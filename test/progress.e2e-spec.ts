@@ -136,10 +136,53 @@ describe('assignments and progress (e2e)', () => {
       await post(sam.accessToken, [event(video, { percent: 20, positionSeconds: 20, occurredAt: at(-55) })]);
       let item = (await view(sam.accessToken)).modules[0].items[1];
       expect(item).toMatchObject({ percent: 40, positionSeconds: 40, state: 'in_progress' });
-      await post(sam.accessToken, [event(video, { percent: 95, positionSeconds: 95, occurredAt: at(-40) })]);
+      await post(sam.accessToken, [event(video, { percent: 95, positionSeconds: 95, occurredAt: at(-40), watchedSegments: [[0, 95]] })]);
       await post(sam.accessToken, [event(video, { percent: 10, positionSeconds: 10, occurredAt: at(-45) })]);
       item = (await view(sam.accessToken)).modules[0].items[1];
-      expect(item).toMatchObject({ percent: 95, positionSeconds: 95, state: 'completed' });
+      expect(item).toMatchObject({ percent: 95, positionSeconds: 95, state: 'completed', evidenced: true, coveredPercent: 95 });
+    });
+
+    it('does not let a bare percent complete a watch rule: it moves the display only; segments covering 90 % complete it', async () => {
+      const walt = await createUser(t, admin, { email: 'walt@test.local', role: 'student', name: 'Walt Ruled' });
+      const course2 = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'Evidence course' })).body.id;
+      const mod = (await http().post(`/api/v1/courses/${course2}/modules`).set(as(owner.accessToken)).send({ title: 'Only' })).body.id;
+      const v = (await http().post('/api/v1/materials').set(as(admin)).send({ title: `video ${randomUUID()}`, kind: 'video', url: 'https://example.edu/x', durationSeconds: 100 })).body.id;
+      const clip = (await http().post(`/api/v1/modules/${mod}/items`).set(as(owner.accessToken)).send({ materialId: v, completion: { type: 'watch', minPercent: 90 }, required: true })).body.id;
+      await http().post(`/api/v1/courses/${course2}/publish`).set(as(owner.accessToken)).expect(200);
+      const enrolment = (await http().post(`/api/v1/courses/${course2}/enrolments`).set(as(owner.accessToken)).send({ userId: walt.id })).body.id;
+
+      expect((await post(walt.accessToken, [event(clip, { type: 'completed', percent: 100, positionSeconds: 100 })])).body.accepted).toBe(1);
+      let progress = await view(walt.accessToken, course2);
+      expect(progress.modules[0].items[0]).toMatchObject({ state: 'in_progress', percent: 100, positionSeconds: 100, evidenced: false, coveredPercent: 0 });
+      expect(progress.modules[0].state).toBe('in_progress');
+      expect(progress).toMatchObject({ percent: 0, completedItems: 0 });
+      const enrolmentRow = async () => (await t.db.query('SELECT status, completed_required FROM enrolments WHERE id = $1', [enrolment])).rows[0];
+      expect(await enrolmentRow()).toMatchObject({ status: 'active', completed_required: 0 });
+      expect((await t.db.query('SELECT count(*)::int AS n FROM module_completions WHERE enrolment_id = $1', [enrolment])).rows[0].n).toBe(0);
+
+      // 89 % of real segments is not enough; 90 % is.
+      await post(walt.accessToken, [event(clip, { watchedSegments: [[0, 89]], occurredAt: at(-59) })]);
+      expect((await view(walt.accessToken, course2)).modules[0].items[0]).toMatchObject({ state: 'in_progress', coveredPercent: 89, evidenced: false });
+      await post(walt.accessToken, [event(clip, { watchedSegments: [[89, 90]], occurredAt: at(-58) })]);
+      progress = await view(walt.accessToken, course2);
+      expect(progress.modules[0].items[0]).toMatchObject({ state: 'completed', percent: 100, coveredPercent: 90, evidenced: true });
+      expect(progress.modules[0].state).toBe('completed');
+      expect(progress).toMatchObject({ percent: 100, completedItems: 1 });
+      expect(await enrolmentRow()).toMatchObject({ status: 'completed', completed_required: 1 });
+      const report = await http().get(`/api/v1/courses/${course2}/progress`).set(as(owner.accessToken));
+      expect(report.body.data).toEqual([expect.objectContaining({ state: 'completed', selfReportedCompletions: 0 })]);
+    });
+
+    it('resumes at the last position sent: the order within a batch breaks occurredAt ties, then the later batch', async () => {
+      const position = async () => (await view(ana.accessToken)).modules[0].items[1].positionSeconds;
+      await post(ana.accessToken, [0, 900, 1800].map((p) => event(video, { positionSeconds: p, occurredAt: at(-30) })));
+      expect(await position()).toBe(1800);
+      await post(ana.accessToken, [1800, 0].map((p) => event(video, { positionSeconds: p, occurredAt: at(-20) })));
+      expect(await position()).toBe(0);
+      await post(ana.accessToken, [event(video, { positionSeconds: 600, occurredAt: at(-20) })]);
+      expect(await position()).toBe(600);
+      await post(ana.accessToken, [event(video, { positionSeconds: 300, occurredAt: at(-25) })]); // older: ignored
+      expect(await position()).toBe(600);
     });
 
     it('unlocks a module when its prerequisite is completed and a mark_done item by POST /items/:id/complete', async () => {
@@ -257,7 +300,7 @@ describe('assignments and progress (e2e)', () => {
       const byName = (await get({})).body.data;
       expect(byName.map((r: { user: { name: string } }) => r.user.name)).toEqual(['Ana Zapata', 'newcomer', 'Sam Adams']);
       const sam = byName.find((r: { user: { name: string } }) => r.user.name === 'Sam Adams');
-      expect(sam).toMatchObject({ percent: 100, completedItems: 4, state: 'completed', overdueAssignments: 0 });
+      expect(sam).toMatchObject({ percent: 100, completedItems: 4, state: 'completed', overdueAssignments: 0, selfReportedCompletions: 0 });
       const ana = byName.find((r: { user: { name: string } }) => r.user.name === 'Ana Zapata');
       expect(ana).toMatchObject({ completedItems: 1, state: 'in_progress', overdueAssignments: 1 });
       expect((await get({ sort: '-percent' })).body.data[0].user.name).toBe('Sam Adams');
@@ -277,9 +320,64 @@ describe('assignments and progress (e2e)', () => {
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/text\/csv/);
       const rows = parseCsv(res.text).map((r) => r.fields).filter((f) => f.length > 1);
-      expect(rows[0]).toEqual(['enrolmentId', 'userId', 'name', 'email', 'percent', 'completedItems', 'overdueAssignments', 'lastActivityAt', 'state']);
+      expect(rows[0]).toEqual([
+        'enrolmentId', 'userId', 'name', 'email', 'cohortId', 'cohortName', 'percent', 'completedItems', 'overdueAssignments', 'selfReportedCompletions', 'lastActivityAt', 'state',
+        'module 1: One', 'module 2: Two', 'module 3: Three',
+      ]);
       expect(rows.slice(1).map((r) => r[2])).toEqual(['Ana Zapata', 'newcomer', 'Sam Adams']);
-      expect(rows.find((r) => r[2] === 'Sam Adams')!.slice(4, 7)).toEqual(['100', '4', '0']);
+      expect(rows.find((r) => r[2] === 'Sam Adams')!.slice(4, 9)).toEqual(['', '', '100', '4', '0']);
+      const cohortId = (await http().get(`/api/v1/courses/${course}/cohorts`).set(as(owner.accessToken))).body.data[0].id;
+      expect(rows.find((r) => r[2] === 'Ana Zapata')!.slice(4, 6)).toEqual([cohortId, 'Evening']);
+      // One column per module: Sam completed all three; Ana has only the video of module One.
+      expect(rows.find((r) => r[2] === 'Sam Adams')!.slice(12)).toEqual(['completed', 'completed', 'completed']);
+      expect(rows.find((r) => r[2] === 'Ana Zapata')!.slice(12)).toEqual(['not_completed', 'not_completed', 'not_completed']);
+    });
+
+    it('has cohort names and per-module states in JSON, and ?format=csv downloads the CSV whatever Accept says', async () => {
+      const url = `/api/v1/courses/${course}/progress`;
+      const rows = (await http().get(url).set(as(owner.accessToken))).body.data;
+      const ana = rows.find((r: { user: { name: string } }) => r.user.name === 'Ana Zapata');
+      expect(ana).toMatchObject({ cohortName: 'Evening', cohortId: expect.any(String) });
+      expect(ana.modules.map((m: { number: number; title: string; state: string }) => [m.number, m.title, m.state])).toEqual([
+        [1, 'One', 'not_completed'],
+        [2, 'Two', 'not_completed'],
+        [3, 'Three', 'not_completed'],
+      ]);
+      expect(rows.find((r: { user: { name: string } }) => r.user.name === 'Sam Adams')).toMatchObject({ cohortId: null, cohortName: null });
+      const csv = await http().get(url).query({ format: 'csv', sort: 'name' }).set(as(owner.accessToken)).set('Accept', 'application/json');
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-type']).toMatch(/text\/csv/);
+      expect(csv.headers['content-disposition']).toContain('attachment');
+      const viaAccept = await http().get(url).query({ sort: 'name' }).set(as(owner.accessToken)).set('Accept', 'text/csv');
+      expect(csv.text).toBe(viaAccept.text);
+      const json = await http().get(url).query({ format: 'json' }).set(as(owner.accessToken)).set('Accept', 'text/csv');
+      expect(json.headers['content-type']).toMatch(/json/);
+      expect(json.body.data).toHaveLength(3);
+      const bad = await http().get(url).query({ format: 'xlsx' }).set(as(owner.accessToken));
+      expect(bad.status).toBe(400);
+      expect(bad.headers['content-type']).toMatch(/problem\+json/);
+    });
+
+    it('names module columns from their titles formula-safely', async () => {
+      const own = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'Formula course' })).body.id;
+      await http().post(`/api/v1/courses/${own}/modules`).set(as(owner.accessToken)).send({ title: 'a;=HYPERLINK("x")' }).expect(201);
+      const res = await http().get(`/api/v1/courses/${own}/progress`).query({ format: 'csv' }).set(as(owner.accessToken));
+      expect(res.text.split('\n')[0].endsWith(',"module 1: a;\'=HYPERLINK(""x"")"')).toBe(true);
+    });
+
+    it('shows completions a bare percent made before watch rules needed evidence (kept completed, flagged)', async () => {
+      // Such a row, as the EvidencedWatchProgress migration leaves it: completed, coverage below the rule.
+      await t.db.query('UPDATE item_progress SET covered_percent = 0 WHERE enrolment_id = $1 AND item_id = $2', [anaEnrolment, video]);
+      try {
+        const rows = (await http().get(`/api/v1/courses/${course}/progress`).set(as(owner.accessToken))).body.data;
+        expect(rows.find((r: { user: { name: string } }) => r.user.name === 'Ana Zapata')).toMatchObject({ completedItems: 1, selfReportedCompletions: 1 });
+        expect(rows.find((r: { user: { name: string } }) => r.user.name === 'Sam Adams')).toMatchObject({ selfReportedCompletions: 0 });
+        expect((await view(ana.accessToken)).modules[0].items[1]).toMatchObject({ state: 'completed', evidenced: false, coveredPercent: 0 });
+        const csv = await http().get(`/api/v1/courses/${course}/progress`).set(as(owner.accessToken)).set('Accept', 'text/csv');
+        expect(parseCsv(csv.text).map((r) => r.fields).find((f) => f[2] === 'Ana Zapata')![9]).toBe('1');
+      } finally {
+        await t.db.query('UPDATE item_progress SET covered_percent = 90 WHERE enrolment_id = $1 AND item_id = $2', [anaEnrolment, video]);
+      }
     });
 
     it('summarises per module', async () => {

@@ -35,6 +35,7 @@ describe('hardening round two: smaller items (e2e)', () => {
     it('quotes every text cell and neutralises formula starters after ; , and tabs as well as at the start', async () => {
       const instructor = await createUser(t, admin, { email: 'csv-teacher@round2.test', role: 'instructor' });
       const course = (await t.http().post('/api/v1/courses').set(bearer(instructor.accessToken)).send({ title: 'CSV' })).body.id;
+      await t.http().post(`/api/v1/courses/${course}/modules`).set(bearer(instructor.accessToken)).send({ title: '-1+1;@x' }).expect(201); // a column named by user text
       const names = ["Sally;=cmd|' /C calc'!A0", '@SUM(1+1)', 'Tab\t+1', 'Plain, -2;x'];
       for (const [i, name] of names.entries()) {
         const student = await createUser(t, admin, { email: `csv${i}@round2.test`, role: 'student', name });
@@ -45,13 +46,14 @@ describe('hardening round two: smaller items (e2e)', () => {
       const lines = res.text.trimEnd().split('\n').slice(1);
       expect(lines).toHaveLength(names.length);
       for (const line of lines) {
-        // enrolmentId, userId, name, email are quoted text; percent, completed, overdue bare numbers; then quoted text.
-        expect(line).toMatch(/^"[0-9a-f-]{36}","[0-9a-f-]{36}","(?:[^"]|"")*","[^"]+",\d+(?:\.\d+)?,\d+,\d+,"[^"]*","[a-z_]+"$/);
+        // enrolmentId, userId, name, email, cohortId, cohortName are quoted text; percent, completed, overdue, self-reported bare numbers; then quoted text; then one bare module state per module.
+        expect(line).toMatch(/^"[0-9a-f-]{36}","[0-9a-f-]{36}","(?:[^"]|"")*","[^"]+","[0-9a-f-]*","(?:[^"]|"")*",\d+(?:\.\d+)?,\d+,\d+,\d+,"[^"]*","[a-z_]+",(?:completed|not_completed)$/);
       }
       // Read the way a `;`-locale spreadsheet or a quote-ignoring importer would: no cell starts a formula.
       const cells = res.text.split(/[,;\t\r\n]/).map((c) => c.replace(/^"/, ''));
       expect(cells.filter((c) => /^[=+\-@]/.test(c))).toEqual([]);
       expect(lines.some((l) => l.includes(`"Sally;'=cmd|' /C calc'!A0"`))).toBe(true);
+      expect(res.text.split('\n')[0].endsWith(`,"module 1: -1+1;'@x"`)).toBe(true);
     });
   });
 

@@ -12,9 +12,20 @@ export interface ReportRow {
   percent: number;
   completed_items: number;
   overdue: number;
+  self_reported: number;
   last_activity_at: Date | null;
   status: string;
+  cohort_id: string | null;
+  cohort_name: string | null;
+  /** The modules this enrolment completed (module_completions, a counter table like the others). */
+  completed_modules: string[];
   sort_key: string | number;
+}
+
+export interface ReportModule {
+  id: string;
+  title: string;
+  required: number;
 }
 
 const SORT_KEY: Record<string, string> = {
@@ -53,16 +64,30 @@ export class ProgressReportRepository {
                       WHERE a.course_id = e.course_id AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}
                         AND ${effectiveDue('a', 'e')} < $2
                         AND NOT EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = a.module_id))`;
+    // Completions a bare percent made before watch rules needed evidence (see the EvidencedWatchProgress migration).
+    const selfReported = `(SELECT count(*)::int FROM item_progress ip
+                           WHERE ip.enrolment_id = e.id AND ip.state = 'completed' AND ip.rule = 'watch' AND ip.covered_percent < ip.min_percent)`;
     return this.dataSource.query(
       `SELECT * FROM (
          SELECT e.id AS enrolment_id, u.id AS user_id, u.name, u.email, e.progress_percent AS percent, e.completed_required AS completed_items,
-                ${overdue} AS overdue, e.last_activity_at, e.status, ${field === 'overdue' ? overdue : SORT_KEY[field]} AS sort_key
-         FROM enrolments e JOIN users u ON u.id = e.user_id
+                ${overdue} AS overdue, ${selfReported} AS self_reported, e.last_activity_at, e.status, e.cohort_id, co.name AS cohort_name,
+                ARRAY(SELECT mc.module_id FROM module_completions mc WHERE mc.enrolment_id = e.id) AS completed_modules,
+                ${field === 'overdue' ? overdue : SORT_KEY[field]} AS sort_key
+         FROM enrolments e JOIN users u ON u.id = e.user_id LEFT JOIN cohorts co ON co.id = e.cohort_id
          WHERE e.course_id = $1 AND e.status <> 'dropped' ${where.map((w) => `AND ${w}`).join(' ')}
        ) r ${keyset}
        ORDER BY r.sort_key ${desc ? 'DESC' : 'ASC'}, r.enrolment_id ${desc ? 'DESC' : 'ASC'}
        LIMIT $${params.length}`,
       params,
+    );
+  }
+
+  /** The course's modules in course order (position, then id), with their required item counts. */
+  modules(courseId: string): Promise<ReportModule[]> {
+    return this.dataSource.query(
+      `SELECT m.id, m.title, (SELECT count(*)::int FROM items i WHERE i.module_id = m.id AND i.required) AS required
+       FROM modules m WHERE m.course_id = $1 ORDER BY m.position, m.id`,
+      [courseId],
     );
   }
 

@@ -6,25 +6,36 @@ import { decodeKeys, encodeKeys, Page, pageLimit } from '../../common/pagination
 import { CourseAccess } from '../courses/course-access';
 import { csvNumber, csvText } from './csv-cells';
 import { ReportQuery, ReportRowDto, ReportSort, ReportState, SummaryDto } from './dto/progress.dto';
-import { ProgressReportRepository, ReportRow } from './progress-report.repository';
+import { ProgressReportRepository, ReportModule, ReportRow } from './progress-report.repository';
+import { roundPercent } from './progress-rules';
 
 const CSV_PAGE = 1000;
-const CSV_HEADER = 'enrolmentId,userId,name,email,percent,completedItems,overdueAssignments,lastActivityAt,state\n';
+const CSV_COLUMNS = 'enrolmentId,userId,name,email,cohortId,cohortName,percent,completedItems,overdueAssignments,selfReportedCompletions,lastActivityAt,state';
+
+/** The fixed columns, then one per module, `module <number>: <title>` (a title is text a user typed: quoted and formula-safe). */
+function csvHeader(modules: ReportModule[]): string {
+  return `${[CSV_COLUMNS, ...modules.map((m, i) => csvText(`module ${i + 1}: ${m.title}`))].join(',')}\n`;
+}
 
 function stateOf(r: ReportRow): ReportState {
   if (r.status === 'completed') return 'completed';
   return r.completed_items > 0 || r.last_activity_at ? 'in_progress' : 'not_started';
 }
 
-function toDto(r: ReportRow): ReportRowDto {
+function toDto(r: ReportRow, modules: ReportModule[]): ReportRowDto {
+  const completed = new Set(r.completed_modules);
   return {
     enrolmentId: r.enrolment_id,
     user: { id: r.user_id, name: r.name, email: r.email },
-    percent: Math.round(Number(r.percent) * 10) / 10,
+    cohortId: r.cohort_id,
+    cohortName: r.cohort_name,
+    percent: roundPercent(Number(r.percent)),
     completedItems: r.completed_items,
     overdueAssignments: r.overdue,
+    selfReportedCompletions: r.self_reported,
     lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
     state: stateOf(r),
+    modules: modules.map((m, i) => ({ moduleId: m.id, number: i + 1, title: m.title, state: completed.has(m.id) || m.required === 0 ? 'completed' : 'not_completed' })),
   };
 }
 
@@ -46,10 +57,10 @@ export class ProgressReportService {
     const sort = query.sort ?? 'name';
     const limit = pageLimit(query);
     const after = decodeKeys(query.cursor, [sort.replace(/^-/, '') === 'name' ? 'string' : sort.replace(/^-/, '') === 'lastActivityAt' ? 'date' : 'number', 'uuid']);
-    const rows = await this.report.page(courseId, query, sort, after as [string | number, string] | null, limit, this.clock.now());
+    const [modules, rows] = await Promise.all([this.report.modules(courseId), this.report.page(courseId, query, sort, after as [string | number, string] | null, limit, this.clock.now())]);
     const more = rows.length > limit;
     const slice = more ? rows.slice(0, limit) : rows;
-    return { data: slice.map(toDto), nextCursor: more ? encodeKeys(keyOf(slice[slice.length - 1])) : null };
+    return { data: slice.map((r) => toDto(r, modules)), nextCursor: more ? encodeKeys(keyOf(slice[slice.length - 1])) : null };
   }
 
   /** The whole course as CSV, fetched page by page and streamed, never held in memory. */
@@ -58,17 +69,19 @@ export class ProgressReportService {
     const sort: ReportSort = query.sort ?? 'name';
     const now = this.clock.now();
     const out = new PassThrough();
+    const modules = await this.report.modules(courseId);
     const pump = async () => {
-      out.write(CSV_HEADER);
+      out.write(csvHeader(modules));
       let after: [string | number, string] | null = null;
       for (;;) {
         const rows = await this.report.page(courseId, query, sort, after, CSV_PAGE, now);
         const slice = rows.slice(0, CSV_PAGE);
         let chunk = '';
         for (const r of slice) {
-          const d = toDto(r);
-          const texts = [d.enrolmentId, d.user.id, d.user.name, d.user.email].map(csvText);
-          chunk += `${[...texts, ...[d.percent, d.completedItems, d.overdueAssignments].map(csvNumber), csvText(d.lastActivityAt), csvText(d.state)].join(',')}\n`;
+          const d = toDto(r, modules);
+          const texts = [d.enrolmentId, d.user.id, d.user.name, d.user.email, d.cohortId, d.cohortName].map(csvText);
+          const numbers = [d.percent, d.completedItems, d.overdueAssignments, d.selfReportedCompletions].map(csvNumber);
+          chunk += `${[...texts, ...numbers, csvText(d.lastActivityAt), csvText(d.state), ...d.modules.map((m) => m.state)].join(',')}\n`;
         }
         if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
         if (rows.length <= CSV_PAGE) break;

@@ -49,14 +49,14 @@ export class ProgressController {
   @Get('courses/:id/progress')
   @Roles('admin', 'instructor')
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: ReportPageDto, description: 'With Accept: text/csv, the whole course streamed as CSV (same columns, same filters and sort)' })
+  @ApiOkResponse({ type: ReportPageDto, description: 'With ?format=csv or Accept: text/csv, the whole course streamed as CSV (same columns, one per module after the fixed ones; same filters and sort)' })
   async report(
     @Param('id', uuidPipe) id: string,
     @Query() query: ReportQuery,
     @CurrentUser() caller: Caller,
     @Headers('accept') accept: string | undefined,
   ): Promise<Page<ReportRowDto> | StreamableFile> {
-    if (accept?.includes('text/csv')) {
+    if (query.format === 'csv' || (query.format !== 'json' && accept?.includes('text/csv'))) {
       const stream = await this.reports.csv(caller, id, query);
       return new StreamableFile(stream, { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="progress-${id}.csv"` });
     }

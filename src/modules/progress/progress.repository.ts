@@ -94,7 +94,12 @@ export class ProgressRepository {
     const structure = await this.structures.get(courseId, state.version, (id) => this.courseStructure(id));
     if (!structure) return null;
     const completed = new Set(state.completed);
-    const progress = new Map(state.progress.map(([itemId, itemState, percent, positionSeconds, updatedAt]) => [itemId, { itemState, percent, positionSeconds, updatedAt }]));
+    const progress = new Map(
+      state.progress.map(([itemId, itemState, percent, positionSeconds, evidenced, coveredPercent, updatedAt]) => [
+        itemId,
+        { itemState, percent, positionSeconds, evidenced, coveredPercent, updatedAt },
+      ]),
+    );
     const due = new Map(state.due.map(([moduleId, dueAt]) => [moduleId, dueAt]));
     return structure.modules.map((m) => ({
       id: m.id,
@@ -105,7 +110,16 @@ export class ProgressRepository {
       due_at: due.has(m.id) ? new Date(due.get(m.id)!) : null,
       items: m.items.map((i) => {
         const p = progress.get(i.id);
-        return { id: i.id, required: i.required, state: p?.itemState ?? null, percent: p?.percent ?? null, positionSeconds: p?.positionSeconds ?? null, updatedAt: p?.updatedAt ?? null };
+        return {
+          id: i.id,
+          required: i.required,
+          state: p?.itemState ?? null,
+          percent: p?.percent ?? null,
+          positionSeconds: p?.positionSeconds ?? null,
+          evidenced: p?.evidenced ?? false,
+          coveredPercent: p?.coveredPercent ?? null,
+          updatedAt: p?.updatedAt ?? null,
+        };
       }),
     }));
   }
@@ -116,7 +130,9 @@ export class ProgressRepository {
       'course-view',
       `SELECT k.n, c.structure_version AS version,
               ARRAY(SELECT mc.module_id FROM module_completions mc WHERE mc.enrolment_id = e.id) AS completed,
-              COALESCE((SELECT json_agg(json_build_array(ip.item_id, ip.state, ip.percent, ip.position_seconds, ip.updated_at))
+              COALESCE((SELECT json_agg(json_build_array(ip.item_id, ip.state, ip.percent, ip.position_seconds,
+                                                 (ip.state = 'completed' AND (ip.rule <> 'watch' OR ip.covered_percent >= ip.min_percent)) IS TRUE,
+                                                 CASE WHEN ip.rule = 'watch' THEN ip.covered_percent END, ip.updated_at))
                         FROM item_progress ip WHERE ip.enrolment_id = e.id), '[]') AS progress,
               COALESCE((SELECT json_agg(json_build_array(d.module_id, d.due_at)) FROM (
                           SELECT a.module_id, min(${effectiveDue('a', 'e')}) AS due_at FROM assignments a
@@ -172,8 +188,8 @@ export class ProgressRepository {
 interface CourseViewState {
   version: number;
   completed: string[];
-  /** [itemId, state, percent, positionSeconds, updatedAt] per item the caller has progress on. */
-  progress: Array<[string, 'in_progress' | 'completed', number, number | null, string]>;
+  /** [itemId, state, percent, positionSeconds, evidenced, coveredPercent (watch rules), updatedAt] per item the caller has progress on. */
+  progress: Array<[string, 'in_progress' | 'completed', number, number | null, boolean, number | null, string]>;
   /** [moduleId, dueAt] per module with an assignment that applies to the caller. */
   due: Array<[string, string]>;
 }
@@ -185,5 +201,15 @@ export interface CourseViewRow {
   prerequisites: string[];
   completed: boolean;
   due_at: Date | null;
-  items: Array<{ id: string; required: boolean; state: 'in_progress' | 'completed' | null; percent: number | null; positionSeconds: number | null; updatedAt: string | null }>;
+  items: Array<{
+    id: string;
+    required: boolean;
+    state: 'in_progress' | 'completed' | null;
+    percent: number | null;
+    positionSeconds: number | null;
+    /** Completed on server-judged evidence (coverage for watch rules; view and mark_done are their own evidence). */
+    evidenced: boolean;
+    coveredPercent: number | null;
+    updatedAt: string | null;
+  }>;
 }

@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { Conflict, InvalidInput, NotFound } from '../../common/errors';
 import { CourseAccess } from '../courses/course-access';
 import { CourseProgressDto, EnrolmentProgressDto, ItemStateDto, ModuleState } from './dto/progress.dto';
-import { isLocked, percentOf } from './progress-rules';
+import { isLocked, percentOf, roundPercent } from './progress-rules';
 import { CourseViewRow, ProgressRepository } from './progress.repository';
 import { ProgressWritesRepository } from './progress-writes.repository';
 
@@ -49,8 +49,10 @@ export class ProgressService {
       const items = m.items.map((i) => ({
         id: i.id,
         state: i.state ?? ('not_started' as const),
-        percent: Math.round((i.percent ?? 0) * 10) / 10,
+        percent: roundPercent(i.percent ?? 0),
         positionSeconds: i.positionSeconds ?? null,
+        evidenced: i.evidenced,
+        coveredPercent: i.coveredPercent === null ? null : roundPercent(i.coveredPercent),
         lastActivityAt: i.updatedAt ? new Date(i.updatedAt).toISOString() : null,
       }));
       const required = m.items.filter((i) => i.required);
@@ -87,6 +89,6 @@ export class ProgressService {
       await writer.markDone(enrolmentId, itemId, now);
       await writer.refreshEnrolments([enrolmentId], now);
     });
-    return { id: itemId, state: 'completed', percent: 100, positionSeconds: null };
+    return { id: itemId, state: 'completed', percent: 100, positionSeconds: null, evidenced: true, coveredPercent: null };
   }
 }

@@ -93,7 +93,18 @@ export class ItemStateDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ITEM_STATES }) state: ItemState;
   @ApiProperty({ example: 42.5 }) percent: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Resume position (latest by occurredAt)' }) positionSeconds: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Resume position (latest by occurredAt, then the later event of a batch)' }) positionSeconds: number | null;
+  @ApiProperty({
+    description:
+      'True when the item is completed on server-judged evidence: for a watch rule, coverage of the watched segments reached minPercent (view and mark_done completions are their own evidence). False when not completed, or completed by a bare self-reported percent before evidence was required.',
+  })
+  evidenced: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Watch rules: server-judged coverage of the watched segments, the only percent that completes the item (percent may be higher when self-reported). Null for other rules.',
+  })
+  coveredPercent: number | null;
 }
 
 export const MODULE_STATES = ['locked', 'available', 'in_progress', 'completed'] as const;
@@ -135,6 +146,10 @@ export const REPORT_STATES = ['not_started', 'in_progress', 'completed'] as cons
 export type ReportState = (typeof REPORT_STATES)[number];
 export const REPORT_SORTS = ['name', '-name', 'percent', '-percent', 'lastActivityAt', '-lastActivityAt', 'overdue', '-overdue'] as const;
 export type ReportSort = (typeof REPORT_SORTS)[number];
+export const REPORT_FORMATS = ['json', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export const REPORT_MODULE_STATES = ['completed', 'not_completed'] as const;
+export type ReportModuleState = (typeof REPORT_MODULE_STATES)[number];
 
 export class ReportQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -151,6 +166,11 @@ export class ReportQuery extends PageQuery {
   @IsOptional()
   @IsIn(REPORT_SORTS)
   sort?: ReportSort;
+
+  @ApiPropertyOptional({ enum: REPORT_FORMATS, description: 'csv: the whole course streamed as CSV, as with Accept: text/csv (so a plain link downloads it); json: a page, whatever Accept says' })
+  @IsOptional()
+  @IsIn(REPORT_FORMATS)
+  format?: ReportFormat;
 }
 
 export class ReportUserDto {
@@ -159,14 +179,26 @@ export class ReportUserDto {
   @ApiProperty() email: string;
 }
 
+export class ReportModuleDto {
+  @ApiProperty({ format: 'uuid' }) moduleId: string;
+  @ApiProperty({ description: "1-based, the module's place in the course (the CSV column is named `module <number>: <title>`)" }) number: number;
+  @ApiProperty() title: string;
+  @ApiProperty({ enum: REPORT_MODULE_STATES, description: 'completed: all its required items done (a module without required items counts as completed)' }) state: ReportModuleState;
+}
+
 export class ReportRowDto {
   @ApiProperty({ format: 'uuid' }) enrolmentId: string;
   @ApiProperty({ type: ReportUserDto }) user: ReportUserDto;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) cohortId: string | null;
+  @ApiProperty({ nullable: true, type: String }) cohortName: string | null;
   @ApiProperty() percent: number;
   @ApiProperty() completedItems: number;
   @ApiProperty() overdueAssignments: number;
+  @ApiProperty({ description: 'Completed watch-rule items whose completion is not backed by watched segments (self-reported before evidence was required)' })
+  selfReportedCompletions: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastActivityAt: string | null;
   @ApiProperty({ enum: REPORT_STATES }) state: ReportState;
+  @ApiProperty({ type: [ReportModuleDto], description: 'One per module of the course, in course order' }) modules: ReportModuleDto[];
 }
 
 export class ReportPageDto {

@@ -25,6 +25,10 @@ export class ItemProgress {
   @Column({ type: 'double precision', default: 0 })
   percent: number;
 
+  /** Server-judged coverage of the watched segments: the only thing that completes a watch rule. */
+  @Column({ name: 'covered_percent', type: 'double precision', default: 0 })
+  coveredPercent: number;
+
   @Column({ name: 'watched', type: 'nummultirange', nullable: true })
   watched: string | null;
 
