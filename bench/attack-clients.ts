@@ -49,9 +49,24 @@ async function readUntilStopped(): Promise<number[]> {
 
 /** `concurrent` connections sending back to back, or (with `perSecond`) all at once that many times a second. */
 async function attack(requests: autocannon.Request[], concurrent: number, seconds: number, perSecond?: number): Promise<AttackReport> {
-  const result = await autocannon({ url: ready().baseUrl, connections: concurrent, duration: seconds, requests, ...(perSecond ? { overallRate: perSecond } : {}) });
-  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, (stat as { count: number }).count]));
-  return { type: 'attacked', requests: result.requests.total, statuses, seconds: result.duration, p50Ms: result.latency.p50, errors: result.errors + result.timeouts };
+  const result = await autocannon({
+    url: ready().baseUrl,
+    connections: concurrent,
+    duration: seconds,
+    requests,
+    ...(perSecond ? { overallRate: perSecond } : {}),
+  });
+  const statuses = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, (stat as { count: number }).count]),
+  );
+  return {
+    type: 'attacked',
+    requests: result.requests.total,
+    statuses,
+    seconds: result.duration,
+    p50Ms: result.latency.p50,
+    errors: result.errors + result.timeouts,
+  };
 }
 
 async function handle(command: AttackCommand): Promise<AttackReport> {
@@ -72,7 +87,11 @@ async function handle(command: AttackCommand): Promise<AttackReport> {
       // {"rows":[{},{},…]}: 1,000,000 empty rows in 3 MB, the issue's request.
       const body = `{"rows":[${'{},'.repeat(command.rows - 1)}{}]}`;
       const headers = { authorization: `Bearer ${s.adminToken}`, 'content-type': 'application/json' };
-      return attack([{ method: 'POST', path: `/api/v1/courses/${s.courseId}/enrolments/bulk?dryRun=true`, headers, body }], command.concurrent, command.seconds);
+      return attack(
+        [{ method: 'POST', path: `/api/v1/courses/${s.courseId}/enrolments/bulk?dryRun=true`, headers, body }],
+        command.concurrent,
+        command.seconds,
+      );
     }
     case 'deep': {
       const s = ready();
@@ -83,7 +102,12 @@ async function handle(command: AttackCommand): Promise<AttackReport> {
         [
           { method: 'POST', path: '/api/v1/auth/login', headers: json, body: arrays },
           { method: 'PATCH', path: '/api/v1/me', headers: { ...json, authorization: `Bearer ${s.adminToken}` }, body: nested },
-          { method: 'POST', path: '/api/v1/progress/events', headers: { ...json, authorization: `Bearer ${s.studentToken}` }, body: nested },
+          {
+            method: 'POST',
+            path: '/api/v1/progress/events',
+            headers: { ...json, authorization: `Bearer ${s.studentToken}` },
+            body: nested,
+          },
         ],
         command.concurrent,
         command.seconds,
@@ -96,6 +120,7 @@ async function handle(command: AttackCommand): Promise<AttackReport> {
 process.on('message', (command: AttackCommand) => {
   handle(command).then(
     (reply) => process.send?.(reply),
-    (error: unknown) => process.send?.({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies AttackReport),
+    (error: unknown) =>
+      process.send?.({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies AttackReport),
   );
 });

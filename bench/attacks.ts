@@ -47,13 +47,17 @@ async function main(): Promise<void> {
   const attacker = client();
   const reader = client();
   /** Reads while `attack` runs (or for `SECONDS` without one), sampling this process's RSS and CPU time. */
-  const phase = async (command?: AttackCommand): Promise<{ reads: number[]; attack: Attacked | null; cpuSeconds: number; rssPeakMB: number }> => {
+  const phase = async (
+    command?: AttackCommand,
+  ): Promise<{ reads: number[]; attack: Attacked | null; cpuSeconds: number; rssPeakMB: number }> => {
     const cpu = process.cpuUsage();
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
     try {
       await reader.send({ type: 'read' });
-      const attack = command ? ((await attacker.send(command)) as Attacked) : await new Promise<null>((resolve) => setTimeout(() => resolve(null), SECONDS * 1000));
+      const attack = command
+        ? ((await attacker.send(command)) as Attacked)
+        : await new Promise<null>((resolve) => setTimeout(() => resolve(null), SECONDS * 1000));
       const reads = ((await reader.send({ type: 'stop-reading' })) as Extract<AttackReport, { type: 'reads' }>).latencies;
       const used = process.cpuUsage(cpu);
       return { reads, attack, cpuSeconds: round((used.user + used.system) / 1e6, 2), rssPeakMB: Math.round(peakRss / 1e6) };
@@ -77,7 +81,9 @@ async function main(): Promise<void> {
 
     const refused = (a: Attacked | null, status: string) => a !== null && a.errors === 0 && Object.keys(a.statuses).join() === status;
     if (!refused(bulk.attack, '413') || !refused(deep.attack, '400') || !refused(flood.attack, '400')) {
-      throw new Error(`unexpected attack answers: bulk ${JSON.stringify(bulk.attack)}, deep ${JSON.stringify(deep.attack)}, flood ${JSON.stringify(flood.attack)}`);
+      throw new Error(
+        `unexpected attack answers: bulk ${JSON.stringify(bulk.attack)}, deep ${JSON.stringify(deep.attack)}, flood ${JSON.stringify(flood.attack)}`,
+      );
     }
     const p = (reads: number[], q: number) => round(percentile(reads, q));
     const rssPeakMB = Math.max(baseline.rssPeakMB, bulk.rssPeakMB, deep.rssPeakMB, flood.rssPeakMB);
@@ -116,7 +122,12 @@ async function main(): Promise<void> {
         rssBeforeMB: Math.round(rssBefore / 1e6),
         rssPeakMB,
       },
-      baseline: { reads: baseline.reads.length, readP50Ms: p(baseline.reads, 50), readP95Ms: p(baseline.reads, 95), apiCpuSeconds: baseline.cpuSeconds },
+      baseline: {
+        reads: baseline.reads.length,
+        readP50Ms: p(baseline.reads, 50),
+        readP95Ms: p(baseline.reads, 95),
+        apiCpuSeconds: baseline.cpuSeconds,
+      },
       ratio: round(worstP95 / Math.max(p(baseline.reads, 95), 0.01), 2),
       goal: "API RSS under 400 MB and another client's p95 under 100 ms during the bulk attack and the deep-nesting bursts, every attack request refused (413 / 400); the flood (150 deep requests always in flight) is reported, not judged",
       meetsGoal: rssPeakMB < 400 && worstP95 < 100,

@@ -13,11 +13,22 @@ async function main(): Promise<void> {
     const course = async (title: string) => (await api<{ id: string }>(ctx, 'POST', '/api/v1/courses', token, { title })).body.id;
 
     const apiCourse = await course('Bench import');
-    const csv = ['email,name,cohort', ...Array.from({ length: ROWS }, (_, i) => `student${i}@api.bench,Student ${i},Cohort ${i % 10}`)].join('\n');
+    const csv = [
+      'email,name,cohort',
+      ...Array.from({ length: ROWS }, (_, i) => `student${i}@api.bench,Student ${i},Cohort ${i % 10}`),
+    ].join('\n');
     const t0 = process.hrtime.bigint();
-    const res = await api<{ created: number; failed: unknown[] }>(ctx, 'POST', `/api/v1/courses/${apiCourse}/enrolments/bulk?createCohorts=true`, token, csv, 'text/csv');
+    const res = await api<{ created: number; failed: unknown[] }>(
+      ctx,
+      'POST',
+      `/api/v1/courses/${apiCourse}/enrolments/bulk?createCohorts=true`,
+      token,
+      csv,
+      'text/csv',
+    );
     const apiMs = ms(t0);
-    if (res.status !== 200 || res.body.created !== ROWS) throw new Error(`import failed: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    if (res.status !== 200 || res.body.created !== ROWS)
+      throw new Error(`import failed: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
 
     const rawCourse = await course('Bench raw');
     const t1 = process.hrtime.bigint();
@@ -26,7 +37,10 @@ async function main(): Promise<void> {
     const params = Array.from({ length: ROWS }, (_, i) => [`student${i}@raw.bench`, `Student ${i}`]).flat();
     const users = await ctx.db.query<{ id: string }>(`INSERT INTO users (email, name, role) VALUES ${values} RETURNING id`, params);
     const enrolValues = users.rows.map((_, i) => `($1, $${i + 2}, 'invited')`).join(',');
-    await ctx.db.query(`INSERT INTO enrolments (course_id, user_id, status) VALUES ${enrolValues}`, [rawCourse, ...users.rows.map((u) => u.id)]);
+    await ctx.db.query(`INSERT INTO enrolments (course_id, user_id, status) VALUES ${enrolValues}`, [
+      rawCourse,
+      ...users.rows.map((u) => u.id),
+    ]);
     await ctx.db.query('COMMIT');
     const rawMs = ms(t1);
 

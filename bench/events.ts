@@ -35,6 +35,14 @@ export function batchOf(items: BenchItem[], size: number): EventRow[] {
     if (item.rule === 'view') return { eventId: randomUUID(), itemId: item.id, type: 'viewed', occurredAt };
     const duration = item.durationSeconds ?? VIDEO_SECONDS;
     const from = Math.floor(Math.random() * (duration - 30));
-    return { eventId: randomUUID(), itemId: item.id, type: 'progressed', positionSeconds: from + 30, percent: round((100 * (from + 30)) / duration), watchedSegments: [[from, from + 30]], occurredAt };
+    return {
+      eventId: randomUUID(),
+      itemId: item.id,
+      type: 'progressed',
+      positionSeconds: from + 30,
+      percent: round((100 * (from + 30)) / duration),
+      watchedSegments: [[from, from + 30]],
+      occurredAt,
+    };
   });
 }

@@ -1,8 +1,10 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'crypto';
-import { AccessClaims } from '../src/modules/auth/token.service';
-import { BenchItem, VIDEO_SECONDS } from './events';
-import { api, BenchContext } from './harness';
+import type { AccessClaims } from '../src/modules/auth/token.service';
+import type { BenchItem } from './events';
+import { VIDEO_SECONDS } from './events';
+import type { BenchContext } from './harness';
+import { api } from './harness';
 
 export interface BenchCourse {
   id: string;
@@ -15,14 +17,26 @@ export interface BenchCourse {
  * modules of `itemsPerModule` items, no unlock dates or prerequisites, every third item a video
  * with a watch rule and the rest articles with a view rule.
  */
-export async function createCourse(ctx: BenchContext, token: string, title: string, modules: number, itemsPerModule: number): Promise<BenchCourse> {
+export async function createCourse(
+  ctx: BenchContext,
+  token: string,
+  title: string,
+  modules: number,
+  itemsPerModule: number,
+): Promise<BenchCourse> {
   const post = async (path: string, body: unknown): Promise<string> => {
     const res = await api<{ id: string }>(ctx, 'POST', path, token, body);
-    if (res.status !== 201 && res.status !== 200) throw new Error(`POST ${path} failed: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    if (res.status !== 201 && res.status !== 200)
+      throw new Error(`POST ${path} failed: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     return res.body.id;
   };
   const article = await post('/api/v1/materials', { title: `${title} reading`, kind: 'article', url: 'https://example.edu/reading' });
-  const video = await post('/api/v1/materials', { title: `${title} lecture`, kind: 'video', url: 'https://example.edu/lecture', durationSeconds: VIDEO_SECONDS });
+  const video = await post('/api/v1/materials', {
+    title: `${title} lecture`,
+    kind: 'video',
+    url: 'https://example.edu/lecture',
+    durationSeconds: VIDEO_SECONDS,
+  });
   const course = await post('/api/v1/courses', { title });
   const result: BenchCourse = { id: course, modules: [], items: [] };
   for (let m = 0; m < modules; m += 1) {
@@ -40,7 +54,13 @@ export async function createCourse(ctx: BenchContext, token: string, title: stri
 }
 
 /** `count` students enrolled in the course with set-based SQL (no API, no argon2, no welcome reminders). */
-export async function seedStudents(ctx: BenchContext, courseId: string, count: number, domain: string, cohortIds: string[] = []): Promise<Array<{ userId: string; enrolmentId: string }>> {
+export async function seedStudents(
+  ctx: BenchContext,
+  courseId: string,
+  count: number,
+  domain: string,
+  cohortIds: string[] = [],
+): Promise<Array<{ userId: string; enrolmentId: string }>> {
   const { rows } = await ctx.db.query<{ user_id: string; enrolment_id: string }>(
     `WITH u AS (
        INSERT INTO users (email, name, role)

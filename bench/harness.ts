@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'crypto';
 import { mkdirSync, writeFileSync } from 'fs';
 import Redis from 'ioredis';
@@ -76,7 +76,14 @@ export async function startBench(name: string, env: Record<string, string> = {})
   };
 }
 
-export async function api<T = unknown>(ctx: BenchContext, method: string, path: string, token?: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: T }> {
+export async function api<T = unknown>(
+  ctx: BenchContext,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${ctx.baseUrl}${path}`, {
     method,
     headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': contentType } : {}) },
@@ -97,7 +104,14 @@ export function machine() {
 }
 
 /** Writes bench/results/<bench>.json in the shape DESIGN.md gives, and prints one summary line. */
-export function report(result: { bench: string; figures: Record<string, number>; baseline: Record<string, number>; ratio: number; goal: string; meetsGoal: boolean }): void {
+export function report(result: {
+  bench: string;
+  figures: Record<string, number>;
+  baseline: Record<string, number>;
+  ratio: number;
+  goal: string;
+  meetsGoal: boolean;
+}): void {
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const { bench, ...rest } = result;

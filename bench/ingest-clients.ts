@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { BenchItem, batchOf, EventRow, ms, pick } from './events';
+import type { BenchItem, EventRow } from './events';
+import { batchOf, ms, pick } from './events';
 
 export interface Student {
   userId: string;
@@ -9,7 +10,16 @@ export interface Student {
 
 /** Parent → child messages of the ingestion bench. */
 export type ClientCommand =
-  | { type: 'setup'; baseUrl: string; databaseUrl: string; students: Student[]; items: BenchItem[]; clients: number; batchesPerRound: number; batchSize: number }
+  | {
+      type: 'setup';
+      baseUrl: string;
+      databaseUrl: string;
+      students: Student[];
+      items: BenchItem[];
+      clients: number;
+      batchesPerRound: number;
+      batchSize: number;
+    }
   | { type: 'warmup'; batches: number }
   | { type: 'api-round' }
   | { type: 'raw-round' }
@@ -33,9 +43,14 @@ function ready(): Extract<ClientCommand, { type: 'setup' }> {
 }
 
 async function post(token: string, body: string, expected: number): Promise<void> {
-  const res = await fetch(`${ready().baseUrl}/api/v1/progress/events`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body });
+  const res = await fetch(`${ready().baseUrl}/api/v1/progress/events`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body,
+  });
   const result = (await res.json()) as { accepted: number };
-  if (res.status !== 200 || result.accepted !== expected) throw new Error(`batch failed: ${res.status} ${JSON.stringify(result).slice(0, 300)}`);
+  if (res.status !== 200 || result.accepted !== expected)
+    throw new Error(`batch failed: ${res.status} ${JSON.stringify(result).slice(0, 300)}`);
 }
 
 /** One student's batch as an API request. */
@@ -51,11 +66,24 @@ function insert(): { text: string; params: unknown[] } {
   const params: unknown[] = [];
   const values = batchOf(s.items, s.batchSize).map((e: EventRow) => {
     const watched = e.watchedSegments ? `{${e.watchedSegments.map(([a, b]) => `[${a},${b})`).join(',')}}` : null;
-    params.push(who.userId, e.eventId, who.enrolmentId, e.itemId, e.type, e.positionSeconds ?? null, e.percent ?? null, watched, e.occurredAt);
+    params.push(
+      who.userId,
+      e.eventId,
+      who.enrolmentId,
+      e.itemId,
+      e.type,
+      e.positionSeconds ?? null,
+      e.percent ?? null,
+      watched,
+      e.occurredAt,
+    );
     const n = params.length;
     return `($${n - 8}, $${n - 7}, $${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
   });
-  return { text: `INSERT INTO bench_raw_events (user_id, event_id, enrolment_id, item_id, type, position_seconds, percent, watched, occurred_at) VALUES ${values.join(',')}`, params };
+  return {
+    text: `INSERT INTO bench_raw_events (user_id, event_id, enrolment_id, item_id, type, position_seconds, percent, watched, occurred_at) VALUES ${values.join(',')}`,
+    params,
+  };
 }
 
 /** Runs `clients` concurrent loops over their prepared work, timing each unit and the whole. */
@@ -107,6 +135,7 @@ async function handle(command: ClientCommand): Promise<ClientReport> {
 process.on('message', (command: ClientCommand) => {
   handle(command).then(
     (reply) => process.send?.(reply),
-    (error: unknown) => process.send?.({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies ClientReport),
+    (error: unknown) =>
+      process.send?.({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies ClientReport),
   );
 });

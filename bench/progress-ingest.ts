@@ -46,7 +46,10 @@ async function main(): Promise<void> {
     const admin = await signIn(ctx);
     const course = await createCourse(ctx, admin, 'Bench ingestion', 5, 6);
     const students = await seedStudents(ctx, course.id, STUDENTS, 'ingest.bench');
-    const tokens = accessTokens(ctx, students.map((s) => s.userId));
+    const tokens = accessTokens(
+      ctx,
+      students.map((s) => s.userId),
+    );
     await ctx.db.query('CREATE TABLE bench_raw_events (LIKE progress_events INCLUDING ALL)'); // the baseline's table: same columns, keys and indexes
     await clients.send({
       type: 'setup',
@@ -85,8 +88,11 @@ async function main(): Promise<void> {
     }
     await clients.send({ type: 'stop' });
     const events = CLIENTS * BATCHES_PER_ROUND * ROUNDS * BATCH;
-    const stored = await ctx.db.query<{ api: number; raw: number }>('SELECT (SELECT count(*)::int FROM progress_events) AS api, (SELECT count(*)::int FROM bench_raw_events) AS raw');
-    if (stored.rows[0].api !== events + WARMUP_BATCHES * BATCH || stored.rows[0].raw !== events) throw new Error(`row counts differ: ${JSON.stringify(stored.rows[0])}`);
+    const stored = await ctx.db.query<{ api: number; raw: number }>(
+      'SELECT (SELECT count(*)::int FROM progress_events) AS api, (SELECT count(*)::int FROM bench_raw_events) AS raw',
+    );
+    if (stored.rows[0].api !== events + WARMUP_BATCHES * BATCH || stored.rows[0].raw !== events)
+      throw new Error(`row counts differ: ${JSON.stringify(stored.rows[0])}`);
 
     const eventsPerSecond = (events / apiMs) * 1000;
     const rawEventsPerSecond = (events / rawMs) * 1000;
@@ -106,7 +112,12 @@ async function main(): Promise<void> {
         p99BatchMs: round(p99),
         maxRssMB: Math.round(rssMB),
       },
-      baseline: { rawMs: Math.round(rawMs), rawEventsPerSecond: Math.round(rawEventsPerSecond), rawP50BatchMs: round(percentile(rawLatencies, 50)), rawP99BatchMs: round(percentile(rawLatencies, 99)) },
+      baseline: {
+        rawMs: Math.round(rawMs),
+        rawEventsPerSecond: Math.round(rawEventsPerSecond),
+        rawP50BatchMs: round(percentile(rawLatencies, 50)),
+        rawP99BatchMs: round(percentile(rawLatencies, 99)),
+      },
       ratio,
       goal: 'events/s at least 0.25x the raw multi-row insert, p99 batch latency under 100 ms, API process RSS under 250 MB',
       meetsGoal: ratio >= 0.25 && p99 < 100 && rssMB < 250,

@@ -20,14 +20,16 @@ function load(url: string, tokens: string[] | null, duration: number): Promise<a
       {
         method: 'GET',
         // Every request as another student, so no one enrolment's rows stay hot.
-        setupRequest: (request) => (tokens ? { ...request, headers: { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` } } : request),
+        setupRequest: (request) =>
+          tokens ? { ...request, headers: { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` } } : request,
       },
     ],
   });
 }
 
 function checked(name: string, result: autocannon.Result): autocannon.Result {
-  if (result.errors || result.non2xx || result.timeouts) throw new Error(`${name}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
+  if (result.errors || result.non2xx || result.timeouts)
+    throw new Error(`${name}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
   return result;
 }
 
@@ -43,9 +45,15 @@ async function main(): Promise<void> {
     const admin = await signIn(ctx);
     const course = await createCourse(ctx, admin, 'Bench read path', 5, 8);
     // Module 2 needs module 1, module 5 opens next month, module 3 is assigned to everyone: the view evaluates all of it.
-    await ctx.db.query('INSERT INTO module_prerequisites (module_id, prerequisite_id) VALUES ($1, $2)', [course.modules[1], course.modules[0]]);
+    await ctx.db.query('INSERT INTO module_prerequisites (module_id, prerequisite_id) VALUES ($1, $2)', [
+      course.modules[1],
+      course.modules[0],
+    ]);
     await ctx.db.query(`UPDATE modules SET unlock_at = now() + interval '30 days' WHERE id = $1`, [course.modules[4]]);
-    await ctx.db.query(`INSERT INTO assignments (course_id, module_id, due_at, target_type) VALUES ($1, $2, now() + interval '7 days', 'course')`, [course.id, course.modules[2]]);
+    await ctx.db.query(
+      `INSERT INTO assignments (course_id, module_id, due_at, target_type) VALUES ($1, $2, now() + interval '7 days', 'course')`,
+      [course.id, course.modules[2]],
+    );
     const students = await seedStudents(ctx, course.id, STUDENTS, 'read.bench');
     // Student s has completed the first k(s) items of modules 1–4 and started the next three.
     await ctx.db.query(
@@ -61,9 +69,15 @@ async function main(): Promise<void> {
        FROM learners l JOIN ordered o ON o.ord < l.k + 3`,
       [course.id],
     );
-    await ctx.app.get(ProgressWritesRepository).refreshEnrolments(students.map((s) => s.enrolmentId), new Date());
+    await ctx.app.get(ProgressWritesRepository).refreshEnrolments(
+      students.map((s) => s.enrolmentId),
+      new Date(),
+    );
     await ctx.db.query('ANALYZE');
-    const tokens = accessTokens(ctx, students.map((s) => s.userId));
+    const tokens = accessTokens(
+      ctx,
+      students.map((s) => s.userId),
+    );
 
     const url = `${ctx.baseUrl}/api/v1/me/courses/${course.id}/progress`;
     const sample = await fetch(url, { headers: { Authorization: `Bearer ${tokens[0]}` } });
@@ -92,7 +106,11 @@ async function main(): Promise<void> {
         p50Ms: accord.latency.p50,
         p99Ms: accord.latency.p99,
       },
-      baseline: { bareRequestsPerSecond: Math.round(baseline.requests.average), bareP50Ms: baseline.latency.p50, bareP99Ms: baseline.latency.p99 },
+      baseline: {
+        bareRequestsPerSecond: Math.round(baseline.requests.average),
+        bareP50Ms: baseline.latency.p50,
+        bareP99Ms: baseline.latency.p99,
+      },
       ratio,
       goal: 'requests/s at least 0.15x a bare Fastify JSON route, p99 under 50 ms',
       meetsGoal: ratio >= 0.15 && accord.latency.p99 < 50,

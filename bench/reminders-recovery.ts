@@ -1,9 +1,11 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Clock } from '../src/common/clock';
-import { APP_CONFIG, AppConfig } from '../src/config/env';
-import { QueueName, ReminderJobData, reminderJobId } from '../src/modules/jobs/queues';
+import type { AppConfig } from '../src/config/env';
+import { APP_CONFIG } from '../src/config/env';
+import type { ReminderJobData } from '../src/modules/jobs/queues';
+import { QueueName, reminderJobId } from '../src/modules/jobs/queues';
 import { ReminderReconciler } from '../src/modules/reminders/reminder-reconciler';
 import { ReminderQueue } from '../src/modules/reminders/reminder-queue';
 import { ReminderSchedules } from '../src/modules/reminders/reminder-schedules';

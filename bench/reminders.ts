@@ -2,7 +2,8 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { createTransport } from 'nodemailer';
-import { APP_CONFIG, AppConfig } from '../src/config/env';
+import type { AppConfig } from '../src/config/env';
+import { APP_CONFIG } from '../src/config/env';
 import { QueueName } from '../src/modules/jobs/queues';
 import { ReminderDispatch } from '../src/modules/reminders/reminder-dispatch';
 import { WorkerModule } from '../src/worker.module';
@@ -10,7 +11,10 @@ import { api, ms, report, signIn, startBench } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startMailCatcher } = require('../../scripts/lib/mail-catcher') as {
-  startMailCatcher: (o: { web: boolean; limit?: number }) => Promise<{ smtpUrl: string; messages: Array<{ messageId: string }>; clear(): void; close(): Promise<void> }>;
+  startMailCatcher: (o: {
+    web: boolean;
+    limit?: number;
+  }) => Promise<{ smtpUrl: string; messages: Array<{ messageId: string }>; clear(): void; close(): Promise<void> }>;
 };
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 10_000);
@@ -24,13 +28,25 @@ const WARM_UP = 1_000;
  */
 async function main(): Promise<void> {
   const sink = await startMailCatcher({ web: false, limit: 50_000 });
-  const ctx = await startBench('reminders', { SMTP_URL: sink.smtpUrl, REMINDER_SCHEDULERS: 'false', REMINDER_CONCURRENCY: '50', SMTP_POOL_SIZE: '5', DATABASE_POOL_SIZE: '30' });
+  const ctx = await startBench('reminders', {
+    SMTP_URL: sink.smtpUrl,
+    REMINDER_SCHEDULERS: 'false',
+    REMINDER_CONCURRENCY: '50',
+    SMTP_POOL_SIZE: '5',
+    DATABASE_POOL_SIZE: '30',
+  });
   const config = ctx.app.get<AppConfig>(APP_CONFIG);
   try {
     const token = await signIn(ctx);
     const courseOf = async (students: number, tag: string): Promise<{ course: string; moduleId: string }> => {
       const course = (await api<{ id: string }>(ctx, 'POST', '/api/v1/courses', token, { title: `Fan-out ${tag}` })).body.id;
-      const material = (await api<{ id: string }>(ctx, 'POST', '/api/v1/materials', token, { title: 'Reading', kind: 'article', url: 'https://example.edu/r' })).body.id;
+      const material = (
+        await api<{ id: string }>(ctx, 'POST', '/api/v1/materials', token, {
+          title: 'Reading',
+          kind: 'article',
+          url: 'https://example.edu/r',
+        })
+      ).body.id;
       const moduleId = (await api<{ id: string }>(ctx, 'POST', `/api/v1/courses/${course}/modules`, token, { title: 'Module' })).body.id;
       await api(ctx, 'POST', `/api/v1/modules/${moduleId}/items`, token, { materialId: material, completion: { type: 'view' } });
       await api(ctx, 'POST', `/api/v1/courses/${course}/publish`, token);
@@ -49,8 +65,16 @@ async function main(): Promise<void> {
       });
     const dispatcher = ctx.app.get(ReminderDispatch, { strict: false });
     const queue = ctx.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
-    const raw = new Queue('raw-fanout', { connection: { url: config.redis.url, maxRetriesPerRequest: null }, prefix: `${config.redis.prefix}:bull` });
-    const rawJobs = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ name: 'send', data: { reminderId: `${tag}-${i}` }, opts: { jobId: `${tag}-${i}`, removeOnComplete: true } }));
+    const raw = new Queue('raw-fanout', {
+      connection: { url: config.redis.url, maxRetriesPerRequest: null },
+      prefix: `${config.redis.prefix}:bull`,
+    });
+    const rawJobs = (n: number, tag: string) =>
+      Array.from({ length: n }, (_, i) => ({
+        name: 'send',
+        data: { reminderId: `${tag}-${i}` },
+        opts: { jobId: `${tag}-${i}`, removeOnComplete: true },
+      }));
 
     // Both paths warmed up first (JIT, connections), so neither pays for the other's first run.
     const warm = await assign(await courseOf(WARM_UP, 'warm'));
@@ -69,8 +93,10 @@ async function main(): Promise<void> {
     const left = await dispatcher.run();
     const fanOutMs = ms(t0);
     const queued = (await queue.getJobCounts('waiting')).waiting;
-    const rows = (await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM reminders WHERE assignment_id = $1', [created.body.id])).rows[0].n;
-    if (left !== 0 || queued !== STUDENTS || rows !== 3 * STUDENTS) throw new Error(`fan-out incomplete: ${queued} jobs waiting (${left} left to the dispatcher), ${rows} rows`);
+    const rows = (await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM reminders WHERE assignment_id = $1', [created.body.id]))
+      .rows[0].n;
+    if (left !== 0 || queued !== STUDENTS || rows !== 3 * STUDENTS)
+      throw new Error(`fan-out incomplete: ${queued} jobs waiting (${left} left to the dispatcher), ${rows} rows`);
 
     const t1 = process.hrtime.bigint();
     await raw.addBulk(rawJobs(STUDENTS, 'raw'));
@@ -84,7 +110,10 @@ async function main(): Promise<void> {
     const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
     await worker.init();
     for (;;) {
-      const { rows: sent } = await ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM reminders WHERE assignment_id = $1 AND status = 'sent'", [created.body.id]);
+      const { rows: sent } = await ctx.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM reminders WHERE assignment_id = $1 AND status = 'sent'",
+        [created.body.id],
+      );
       if (sent[0].n >= STUDENTS) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -101,7 +130,14 @@ async function main(): Promise<void> {
       Array.from({ length: 50 }, async () => {
         while (next < STUDENTS) {
           const i = next++;
-          await transport.sendMail({ from: config.mail.from, to: `fan${i}@bench.local`, subject: `Raw ${i}`, text: 'Raw message', html: '<p>Raw message</p>', messageId: `<raw-${i}@bench>` });
+          await transport.sendMail({
+            from: config.mail.from,
+            to: `fan${i}@bench.local`,
+            subject: `Raw ${i}`,
+            text: 'Raw message',
+            html: '<p>Raw message</p>',
+            messageId: `<raw-${i}@bench>`,
+          });
         }
       }),
     );

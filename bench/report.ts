@@ -1,7 +1,8 @@
 import { ProgressWritesRepository } from '../src/modules/progress/progress-writes.repository';
 import { round } from './events';
 import { createCourse, percentile, seedStudents } from './fixtures';
-import { BenchContext, ms, report, signIn, startBench } from './harness';
+import type { BenchContext } from './harness';
+import { ms, report, signIn, startBench } from './harness';
 
 const STUDENTS = 5_000;
 const MODULES = 6;
@@ -59,8 +60,17 @@ const HAND_WRITTEN = `
 /** 5,000 students × 60 items with set-based SQL, counters filled by the repository's own refresh, and assignments of each kind. */
 async function seed(ctx: BenchContext, token: string): Promise<string> {
   const course = await createCourse(ctx, token, 'Bench report', MODULES, ITEMS_PER_MODULE);
-  const cohorts = await ctx.db.query<{ id: string }>(`INSERT INTO cohorts (course_id, name) SELECT $1, 'Cohort ' || g FROM generate_series(1, 5) g RETURNING id`, [course.id]);
-  const students = await seedStudents(ctx, course.id, STUDENTS, 'report.bench', cohorts.rows.map((c) => c.id));
+  const cohorts = await ctx.db.query<{ id: string }>(
+    `INSERT INTO cohorts (course_id, name) SELECT $1, 'Cohort ' || g FROM generate_series(1, 5) g RETURNING id`,
+    [course.id],
+  );
+  const students = await seedStudents(
+    ctx,
+    course.id,
+    STUDENTS,
+    'report.bench',
+    cohorts.rows.map((c) => c.id),
+  );
   // Student s has completed the first k(s) of the 60 items in course order and started the rest; one in 20 has not started.
   await ctx.db.query(
     `WITH ordered AS (
@@ -80,26 +90,31 @@ async function seed(ctx: BenchContext, token: string): Promise<string> {
   );
   await ctx.db.query('ANALYZE');
   const started = await ctx.db.query<{ enrolment_id: string }>('SELECT DISTINCT enrolment_id FROM item_progress');
-  await ctx.app.get(ProgressWritesRepository).refreshEnrolments(started.rows.map((r) => r.enrolment_id), new Date());
-  await ctx.db.query(`UPDATE enrolments SET last_activity_at = now() - (abs(hashtext(id::text)) % 2000) * interval '1 hour' WHERE last_activity_at IS NOT NULL`);
+  await ctx.app.get(ProgressWritesRepository).refreshEnrolments(
+    started.rows.map((r) => r.enrolment_id),
+    new Date(),
+  );
+  await ctx.db.query(
+    `UPDATE enrolments SET last_activity_at = now() - (abs(hashtext(id::text)) % 2000) * interval '1 hour' WHERE last_activity_at IS NOT NULL`,
+  );
   // Assignments of each kind, all past due: module 1 to the course, module 3 to a cohort, module 5 to 500 named enrolments with 200 overrides.
   const due = (days: number) => new Date(Date.now() - days * 86_400_000);
   const assignment = async (moduleIndex: number, target: string, cohortId: string | null, dueAt: Date) =>
     (
-      await ctx.db.query<{ id: string }>(`INSERT INTO assignments (course_id, module_id, due_at, target_type, cohort_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [
-        course.id,
-        course.modules[moduleIndex],
-        dueAt,
-        target,
-        cohortId,
-      ])
+      await ctx.db.query<{ id: string }>(
+        `INSERT INTO assignments (course_id, module_id, due_at, target_type, cohort_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [course.id, course.modules[moduleIndex], dueAt, target, cohortId],
+      )
     ).rows[0].id;
   await assignment(0, 'course', null, due(2));
   await assignment(2, 'cohort', cohorts.rows[0].id, due(1));
   const named = await assignment(4, 'enrolments', null, due(3));
   const picked = students.slice(0, 500).map((s) => s.enrolmentId);
   await ctx.db.query('INSERT INTO assignment_enrolments (assignment_id, enrolment_id) SELECT $1, unnest($2::uuid[])', [named, picked]);
-  await ctx.db.query(`INSERT INTO assignment_overrides (assignment_id, enrolment_id, due_at) SELECT $1, unnest($2::uuid[]), now() + interval '7 days'`, [named, picked.slice(0, 200)]);
+  await ctx.db.query(
+    `INSERT INTO assignment_overrides (assignment_id, enrolment_id, due_at) SELECT $1, unnest($2::uuid[]), now() + interval '7 days'`,
+    [named, picked.slice(0, 200)],
+  );
   await ctx.db.query('ANALYZE');
   return course.id;
 }
@@ -118,7 +133,9 @@ async function main(): Promise<void> {
 
     const get = async (accept: string): Promise<{ ms: number; text: string }> => {
       const t0 = process.hrtime.bigint();
-      const res = await fetch(`${ctx.baseUrl}/api/v1/courses/${courseId}/progress`, { headers: { Authorization: `Bearer ${token}`, Accept: accept } });
+      const res = await fetch(`${ctx.baseUrl}/api/v1/courses/${courseId}/progress`, {
+        headers: { Authorization: `Bearer ${token}`, Accept: accept },
+      });
       const text = await res.text();
       const took = ms(t0);
       if (res.status !== 200) throw new Error(`report failed: ${res.status} ${text.slice(0, 300)}`);
@@ -145,7 +162,14 @@ async function main(): Promise<void> {
     const now = new Date();
     await ctx.db.query(HAND_WRITTEN, [courseId, now]);
     const handFullMs: number[] = [];
-    type HandRow = { enrolment_id: string; cohort_name: string | null; completed_items: number; overdue: number; self_reported: number; modules: string[] };
+    type HandRow = {
+      enrolment_id: string;
+      cohort_name: string | null;
+      completed_items: number;
+      overdue: number;
+      self_reported: number;
+      modules: string[];
+    };
     let hand: HandRow[] = [];
     for (let i = 0; i < CSV_RUNS; i += 1) {
       const t0 = process.hrtime.bigint();

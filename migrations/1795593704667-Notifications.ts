@@ -1,10 +1,10 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class Notifications1795593704667 implements MigrationInterface {
-    name = 'Notifications1795593704667'
+  name = 'Notifications1795593704667';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
             CREATE TABLE "notification_preferences" (
                 "user_id" uuid NOT NULL,
                 "welcome" boolean NOT NULL DEFAULT true,
@@ -18,47 +18,46 @@ export class Notifications1795593704667 implements MigrationInterface {
                 CONSTRAINT "PK_64c90edc7310c6be7c10c96f675" PRIMARY KEY ("user_id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "reminders"
             ADD "lease_until" TIMESTAMP WITH TIME ZONE
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "reminders"
             ADD "subject" text
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "reminders"
             ADD "body_text" text
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "reminders"
             ADD "body_html" text
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "notification_preferences"
             ADD CONSTRAINT "FK_64c90edc7310c6be7c10c96f675" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION
         `);
-    }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
             ALTER TABLE "notification_preferences" DROP CONSTRAINT "FK_64c90edc7310c6be7c10c96f675"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "reminders" DROP COLUMN "body_html"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "reminders" DROP COLUMN "body_text"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "reminders" DROP COLUMN "subject"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "reminders" DROP COLUMN "lease_until"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "notification_preferences"
         `);
-    }
-
+  }
 }

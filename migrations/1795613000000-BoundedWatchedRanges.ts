@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Bounds the watched ranges kept per item (issue 13, item 7). accord_keep_longest(watched, n)
@@ -20,7 +20,9 @@ export class BoundedWatchedRanges1795613000000 implements MigrationInterface {
         END
       $$
     `);
-    await queryRunner.query(`UPDATE item_progress SET watched = accord_keep_longest(watched, 500) WHERE (SELECT count(*) FROM unnest(watched)) > 500`);
+    await queryRunner.query(
+      `UPDATE item_progress SET watched = accord_keep_longest(watched, 500) WHERE (SELECT count(*) FROM unnest(watched)) > 500`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Unsubscribe and set-password links as composed before: `<base>/<page>?token=<value>` (HTML

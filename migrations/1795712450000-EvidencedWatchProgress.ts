@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Watch rules need evidence (issue 14, item 2). item_progress.covered_percent is the server-judged
@@ -17,7 +17,9 @@ export class EvidencedWatchProgress1795712450000 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "item_progress" ADD "covered_percent" double precision NOT NULL DEFAULT 0`);
-    await queryRunner.query(`UPDATE item_progress SET covered_percent = COALESCE(accord_coverage(watched, duration_seconds), 0) WHERE watched IS NOT NULL`);
+    await queryRunner.query(
+      `UPDATE item_progress SET covered_percent = COALESCE(accord_coverage(watched, duration_seconds), 0) WHERE watched IS NOT NULL`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -38,7 +38,10 @@ function readResults(root) {
   const dir = path.join(root, 'bench', 'results');
   const results = new Map();
   if (!fs.existsSync(dir)) return results;
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const result = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
     if (typeof result.bench === 'string' && result.figures && result.baseline) results.set(result.bench, result);
   }
@@ -48,10 +51,7 @@ function readResults(root) {
 /** The Markdown table, one row per bench script (and per result file no script names). */
 function renderTable(root) {
   const results = readResults(root);
-  const rows = [
-    '| command | run | Accord | baseline | ratio | goal | met |',
-    '|---|---|---|---|---|---|---|',
-  ];
+  const rows = ['| command | run | Accord | baseline | ratio | goal | met |', '|---|---|---|---|---|---|---|'];
   const seen = new Set();
   const row = (command, result) => {
     if (!result) return `| \`${command}\` | no committed result | | | | | |`;

@@ -40,7 +40,11 @@ describe('bench-table', () => {
     dir = mkdtempSync(join(tmpdir(), 'bench-table-'));
     mkdirSync(join(dir, 'bench', 'results'), { recursive: true });
     mkdirSync(join(dir, 'docs'));
-    const scripts = { 'bench:enrol': 'node scripts/bench.js enrol-import', 'bench:read': 'node scripts/bench.js read-path', 'bench:table': 'node scripts/bench-table.js' };
+    const scripts = {
+      'bench:enrol': 'node scripts/bench.js enrol-import',
+      'bench:read': 'node scripts/bench.js read-path',
+      'bench:table': 'node scripts/bench-table.js',
+    };
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts }));
     writeFileSync(join(dir, 'bench', 'results', 'enrol-import.json'), JSON.stringify(result('enrol-import', 2.41)));
     writeFileSync(join(dir, 'bench', 'results', 'fuzz.json'), JSON.stringify({ seed: 1, total: 9750 }));

@@ -49,7 +49,10 @@ async function main() {
       child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0)));
     });
   } finally {
-    const leftovers = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2", [`accord_test_${runId}%`, template]);
+    const leftovers = await admin.query('SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2', [
+      `accord_test_${runId}%`,
+      template,
+    ]);
     for (const { datname } of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
     await admin.end();
     await cleanup();

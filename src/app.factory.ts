@@ -1,10 +1,12 @@
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'crypto';
 import { Logger } from 'nestjs-pino';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { AppModule } from './app.module';
 import { AccessTokenVerifier } from './modules/auth/access-token-verifier';
 import { isHealthRoute, markRoute } from './common/access-log';
@@ -15,7 +17,7 @@ import { registerRateLimit } from './common/rate-limit';
 import { registerSecurityHeaders } from './common/security-headers';
 import { sendProblem } from './common/problem.filter';
 import { REDIS } from './modules/redis/redis.module';
-import { AppConfig } from './config/env';
+import type { AppConfig } from './config/env';
 import { BULK_PATH, tooManyRows } from './modules/enrolments/import-body';
 import { httpDuration } from './modules/metrics/metrics';
 import { mountQueuesDashboard } from './modules/queues-dashboard/queues-dashboard';
@@ -35,7 +37,9 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  return SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+  });
 }
 
 /**
@@ -43,7 +47,10 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
  * Used by `npm run openapi` and by the drift test against the committed openapi.json.
  */
 export async function generateOpenApi(config: AppConfig): Promise<OpenAPIObject> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), { preview: true, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), {
+    preview: true,
+    logger: false,
+  });
   app.setGlobalPrefix(API_PREFIX, { exclude: PAGES });
   const document = buildOpenApi(app);
   await app.close();
@@ -58,7 +65,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     requestTimeout: config.http.requestTimeoutMs,
     connectionTimeout: config.http.requestTimeoutMs,
     // Node only checks request timeouts this often (30 s by default).
-    http: { connectionsCheckingInterval: Math.min(5_000, Math.ceil(config.http.requestTimeoutMs / 2)) } as never,
+    http: { connectionsCheckingInterval: Math.min(5_000, Math.ceil(config.http.requestTimeoutMs / 2)) },
     // A path the router cannot decode (e.g. %ED%A0%80) is a problem+json 400 like every other.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(error, request, reply),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {

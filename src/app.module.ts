@@ -24,7 +24,22 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, 'api'), AuditModule, UsersModule, AuthModule, MaterialsModule, CoursesModule, EnrolmentsModule, AssignmentsModule, ProgressModule, RemindersModule, NotificationsModule, HealthModule, MetricsModule, QueuesDashboardModule],
+      imports: [
+        CoreModule.forRoot(config, 'api'),
+        AuditModule,
+        UsersModule,
+        AuthModule,
+        MaterialsModule,
+        CoursesModule,
+        EnrolmentsModule,
+        AssignmentsModule,
+        ProgressModule,
+        RemindersModule,
+        NotificationsModule,
+        HealthModule,
+        MetricsModule,
+        QueuesDashboardModule,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

@@ -30,6 +30,8 @@ async function seed(): Promise<void> {
 }
 
 seed().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? 'Configuration error: ' : 'Seeding failed: '}${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? 'Configuration error: ' : 'Seeding failed: '}${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { decode, sign } from 'jsonwebtoken';
 import { InvitationService } from '../src/modules/users/invitation.service';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 import { spentLongAgo } from './helpers/sessions';
 
 describe('auth (e2e)', () => {
@@ -20,7 +21,7 @@ describe('auth (e2e)', () => {
   afterAll(() => t.close());
 
   it('bootstraps the ADMIN_EMAIL admin once, and it can sign in', async () => {
-    const { rows } = await t.db.query("SELECT role, password_hash FROM users WHERE email = $1", [ADMIN.email]);
+    const { rows } = await t.db.query('SELECT role, password_hash FROM users WHERE email = $1', [ADMIN.email]);
     expect(rows).toHaveLength(1);
     expect(rows[0].role).toBe('admin');
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
@@ -31,8 +32,16 @@ describe('auth (e2e)', () => {
   });
 
   it('answers a wrong password and an unknown user with the same 401 problem', async () => {
-    const wrong = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', '10.1.0.1').send({ email: ADMIN.email, password: 'not-the-password' });
-    const unknown = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', '10.1.0.2').send({ email: 'nobody@test.local', password: 'not-the-password' });
+    const wrong = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .set('X-Forwarded-For', '10.1.0.1')
+      .send({ email: ADMIN.email, password: 'not-the-password' });
+    const unknown = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .set('X-Forwarded-For', '10.1.0.2')
+      .send({ email: 'nobody@test.local', password: 'not-the-password' });
     for (const res of [wrong, unknown]) {
       expect(res.status).toBe(401);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -45,7 +54,10 @@ describe('auth (e2e)', () => {
   it('refuses an expired access token', async () => {
     const past = Math.floor(Date.now() / 1000) - 3600;
     const me = await t.http().get('/api/v1/me').set(bearer(adminToken));
-    const token = sign({ sub: me.body.id, tv: 0, iat: past - 900, exp: past }, t.config.auth.jwtSecret, { algorithm: 'HS256', issuer: 'accord' });
+    const token = sign({ sub: me.body.id, tv: 0, iat: past - 900, exp: past }, t.config.auth.jwtSecret, {
+      algorithm: 'HS256',
+      issuer: 'accord',
+    });
     const res = await t.http().get('/api/v1/me').set(bearer(token));
     expect(res.status).toBe(401);
     expect(res.body.detail).toMatch(/expired/);
@@ -72,7 +84,11 @@ describe('auth (e2e)', () => {
     const signIn = await t.http().post('/api/v1/auth/login').send({ email: ADMIN.email, password: ADMIN.password });
     noStore(signIn);
     noStore(await t.http().post('/api/v1/auth/refresh').send({ refreshToken: signIn.body.refreshToken }));
-    const invited = await t.http().post('/api/v1/users').set(bearer(adminToken)).send({ email: 'nostore@test.local', name: 'No Store', role: 'student' });
+    const invited = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(adminToken))
+      .send({ email: 'nostore@test.local', name: 'No Store', role: 'student' });
     expect(invited.status).toBe(201);
     const { rows } = await t.db.query('SELECT id FROM password_tokens WHERE user_id = $1', [invited.body.id]);
     const token = t.app.get(InvitationService).tokenFor(rows[0].id);
@@ -80,7 +96,10 @@ describe('auth (e2e)', () => {
   });
 
   it('refuses a token signed with another secret', async () => {
-    const token = sign({ sub: '00000000-0000-0000-0000-000000000000', tv: 0 }, 'some-other-secret-of-enough-length-0000', { algorithm: 'HS256', issuer: 'accord' });
+    const token = sign({ sub: '00000000-0000-0000-0000-000000000000', tv: 0 }, 'some-other-secret-of-enough-length-0000', {
+      algorithm: 'HS256',
+      issuer: 'accord',
+    });
     expect((await t.http().get('/api/v1/me').set(bearer(token))).status).toBe(401);
   });
 
@@ -130,7 +149,9 @@ describe('auth (e2e)', () => {
       expect(next.status).toBe(200);
       expect((await t.http().get('/api/v1/me').set(bearer(next.body.accessToken))).status).toBe(200);
     }
-    const { rows } = await t.db.query('SELECT count(*)::int AS revoked FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NOT NULL', [user.id]);
+    const { rows } = await t.db.query('SELECT count(*)::int AS revoked FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NOT NULL', [
+      user.id,
+    ]);
     expect(rows[0].revoked).toBe(0);
   });
 
@@ -164,13 +185,18 @@ describe('auth (e2e)', () => {
     expect((await t.http().delete(`/api/v1/users/${user.id}`).set(bearer(adminToken))).status).toBe(204);
     expect((await t.http().get('/api/v1/me').set(bearer(user.accessToken))).status).toBe(401);
     expect((await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken })).status).toBe(401);
-    const again = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', '10.2.0.1').send({ email: user.email, password: user.password });
+    const again = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .set('X-Forwarded-For', '10.2.0.1')
+      .send({ email: user.email, password: user.password });
     expect(again.status).toBe(401);
-    const audit = await t.db.query("SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY created_at", [user.id]);
+    const audit = await t.db.query('SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY created_at', [user.id]);
     expect(audit.rows.map((r) => r.action)).toEqual(['user.created', 'user.deactivated']);
   });
 
-  const attempt = (ip: string, email: string, password: string) => t.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+  const attempt = (ip: string, email: string, password: string) =>
+    t.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email, password });
 
   it('does not let a guesser lock the owner out: wrong passwords from one address, the right one from another signs in', async () => {
     const user = await createUser(t, adminToken, { email: 'target@test.local', role: 'student' });
@@ -246,7 +272,12 @@ describe('auth (e2e)', () => {
     const user = await createUser(t, adminToken, { email: 'me-burst@test.local', role: 'student' });
     const results = await Promise.all(
       Array.from({ length: 15 }, () =>
-        t.http().patch('/api/v1/me').set('X-Forwarded-For', '10.9.0.1').set(bearer(user.accessToken)).send({ password: 'a-new-password-456', currentPassword: 'guess-guess' }),
+        t
+          .http()
+          .patch('/api/v1/me')
+          .set('X-Forwarded-For', '10.9.0.1')
+          .set(bearer(user.accessToken))
+          .send({ password: 'a-new-password-456', currentPassword: 'guess-guess' }),
       ),
     );
     const statuses = results.map((r) => r.status);
@@ -265,7 +296,11 @@ describe('auth (e2e)', () => {
   it('throttles an address that tries many accounts', async () => {
     const ip = '10.4.0.1';
     for (let i = 0; i < 20; i++) {
-      await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: `spray${i}@test.local`, password: 'guess-guess' });
+      await t
+        .http()
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: `spray${i}@test.local`, password: 'guess-guess' });
     }
     const res = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: ADMIN.email, password: ADMIN.password });
     expect(res.status).toBe(429);

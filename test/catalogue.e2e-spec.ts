@@ -1,4 +1,5 @@
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 import { demoSeeder } from './helpers/seed';
 
 describe('materials catalogue (e2e)', () => {
@@ -16,7 +17,13 @@ describe('materials catalogue (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  const material = (over: object = {}) => ({ title: 'Mediation at Camp David', kind: 'case_study', url: 'https://example.edu/camp-david', summary: 'Carter, Begin and Sadat.', ...over });
+  const material = (over: object = {}) => ({
+    title: 'Mediation at Camp David',
+    kind: 'case_study',
+    url: 'https://example.edu/camp-david',
+    summary: 'Carter, Begin and Sadat.',
+    ...over,
+  });
 
   it('finds the Santos video first when searching "Colombia"', async () => {
     const res = await t.http().get('/api/v1/materials').query({ q: 'Colombia' }).set(bearer(student.accessToken));
@@ -38,13 +45,20 @@ describe('materials catalogue (e2e)', () => {
     expect(crisis.body.data.length).toBeGreaterThanOrEqual(2);
     expect(crisis.body.data.every((m: { tags: string[] }) => m.tags.includes('crisis negotiations'))).toBe(true);
     const videos = await t.http().get('/api/v1/materials').query({ kind: 'video' }).set(bearer(student.accessToken));
-    expect(videos.body.data.map((m: { slug: string }) => m.slug).sort()).toEqual(['advice-for-peace-ending-civil-war-in-colombia', 'martti-ahtisaari-great-negotiator-video']);
+    expect(videos.body.data.map((m: { slug: string }) => m.slug).sort()).toEqual([
+      'advice-for-peace-ending-civil-war-in-colombia',
+      'martti-ahtisaari-great-negotiator-video',
+    ]);
     const both = await t.http().get('/api/v1/materials').query({ q: 'negotiation', kind: 'book' }).set(bearer(student.accessToken));
     expect(both.body.data.every((m: { kind: string }) => m.kind === 'book')).toBe(true);
   });
 
   it('normalises tags and derives a unique slug from the title', async () => {
-    const a = await t.http().post('/api/v1/materials').set(bearer(instructor.accessToken)).send(material({ tags: [' Mediation ', 'mediation', 'Middle  East'] }));
+    const a = await t
+      .http()
+      .post('/api/v1/materials')
+      .set(bearer(instructor.accessToken))
+      .send(material({ tags: [' Mediation ', 'mediation', 'Middle  East'] }));
     expect(a.status).toBe(201);
     expect(a.body.tags).toEqual(['mediation', 'middle east']);
     expect(a.body.slug).toBe('mediation-at-camp-david');
@@ -53,13 +67,23 @@ describe('materials catalogue (e2e)', () => {
   });
 
   it('validates materials: kind, url, duration, unknown fields', async () => {
-    const res = await t.http().post('/api/v1/materials').set(bearer(admin)).send({ title: '', kind: 'podcast', url: 'javascript:alert(1)', durationSeconds: -5, popularity: 5 });
+    const res = await t
+      .http()
+      .post('/api/v1/materials')
+      .set(bearer(admin))
+      .send({ title: '', kind: 'podcast', url: 'javascript:alert(1)', durationSeconds: -5, popularity: 5 });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['title', 'kind', 'url', 'durationSeconds', 'popularity']));
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['title', 'kind', 'url', 'durationSeconds', 'popularity']),
+    );
   });
 
   it('refuses writes to students (403) and anyone anonymous (401); everyone signed in may read', async () => {
-    const created = await t.http().post('/api/v1/materials').set(bearer(admin)).send(material({ title: 'Role matrix material' }));
+    const created = await t
+      .http()
+      .post('/api/v1/materials')
+      .set(bearer(admin))
+      .send(material({ title: 'Role matrix material' }));
     const id = created.body.id;
     for (const [method, path, body] of [
       ['post', '/api/v1/materials', material()],
@@ -72,7 +96,11 @@ describe('materials catalogue (e2e)', () => {
     expect((await t.http().get('/api/v1/materials').set(bearer(student.accessToken))).status).toBe(200);
     expect((await t.http().get(`/api/v1/materials/${id}`).set(bearer(student.accessToken))).status).toBe(200);
     expect((await t.http().get('/api/v1/materials')).status).toBe(401);
-    const patched = await t.http().patch(`/api/v1/materials/${id}`).set(bearer(instructor.accessToken)).send({ title: 'Renamed', tags: ['A', 'a'] });
+    const patched = await t
+      .http()
+      .patch(`/api/v1/materials/${id}`)
+      .set(bearer(instructor.accessToken))
+      .send({ title: 'Renamed', tags: ['A', 'a'] });
     expect(patched.body).toMatchObject({ title: 'Renamed', tags: ['a'] });
     expect((await t.http().delete(`/api/v1/materials/${id}`).set(bearer(instructor.accessToken))).status).toBe(204);
     expect((await t.http().get(`/api/v1/materials/${id}`).set(bearer(admin))).status).toBe(404);
@@ -91,17 +119,29 @@ describe('materials catalogue (e2e)', () => {
     let cursor: string | null = null;
     let n = 0;
     do {
-      const res: any = await t.http().get('/api/v1/materials').query({ limit: 3, ...(cursor ? { cursor } : {}) }).set(bearer(student.accessToken));
+      const res: any = await t
+        .http()
+        .get('/api/v1/materials')
+        .query({ limit: 3, ...(cursor ? { cursor } : {}) })
+        .set(bearer(student.accessToken));
       seen.push(...res.body.data.map((m: { id: string }) => m.id));
       cursor = res.body.nextCursor;
-      await t.http().post('/api/v1/materials').set(bearer(admin)).send(material({ title: `Inserted while paging ${n++}` }));
+      await t
+        .http()
+        .post('/api/v1/materials')
+        .set(bearer(admin))
+        .send(material({ title: `Inserted while paging ${n++}` }));
     } while (cursor);
     expect(seen).toEqual(expected);
 
     const ranked: string[] = [];
     cursor = null;
     do {
-      const res: any = await t.http().get('/api/v1/materials').query({ q: 'negotiation', limit: 2, ...(cursor ? { cursor } : {}) }).set(bearer(student.accessToken));
+      const res: any = await t
+        .http()
+        .get('/api/v1/materials')
+        .query({ q: 'negotiation', limit: 2, ...(cursor ? { cursor } : {}) })
+        .set(bearer(student.accessToken));
       ranked.push(...res.body.data.map((m: { id: string }) => m.id));
       cursor = res.body.nextCursor;
     } while (cursor);

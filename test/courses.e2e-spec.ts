@@ -1,4 +1,5 @@
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 
@@ -26,14 +27,24 @@ describe('courses, modules and items (e2e)', () => {
     outsider = await createUser(t, admin, { email: 'out@test.local', role: 'student' });
     courseA = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'Negotiating Peace' })).body.id;
     courseB = (await http().post('/api/v1/courses').set(as(other.accessToken)).send({ title: 'Course B' })).body.id;
-    video = (await http().post('/api/v1/materials').set(as(admin)).send({ title: 'Santos video', kind: 'video', url: 'https://example.edu/v', durationSeconds: 600 })).body.id;
-    article = (await http().post('/api/v1/materials').set(as(admin)).send({ title: 'An article', kind: 'article', url: 'https://example.edu/a' })).body.id;
+    video = (
+      await http()
+        .post('/api/v1/materials')
+        .set(as(admin))
+        .send({ title: 'Santos video', kind: 'video', url: 'https://example.edu/v', durationSeconds: 600 })
+    ).body.id;
+    article = (
+      await http().post('/api/v1/materials').set(as(admin)).send({ title: 'An article', kind: 'article', url: 'https://example.edu/a' })
+    ).body.id;
     await t.db.query("INSERT INTO enrolments (course_id, user_id, status) VALUES ($1, $2, 'active')", [courseA, student.id]);
   });
   afterAll(() => t.close());
 
   async function module(courseId: string, title: string, token = owner.accessToken, extra: object = {}) {
-    const res = await http().post(`/api/v1/courses/${courseId}/modules`).set(as(token)).send({ title, ...extra });
+    const res = await http()
+      .post(`/api/v1/courses/${courseId}/modules`)
+      .set(as(token))
+      .send({ title, ...extra });
     expect(res.status).toBe(201);
     return res.body as { id: string; position: number };
   }
@@ -53,12 +64,18 @@ describe('courses, modules and items (e2e)', () => {
   });
 
   it('validates the reminder policy', async () => {
-    const bad = await http().patch(`/api/v1/courses/${courseA}`).set(as(owner.accessToken)).send({ reminderPolicy: { dueSoonMinutesBefore: 50000, inactivityDays: 0, spam: true } });
+    const bad = await http()
+      .patch(`/api/v1/courses/${courseA}`)
+      .set(as(owner.accessToken))
+      .send({ reminderPolicy: { dueSoonMinutesBefore: 50000, inactivityDays: 0, spam: true } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(
       expect.arrayContaining(['reminderPolicy.dueSoonMinutesBefore', 'reminderPolicy.inactivityDays', 'reminderPolicy.spam']),
     );
-    const ok = await http().patch(`/api/v1/courses/${courseA}`).set(as(owner.accessToken)).send({ reminderPolicy: { dueSoonMinutesBefore: 120 } });
+    const ok = await http()
+      .patch(`/api/v1/courses/${courseA}`)
+      .set(as(owner.accessToken))
+      .send({ reminderPolicy: { dueSoonMinutesBefore: 120 } });
     expect(ok.body.reminderPolicy).toEqual({ dueSoonMinutesBefore: 120, overdueMinutesAfter: 60, inactivityDays: 7 });
   });
 
@@ -101,7 +118,12 @@ describe('courses, modules and items (e2e)', () => {
 
     it('refuses every write to students with 403, even on their own course', async () => {
       const m = await module(courseA, 'Student-proof module');
-      const item = (await http().post(`/api/v1/modules/${m.id}/items`).set(as(owner.accessToken)).send({ materialId: article, completion: { type: 'view' } })).body.id;
+      const item = (
+        await http()
+          .post(`/api/v1/modules/${m.id}/items`)
+          .set(as(owner.accessToken))
+          .send({ materialId: article, completion: { type: 'view' } })
+      ).body.id;
       const writes: Array<[string, string, object]> = [
         ['post', '/api/v1/courses', { title: 'Mine' }],
         ['patch', `/api/v1/courses/${courseA}`, { title: 'x' }],
@@ -128,7 +150,12 @@ describe('courses, modules and items (e2e)', () => {
     it('hides course A from another course’s instructor (404) for reads of drafts and every write', async () => {
       const draft = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'Secret draft' })).body.id;
       const m = await module(draft, 'Draft module');
-      const item = (await http().post(`/api/v1/modules/${m.id}/items`).set(as(owner.accessToken)).send({ materialId: article, completion: { type: 'view' } })).body.id;
+      const item = (
+        await http()
+          .post(`/api/v1/modules/${m.id}/items`)
+          .set(as(owner.accessToken))
+          .send({ materialId: article, completion: { type: 'view' } })
+      ).body.id;
       const attempts: Array<[string, string, object]> = [
         ['get', `/api/v1/courses/${draft}`, {}],
         ['get', `/api/v1/courses/${draft}/modules`, {}],
@@ -171,7 +198,12 @@ describe('courses, modules and items (e2e)', () => {
     const last = await http().delete(`/api/v1/courses/${c}/instructors/${other.id}`).set(as(admin));
     expect(last.status).toBe(409);
     const audit = await http().get('/api/v1/admin/audit').query({ entity: 'course', entityId: c }).set(as(admin));
-    expect(audit.body.data.map((a: { action: string }) => a.action)).toEqual(['course.instructor_removed', 'course.updated', 'course.instructor_added', 'course.created']);
+    expect(audit.body.data.map((a: { action: string }) => a.action)).toEqual([
+      'course.instructor_removed',
+      'course.updated',
+      'course.instructor_added',
+      'course.created',
+    ]);
   });
 
   it('builds modules and items, returned in order with their materials', async () => {
@@ -179,15 +211,30 @@ describe('courses, modules and items (e2e)', () => {
     const m1 = await module(c, 'One');
     const m2 = await module(c, 'Two', owner.accessToken, { prerequisiteModuleIds: [m1.id], unlockAt: '2030-01-01T00:00:00Z' });
     expect([m1.position, m2.position]).toEqual([0, 1]);
-    const watch = await http().post(`/api/v1/modules/${m2.id}/items`).set(as(owner.accessToken)).send({ materialId: video, completion: { type: 'watch', minPercent: 90 } });
+    const watch = await http()
+      .post(`/api/v1/modules/${m2.id}/items`)
+      .set(as(owner.accessToken))
+      .send({ materialId: video, completion: { type: 'watch', minPercent: 90 } });
     expect(watch.status).toBe(201);
-    expect(watch.body).toMatchObject({ position: 0, required: true, completion: { type: 'watch', minPercent: 90 }, material: { id: video, kind: 'video' } });
-    await http().post(`/api/v1/modules/${m2.id}/items`).set(as(owner.accessToken)).send({ materialId: article, required: false, completion: { type: 'mark_done' } }).expect(201);
+    expect(watch.body).toMatchObject({
+      position: 0,
+      required: true,
+      completion: { type: 'watch', minPercent: 90 },
+      material: { id: video, kind: 'video' },
+    });
+    await http()
+      .post(`/api/v1/modules/${m2.id}/items`)
+      .set(as(owner.accessToken))
+      .send({ materialId: article, required: false, completion: { type: 'mark_done' } })
+      .expect(201);
     const list = await http().get(`/api/v1/courses/${c}/modules`).set(as(owner.accessToken));
     expect(list.body.data.map((m: { title: string }) => m.title)).toEqual(['One', 'Two']);
     expect(list.body.data[1]).toMatchObject({ prerequisiteModuleIds: [m1.id], unlockAt: '2030-01-01T00:00:00.000Z' });
     expect(list.body.data[1].items.map((i: { material: { title: string } }) => i.material.title)).toEqual(['Santos video', 'An article']);
-    const cleared = await http().patch(`/api/v1/modules/${m2.id}`).set(as(owner.accessToken)).send({ unlockAt: null, prerequisiteModuleIds: [] });
+    const cleared = await http()
+      .patch(`/api/v1/modules/${m2.id}`)
+      .set(as(owner.accessToken))
+      .send({ unlockAt: null, prerequisiteModuleIds: [] });
     expect(cleared.body).toMatchObject({ unlockAt: null, prerequisiteModuleIds: [] });
   });
 
@@ -195,11 +242,22 @@ describe('courses, modules and items (e2e)', () => {
     const { PostgresQueryRunner } = await import('typeorm/driver/postgres/PostgresQueryRunner');
     const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
     const queriesFor = async (modules: number) => {
-      const c = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: `Size ${modules}` })).body.id;
+      const c = (
+        await http()
+          .post('/api/v1/courses')
+          .set(as(owner.accessToken))
+          .send({ title: `Size ${modules}` })
+      ).body.id;
       for (let i = 0; i < modules; i++) {
         const m = await module(c, `M${i}`);
-        await http().post(`/api/v1/modules/${m.id}/items`).set(as(owner.accessToken)).send({ materialId: article, completion: { type: 'view' } });
-        await http().post(`/api/v1/modules/${m.id}/items`).set(as(owner.accessToken)).send({ materialId: video, completion: { type: 'view' } });
+        await http()
+          .post(`/api/v1/modules/${m.id}/items`)
+          .set(as(owner.accessToken))
+          .send({ materialId: article, completion: { type: 'view' } });
+        await http()
+          .post(`/api/v1/modules/${m.id}/items`)
+          .set(as(owner.accessToken))
+          .send({ materialId: video, completion: { type: 'view' } });
       }
       spy.mockClear();
       const res = await http().get(`/api/v1/courses/${c}/modules`).set(as(owner.accessToken));
@@ -223,10 +281,14 @@ describe('courses, modules and items (e2e)', () => {
     expect((await post({ materialId: video, completion: { type: 'watch' } })).body.errors[0].field).toBe('completion.minPercent');
     expect((await post({ materialId: video, completion: { type: 'watch', minPercent: 0 } })).status).toBe(400);
     expect((await post({ materialId: video, completion: { type: 'watch', minPercent: 101 } })).status).toBe(400);
-    expect((await post({ materialId: article, completion: { type: 'watch', minPercent: 50 } })).body.errors[0].field).toBe('completion.type');
+    expect((await post({ materialId: article, completion: { type: 'watch', minPercent: 50 } })).body.errors[0].field).toBe(
+      'completion.type',
+    );
     expect((await post({ materialId: article, completion: { type: 'view', minPercent: 50 } })).status).toBe(400);
     expect((await post({ materialId: article, completion: { type: 'skim' } })).status).toBe(400);
-    expect((await post({ materialId: '00000000-0000-4000-8000-000000000000', completion: { type: 'view' } })).body.errors[0].field).toBe('materialId');
+    expect((await post({ materialId: '00000000-0000-4000-8000-000000000000', completion: { type: 'view' } })).body.errors[0].field).toBe(
+      'materialId',
+    );
     expect((await post({ materialId: article, completion: { type: 'view' } })).status).toBe(201);
   });
 
@@ -236,14 +298,26 @@ describe('courses, modules and items (e2e)', () => {
     const b = await module(c, 'Beta', owner.accessToken, { prerequisiteModuleIds: [a.id] });
     const g = await module(c, 'Gamma', owner.accessToken, { prerequisiteModuleIds: [b.id] });
     const foreign = await module(courseB, 'Foreign', other.accessToken);
-    const unknown = await http().patch(`/api/v1/modules/${a.id}`).set(as(owner.accessToken)).send({ prerequisiteModuleIds: [foreign.id] });
+    const unknown = await http()
+      .patch(`/api/v1/modules/${a.id}`)
+      .set(as(owner.accessToken))
+      .send({ prerequisiteModuleIds: [foreign.id] });
     expect(unknown.status).toBe(400);
-    const cycle = await http().patch(`/api/v1/modules/${a.id}`).set(as(owner.accessToken)).send({ prerequisiteModuleIds: [g.id] });
+    const cycle = await http()
+      .patch(`/api/v1/modules/${a.id}`)
+      .set(as(owner.accessToken))
+      .send({ prerequisiteModuleIds: [g.id] });
     expect(cycle.status).toBe(409);
     expect(cycle.body.detail).toContain('"Alpha" → "Gamma" → "Beta" → "Alpha"');
-    const self = await http().patch(`/api/v1/modules/${b.id}`).set(as(owner.accessToken)).send({ prerequisiteModuleIds: [b.id] });
+    const self = await http()
+      .patch(`/api/v1/modules/${b.id}`)
+      .set(as(owner.accessToken))
+      .send({ prerequisiteModuleIds: [b.id] });
     expect(self.status).toBe(409);
-    const edges = await t.db.query('SELECT count(*)::int AS n FROM module_prerequisites mp JOIN modules m ON m.id = mp.module_id WHERE m.course_id = $1', [c]);
+    const edges = await t.db.query(
+      'SELECT count(*)::int AS n FROM module_prerequisites mp JOIN modules m ON m.id = mp.module_id WHERE m.course_id = $1',
+      [c],
+    );
     expect(edges.rows[0].n).toBe(2);
   });
 
@@ -263,7 +337,10 @@ describe('courses, modules and items (e2e)', () => {
     const final = await positions();
     expect(final.map((r) => r.position)).toEqual([0, 1, 2, 3, 4]);
     expect([forward, backward]).toContainEqual(final.map((r) => r.id));
-    const wrong = await http().put(`/api/v1/courses/${c}/modules/order`).set(as(owner.accessToken)).send({ moduleIds: ids.slice(1) });
+    const wrong = await http()
+      .put(`/api/v1/courses/${c}/modules/order`)
+      .set(as(owner.accessToken))
+      .send({ moduleIds: ids.slice(1) });
     expect(wrong.status).toBe(400);
     await http().delete(`/api/v1/modules/${ids[2]}`).set(as(owner.accessToken)).expect(204);
     expect((await positions()).map((r) => r.position)).toEqual([0, 1, 2, 3]);
@@ -273,18 +350,37 @@ describe('courses, modules and items (e2e)', () => {
     const c = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'Items order' })).body.id;
     const m = await module(c, 'Items');
     const items = [];
-    for (let i = 0; i < 3; i++) items.push((await http().post(`/api/v1/modules/${m.id}/items`).set(as(owner.accessToken)).send({ materialId: article, completion: { type: 'view' } })).body.id);
-    const reordered = await http().put(`/api/v1/modules/${m.id}/items/order`).set(as(owner.accessToken)).send({ itemIds: [items[2], items[0], items[1]] });
+    for (let i = 0; i < 3; i++)
+      items.push(
+        (
+          await http()
+            .post(`/api/v1/modules/${m.id}/items`)
+            .set(as(owner.accessToken))
+            .send({ materialId: article, completion: { type: 'view' } })
+        ).body.id,
+      );
+    const reordered = await http()
+      .put(`/api/v1/modules/${m.id}/items/order`)
+      .set(as(owner.accessToken))
+      .send({ itemIds: [items[2], items[0], items[1]] });
     expect(reordered.body.items.map((i: { id: string }) => i.id)).toEqual([items[2], items[0], items[1]]);
     await http().delete(`/api/v1/items/${items[0]}`).set(as(owner.accessToken)).expect(204);
     const after = await t.db.query('SELECT id, position FROM items WHERE module_id = $1 ORDER BY position', [m.id]);
-    expect(after.rows).toEqual([{ id: items[2], position: 0 }, { id: items[1], position: 1 }]);
+    expect(after.rows).toEqual([
+      { id: items[2], position: 0 },
+      { id: items[1], position: 1 },
+    ]);
   });
 
   it('makes archived courses read-only (409) but still readable', async () => {
     const c = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'To archive' })).body.id;
     const m = await module(c, 'Kept');
-    const item = (await http().post(`/api/v1/modules/${m.id}/items`).set(as(owner.accessToken)).send({ materialId: article, completion: { type: 'view' } })).body.id;
+    const item = (
+      await http()
+        .post(`/api/v1/modules/${m.id}/items`)
+        .set(as(owner.accessToken))
+        .send({ materialId: article, completion: { type: 'view' } })
+    ).body.id;
     const archived = await http().post(`/api/v1/courses/${c}/archive`).set(as(owner.accessToken));
     expect(archived.body.status).toBe('archived');
     const writes: Array<[string, string, object]> = [
@@ -310,7 +406,19 @@ describe('courses, modules and items (e2e)', () => {
   it('audits changes to courses, modules and items', async () => {
     const res = await http().get('/api/v1/admin/audit').query({ actorId: owner.id, limit: 200 }).set(as(admin));
     const actions = new Set(res.body.data.map((a: { action: string }) => a.action));
-    for (const action of ['course.created', 'course.updated', 'course.published', 'course.archived', 'module.created', 'module.updated', 'module.deleted', 'module.reordered', 'item.created', 'item.deleted', 'item.reordered']) {
+    for (const action of [
+      'course.created',
+      'course.updated',
+      'course.published',
+      'course.archived',
+      'module.created',
+      'module.updated',
+      'module.deleted',
+      'module.reordered',
+      'item.created',
+      'item.deleted',
+      'item.reordered',
+    ]) {
       expect(actions).toContain(action);
     }
   });

@@ -1,5 +1,6 @@
 import { Clock } from '../src/common/clock';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 
@@ -15,7 +16,12 @@ describe('enrolments (e2e)', () => {
   const http = () => t.http();
   const as = (token: string) => bearer(token);
   const welcomeRows = async (courseId: string) =>
-    (await t.db.query("SELECT r.enrolment_id FROM reminders r JOIN enrolments e ON e.id = r.enrolment_id WHERE r.kind = 'welcome' AND e.course_id = $1", [courseId])).rows;
+    (
+      await t.db.query(
+        "SELECT r.enrolment_id FROM reminders r JOIN enrolments e ON e.id = r.enrolment_id WHERE r.kind = 'welcome' AND e.course_id = $1",
+        [courseId],
+      )
+    ).rows;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -46,13 +52,23 @@ describe('enrolments (e2e)', () => {
     });
 
     it('invites an unknown email as a student with a set-password token', async () => {
-      const res = await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ email: 'New.Comer@Test.local', name: 'New Comer' });
+      const res = await http()
+        .post(`/api/v1/courses/${course}/enrolments`)
+        .set(as(owner.accessToken))
+        .send({ email: 'New.Comer@Test.local', name: 'New Comer' });
       expect(res.status).toBe(201);
-      const { rows } = await t.db.query("SELECT u.role, u.password_hash, (SELECT count(*)::int FROM password_tokens p WHERE p.user_id = u.id) AS tokens FROM users u WHERE email = 'new.comer@test.local'");
+      const { rows } = await t.db.query(
+        "SELECT u.role, u.password_hash, (SELECT count(*)::int FROM password_tokens p WHERE p.user_id = u.id) AS tokens FROM users u WHERE email = 'new.comer@test.local'",
+      );
       expect(rows).toEqual([{ role: 'student', password_hash: null, tokens: 1 }]);
-      const again = await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ email: 'new.comer@test.local' });
+      const again = await http()
+        .post(`/api/v1/courses/${course}/enrolments`)
+        .set(as(owner.accessToken))
+        .send({ email: 'new.comer@test.local' });
       expect(again.status).toBe(200);
-      const tokens = await t.db.query("SELECT count(*)::int AS n FROM password_tokens p JOIN users u ON u.id = p.user_id WHERE u.email = 'new.comer@test.local'");
+      const tokens = await t.db.query(
+        "SELECT count(*)::int AS n FROM password_tokens p JOIN users u ON u.id = p.user_id WHERE u.email = 'new.comer@test.local'",
+      );
       expect(tokens.rows[0].n).toBe(1);
     });
 
@@ -60,8 +76,12 @@ describe('enrolments (e2e)', () => {
       const url = `/api/v1/courses/${course}/enrolments`;
       expect((await http().post(url).set(as(owner.accessToken)).send({})).status).toBe(400);
       expect((await http().post(url).set(as(owner.accessToken)).send({ userId: student.id, email: 'x@test.local' })).status).toBe(400);
-      expect((await http().post(url).set(as(owner.accessToken)).send({ userId: '00000000-0000-4000-8000-000000000000' })).body.errors[0].field).toBe('userId');
-      const foreignCohort = (await http().post(`/api/v1/courses/${otherCourse}/cohorts`).set(as(other.accessToken)).send({ name: 'Theirs' })).body.id;
+      expect(
+        (await http().post(url).set(as(owner.accessToken)).send({ userId: '00000000-0000-4000-8000-000000000000' })).body.errors[0].field,
+      ).toBe('userId');
+      const foreignCohort = (
+        await http().post(`/api/v1/courses/${otherCourse}/cohorts`).set(as(other.accessToken)).send({ name: 'Theirs' })
+      ).body.id;
       const res = await http().post(url).set(as(owner.accessToken)).send({ email: 'cohortless@test.local', cohortId: foreignCohort });
       expect(res.body.errors[0].field).toBe('cohortId');
       expect((await http().post(url).set(as(owner.accessToken)).send({ email: 'not-an-email' })).status).toBe(400);
@@ -71,11 +91,17 @@ describe('enrolments (e2e)', () => {
     it('refuses deactivated users (409) and archived courses (409)', async () => {
       const gone = await createUser(t, admin, { email: 'gone@test.local', role: 'student' });
       await http().delete(`/api/v1/users/${gone.id}`).set(as(admin)).expect(204);
-      expect((await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ userId: gone.id })).status).toBe(409);
-      expect((await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ email: 'gone@test.local' })).status).toBe(409);
+      expect((await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ userId: gone.id })).status).toBe(
+        409,
+      );
+      expect(
+        (await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ email: 'gone@test.local' })).status,
+      ).toBe(409);
       const archived = await freshCourse('Archived');
       await http().post(`/api/v1/courses/${archived}/archive`).set(as(owner.accessToken)).expect(200);
-      expect((await http().post(`/api/v1/courses/${archived}/enrolments`).set(as(owner.accessToken)).send({ userId: student.id })).status).toBe(409);
+      expect(
+        (await http().post(`/api/v1/courses/${archived}/enrolments`).set(as(owner.accessToken)).send({ userId: student.id })).status,
+      ).toBe(409);
     });
 
     it('activates invited enrolments on the student’s first sign-in', async () => {
@@ -93,12 +119,18 @@ describe('enrolments (e2e)', () => {
       const [c1, c2] = [await freshCourse('Audited activation 1'), await freshCourse('Audited activation 2')];
       const s = await createUser(t, admin, { email: 'audited-activation@test.local', role: 'student' });
       const ids: string[] = [];
-      for (const c of [c1, c2]) ids.push((await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ userId: s.id })).body.id);
+      for (const c of [c1, c2])
+        ids.push((await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ userId: s.id })).body.id);
       await login(t, s.email, s.password);
       await login(t, s.email, s.password);
-      const { rows } = await t.db.query("SELECT entity_id, actor_id, before, after FROM audit_log WHERE action = 'enrolment.activated' AND entity_id = ANY($1::uuid[]) ORDER BY entity_id", [ids]);
+      const { rows } = await t.db.query(
+        "SELECT entity_id, actor_id, before, after FROM audit_log WHERE action = 'enrolment.activated' AND entity_id = ANY($1::uuid[]) ORDER BY entity_id",
+        [ids],
+      );
       expect(rows).toEqual(
-        [...ids].sort().map((id) => ({ entity_id: id, actor_id: s.id, before: { status: 'invited' }, after: { status: 'active', reason: 'sign-in' } })),
+        [...ids]
+          .sort()
+          .map((id) => ({ entity_id: id, actor_id: s.id, before: { status: 'invited' }, after: { status: 'active', reason: 'sign-in' } })),
       );
     });
   });
@@ -142,13 +174,15 @@ describe('enrolments (e2e)', () => {
       }
       const back = await patch('active');
       expect(back.body.status).toBe('active');
-      for (const target of ['invited', 'completed']) expect((await patch(target)).body.detail).toBe(`An enrolment cannot go from active to ${target}`);
+      for (const target of ['invited', 'completed'])
+        expect((await patch(target)).body.detail).toBe(`An enrolment cannot go from active to ${target}`);
       await patch('dropped').expect(200);
       const reenrol = await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ userId: s.id });
       expect(reenrol.status).toBe(200);
       expect(reenrol.body.status).toBe('active');
       await t.db.query("UPDATE enrolments SET status = 'completed' WHERE id = $1", [e.id]);
-      for (const target of ['invited', 'active']) expect((await patch(target)).body.detail).toBe(`An enrolment cannot go from completed to ${target}`);
+      for (const target of ['invited', 'active'])
+        expect((await patch(target)).body.detail).toBe(`An enrolment cannot go from completed to ${target}`);
       expect(await welcomeRows(c)).toHaveLength(1);
       const audit = await http().get('/api/v1/admin/audit').query({ entity: 'enrolment', entityId: e.id }).set(as(admin));
       expect(audit.body.data.map((a: { action: string }) => a.action).reverse()).toEqual([
@@ -164,8 +198,12 @@ describe('enrolments (e2e)', () => {
       const c = await freshCourse('Cohort moves');
       const cohort = (await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Evening' })).body.id;
       const e = (await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ userId: student.id })).body;
-      expect((await http().patch(`/api/v1/enrolments/${e.id}`).set(as(owner.accessToken)).send({ cohortId: cohort })).body.cohortId).toBe(cohort);
-      expect((await http().patch(`/api/v1/enrolments/${e.id}`).set(as(owner.accessToken)).send({ cohortId: null })).body.cohortId).toBeNull();
+      expect((await http().patch(`/api/v1/enrolments/${e.id}`).set(as(owner.accessToken)).send({ cohortId: cohort })).body.cohortId).toBe(
+        cohort,
+      );
+      expect(
+        (await http().patch(`/api/v1/enrolments/${e.id}`).set(as(owner.accessToken)).send({ cohortId: null })).body.cohortId,
+      ).toBeNull();
     });
   });
 
@@ -181,7 +219,9 @@ describe('enrolments (e2e)', () => {
       const list = await http().get(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken));
       expect(list.body.data.map((x: { name: string }) => x.name)).toEqual(['Bogotá', 'Kosovo']);
       // Same name in another course is fine.
-      expect((await http().post(`/api/v1/courses/${otherCourse}/cohorts`).set(as(other.accessToken)).send({ name: 'Bogotá' })).status).toBe(201);
+      expect((await http().post(`/api/v1/courses/${otherCourse}/cohorts`).set(as(other.accessToken)).send({ name: 'Bogotá' })).status).toBe(
+        201,
+      );
     });
   });
 
@@ -191,7 +231,15 @@ describe('enrolments (e2e)', () => {
       await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Evening' });
       const gone = await createUser(t, admin, { email: 'deactivated@test.local', role: 'student' });
       await http().delete(`/api/v1/users/${gone.id}`).set(as(admin)).expect(204);
-      const csv = ['email,name,cohort', 'good1@test.local,Good One,Evening', 'not-an-email,Bad,', 'GOOD1@test.local,Dup,', 'nocohort@test.local,No Cohort,Morning', 'deactivated@test.local,Gone,', 'good2@test.local,,'].join('\n');
+      const csv = [
+        'email,name,cohort',
+        'good1@test.local,Good One,Evening',
+        'not-an-email,Bad,',
+        'GOOD1@test.local,Dup,',
+        'nocohort@test.local,No Cohort,Morning',
+        'deactivated@test.local,Gone,',
+        'good2@test.local,,',
+      ].join('\n');
       const res = await bulkCsv(c, csv);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ created: 2, existing: 0, dryRun: false, invited: 2 });
@@ -201,7 +249,10 @@ describe('enrolments (e2e)', () => {
         { row: 4, email: 'nocohort@test.local', error: 'unknown cohort "Morning"' },
         { row: 5, email: 'deactivated@test.local', error: 'cannot be enrolled' }, // an instructor is not told why
       ]);
-      const { rows } = await t.db.query('SELECT u.email, u.name, c.name AS cohort FROM enrolments e JOIN users u ON u.id = e.user_id LEFT JOIN cohorts c ON c.id = e.cohort_id WHERE e.course_id = $1 ORDER BY u.email', [c]);
+      const { rows } = await t.db.query(
+        'SELECT u.email, u.name, c.name AS cohort FROM enrolments e JOIN users u ON u.id = e.user_id LEFT JOIN cohorts c ON c.id = e.cohort_id WHERE e.course_id = $1 ORDER BY u.email',
+        [c],
+      );
       expect(rows).toEqual([
         { email: 'good1@test.local', name: 'Good One', cohort: 'Evening' },
         { email: 'good2@test.local', name: 'good2', cohort: null },
@@ -212,19 +263,36 @@ describe('enrolments (e2e)', () => {
         [c],
       );
       const enrolled = await t.db.query('SELECT id, user_id FROM enrolments WHERE course_id = $1 ORDER BY user_id', [c]);
-      expect(audit.rows).toEqual(enrolled.rows.map((e) => ({ actor_id: owner.id, entity_id: e.id, after: { courseId: c, userId: e.user_id, source: 'bulk' }, has_request: true })));
+      expect(audit.rows).toEqual(
+        enrolled.rows.map((e) => ({
+          actor_id: owner.id,
+          entity_id: e.id,
+          after: { courseId: c, userId: e.user_id, source: 'bulk' },
+          has_request: true,
+        })),
+      );
     });
 
     it('creates missing cohorts with createCohorts=true', async () => {
       const c = await freshCourse('Bulk cohorts');
-      const res = await bulkCsv(c, 'email,cohort\na@cohorts.test,North\nb@cohorts.test,South\nc@cohorts.test,North\n', '?createCohorts=true');
+      const res = await bulkCsv(
+        c,
+        'email,cohort\na@cohorts.test,North\nb@cohorts.test,South\nc@cohorts.test,North\n',
+        '?createCohorts=true',
+      );
       expect(res.body).toMatchObject({ created: 3, cohortsCreated: 2, failed: [] });
     });
 
     it('writes nothing on a dry run and reports the counts it would produce', async () => {
       const c = await freshCourse('Dry run');
       const csv = 'email,name\ndry1@test.local,Dry One\ndry2@test.local,Dry Two\nbad,Bad\n';
-      const counts = async () => (await t.db.query("SELECT (SELECT count(*)::int FROM users WHERE email LIKE 'dry%') AS users, (SELECT count(*)::int FROM enrolments WHERE course_id = $1) AS enrolments, (SELECT count(*)::int FROM reminders) AS reminders, (SELECT count(*)::int FROM audit_log) AS audit", [c])).rows[0];
+      const counts = async () =>
+        (
+          await t.db.query(
+            "SELECT (SELECT count(*)::int FROM users WHERE email LIKE 'dry%') AS users, (SELECT count(*)::int FROM enrolments WHERE course_id = $1) AS enrolments, (SELECT count(*)::int FROM reminders) AS reminders, (SELECT count(*)::int FROM audit_log) AS audit",
+            [c],
+          )
+        ).rows[0];
       const before = await counts();
       const dry = await bulkCsv(c, csv, '?dryRun=true');
       // `invited` is not disclosed to an instructor's dry run (it would tell which emails have accounts).
@@ -258,10 +326,14 @@ describe('enrolments (e2e)', () => {
     it('reads CSV edge cases: BOM, quotes, CRLF, blank lines, extra columns, any column order', async () => {
       const c = await freshCourse('CSV edges');
       await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Kosovo, 2005' });
-      const csv = '\ufeffnotes,Cohort,EMAIL,name\r\n"said ""hi""","Kosovo, 2005",edge1@test.local,"Ahtisaari, Martti"\r\n\r\n  ,,edge2@test.local,\r\n';
+      const csv =
+        '\ufeffnotes,Cohort,EMAIL,name\r\n"said ""hi""","Kosovo, 2005",edge1@test.local,"Ahtisaari, Martti"\r\n\r\n  ,,edge2@test.local,\r\n';
       const res = await bulkCsv(c, csv);
       expect(res.body).toMatchObject({ created: 2, failed: [] });
-      const { rows } = await t.db.query("SELECT u.email, u.name, c.name AS cohort FROM enrolments e JOIN users u ON u.id = e.user_id LEFT JOIN cohorts c ON c.id = e.cohort_id WHERE e.course_id = $1 ORDER BY u.email", [c]);
+      const { rows } = await t.db.query(
+        'SELECT u.email, u.name, c.name AS cohort FROM enrolments e JOIN users u ON u.id = e.user_id LEFT JOIN cohorts c ON c.id = e.cohort_id WHERE e.course_id = $1 ORDER BY u.email',
+        [c],
+      );
       expect(rows).toEqual([
         { email: 'edge1@test.local', name: 'Ahtisaari, Martti', cohort: 'Kosovo, 2005' },
         { email: 'edge2@test.local', name: 'edge2', cohort: null },
@@ -272,9 +344,15 @@ describe('enrolments (e2e)', () => {
 
     it('accepts JSON rows too', async () => {
       const c = await freshCourse('JSON bulk');
-      const res = await http().post(`/api/v1/courses/${c}/enrolments/bulk`).set(as(owner.accessToken)).send({ rows: [{ email: 'j1@test.local', name: 'J One' }, { email: 'j2@test.local' }] });
+      const res = await http()
+        .post(`/api/v1/courses/${c}/enrolments/bulk`)
+        .set(as(owner.accessToken))
+        .send({ rows: [{ email: 'j1@test.local', name: 'J One' }, { email: 'j2@test.local' }] });
       expect(res.body).toMatchObject({ created: 2, failed: [] });
-      const bad = await http().post(`/api/v1/courses/${c}/enrolments/bulk`).set(as(owner.accessToken)).send({ rows: [{ email: 'x@test.local', admin: true }] });
+      const bad = await http()
+        .post(`/api/v1/courses/${c}/enrolments/bulk`)
+        .set(as(owner.accessToken))
+        .send({ rows: [{ email: 'x@test.local', admin: true }] });
       expect(bad.status).toBe(400);
     });
 
@@ -296,7 +374,10 @@ describe('enrolments (e2e)', () => {
       await bulkCsv(c, 'email,name,cohort\nl1@test.local,Lara Croft,A\nl2@test.local,Ben Gurion,\nl3@test.local,Lara Bingle,A\n');
       const list = (q: object) => http().get(`/api/v1/courses/${c}/enrolments`).query(q).set(as(owner.accessToken));
       // One import shares one created_at; the order within it is by id, so compare as sets.
-      expect((await list({ cohortId: cohort })).body.data.map((e: { user: { email: string } }) => e.user.email).sort()).toEqual(['l1@test.local', 'l3@test.local']);
+      expect((await list({ cohortId: cohort })).body.data.map((e: { user: { email: string } }) => e.user.email).sort()).toEqual([
+        'l1@test.local',
+        'l3@test.local',
+      ]);
       expect((await list({ q: 'lara' })).body.data).toHaveLength(2);
       expect((await list({ status: 'invited' })).body.data).toHaveLength(3);
       expect((await list({ status: 'active' })).body.data).toHaveLength(0);

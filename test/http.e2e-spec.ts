@@ -1,4 +1,5 @@
-import { bearer, ADMIN, login, METRICS_TOKEN, startTestApp, TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
+import { bearer, ADMIN, login, METRICS_TOKEN, startTestApp } from './helpers/app';
 import { setDatabaseReachable } from './helpers/database';
 
 describe('HTTP conventions and operations (e2e)', () => {
@@ -18,7 +19,10 @@ describe('HTTP conventions and operations (e2e)', () => {
   });
 
   it('answers an oversized body with 413', async () => {
-    const res = await t.http().post('/api/v1/auth/login').send({ email: 'a@b.c', password: 'x'.repeat(10_000) });
+    const res = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: 'a@b.c', password: 'x'.repeat(10_000) });
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     expect(res.body.status).toBe(413);
@@ -55,9 +59,17 @@ describe('HTTP conventions and operations (e2e)', () => {
   });
 
   it('allows only the configured CORS origins', async () => {
-    const allowed = await t.http().options('/api/v1/me').set('Origin', 'https://app.example.edu').set('Access-Control-Request-Method', 'GET');
+    const allowed = await t
+      .http()
+      .options('/api/v1/me')
+      .set('Origin', 'https://app.example.edu')
+      .set('Access-Control-Request-Method', 'GET');
     expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.edu');
-    const other = await t.http().options('/api/v1/me').set('Origin', 'https://evil.example.com').set('Access-Control-Request-Method', 'GET');
+    const other = await t
+      .http()
+      .options('/api/v1/me')
+      .set('Origin', 'https://evil.example.com')
+      .set('Access-Control-Request-Method', 'GET');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 

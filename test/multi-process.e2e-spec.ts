@@ -1,5 +1,6 @@
 import { randomUUID } from 'crypto';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 
 type Http = TestApp['http'];
 
@@ -39,14 +40,21 @@ describe('several API processes (e2e)', () => {
     expect((await b().get('/api/v1/me').set(bearer(sam.accessToken))).status).toBe(200);
     await a().delete(`/api/v1/users/${sam.id}`).set(bearer(admin)).expect(204);
     // The announcement travels through Redis: milliseconds, far below the cache's seconds.
-    const refused = await eventually(() => b().get('/api/v1/me').set(bearer(sam.accessToken)), (res) => res.status === 401);
+    const refused = await eventually(
+      () => b().get('/api/v1/me').set(bearer(sam.accessToken)),
+      (res) => res.status === 401,
+    );
     expect(refused.status).toBe(401);
     expect(refused.headers['content-type']).toMatch(/problem\+json/);
   });
 
   it('a role change in one process applies in another at once', async () => {
     const ida = await createUser(t, admin, { email: 'ida.promoted@test.local', role: 'student' });
-    const createCourse = () => b().post('/api/v1/courses').set(bearer(ida.accessToken)).send({ title: `Promoted ${randomUUID()}` });
+    const createCourse = () =>
+      b()
+        .post('/api/v1/courses')
+        .set(bearer(ida.accessToken))
+        .send({ title: `Promoted ${randomUUID()}` });
     expect((await createCourse()).status).toBe(403);
     await a().patch(`/api/v1/users/${ida.id}`).set(bearer(admin)).send({ role: 'instructor' }).expect(200);
     expect((await eventually(createCourse, (res) => res.status !== 403)).status).toBe(201);
@@ -58,7 +66,11 @@ describe('several API processes (e2e)', () => {
     const leo = await createUser(t, admin, { email: 'leo.revoked@test.local', role: 'student' });
     expect((await b().get('/api/v1/me').set(bearer(leo.accessToken))).status).toBe(200);
     await t.db.query('UPDATE users SET token_version = token_version + 1 WHERE id = $1', [leo.id]);
-    const refused = await eventually(() => b().get('/api/v1/me').set(bearer(leo.accessToken)), (res) => res.status === 401, t.config.auth.sessionCacheMs + 2_000);
+    const refused = await eventually(
+      () => b().get('/api/v1/me').set(bearer(leo.accessToken)),
+      (res) => res.status === 401,
+      t.config.auth.sessionCacheMs + 2_000,
+    );
     expect(refused.status).toBe(401);
   });
 });
@@ -112,10 +124,21 @@ describe('course structure cached per process (e2e)', () => {
     admin = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
     const s = await createUser(t, admin, { email: 'structure.student@test.local', role: 'student' });
     student = s;
-    material = (await t.http().post('/api/v1/materials').set(bearer(admin)).send({ title: `Structure ${randomUUID()}`, kind: 'article', url: 'https://example.edu/s' })).body.id;
+    material = (
+      await t
+        .http()
+        .post('/api/v1/materials')
+        .set(bearer(admin))
+        .send({ title: `Structure ${randomUUID()}`, kind: 'article', url: 'https://example.edu/s' })
+    ).body.id;
     course = (await t.http().post('/api/v1/courses').set(bearer(admin)).send({ title: 'Structure cache' })).body.id;
     first = (await t.http().post(`/api/v1/courses/${course}/modules`).set(bearer(admin)).send({ title: 'First' })).body.id;
-    await t.http().post(`/api/v1/modules/${first}/items`).set(bearer(admin)).send({ materialId: material, completion: { type: 'view' } }).expect(201);
+    await t
+      .http()
+      .post(`/api/v1/modules/${first}/items`)
+      .set(bearer(admin))
+      .send({ materialId: material, completion: { type: 'view' } })
+      .expect(201);
     await t.http().post(`/api/v1/courses/${course}/publish`).set(bearer(admin)).expect(200);
     await t.http().post(`/api/v1/courses/${course}/enrolments`).set(bearer(admin)).send({ userId: s.id }).expect(201);
   });
@@ -123,15 +146,31 @@ describe('course structure cached per process (e2e)', () => {
 
   it('shows changes made through another process at once', async () => {
     expect((await view(b)).modules.map((m) => m.title)).toEqual(['First']);
-    const second = (await t.http().post(`/api/v1/courses/${course}/modules`).set(bearer(admin)).send({ title: 'Second', prerequisiteModuleIds: [first] })).body.id;
-    await t.http().post(`/api/v1/modules/${second}/items`).set(bearer(admin)).send({ materialId: material, completion: { type: 'view' } }).expect(201);
+    const second = (
+      await t
+        .http()
+        .post(`/api/v1/courses/${course}/modules`)
+        .set(bearer(admin))
+        .send({ title: 'Second', prerequisiteModuleIds: [first] })
+    ).body.id;
+    await t
+      .http()
+      .post(`/api/v1/modules/${second}/items`)
+      .set(bearer(admin))
+      .send({ materialId: material, completion: { type: 'view' } })
+      .expect(201);
     let seen = await view(b);
     expect(seen.modules.map((m) => [m.title, m.state, m.items.length])).toEqual([
       ['First', 'available', 1],
       ['Second', 'locked', 1],
     ]);
     await t.http().patch(`/api/v1/modules/${first}`).set(bearer(admin)).send({ title: 'First, renamed' }).expect(200);
-    await t.http().put(`/api/v1/courses/${course}/modules/order`).set(bearer(admin)).send({ moduleIds: [second, first] }).expect(200);
+    await t
+      .http()
+      .put(`/api/v1/courses/${course}/modules/order`)
+      .set(bearer(admin))
+      .send({ moduleIds: [second, first] })
+      .expect(200);
     seen = await view(b);
     expect(seen.modules.map((m) => m.title)).toEqual(['Second', 'First, renamed']);
     await t.http().delete(`/api/v1/modules/${second}`).set(bearer(admin)).expect(204);
@@ -147,13 +186,16 @@ describe('course structure cached per process (e2e)', () => {
   });
 
   it('bumps the structure version for every change to modules, items and prerequisites, and only then', async () => {
-    const version = async () => (await t.db.query<{ v: number }>('SELECT structure_version AS v FROM courses WHERE id = $1', [course])).rows[0].v;
+    const version = async () =>
+      (await t.db.query<{ v: number }>('SELECT structure_version AS v FROM courses WHERE id = $1', [course])).rows[0].v;
     const before = await version();
     await t.db.query('UPDATE modules SET title = title WHERE id = $1', [first]); // no change
     expect(await version()).toBe(before);
     await t.db.query('UPDATE items SET required = NOT required WHERE module_id = $1', [first]);
     expect(await version()).toBe(before + 1);
-    const extra = (await t.db.query<{ id: string }>(`INSERT INTO modules (course_id, title, position) VALUES ($1, 'Extra', 99) RETURNING id`, [course])).rows[0].id;
+    const extra = (
+      await t.db.query<{ id: string }>(`INSERT INTO modules (course_id, title, position) VALUES ($1, 'Extra', 99) RETURNING id`, [course])
+    ).rows[0].id;
     expect(await version()).toBe(before + 2);
     await t.db.query('INSERT INTO module_prerequisites (module_id, prerequisite_id) VALUES ($1, $2)', [extra, first]);
     expect(await version()).toBe(before + 3);

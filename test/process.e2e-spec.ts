@@ -23,7 +23,11 @@ describe('processes (compiled entrypoints)', () => {
     ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must use postgres or postgresql/],
     ['PORT', { PORT: 'eighty' }, /PORT: must be an integer/],
   ])('stops the API with exit code 1 and one line naming %s', (_name, override, expected) => {
-    const result = spawnSync(node, [join(root, 'dist/src/main.js')], { env: { ...baseEnv(), ...override }, encoding: 'utf8', timeout: 20_000 });
+    const result = spawnSync(node, [join(root, 'dist/src/main.js')], {
+      env: { ...baseEnv(), ...override },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -40,7 +44,8 @@ describe('processes (compiled entrypoints)', () => {
       child.stdout.on('data', (c) => (output += String(c)));
       child.stderr.on('data', (c) => (output += String(c)));
       const deadline = Date.now() + 30_000;
-      while (!output.includes('worker ready') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      while (!output.includes('worker ready') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 100));
       expect(output).toContain('worker ready');
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
@@ -70,14 +75,23 @@ describe('graceful shutdown of the API', () => {
     try {
       let up = false;
       for (let i = 0; i < 300 && !up; i++) {
-        up = await fetch(`${base}/health/live`).then((r) => r.ok, () => false);
+        up = await fetch(`${base}/health/live`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (!up) await new Promise((r) => setTimeout(r, 100));
       }
       expect(up).toBe(true);
       const json = (res: Response) => res.json() as Promise<Record<string, string>>;
       const post = (path: string, token: string, body: string, type = 'application/json') =>
         fetch(`${base}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': type }, body });
-      const { accessToken } = await json(await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'shutdown@test.local', password: 'shutdown-password' }) }));
+      const { accessToken } = await json(
+        await fetch(`${base}/auth/login`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ email: 'shutdown@test.local', password: 'shutdown-password' }),
+        }),
+      );
       const { id: course } = await json(await post('/courses', accessToken, JSON.stringify({ title: 'Shutdown' })));
       const csv = ['email', ...Array.from({ length: 5000 }, (_, i) => `bye${i}@test.local`)].join('\n');
       const inFlight = post(`/courses/${course}/enrolments/bulk`, accessToken, csv, 'text/csv');

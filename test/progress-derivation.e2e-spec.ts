@@ -1,7 +1,8 @@
 import { randomUUID } from 'crypto';
 import fc from 'fast-check';
 import { Clock } from '../src/common/clock';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 
@@ -40,8 +41,15 @@ describe('one derivation of progress (e2e)', () => {
     owner = await createUser(t, admin, { email: 'owner@derive.local', role: 'instructor' });
     other = await createUser(t, admin, { email: 'other@derive.local', role: 'instructor' });
     students = [];
-    for (const n of [1, 2, 3]) students.push(await createUser(t, admin, { email: `s${n}@derive.local`, role: 'student', name: `Student ${n}` }));
-    const material = async (kind: string, extra: object = {}) => (await http().post('/api/v1/materials').set(as(admin)).send({ title: `${kind} ${randomUUID()}`, kind, url: 'https://example.edu/x', ...extra })).body.id;
+    for (const n of [1, 2, 3])
+      students.push(await createUser(t, admin, { email: `s${n}@derive.local`, role: 'student', name: `Student ${n}` }));
+    const material = async (kind: string, extra: object = {}) =>
+      (
+        await http()
+          .post('/api/v1/materials')
+          .set(as(admin))
+          .send({ title: `${kind} ${randomUUID()}`, kind, url: 'https://example.edu/x', ...extra })
+      ).body.id;
     article = await material('article');
     video = await material('video', { durationSeconds: 100 });
     note = await material('teaching_note');
@@ -55,18 +63,31 @@ describe('one derivation of progress (e2e)', () => {
     expect(res.status).toBe(201);
     return res.body.id as string;
   };
-  const rules = { view: { type: 'view' }, watch: { type: 'watch', minPercent: 90 }, watch50: { type: 'watch', minPercent: 50 }, mark_done: { type: 'mark_done' } } as const;
+  const rules = {
+    view: { type: 'view' },
+    watch: { type: 'watch', minPercent: 90 },
+    watch50: { type: 'watch', minPercent: 50 },
+    mark_done: { type: 'mark_done' },
+  } as const;
   type Rule = keyof typeof rules;
   const materialFor = (rule: Rule) => (rule.startsWith('watch') ? video : rule === 'view' ? article : note);
   const createItem = async (moduleId: string, rule: Rule, required = true) => {
-    const res = await http().post(`/api/v1/modules/${moduleId}/items`).set(as(ownerToken())).send({ materialId: materialFor(rule), completion: rules[rule], required });
+    const res = await http()
+      .post(`/api/v1/modules/${moduleId}/items`)
+      .set(as(ownerToken()))
+      .send({ materialId: materialFor(rule), completion: rules[rule], required });
     expect(res.status).toBe(201);
     return res.body.id as string;
   };
   /** A published course with two modules (view + watch 90 required; mark_done required), three students enrolled, an overdue assignment of module 1 and an upcoming one of module 2. */
   const setUpCourse = async () => {
     clock.set(T0);
-    const courseId = (await http().post('/api/v1/courses').set(as(ownerToken())).send({ title: `Derived ${randomUUID().slice(0, 8)}` })).body.id as string;
+    const courseId = (
+      await http()
+        .post('/api/v1/courses')
+        .set(as(ownerToken()))
+        .send({ title: `Derived ${randomUUID().slice(0, 8)}` })
+    ).body.id as string;
     const m1 = await createModule(courseId, 'One');
     const m2 = await createModule(courseId, 'Two');
     await createItem(m1, 'view');
@@ -74,27 +95,45 @@ describe('one derivation of progress (e2e)', () => {
     await createItem(m2, 'mark_done');
     expect((await http().post(`/api/v1/courses/${courseId}/publish`).set(as(ownerToken()))).status).toBe(200);
     const enrolments: string[] = [];
-    for (const s of students) enrolments.push((await http().post(`/api/v1/courses/${courseId}/enrolments`).set(as(ownerToken())).send({ userId: s.id })).body.id);
-    for (const [moduleId, due] of [[m1, at(60)], [m2, at(60 * 24 * 5)]]) {
-      const res = await http().post(`/api/v1/courses/${courseId}/assignments`).set(as(ownerToken())).send({ moduleId, dueAt: due, target: { type: 'course' } });
+    for (const s of students)
+      enrolments.push((await http().post(`/api/v1/courses/${courseId}/enrolments`).set(as(ownerToken())).send({ userId: s.id })).body.id);
+    for (const [moduleId, due] of [
+      [m1, at(60)],
+      [m2, at(60 * 24 * 5)],
+    ]) {
+      const res = await http()
+        .post(`/api/v1/courses/${courseId}/assignments`)
+        .set(as(ownerToken()))
+        .send({ moduleId, dueAt: due, target: { type: 'course' } });
       expect(res.status).toBe(201);
     }
     clock.set(new Date(T0.getTime() + 2 * 3600_000)); // module 1's assignment is now overdue
     return { courseId, enrolments };
   };
-  const structure = async (courseId: string): Promise<Array<{ id: string; prerequisiteModuleIds: string[]; items: Array<{ id: string; required: boolean; completion: { type: string } }> }>> => {
+  const structure = async (
+    courseId: string,
+  ): Promise<
+    Array<{ id: string; prerequisiteModuleIds: string[]; items: Array<{ id: string; required: boolean; completion: { type: string } }> }>
+  > => {
     const res = await http().get(`/api/v1/courses/${courseId}/modules`).set(as(ownerToken()));
     expect(res.status).toBe(200);
     return res.body.data;
   };
   const post = (token: string, events: object[]) => http().post('/api/v1/progress/events').set(as(token)).send({ events });
-  const event = (itemId: string, extra: object) => ({ eventId: randomUUID(), itemId, type: 'progressed', occurredAt: T0.toISOString(), ...extra });
+  const event = (itemId: string, extra: object) => ({
+    eventId: randomUUID(),
+    itemId,
+    type: 'progressed',
+    occurredAt: T0.toISOString(),
+    ...extra,
+  });
   const view = async (token: string, courseId: string) => {
     const res = await http().get(`/api/v1/me/courses/${courseId}/progress`).set(as(token));
     expect(res.status).toBe(200);
     return res.body;
   };
-  const drill = (courseId: string, enrolmentId: string, token = ownerToken()) => http().get(`/api/v1/courses/${courseId}/enrolments/${enrolmentId}/progress`).set(as(token));
+  const drill = (courseId: string, enrolmentId: string, token = ownerToken()) =>
+    http().get(`/api/v1/courses/${courseId}/enrolments/${enrolmentId}/progress`).set(as(token));
 
   /** Every view of every student agrees; returns the student views. */
   const expectAgreement = async (courseId: string, enrolments: string[]) => {
@@ -133,18 +172,30 @@ describe('one derivation of progress (e2e)', () => {
         completedItems,
         percent: requiredItems ? Math.round((1000 * completedItems) / requiredItems) / 10 : 0,
       });
-      const allDone = requiredItems > 0 && mine.modules.every((m: { state: string; items: unknown[] }) => m.state === 'completed' || !m.items.length);
+      const allDone =
+        requiredItems > 0 && mine.modules.every((m: { state: string; items: unknown[] }) => m.state === 'completed' || !m.items.length);
       // The instructor's drill-down is the same view.
       const d = await drill(courseId, enrolments[n]);
       expect(d.status).toBe(200);
-      const strip = (v: { modules: Array<{ items: Array<Record<string, unknown>> }> }) => ({ ...v, modules: v.modules.map((m) => ({ ...m, items: m.items.map(({ lastActivityAt: _, ...i }) => i) })) });
+      const strip = (v: { modules: Array<{ items: Array<Record<string, unknown>> }> }) => ({
+        ...v,
+        modules: v.modules.map((m) => ({ ...m, items: m.items.map(({ lastActivityAt: _, ...i }) => i) })),
+      });
       const { enrolmentId: _e, userId: _u, ...drilled } = d.body;
       expect({ context, view: strip(drilled) }).toEqual({ context, view: mine });
       // /me/enrolments.
-      const enrolment = (await http().get('/api/v1/me/enrolments').set(as(s.accessToken))).body.data.find((e: { courseId: string }) => e.courseId === courseId);
-      expect({ context, percent: enrolment.progressPercent, completed: enrolment.status === 'completed' }).toEqual({ context, percent: mine.percent, completed: allDone });
+      const enrolment = (await http().get('/api/v1/me/enrolments').set(as(s.accessToken))).body.data.find(
+        (e: { courseId: string }) => e.courseId === courseId,
+      );
+      expect({ context, percent: enrolment.progressPercent, completed: enrolment.status === 'completed' }).toEqual({
+        context,
+        percent: mine.percent,
+        completed: allDone,
+      });
       // /me/assignments: done exactly when the module is completed.
-      const assignments = (await http().get('/api/v1/me/assignments').set(as(s.accessToken))).body.data.filter((a: { courseId: string }) => a.courseId === courseId);
+      const assignments = (await http().get('/api/v1/me/assignments').set(as(s.accessToken))).body.data.filter(
+        (a: { courseId: string }) => a.courseId === courseId,
+      );
       const stateOf = new Map(mine.modules.map((m: { id: string; state: string }) => [m.id, m.state]));
       let overdue = 0;
       for (const a of assignments) {
@@ -154,7 +205,13 @@ describe('one derivation of progress (e2e)', () => {
       }
       // The report row.
       const row = report.body.data.find((r: { enrolmentId: string }) => r.enrolmentId === enrolments[n]);
-      expect({ context, percent: row.percent, completedItems: row.completedItems, overdue: row.overdueAssignments, completed: row.state === 'completed' }).toEqual({
+      expect({
+        context,
+        percent: row.percent,
+        completedItems: row.completedItems,
+        overdue: row.overdueAssignments,
+        completed: row.state === 'completed',
+      }).toEqual({
         context,
         percent: mine.percent,
         completedItems: mine.completedItems,
@@ -165,7 +222,9 @@ describe('one derivation of progress (e2e)', () => {
     };
     const views = await Promise.all(students.map(check));
     // The summary counts the same completed modules.
-    expect(summary.body.modules.map((m: { moduleId: string; completed: number }) => [m.moduleId, m.completed])).toEqual(modules.map((m) => [m.id, completedPerModule.get(m.id) ?? 0]));
+    expect(summary.body.modules.map((m: { moduleId: string; completed: number }) => [m.moduleId, m.completed])).toEqual(
+      modules.map((m) => [m.id, completedPerModule.get(m.id) ?? 0]),
+    );
     return views;
   };
 
@@ -175,7 +234,9 @@ describe('one derivation of progress (e2e)', () => {
       const [m1] = await structure(courseId);
       const [viewItem, watchItem] = m1.items.map((i) => i.id);
       const s = students[0];
-      expect((await post(s.accessToken, [event(viewItem, { type: 'viewed' }), event(watchItem, { watchedSegments: [[0, 100]] })])).body.accepted).toBe(2);
+      expect(
+        (await post(s.accessToken, [event(viewItem, { type: 'viewed' }), event(watchItem, { watchedSegments: [[0, 100]] })])).body.accepted,
+      ).toBe(2);
       let [mine] = await expectAgreement(courseId, enrolments);
       expect(mine.modules[0]).toMatchObject({ state: 'completed', percent: 100 });
       expect(mine.percent).toBe(66.7);
@@ -184,7 +245,9 @@ describe('one derivation of progress (e2e)', () => {
       [mine] = await expectAgreement(courseId, enrolments);
       expect(mine.modules[0]).toMatchObject({ state: 'in_progress', percent: 66.7 });
       expect(mine).toMatchObject({ percent: 50, completedItems: 2, requiredItems: 4 });
-      const assignments = (await http().get('/api/v1/me/assignments').set(as(s.accessToken))).body.data.filter((a: { courseId: string }) => a.courseId === courseId);
+      const assignments = (await http().get('/api/v1/me/assignments').set(as(s.accessToken))).body.data.filter(
+        (a: { courseId: string }) => a.courseId === courseId,
+      );
       expect(assignments.find((a: { moduleId: string }) => a.moduleId === m1.id).status).toBe('overdue');
     });
 
@@ -199,21 +262,49 @@ describe('one derivation of progress (e2e)', () => {
       expect([v1.modules[0].state, v2.modules[0].state]).toEqual(['in_progress', 'completed']);
 
       // watch 90 → watch 50: 60 s of 100 now meets the rule.
-      expect((await http().patch(`/api/v1/items/${watchItem}`).set(as(ownerToken())).send({ completion: { type: 'watch', minPercent: 50 } })).status).toBe(200);
+      expect(
+        (
+          await http()
+            .patch(`/api/v1/items/${watchItem}`)
+            .set(as(ownerToken()))
+            .send({ completion: { type: 'watch', minPercent: 50 } })
+        ).status,
+      ).toBe(200);
       [v1, v2] = await expectAgreement(courseId, enrolments);
       expect([v1.modules[0].state, v2.modules[0].state]).toEqual(['completed', 'completed']);
 
       // watch 50 → watch 90 again: 60 s no longer meets it; nothing is counted from a bare percent.
       await post(s1.accessToken, [event(watchItem, { percent: 100 })]);
-      expect((await http().patch(`/api/v1/items/${watchItem}`).set(as(ownerToken())).send({ completion: { type: 'watch', minPercent: 90 } })).status).toBe(200);
+      expect(
+        (
+          await http()
+            .patch(`/api/v1/items/${watchItem}`)
+            .set(as(ownerToken()))
+            .send({ completion: { type: 'watch', minPercent: 90 } })
+        ).status,
+      ).toBe(200);
       [v1, v2] = await expectAgreement(courseId, enrolments);
       expect([v1.modules[0].state, v2.modules[0].state]).toEqual(['in_progress', 'completed']);
 
       // mark_done → view → mark_done: a student who marked it keeps it, one who never opened it has nothing.
       const [exercise] = m2.items.map((i) => i.id);
       expect((await http().post(`/api/v1/items/${exercise}/complete`).set(as(s1.accessToken))).status).toBe(200);
-      expect((await http().patch(`/api/v1/items/${exercise}`).set(as(ownerToken())).send({ completion: { type: 'view' } })).status).toBe(200);
-      expect((await http().patch(`/api/v1/items/${exercise}`).set(as(ownerToken())).send({ completion: { type: 'mark_done' } })).status).toBe(200);
+      expect(
+        (
+          await http()
+            .patch(`/api/v1/items/${exercise}`)
+            .set(as(ownerToken()))
+            .send({ completion: { type: 'view' } })
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await http()
+            .patch(`/api/v1/items/${exercise}`)
+            .set(as(ownerToken()))
+            .send({ completion: { type: 'mark_done' } })
+        ).status,
+      ).toBe(200);
       [v1, v2] = await expectAgreement(courseId, enrolments);
       expect([v1.modules[1].state, v2.modules[1].state]).toEqual(['completed', 'available']);
     });
@@ -249,9 +340,20 @@ describe('one derivation of progress (e2e)', () => {
       await post(students[1].accessToken, [event(m1.items[1].id, { watchedSegments: [[0, 30]], positionSeconds: 30 })]);
       const res = await drill(courseId, enrolments[1]);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ enrolmentId: enrolments[1], userId: students[1].id, percent: 0, completedItems: 0, requiredItems: 3 });
+      expect(res.body).toMatchObject({
+        enrolmentId: enrolments[1],
+        userId: students[1].id,
+        percent: 0,
+        completedItems: 0,
+        requiredItems: 3,
+      });
       expect(res.body.modules[0].items[0]).toMatchObject({ state: 'not_started', lastActivityAt: null });
-      expect(res.body.modules[0].items[1]).toMatchObject({ state: 'in_progress', percent: 30, positionSeconds: 30, lastActivityAt: clock.now().toISOString() });
+      expect(res.body.modules[0].items[1]).toMatchObject({
+        state: 'in_progress',
+        percent: 30,
+        positionSeconds: 30,
+        lastActivityAt: clock.now().toISOString(),
+      });
       const admin$ = await drill(courseId, enrolments[1], admin);
       expect(admin$.status).toBe(200);
     });
@@ -268,7 +370,10 @@ describe('one derivation of progress (e2e)', () => {
       expect((await drill(courseId, randomUUID())).status).toBe(404);
       expect((await http().get(`/api/v1/courses/${courseId}/enrolments/${enrolments[0]}/progress`)).status).toBe(401);
       expect((await drill(courseId, 'not-a-uuid')).status).toBe(400);
-      await http().delete(`/api/v1/enrolments/${enrolments[2]}`).set(as(ownerToken())).expect((r) => expect(r.status).toBeLessThan(300));
+      await http()
+        .delete(`/api/v1/enrolments/${enrolments[2]}`)
+        .set(as(ownerToken()))
+        .expect((r) => expect(r.status).toBeLessThan(300));
       expect((await drill(courseId, enrolments[2])).status).toBe(404);
     });
   });
@@ -295,8 +400,20 @@ describe('one derivation of progress (e2e)', () => {
       fc.record({ op: fc.constant('addPrerequisite' as const), module: index, prerequisite: index }),
       fc.record({ op: fc.constant('removePrerequisites' as const), module: index }),
       fc.record({ op: fc.constant('addModule' as const) }),
-      fc.record({ op: fc.constant('progress' as const), student: fc.nat(2), item: index, kind: fc.constantFrom('view' as const, 'segments' as const, 'percent' as const, 'markDone' as const), to: fc.integer({ min: 1, max: 100 }) }),
-      fc.record({ op: fc.constant('progress' as const), student: fc.nat(2), item: index, kind: fc.constantFrom('view' as const, 'segments' as const, 'markDone' as const), to: fc.integer({ min: 50, max: 100 }) }),
+      fc.record({
+        op: fc.constant('progress' as const),
+        student: fc.nat(2),
+        item: index,
+        kind: fc.constantFrom('view' as const, 'segments' as const, 'percent' as const, 'markDone' as const),
+        to: fc.integer({ min: 1, max: 100 }),
+      }),
+      fc.record({
+        op: fc.constant('progress' as const),
+        student: fc.nat(2),
+        item: index,
+        kind: fc.constantFrom('view' as const, 'segments' as const, 'markDone' as const),
+        to: fc.integer({ min: 50, max: 100 }),
+      }),
     );
 
     /** Applies one op to the course through the API; every answer is a 2xx or an expected 4xx. */
@@ -315,7 +432,11 @@ describe('one derivation of progress (e2e)', () => {
           return;
         case 'removeItem':
           if (!items.length) return;
-          status = (await http().delete(`/api/v1/items/${pickItem(o.item).id}`).set(as(ownerToken()))).status;
+          status = (
+            await http()
+              .delete(`/api/v1/items/${pickItem(o.item).id}`)
+              .set(as(ownerToken()))
+          ).status;
           break;
         case 'toggleRequired': {
           if (!items.length) return;
@@ -332,18 +453,31 @@ describe('one derivation of progress (e2e)', () => {
         }
         case 'moveItem':
           if (!items.length) return;
-          status = (await http().patch(`/api/v1/items/${pickItem(o.item).id}`).set(as(ownerToken())).send({ moduleId: pickModule(o.module).id })).status;
+          status = (
+            await http()
+              .patch(`/api/v1/items/${pickItem(o.item).id}`)
+              .set(as(ownerToken()))
+              .send({ moduleId: pickModule(o.module).id })
+          ).status;
           break;
         case 'addPrerequisite': {
           const m = pickModule(o.module);
           const p = pickModule(o.prerequisite);
           if (m.id === p.id || m.prerequisiteModuleIds.includes(p.id)) return;
-          const res = await http().patch(`/api/v1/modules/${m.id}`).set(as(ownerToken())).send({ prerequisiteModuleIds: [...m.prerequisiteModuleIds, p.id] });
+          const res = await http()
+            .patch(`/api/v1/modules/${m.id}`)
+            .set(as(ownerToken()))
+            .send({ prerequisiteModuleIds: [...m.prerequisiteModuleIds, p.id] });
           status = res.status === 409 ? 200 : res.status; // a cycle is refused
           break;
         }
         case 'removePrerequisites':
-          status = (await http().patch(`/api/v1/modules/${pickModule(o.module).id}`).set(as(ownerToken())).send({ prerequisiteModuleIds: [] })).status;
+          status = (
+            await http()
+              .patch(`/api/v1/modules/${pickModule(o.module).id}`)
+              .set(as(ownerToken()))
+              .send({ prerequisiteModuleIds: [] })
+          ).status;
           break;
         case 'progress': {
           if (!items.length) return;
@@ -354,7 +488,12 @@ describe('one derivation of progress (e2e)', () => {
             expect([200, 400, 409]).toContain(res.status); // not mark_done → 400, locked → 409
             return;
           }
-          const e = o.kind === 'view' ? event(item.id, { type: 'viewed' }) : o.kind === 'segments' ? event(item.id, { watchedSegments: [[0, o.to]] }) : event(item.id, { percent: o.to });
+          const e =
+            o.kind === 'view'
+              ? event(item.id, { type: 'viewed' })
+              : o.kind === 'segments'
+                ? event(item.id, { watchedSegments: [[0, o.to]] })
+                : event(item.id, { percent: o.to });
           status = (await post(token, [e])).status;
           break;
         }

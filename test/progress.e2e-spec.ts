@@ -1,10 +1,11 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { randomUUID } from 'crypto';
 import { Clock } from '../src/common/clock';
 import { parseCsv } from '../src/modules/enrolments/csv';
 import { QueueName } from '../src/modules/jobs/queues';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 
@@ -31,9 +32,16 @@ describe('assignments and progress (e2e)', () => {
   const http = () => t.http();
   const as = (token: string) => bearer(token);
   const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000).toISOString();
-  const event = (itemId: string, extra: object = {}) => ({ eventId: randomUUID(), itemId, type: 'progressed', occurredAt: at(-60), ...extra });
+  const event = (itemId: string, extra: object = {}) => ({
+    eventId: randomUUID(),
+    itemId,
+    type: 'progressed',
+    occurredAt: at(-60),
+    ...extra,
+  });
   const post = (token: string, events: object[]) => http().post('/api/v1/progress/events').set(as(token)).send({ events });
-  const view = async (token: string, courseId = course) => (await http().get(`/api/v1/me/courses/${courseId}/progress`).set(as(token))).body;
+  const view = async (token: string, courseId = course) =>
+    (await http().get(`/api/v1/me/courses/${courseId}/progress`).set(as(token))).body;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -44,15 +52,28 @@ describe('assignments and progress (e2e)', () => {
     other = await createUser(t, admin, { email: 'other@test.local', role: 'instructor' });
     sam = await createUser(t, admin, { email: 'sam@test.local', role: 'student', name: 'Sam Adams' });
     ana = await createUser(t, admin, { email: 'ana@test.local', role: 'student', name: 'Ana Zapata' });
-    const material = async (kind: string, extra: object = {}) => (await http().post('/api/v1/materials').set(as(admin)).send({ title: `${kind} ${randomUUID()}`, kind, url: 'https://example.edu/x', ...extra })).body.id;
+    const material = async (kind: string, extra: object = {}) =>
+      (
+        await http()
+          .post('/api/v1/materials')
+          .set(as(admin))
+          .send({ title: `${kind} ${randomUUID()}`, kind, url: 'https://example.edu/x', ...extra })
+      ).body.id;
     const [a, v, n] = [await material('article'), await material('video', { durationSeconds: 100 }), await material('teaching_note')];
     course = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'Progress course' })).body.id;
-    const mod = async (title: string, extra: object = {}) => (await http().post(`/api/v1/courses/${course}/modules`).set(as(owner.accessToken)).send({ title, ...extra })).body.id;
+    const mod = async (title: string, extra: object = {}) =>
+      (
+        await http()
+          .post(`/api/v1/courses/${course}/modules`)
+          .set(as(owner.accessToken))
+          .send({ title, ...extra })
+      ).body.id;
     m1 = await mod('One');
     m2 = await mod('Two', { prerequisiteModuleIds: [m1] });
     m3 = await mod('Three', { unlockAt: at(60 * 24) });
     const item = async (moduleId: string, materialId: string, completion: object, required = true) =>
-      (await http().post(`/api/v1/modules/${moduleId}/items`).set(as(owner.accessToken)).send({ materialId, completion, required })).body.id;
+      (await http().post(`/api/v1/modules/${moduleId}/items`).set(as(owner.accessToken)).send({ materialId, completion, required })).body
+        .id;
     article = await item(m1, a, { type: 'view' });
     video = await item(m1, v, { type: 'watch', minPercent: 90 });
     exercise = await item(m2, n, { type: 'mark_done' });
@@ -113,7 +134,10 @@ describe('assignments and progress (e2e)', () => {
     });
 
     it('answers 413 beyond 500 events and 400 for a malformed batch', async () => {
-      const res = await post(sam.accessToken, Array.from({ length: 501 }, () => event(article)));
+      const res = await post(
+        sam.accessToken,
+        Array.from({ length: 501 }, () => event(article)),
+      );
       expect(res.status).toBe(413);
       expect(res.body.detail).toContain('500');
       expect((await http().post('/api/v1/progress/events').set(as(sam.accessToken)).send({ events: 'nope' })).status).toBe(400);
@@ -121,12 +145,29 @@ describe('assignments and progress (e2e)', () => {
     });
 
     it('does not count scrubbing to the end of a video as watching it', async () => {
-      const scrub = event(video, { percent: 100, positionSeconds: 99, watchedSegments: [[0, 5], [95, 100]], type: 'completed' });
+      const scrub = event(video, {
+        percent: 100,
+        positionSeconds: 99,
+        watchedSegments: [
+          [0, 5],
+          [95, 100],
+        ],
+        type: 'completed',
+      });
       await post(ana.accessToken, [scrub]);
       let item = (await view(ana.accessToken)).modules[0].items[1];
       expect(item).toMatchObject({ state: 'in_progress', percent: 10 });
       // Overlapping segments that together cover 90 % complete it.
-      await post(ana.accessToken, [event(video, { watchedSegments: [[0, 50], [40, 70]], occurredAt: at(1) }), event(video, { watchedSegments: [[65, 85]], occurredAt: at(2) })]);
+      await post(ana.accessToken, [
+        event(video, {
+          watchedSegments: [
+            [0, 50],
+            [40, 70],
+          ],
+          occurredAt: at(1),
+        }),
+        event(video, { watchedSegments: [[65, 85]], occurredAt: at(2) }),
+      ]);
       item = (await view(ana.accessToken)).modules[0].items[1];
       expect(item).toMatchObject({ state: 'completed', percent: 90 });
     });
@@ -146,23 +187,49 @@ describe('assignments and progress (e2e)', () => {
       const walt = await createUser(t, admin, { email: 'walt@test.local', role: 'student', name: 'Walt Ruled' });
       const course2 = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'Evidence course' })).body.id;
       const mod = (await http().post(`/api/v1/courses/${course2}/modules`).set(as(owner.accessToken)).send({ title: 'Only' })).body.id;
-      const v = (await http().post('/api/v1/materials').set(as(admin)).send({ title: `video ${randomUUID()}`, kind: 'video', url: 'https://example.edu/x', durationSeconds: 100 })).body.id;
-      const clip = (await http().post(`/api/v1/modules/${mod}/items`).set(as(owner.accessToken)).send({ materialId: v, completion: { type: 'watch', minPercent: 90 }, required: true })).body.id;
+      const v = (
+        await http()
+          .post('/api/v1/materials')
+          .set(as(admin))
+          .send({ title: `video ${randomUUID()}`, kind: 'video', url: 'https://example.edu/x', durationSeconds: 100 })
+      ).body.id;
+      const clip = (
+        await http()
+          .post(`/api/v1/modules/${mod}/items`)
+          .set(as(owner.accessToken))
+          .send({ materialId: v, completion: { type: 'watch', minPercent: 90 }, required: true })
+      ).body.id;
       await http().post(`/api/v1/courses/${course2}/publish`).set(as(owner.accessToken)).expect(200);
-      const enrolment = (await http().post(`/api/v1/courses/${course2}/enrolments`).set(as(owner.accessToken)).send({ userId: walt.id })).body.id;
+      const enrolment = (await http().post(`/api/v1/courses/${course2}/enrolments`).set(as(owner.accessToken)).send({ userId: walt.id }))
+        .body.id;
 
-      expect((await post(walt.accessToken, [event(clip, { type: 'completed', percent: 100, positionSeconds: 100 })])).body.accepted).toBe(1);
+      expect((await post(walt.accessToken, [event(clip, { type: 'completed', percent: 100, positionSeconds: 100 })])).body.accepted).toBe(
+        1,
+      );
       let progress = await view(walt.accessToken, course2);
-      expect(progress.modules[0].items[0]).toMatchObject({ state: 'in_progress', percent: 100, positionSeconds: 100, evidenced: false, coveredPercent: 0 });
+      expect(progress.modules[0].items[0]).toMatchObject({
+        state: 'in_progress',
+        percent: 100,
+        positionSeconds: 100,
+        evidenced: false,
+        coveredPercent: 0,
+      });
       expect(progress.modules[0].state).toBe('in_progress');
       expect(progress).toMatchObject({ percent: 0, completedItems: 0 });
-      const enrolmentRow = async () => (await t.db.query('SELECT status, completed_required FROM enrolments WHERE id = $1', [enrolment])).rows[0];
+      const enrolmentRow = async () =>
+        (await t.db.query('SELECT status, completed_required FROM enrolments WHERE id = $1', [enrolment])).rows[0];
       expect(await enrolmentRow()).toMatchObject({ status: 'active', completed_required: 0 });
-      expect((await t.db.query('SELECT count(*)::int AS n FROM module_completions WHERE enrolment_id = $1', [enrolment])).rows[0].n).toBe(0);
+      expect((await t.db.query('SELECT count(*)::int AS n FROM module_completions WHERE enrolment_id = $1', [enrolment])).rows[0].n).toBe(
+        0,
+      );
 
       // 89 % of real segments is not enough; 90 % is.
       await post(walt.accessToken, [event(clip, { watchedSegments: [[0, 89]], occurredAt: at(-59) })]);
-      expect((await view(walt.accessToken, course2)).modules[0].items[0]).toMatchObject({ state: 'in_progress', coveredPercent: 89, evidenced: false });
+      expect((await view(walt.accessToken, course2)).modules[0].items[0]).toMatchObject({
+        state: 'in_progress',
+        coveredPercent: 89,
+        evidenced: false,
+      });
       await post(walt.accessToken, [event(clip, { watchedSegments: [[89, 90]], occurredAt: at(-58) })]);
       progress = await view(walt.accessToken, course2);
       expect(progress.modules[0].items[0]).toMatchObject({ state: 'completed', percent: 100, coveredPercent: 90, evidenced: true });
@@ -175,9 +242,15 @@ describe('assignments and progress (e2e)', () => {
 
     it('resumes at the last position sent: the order within a batch breaks occurredAt ties, then the later batch', async () => {
       const position = async () => (await view(ana.accessToken)).modules[0].items[1].positionSeconds;
-      await post(ana.accessToken, [0, 900, 1800].map((p) => event(video, { positionSeconds: p, occurredAt: at(-30) })));
+      await post(
+        ana.accessToken,
+        [0, 900, 1800].map((p) => event(video, { positionSeconds: p, occurredAt: at(-30) })),
+      );
       expect(await position()).toBe(1800);
-      await post(ana.accessToken, [1800, 0].map((p) => event(video, { positionSeconds: p, occurredAt: at(-20) })));
+      await post(
+        ana.accessToken,
+        [1800, 0].map((p) => event(video, { positionSeconds: p, occurredAt: at(-20) })),
+      );
       expect(await position()).toBe(0);
       await post(ana.accessToken, [event(video, { positionSeconds: 600, occurredAt: at(-20) })]);
       expect(await position()).toBe(600);
@@ -200,7 +273,9 @@ describe('assignments and progress (e2e)', () => {
       expect((await post(sam.accessToken, [event(late)])).body.rejected[0].error).toBe('module locked');
       clock.set(new Date(T0.getTime() + 25 * 3600_000));
       try {
-        expect((await post(sam.accessToken, [event(late, { occurredAt: new Date(T0.getTime() + 25 * 3600_000).toISOString() })])).body.accepted).toBe(1);
+        expect(
+          (await post(sam.accessToken, [event(late, { occurredAt: new Date(T0.getTime() + 25 * 3600_000).toISOString() })])).body.accepted,
+        ).toBe(1);
       } finally {
         clock.set(T0);
       }
@@ -221,16 +296,28 @@ describe('assignments and progress (e2e)', () => {
     it('assigns to a cohort; an override beats the cohort due date for one student', async () => {
       cohort = (await http().post(`/api/v1/courses/${course}/cohorts`).set(as(owner.accessToken)).send({ name: 'Evening' })).body.id;
       await http().patch(`/api/v1/enrolments/${anaEnrolment}`).set(as(owner.accessToken)).send({ cohortId: cohort }).expect(200);
-      const res = await http().post(`/api/v1/courses/${course}/assignments`).set(as(owner.accessToken)).send({ moduleId: m2, dueAt: at(60 * 48), target: { type: 'cohort', cohortId: cohort } });
+      const res = await http()
+        .post(`/api/v1/courses/${course}/assignments`)
+        .set(as(owner.accessToken))
+        .send({ moduleId: m2, dueAt: at(60 * 48), target: { type: 'cohort', cohortId: cohort } });
       expect(res.status).toBe(201);
       assignment = res.body.id;
       const mine = await http().get('/api/v1/me/assignments').set(as(ana.accessToken));
-      expect(mine.body.data).toEqual([expect.objectContaining({ assignmentId: assignment, dueAt: at(60 * 48), status: 'upcoming', moduleTitle: 'Two' })]);
+      expect(mine.body.data).toEqual([
+        expect.objectContaining({ assignmentId: assignment, dueAt: at(60 * 48), status: 'upcoming', moduleTitle: 'Two' }),
+      ]);
       expect((await http().get('/api/v1/me/assignments').set(as(sam.accessToken))).body.data).toEqual([]); // Sam is not in the cohort
-      await http().put(`/api/v1/assignments/${assignment}/overrides/${anaEnrolment}`).set(as(owner.accessToken)).send({ dueAt: at(60 * 72) }).expect(200);
+      await http()
+        .put(`/api/v1/assignments/${assignment}/overrides/${anaEnrolment}`)
+        .set(as(owner.accessToken))
+        .send({ dueAt: at(60 * 72) })
+        .expect(200);
       expect((await http().get('/api/v1/me/assignments').set(as(ana.accessToken))).body.data[0].dueAt).toBe(at(60 * 72));
       expect((await view(ana.accessToken)).modules[1].dueAt).toBe(at(60 * 72));
-      const { rows } = await t.db.query("SELECT id, kind, scheduled_for, status FROM reminders WHERE assignment_id = $1 AND enrolment_id = $2 AND status IN ('scheduled', 'queued') ORDER BY kind", [assignment, anaEnrolment]);
+      const { rows } = await t.db.query(
+        "SELECT id, kind, scheduled_for, status FROM reminders WHERE assignment_id = $1 AND enrolment_id = $2 AND status IN ('scheduled', 'queued') ORDER BY kind",
+        [assignment, anaEnrolment],
+      );
       // The notice is due at once, so the request queued its job itself; the rest wait for their time.
       expect(rows.map((r) => [r.kind, new Date(r.scheduled_for).toISOString(), r.status])).toEqual([
         ['assignment', T0.toISOString(), 'queued'],
@@ -243,17 +330,32 @@ describe('assignments and progress (e2e)', () => {
 
     it('gives a student who joins the cohort later the assignment and its pending reminders', async () => {
       const newcomer = await createUser(t, admin, { email: 'newcomer@test.local', role: 'student' });
-      const e = (await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ userId: newcomer.id })).body.id;
+      const e = (await http().post(`/api/v1/courses/${course}/enrolments`).set(as(owner.accessToken)).send({ userId: newcomer.id })).body
+        .id;
       expect((await http().get('/api/v1/me/assignments').set(as(newcomer.accessToken))).body.data).toEqual([]);
       await http().patch(`/api/v1/enrolments/${e}`).set(as(owner.accessToken)).send({ cohortId: cohort }).expect(200);
-      expect((await http().get('/api/v1/me/assignments').set(as(newcomer.accessToken))).body.data.map((a: { assignmentId: string }) => a.assignmentId)).toEqual([assignment]);
-      const { rows } = await t.db.query("SELECT kind FROM reminders WHERE assignment_id = $1 AND enrolment_id = $2 AND status = 'scheduled' ORDER BY kind", [assignment, e]);
+      expect(
+        (await http().get('/api/v1/me/assignments').set(as(newcomer.accessToken))).body.data.map(
+          (a: { assignmentId: string }) => a.assignmentId,
+        ),
+      ).toEqual([assignment]);
+      const { rows } = await t.db.query(
+        "SELECT kind FROM reminders WHERE assignment_id = $1 AND enrolment_id = $2 AND status = 'scheduled' ORDER BY kind",
+        [assignment, e],
+      );
       expect(rows.map((r) => r.kind)).toEqual(['assignment', 'due_soon', 'overdue']);
     });
 
     it('reschedules: pending due reminders are replaced (checked in the database), once per student', async () => {
-      await http().patch(`/api/v1/assignments/${assignment}`).set(as(owner.accessToken)).send({ dueAt: at(60 * 96) }).expect(200);
-      const { rows } = await t.db.query("SELECT r.kind, r.status, r.skip_reason, r.scheduled_for, r.enrolment_id FROM reminders r WHERE r.assignment_id = $1 AND r.kind IN ('due_soon', 'overdue') ORDER BY r.enrolment_id, r.kind, r.scheduled_for", [assignment]);
+      await http()
+        .patch(`/api/v1/assignments/${assignment}`)
+        .set(as(owner.accessToken))
+        .send({ dueAt: at(60 * 96) })
+        .expect(200);
+      const { rows } = await t.db.query(
+        "SELECT r.kind, r.status, r.skip_reason, r.scheduled_for, r.enrolment_id FROM reminders r WHERE r.assignment_id = $1 AND r.kind IN ('due_soon', 'overdue') ORDER BY r.enrolment_id, r.kind, r.scheduled_for",
+        [assignment],
+      );
       const ana = rows.filter((r) => r.enrolment_id === anaEnrolment);
       // Ana has an override, so her due date did not move: her rows stay (revived after the cancel-and-replace).
       expect(ana.filter((r) => r.status === 'scheduled').map((r) => [r.kind, new Date(r.scheduled_for).toISOString()])).toEqual([
@@ -272,25 +374,53 @@ describe('assignments and progress (e2e)', () => {
 
     it('cancels: every pending reminder of the assignment is cancelled and it no longer applies', async () => {
       await http().delete(`/api/v1/assignments/${assignment}`).set(as(owner.accessToken)).expect(204);
-      const { rows } = await t.db.query("SELECT count(*)::int AS n FROM reminders WHERE assignment_id = $1 AND status IN ('scheduled', 'queued')", [assignment]);
+      const { rows } = await t.db.query(
+        "SELECT count(*)::int AS n FROM reminders WHERE assignment_id = $1 AND status IN ('scheduled', 'queued')",
+        [assignment],
+      );
       expect(rows[0].n).toBe(0);
       expect((await http().get('/api/v1/me/assignments').set(as(ana.accessToken))).body.data).toEqual([]);
-      expect((await http().patch(`/api/v1/assignments/${assignment}`).set(as(owner.accessToken)).send({ dueAt: at(10) })).status).toBe(404);
+      expect(
+        (
+          await http()
+            .patch(`/api/v1/assignments/${assignment}`)
+            .set(as(owner.accessToken))
+            .send({ dueAt: at(10) })
+        ).status,
+      ).toBe(404);
     });
 
     it('lists upcoming, overdue and done with the course target', async () => {
-      const a = (await http().post(`/api/v1/courses/${course}/assignments`).set(as(owner.accessToken)).send({ moduleId: m1, dueAt: at(-60), target: { type: 'course' } })).body.id;
-      const b = (await http().post(`/api/v1/courses/${course}/assignments`).set(as(owner.accessToken)).send({ moduleId: m3, dueAt: at(60), target: { type: 'enrolments', enrolmentIds: [anaEnrolment] } })).body.id;
-      const status = async (token: string, s: string) => (await http().get('/api/v1/me/assignments').query({ status: s }).set(as(token))).body.data.map((x: { assignmentId: string }) => x.assignmentId);
+      const a = (
+        await http()
+          .post(`/api/v1/courses/${course}/assignments`)
+          .set(as(owner.accessToken))
+          .send({ moduleId: m1, dueAt: at(-60), target: { type: 'course' } })
+      ).body.id;
+      const b = (
+        await http()
+          .post(`/api/v1/courses/${course}/assignments`)
+          .set(as(owner.accessToken))
+          .send({ moduleId: m3, dueAt: at(60), target: { type: 'enrolments', enrolmentIds: [anaEnrolment] } })
+      ).body.id;
+      const status = async (token: string, s: string) =>
+        (await http().get('/api/v1/me/assignments').query({ status: s }).set(as(token))).body.data.map(
+          (x: { assignmentId: string }) => x.assignmentId,
+        );
       expect(await status(sam.accessToken, 'done')).toEqual([a]); // Sam completed M1
       expect(await status(ana.accessToken, 'overdue')).toEqual([a]);
       expect(await status(ana.accessToken, 'upcoming')).toEqual([b]);
       const list = await http().get(`/api/v1/courses/${course}/assignments`).set(as(owner.accessToken));
       expect(list.body.data.map((x: { id: string }) => x.id)).toEqual([a, b]);
-      const bad = await http().post(`/api/v1/courses/${course}/assignments`).set(as(owner.accessToken)).send({ moduleId: m1, dueAt: at(60), target: { type: 'cohort' } });
+      const bad = await http()
+        .post(`/api/v1/courses/${course}/assignments`)
+        .set(as(owner.accessToken))
+        .send({ moduleId: m1, dueAt: at(60), target: { type: 'cohort' } });
       expect(bad.status).toBe(400);
       const audit = await http().get('/api/v1/admin/audit').query({ entity: 'assignment' }).set(as(admin));
-      expect(new Set(audit.body.data.map((x: { action: string }) => x.action))).toEqual(new Set(['assignment.created', 'assignment.override_set', 'assignment.rescheduled', 'assignment.cancelled']));
+      expect(new Set(audit.body.data.map((x: { action: string }) => x.action))).toEqual(
+        new Set(['assignment.created', 'assignment.override_set', 'assignment.rescheduled', 'assignment.cancelled']),
+      );
     });
   });
 
@@ -311,18 +441,39 @@ describe('assignments and progress (e2e)', () => {
       expect((await get({ cohortId })).body.data).toHaveLength(2);
       const p1 = await get({ limit: 2, sort: '-lastActivityAt' });
       const p2 = await get({ limit: 2, sort: '-lastActivityAt', cursor: p1.body.nextCursor });
-      expect([...p1.body.data, ...p2.body.data].map((r: { enrolmentId: string }) => r.enrolmentId).sort()).toEqual((await get({})).body.data.map((r: { enrolmentId: string }) => r.enrolmentId).sort());
+      expect([...p1.body.data, ...p2.body.data].map((r: { enrolmentId: string }) => r.enrolmentId).sort()).toEqual(
+        (await get({})).body.data.map((r: { enrolmentId: string }) => r.enrolmentId).sort(),
+      );
       expect(p2.body.nextCursor).toBeNull();
     });
 
     it('streams the same rows as CSV', async () => {
-      const res = await http().get(`/api/v1/courses/${course}/progress`).query({ sort: 'name' }).set(as(owner.accessToken)).set('Accept', 'text/csv');
+      const res = await http()
+        .get(`/api/v1/courses/${course}/progress`)
+        .query({ sort: 'name' })
+        .set(as(owner.accessToken))
+        .set('Accept', 'text/csv');
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/text\/csv/);
-      const rows = parseCsv(res.text).map((r) => r.fields).filter((f) => f.length > 1);
+      const rows = parseCsv(res.text)
+        .map((r) => r.fields)
+        .filter((f) => f.length > 1);
       expect(rows[0]).toEqual([
-        'enrolmentId', 'userId', 'name', 'email', 'cohortId', 'cohortName', 'percent', 'completedItems', 'overdueAssignments', 'selfReportedCompletions', 'lastActivityAt', 'state',
-        'module 1: One', 'module 2: Two', 'module 3: Three',
+        'enrolmentId',
+        'userId',
+        'name',
+        'email',
+        'cohortId',
+        'cohortName',
+        'percent',
+        'completedItems',
+        'overdueAssignments',
+        'selfReportedCompletions',
+        'lastActivityAt',
+        'state',
+        'module 1: One',
+        'module 2: Two',
+        'module 3: Three',
       ]);
       expect(rows.slice(1).map((r) => r[2])).toEqual(['Ana Zapata', 'newcomer', 'Sam Adams']);
       expect(rows.find((r) => r[2] === 'Sam Adams')!.slice(4, 9)).toEqual(['', '', '100', '4', '0']);
@@ -370,11 +521,22 @@ describe('assignments and progress (e2e)', () => {
       await t.db.query('UPDATE item_progress SET covered_percent = 0 WHERE enrolment_id = $1 AND item_id = $2', [anaEnrolment, video]);
       try {
         const rows = (await http().get(`/api/v1/courses/${course}/progress`).set(as(owner.accessToken))).body.data;
-        expect(rows.find((r: { user: { name: string } }) => r.user.name === 'Ana Zapata')).toMatchObject({ completedItems: 1, selfReportedCompletions: 1 });
+        expect(rows.find((r: { user: { name: string } }) => r.user.name === 'Ana Zapata')).toMatchObject({
+          completedItems: 1,
+          selfReportedCompletions: 1,
+        });
         expect(rows.find((r: { user: { name: string } }) => r.user.name === 'Sam Adams')).toMatchObject({ selfReportedCompletions: 0 });
-        expect((await view(ana.accessToken)).modules[0].items[1]).toMatchObject({ state: 'completed', evidenced: false, coveredPercent: 0 });
+        expect((await view(ana.accessToken)).modules[0].items[1]).toMatchObject({
+          state: 'completed',
+          evidenced: false,
+          coveredPercent: 0,
+        });
         const csv = await http().get(`/api/v1/courses/${course}/progress`).set(as(owner.accessToken)).set('Accept', 'text/csv');
-        expect(parseCsv(csv.text).map((r) => r.fields).find((f) => f[2] === 'Ana Zapata')![9]).toBe('1');
+        expect(
+          parseCsv(csv.text)
+            .map((r) => r.fields)
+            .find((f) => f[2] === 'Ana Zapata')![9],
+        ).toBe('1');
       } finally {
         await t.db.query('UPDATE item_progress SET covered_percent = 90 WHERE enrolment_id = $1 AND item_id = $2', [anaEnrolment, video]);
       }
@@ -398,7 +560,10 @@ describe('assignments and progress (e2e)', () => {
       const together = await Promise.all(tokens.map((token) => view(token)));
       together.forEach((body, i) => expect(body).toEqual(tokens[i] === ana.accessToken ? anaAlone : samAlone));
       // One caller in the batch who is not enrolled gets 404 without disturbing the others.
-      const [outsider, mine] = await Promise.all([http().get(`/api/v1/me/courses/${course}/progress`).set(as(other.accessToken)), view(sam.accessToken)]);
+      const [outsider, mine] = await Promise.all([
+        http().get(`/api/v1/me/courses/${course}/progress`).set(as(other.accessToken)),
+        view(sam.accessToken),
+      ]);
       expect(outsider.status).toBe(404);
       expect(mine).toEqual(samAlone);
     });
@@ -408,7 +573,11 @@ describe('assignments and progress (e2e)', () => {
     it('never lets a student read another student’s progress or the course report', async () => {
       const foreign = (await http().post('/api/v1/courses').set(as(other.accessToken)).send({ title: 'Foreign' })).body.id;
       expect((await http().get(`/api/v1/me/courses/${foreign}/progress`).set(as(sam.accessToken))).status).toBe(404);
-      for (const path of [`/api/v1/courses/${course}/progress`, `/api/v1/courses/${course}/progress/summary`, `/api/v1/courses/${course}/assignments`]) {
+      for (const path of [
+        `/api/v1/courses/${course}/progress`,
+        `/api/v1/courses/${course}/progress/summary`,
+        `/api/v1/courses/${course}/assignments`,
+      ]) {
         expect((await http().get(path).set(as(sam.accessToken))).status).toBe(403);
         expect((await http().get(path).set(as(other.accessToken))).status).toBe(404);
         expect((await http().get(path)).status).toBe(401);

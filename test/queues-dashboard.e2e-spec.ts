@@ -1,5 +1,6 @@
 import { decode, sign } from 'jsonwebtoken';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 
 describe('queue dashboard at /admin/queues (e2e)', () => {
   let t: TestApp;

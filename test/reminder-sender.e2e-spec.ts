@@ -3,16 +3,19 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../src/common/clock';
 import { MailModule } from '../src/modules/mail/mail.module';
 import { NotificationsModule } from '../src/modules/notifications/notifications.module';
-import { ReminderKind } from '../src/modules/reminders/reminder-kinds';
+import type { ReminderKind } from '../src/modules/reminders/reminder-kinds';
 import { ReminderScheduleRepository } from '../src/modules/reminders/reminder-schedule.repository';
 import { ReminderSender } from '../src/modules/reminders/reminder-sender';
 import { RemindersModule } from '../src/modules/reminders/reminders.module';
 import { UsersModule } from '../src/modules/users/users.module';
-import { MailCatcher } from './helpers/app';
-import { ServiceModule, startServiceModule } from './helpers/service-module';
+import type { MailCatcher } from './helpers/app';
+import type { ServiceModule } from './helpers/service-module';
+import { startServiceModule } from './helpers/service-module';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startMailCatcher } = require('../scripts/lib/mail-catcher') as { startMailCatcher: (options: { web: boolean }) => Promise<MailCatcher> };
+const { startMailCatcher } = require('../scripts/lib/mail-catcher') as {
+  startMailCatcher: (options: { web: boolean }) => Promise<MailCatcher>;
+};
 
 const T0 = new Date('2026-12-01T12:00:00Z'); // noon UTC: outside the default quiet hours
 const DAY = 86_400_000;
@@ -30,7 +33,10 @@ describe('ReminderSender (service, real PostgreSQL and SMTP)', () => {
 
   beforeAll(async () => {
     mail = await startMailCatcher({ web: false });
-    s = await startServiceModule({ imports: [RemindersModule, MailModule, NotificationsModule, UsersModule], providers: [ReminderSender] }, { SMTP_URL: mail.smtpUrl });
+    s = await startServiceModule(
+      { imports: [RemindersModule, MailModule, NotificationsModule, UsersModule], providers: [ReminderSender] },
+      { SMTP_URL: mail.smtpUrl },
+    );
     sender = s.get(ReminderSender);
     s.get(Clock).set(T0);
   });
@@ -44,14 +50,25 @@ describe('ReminderSender (service, real PostgreSQL and SMTP)', () => {
   /** A student enrolled (active) in a published course with one required item and a course-wide assignment due at DUE. */
   async function world(options: { cohortTarget?: boolean } = {}) {
     const tag = randomUUID().slice(0, 8);
-    const [user] = await sql<{ id: string }>(`INSERT INTO users (email, name, role, password_hash) VALUES ($1, 'Sam', 'student', 'x') RETURNING id`, [`sam-${tag}@test.local`]);
+    const [user] = await sql<{ id: string }>(
+      `INSERT INTO users (email, name, role, password_hash) VALUES ($1, 'Sam', 'student', 'x') RETURNING id`,
+      [`sam-${tag}@test.local`],
+    );
     const [course] = await sql<{ id: string }>(
       `INSERT INTO courses (slug, title, status, reminder_policy) VALUES ($1, 'Course', 'published', '{"dueSoonMinutesBefore": 1440, "overdueMinutesAfter": 60, "inactivityDays": 7}') RETURNING id`,
       [`course-${tag}`],
     );
-    const [mod] = await sql<{ id: string }>(`INSERT INTO modules (course_id, title, position) VALUES ($1, 'Module', 0) RETURNING id`, [course.id]);
-    const [material] = await sql<{ id: string }>(`INSERT INTO materials (slug, title, kind, url) VALUES ($1, 'Reading', 'article', 'https://example.edu/r') RETURNING id`, [`m-${tag}`]);
-    await sql(`INSERT INTO items (module_id, material_id, position, completion) VALUES ($1, $2, 0, '{"type": "view"}')`, [mod.id, material.id]);
+    const [mod] = await sql<{ id: string }>(`INSERT INTO modules (course_id, title, position) VALUES ($1, 'Module', 0) RETURNING id`, [
+      course.id,
+    ]);
+    const [material] = await sql<{ id: string }>(
+      `INSERT INTO materials (slug, title, kind, url) VALUES ($1, 'Reading', 'article', 'https://example.edu/r') RETURNING id`,
+      [`m-${tag}`],
+    );
+    await sql(`INSERT INTO items (module_id, material_id, position, completion) VALUES ($1, $2, 0, '{"type": "view"}')`, [
+      mod.id,
+      material.id,
+    ]);
     const [cohort] = await sql<{ id: string }>(`INSERT INTO cohorts (course_id, name) VALUES ($1, 'Main') RETURNING id`, [course.id]);
     const [enrolment] = await sql<{ id: string }>(
       `INSERT INTO enrolments (course_id, user_id, status, activated_at, last_activity_at, cohort_id) VALUES ($1, $2, 'active', $3, $3, $4) RETURNING id`,
@@ -72,7 +89,10 @@ describe('ReminderSender (service, real PostgreSQL and SMTP)', () => {
     if (kind === 'welcome') await schedule.scheduleWelcome(manager, [{ id: w.enrolmentId, userId: w.userId }], T0);
     else if (kind === 'inactivity') await schedule.scheduleInactivity(manager, T0);
     else await schedule.scheduleAssignmentReminders(manager, { assignmentIds: [w.assignmentId] }, T0, 'scheduled');
-    const [row] = await sql<{ id: string }>(`UPDATE reminders SET status = 'queued' WHERE enrolment_id = $1 AND kind = $2 RETURNING id`, [w.enrolmentId, kind]);
+    const [row] = await sql<{ id: string }>(`UPDATE reminders SET status = 'queued' WHERE enrolment_id = $1 AND kind = $2 RETURNING id`, [
+      w.enrolmentId,
+      kind,
+    ]);
     if (!row) throw new Error(`no ${kind} reminder was written`);
     return row.id;
   }
@@ -90,13 +110,16 @@ describe('ReminderSender (service, real PostgreSQL and SMTP)', () => {
     expect(mail.messages.length).toBe(before);
   }
 
-  it.each<ReminderKind>(['welcome', 'assignment', 'due_soon', 'overdue', 'inactivity'])('sends a %s reminder when nothing stands in the way', async (kind) => {
-    const w = await world();
-    const id = await queued(w, kind);
-    expect(await sender.send(id, false)).toBe('sent');
-    expect(await row(id)).toEqual({ status: 'sent', skip_reason: null });
-    expect(mail.messages.filter((m) => m.messageId === `<reminder-${id}@accord>`)).toHaveLength(1);
-  });
+  it.each<ReminderKind>(['welcome', 'assignment', 'due_soon', 'overdue', 'inactivity'])(
+    'sends a %s reminder when nothing stands in the way',
+    async (kind) => {
+      const w = await world();
+      const id = await queued(w, kind);
+      expect(await sender.send(id, false)).toBe('sent');
+      expect(await row(id)).toEqual({ status: 'sent', skip_reason: null });
+      expect(mail.messages.filter((m) => m.messageId === `<reminder-${id}@accord>`)).toHaveLength(1);
+    },
+  );
 
   it('skips "deactivated" when the user was deactivated', async () => {
     const w = await world();
@@ -143,7 +166,11 @@ describe('ReminderSender (service, real PostgreSQL and SMTP)', () => {
   it('skips "rescheduled" when a per-student override moved the due date', async () => {
     const w = await world();
     const id = await queued(w, 'overdue');
-    await sql(`INSERT INTO assignment_overrides (assignment_id, enrolment_id, due_at) VALUES ($1, $2, $3)`, [w.assignmentId, w.enrolmentId, new Date(DUE.getTime() + DAY)]);
+    await sql(`INSERT INTO assignment_overrides (assignment_id, enrolment_id, due_at) VALUES ($1, $2, $3)`, [
+      w.assignmentId,
+      w.enrolmentId,
+      new Date(DUE.getTime() + DAY),
+    ]);
     await expectSkip(id, 'rescheduled');
   });
 

@@ -1,17 +1,22 @@
-import { ChildProcess, spawn } from 'child_process';
+import type { ChildProcess } from 'child_process';
+import { spawn } from 'child_process';
 import { join } from 'path';
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue, Worker } from 'bullmq';
+import type { Queue } from 'bullmq';
+import { Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { QueueName } from '../src/modules/jobs/queues';
 import { ReminderDispatch } from '../src/modules/reminders/reminder-dispatch';
 import { ReminderReconciler } from '../src/modules/reminders/reminder-reconciler';
 import { ReminderQueue } from '../src/modules/reminders/reminder-queue';
-import { ADMIN, bearer, login, MailCatcher, startTestApp, TestApp } from './helpers/app';
+import type { MailCatcher, TestApp } from './helpers/app';
+import { ADMIN, bearer, login, startTestApp } from './helpers/app';
 import { ReminderDriver } from './helpers/reminders';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startMailCatcher } = require('../scripts/lib/mail-catcher') as { startMailCatcher: (o: { web: boolean; smtpPort?: number }) => Promise<MailCatcher> };
+const { startMailCatcher } = require('../scripts/lib/mail-catcher') as {
+  startMailCatcher: (o: { web: boolean; smtpPort?: number }) => Promise<MailCatcher>;
+};
 
 const root = join(__dirname, '..');
 
@@ -26,16 +31,32 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
 /** A course with `n` enrolled students, each with a welcome reminder due now. */
 async function enrolMany(t: TestApp, n: number, tag: string): Promise<string[]> {
   const admin = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
-  const course = (await t.http().post('/api/v1/courses').set(bearer(admin)).send({ title: `Faults ${tag}` })).body.id;
+  const course = (
+    await t
+      .http()
+      .post('/api/v1/courses')
+      .set(bearer(admin))
+      .send({ title: `Faults ${tag}` })
+  ).body.id;
   await t.http().post(`/api/v1/courses/${course}/publish`).set(bearer(admin)).expect(200);
   const emails = Array.from({ length: n }, (_, i) => `${tag}${i}@faults.test`);
-  const res = await t.http().post(`/api/v1/courses/${course}/enrolments/bulk`).set(bearer(admin)).set('Content-Type', 'text/csv').send(['email', ...emails].join('\n'));
+  const res = await t
+    .http()
+    .post(`/api/v1/courses/${course}/enrolments/bulk`)
+    .set(bearer(admin))
+    .set('Content-Type', 'text/csv')
+    .send(['email', ...emails].join('\n'));
   expect(res.body.created).toBe(n);
   return emails;
 }
 
 const sentCount = async (t: TestApp, tag: string) =>
-  (await t.db.query("SELECT count(*)::int AS n FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email LIKE $1 AND r.status = 'sent'", [`${tag}%`])).rows[0].n as number;
+  (
+    await t.db.query(
+      "SELECT count(*)::int AS n FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email LIKE $1 AND r.status = 'sent'",
+      [`${tag}%`],
+    )
+  ).rows[0].n as number;
 
 function expectExactlyOnce(mail: MailCatcher, emails: string[]): void {
   const wanted = new Set(emails);
@@ -72,7 +93,7 @@ describe('reminders under faults (e2e)', () => {
     await worker.close();
   });
 
-  it("the reconciler releases rows whose job is gone, finished or in no state, fails those whose job failed, and leaves live jobs alone", async () => {
+  it('the reconciler releases rows whose job is gone, finished or in no state, fails those whose job failed, and leaves live jobs alone', async () => {
     const admin = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
     const course = (await t.http().post('/api/v1/courses').set(bearer(admin)).send({ title: 'Faults rule' })).body.id;
     const { rows } = await t.db.query<{ id: string }>(
@@ -84,14 +105,23 @@ describe('reminders under faults (e2e)', () => {
     );
     const [gone, completed, failed, unknown, delayed, waiting] = rows.map((r) => r.id);
     const queue = t.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
-    const add = (id: string, delay = 0) => queue.add('send', { reminderId: id }, { jobId: `reminder-${id}`, delay, attempts: 1, removeOnComplete: false, removeOnFail: false });
+    const add = (id: string, delay = 0) =>
+      queue.add('send', { reminderId: id }, { jobId: `reminder-${id}`, delay, attempts: 1, removeOnComplete: false, removeOnFail: false });
     // A job that finished and one that failed, through a real BullMQ worker, before the live ones are added.
     await add(completed);
     await add(failed);
-    const worker = new Worker(QueueName.Reminders, async (job) => {
-      if (job.data.reminderId === failed) throw new Error('boom');
-    }, { connection: { url: t.env.REDIS_URL, maxRetriesPerRequest: null }, prefix: `${t.env.REDIS_PREFIX}:bull` });
-    await until('both jobs are finished', async () => (await queue.getJobState(`reminder-${completed}`)) === 'completed' && (await queue.getJobState(`reminder-${failed}`)) === 'failed');
+    const worker = new Worker(
+      QueueName.Reminders,
+      async (job) => {
+        if (job.data.reminderId === failed) throw new Error('boom');
+      },
+      { connection: { url: t.env.REDIS_URL, maxRetriesPerRequest: null }, prefix: `${t.env.REDIS_PREFIX}:bull` },
+    );
+    await until(
+      'both jobs are finished',
+      async () =>
+        (await queue.getJobState(`reminder-${completed}`)) === 'completed' && (await queue.getJobState(`reminder-${failed}`)) === 'failed',
+    );
     await worker.close();
     await add(unknown, 86_400_000);
     const redis = new Redis(t.env.REDIS_URL);
@@ -103,7 +133,14 @@ describe('reminders under faults (e2e)', () => {
     expect(await t.app.get(ReminderReconciler, { strict: false }).run(new Date())).toBe(3);
     const { rows: after } = await t.db.query('SELECT id, status, last_error FROM reminders WHERE id = ANY($1)', [rows.map((r) => r.id)]);
     const statusOf = (id: string) => after.find((r) => r.id === id);
-    expect([gone, completed, unknown, failed, delayed, waiting].map((id) => statusOf(id).status)).toEqual(['scheduled', 'scheduled', 'scheduled', 'failed', 'queued', 'queued']);
+    expect([gone, completed, unknown, failed, delayed, waiting].map((id) => statusOf(id).status)).toEqual([
+      'scheduled',
+      'scheduled',
+      'scheduled',
+      'failed',
+      'queued',
+      'queued',
+    ]);
     expect(statusOf(failed).last_error).toContain('the queue gave up');
     // Nothing left queued for the next tests' workers and settles.
     for (const id of rows.map((r) => r.id)) await queue.remove(`reminder-${id}`);
@@ -115,7 +152,10 @@ describe('reminders under faults (e2e)', () => {
     const emails = await enrolMany(t, 2, 'early');
     const worker = await t.startWorker();
     await new ReminderDriver(t, [worker]).run(); // the welcomes, out of the way
-    const { rows: enrolments } = await t.db.query('SELECT e.id, e.user_id FROM enrolments e JOIN users u ON u.id = e.user_id WHERE u.email = ANY($1) ORDER BY u.email', [emails]);
+    const { rows: enrolments } = await t.db.query(
+      'SELECT e.id, e.user_id FROM enrolments e JOIN users u ON u.id = e.user_id WHERE u.email = ANY($1) ORDER BY u.email',
+      [emails],
+    );
     const queue = t.app.get(ReminderQueue, { strict: false });
     const jobs = t.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
     for (const [i, outcome] of (['COMMIT', 'ROLLBACK'] as const).entries()) {
@@ -156,7 +196,8 @@ describe('reminders under faults (e2e)', () => {
     await new ReminderDriver(t, [worker]).run(); // the welcomes, out of the way
     const admin = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
     const course = (await t.db.query("SELECT id FROM courses WHERE title = 'Faults race'")).rows[0].id;
-    const moduleId = (await t.http().post(`/api/v1/courses/${course}/modules`).set(bearer(admin)).send({ title: 'Race' }).expect(201)).body.id;
+    const moduleId = (await t.http().post(`/api/v1/courses/${course}/modules`).set(bearer(admin)).send({ title: 'Race' }).expect(201)).body
+      .id;
     const jobs = t.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
     const notices = () => t.mail.messages.filter((m) => emails.includes(m.to) && m.subject.startsWith('New assignment'));
     for (const outcome of ['commit', 'rollback'] as const) {
@@ -167,17 +208,23 @@ describe('reminders under faults (e2e)', () => {
         await holder.query('BEGIN');
         await holder.query('LOCK TABLE audit_log IN SHARE MODE');
         const body = { moduleId, dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), target: { type: 'course' } };
-        response = t.http().post(`/api/v1/courses/${course}/assignments`).set(bearer(admin)).send(body).then((r) => r);
+        response = t
+          .http()
+          .post(`/api/v1/courses/${course}/assignments`)
+          .set(bearer(admin))
+          .send(body)
+          .then((r) => r);
         // The worker took the three jobs and waits for the writer instead of dropping them.
         await until('the senders wait for the writer', async () => (await jobs.getJobCounts('active')).active === 3);
         await new Promise((r) => setTimeout(r, 200));
         expect(notices()).toHaveLength(outcome === 'commit' ? 0 : 3);
-        if (outcome === 'rollback') await holder.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE relation = 'audit_log'::regclass AND NOT granted`);
+        if (outcome === 'rollback')
+          await holder.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE relation = 'audit_log'::regclass AND NOT granted`);
       } finally {
         await holder.query('COMMIT');
         holder.release();
       }
-      expect((await response!).status).toBe(outcome === 'commit' ? 201 : 503);
+      expect((await response).status).toBe(outcome === 'commit' ? 201 : 503);
       await until('the jobs are done', async () => {
         const counts = await jobs.getJobCounts('active', 'waiting', 'delayed');
         return counts.active + counts.waiting + counts.delayed === 0;
@@ -186,7 +233,10 @@ describe('reminders under faults (e2e)', () => {
       expect(notices()).toHaveLength(3);
     }
     expect(new Set(notices().map((m) => m.messageId)).size).toBe(3);
-    const { rows } = await t.db.query("SELECT count(*)::int AS n FROM reminders r JOIN enrolments e ON e.id = r.enrolment_id WHERE e.course_id = $1 AND r.kind = 'assignment'", [course]);
+    const { rows } = await t.db.query(
+      "SELECT count(*)::int AS n FROM reminders r JOIN enrolments e ON e.id = r.enrolment_id WHERE e.course_id = $1 AND r.kind = 'assignment'",
+      [course],
+    );
     expect(rows[0].n).toBe(3);
     await worker.close();
   });
@@ -207,8 +257,14 @@ describe('reminders under faults (e2e)', () => {
     const emails = await enrolMany(t, 10, 'down');
     const worker = await t.startWorker();
     await new ReminderDriver(t, [worker]).dispatch();
-    await until('attempts failing', async () => (await t.db.query("SELECT count(*)::int AS n FROM reminders WHERE last_error IS NOT NULL AND status <> 'sent'")).rows[0].n > 0);
-    const { rows } = await t.db.query("SELECT count(*)::int AS n FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email LIKE 'down%' AND r.status = 'failed'");
+    await until(
+      'attempts failing',
+      async () =>
+        (await t.db.query("SELECT count(*)::int AS n FROM reminders WHERE last_error IS NOT NULL AND status <> 'sent'")).rows[0].n > 0,
+    );
+    const { rows } = await t.db.query(
+      "SELECT count(*)::int AS n FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email LIKE 'down%' AND r.status = 'failed'",
+    );
     expect(rows[0].n).toBe(0);
     const revived = await startMailCatcher({ web: false, smtpPort: port });
     t.mail = revived;
@@ -245,7 +301,11 @@ describe('reminders under faults (e2e)', () => {
     t.mail.release();
     const partial = await sentCount(t, 'kill');
     expect(partial).toBeLessThan(120);
-    const inFlight = (await t.db.query("SELECT count(*)::int AS n FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email LIKE 'kill%' AND r.status IN ('sending', 'queued')")).rows[0].n;
+    const inFlight = (
+      await t.db.query(
+        "SELECT count(*)::int AS n FROM reminders r JOIN users u ON u.id = r.user_id WHERE u.email LIKE 'kill%' AND r.status IN ('sending', 'queued')",
+      )
+    ).rows[0].n;
     expect(inFlight).toBeGreaterThan(0);
 
     const second = start();

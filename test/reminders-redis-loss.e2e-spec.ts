@@ -1,11 +1,12 @@
-import { ChildProcess } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import { randomUUID } from 'crypto';
 import { getQueueToken } from '@nestjs/bullmq';
-import { INestApplicationContext } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { QueueName } from '../src/modules/jobs/queues';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 import { freePort } from './helpers/ports';
 import { startRedis, stopRedis } from './helpers/redis-server';
 
@@ -97,12 +98,34 @@ describe('reminders after Redis lost its data, with the real schedulers (e2e, pr
    */
   async function dueSoon(tag: string, students: number, leadsMs: number[]): Promise<Due[][]> {
     const http = () => t.http();
-    const course = (await http().post('/api/v1/courses').set(bearer(admin)).send({ title: `Loss ${tag}`, reminderPolicy: { dueSoonMinutesBefore: 1 } }).expect(201)).body.id;
-    const material = (await http().post('/api/v1/materials').set(bearer(admin)).send({ title: `Reading ${randomUUID()}`, kind: 'article', url: 'https://example.edu/r' }).expect(201)).body.id;
+    const course = (
+      await http()
+        .post('/api/v1/courses')
+        .set(bearer(admin))
+        .send({ title: `Loss ${tag}`, reminderPolicy: { dueSoonMinutesBefore: 1 } })
+        .expect(201)
+    ).body.id;
+    const material = (
+      await http()
+        .post('/api/v1/materials')
+        .set(bearer(admin))
+        .send({ title: `Reading ${randomUUID()}`, kind: 'article', url: 'https://example.edu/r' })
+        .expect(201)
+    ).body.id;
     const modules: string[] = [];
     for (const [i] of leadsMs.entries()) {
-      const moduleId = (await http().post(`/api/v1/courses/${course}/modules`).set(bearer(admin)).send({ title: `${tag} ${i}` }).expect(201)).body.id;
-      await http().post(`/api/v1/modules/${moduleId}/items`).set(bearer(admin)).send({ materialId: material, completion: { type: 'view' } }).expect(201);
+      const moduleId = (
+        await http()
+          .post(`/api/v1/courses/${course}/modules`)
+          .set(bearer(admin))
+          .send({ title: `${tag} ${i}` })
+          .expect(201)
+      ).body.id;
+      await http()
+        .post(`/api/v1/modules/${moduleId}/items`)
+        .set(bearer(admin))
+        .send({ materialId: material, completion: { type: 'view' } })
+        .expect(201);
       modules.push(moduleId);
     }
     await http().post(`/api/v1/courses/${course}/publish`).set(bearer(admin)).expect(200);
@@ -116,21 +139,34 @@ describe('reminders after Redis lost its data, with the real schedulers (e2e, pr
     const batches: Due[][] = [];
     for (const [i, lead] of leadsMs.entries()) {
       const dueAt = new Date(start + 60_000 + lead).toISOString();
-      const assignment = (await http().post(`/api/v1/courses/${course}/assignments`).set(bearer(admin)).send({ moduleId: modules[i], dueAt, target: { type: 'course' } }).expect(201)).body.id;
-      const { rows } = await t.db.query("SELECT r.id, u.email, r.scheduled_for AS \"scheduledFor\" FROM reminders r JOIN users u ON u.id = r.user_id WHERE r.assignment_id = $1 AND r.kind = 'due_soon' ORDER BY u.email", [assignment]);
+      const assignment = (
+        await http()
+          .post(`/api/v1/courses/${course}/assignments`)
+          .set(bearer(admin))
+          .send({ moduleId: modules[i], dueAt, target: { type: 'course' } })
+          .expect(201)
+      ).body.id;
+      const { rows } = await t.db.query(
+        'SELECT r.id, u.email, r.scheduled_for AS "scheduledFor" FROM reminders r JOIN users u ON u.id = r.user_id WHERE r.assignment_id = $1 AND r.kind = \'due_soon\' ORDER BY u.email',
+        [assignment],
+      );
       expect(rows).toHaveLength(students);
       batches.push(rows);
     }
     return batches;
   }
 
-  const statuses = async (due: Due[]) => (await t.db.query('SELECT status FROM reminders WHERE id = ANY($1)', [due.map((d) => d.id)])).rows.map((r) => r.status as string);
+  const statuses = async (due: Due[]) =>
+    (await t.db.query('SELECT status FROM reminders WHERE id = ANY($1)', [due.map((d) => d.id)])).rows.map((r) => r.status as string);
 
   /** Each reminder sent once (one message, its own Message-ID, row `sent`) within two dispatch intervals plus sending time after it came due. */
   async function expectDeliveredOnceOnTime(due: Due[]): Promise<void> {
     const ids = due.map((d) => d.id);
     await until(`${ids.length} reminders are sent`, async () => (await statuses(due)).every((s) => s === 'sent'));
-    const { rows } = await t.db.query('SELECT id, message_id, extract(epoch FROM sent_at - scheduled_for) * 1000 AS late_ms FROM reminders WHERE id = ANY($1)', [ids]);
+    const { rows } = await t.db.query(
+      'SELECT id, message_id, extract(epoch FROM sent_at - scheduled_for) * 1000 AS late_ms FROM reminders WHERE id = ANY($1)',
+      [ids],
+    );
     expect(Math.max(...rows.map((r) => Number(r.late_ms)))).toBeLessThanOrEqual(2 * DISPATCH_MS + SENDING_MS);
     await sleep(DISPATCH_MS); // room for a duplicate to show up
     for (const d of due) {
@@ -153,7 +189,10 @@ describe('reminders after Redis lost its data, with the real schedulers (e2e, pr
   it('sends reminders that were already queued (their delayed jobs flushed) once, on time, instead of after the reconciler notices', async () => {
     await startWorkers(1, 60);
     const [due] = await dueSoon('queued', 3, [6_000]);
-    await until('they are queued with delayed jobs', async () => (await statuses(due)).every((s) => s === 'queued') && (await queue.getJobCounts('delayed')).delayed >= 3);
+    await until(
+      'they are queued with delayed jobs',
+      async () => (await statuses(due)).every((s) => s === 'queued') && (await queue.getJobCounts('delayed')).delayed >= 3,
+    );
     await shortlyBefore(due);
     expect(await statuses(due)).toEqual(['queued', 'queued', 'queued']);
     await direct.flushall();
@@ -183,13 +222,16 @@ describe('reminders after Redis lost its data, with the real schedulers (e2e, pr
     expect(await schedulerIds()).toEqual(SCHEDULERS);
   });
 
-  it("sends on time when the schedulers survived but their pending jobs were lost", async () => {
+  it('sends on time when the schedulers survived but their pending jobs were lost', async () => {
     await startWorkers(1, 0);
     const [due] = await dueSoon('partial', 1, [5_000]);
     await shortlyBefore(due, 400);
     const prefix = `${t.env.REDIS_PREFIX}:bull:${QueueName.Reminders}:`;
     for (const id of SCHEDULERS) {
-      await until(`${id}'s pending job is dropped`, async () => (await direct.eval(DROP_NEXT_JOB, 2, `${prefix}repeat`, `${prefix}delayed`, id, prefix)) === 1);
+      await until(
+        `${id}'s pending job is dropped`,
+        async () => (await direct.eval(DROP_NEXT_JOB, 2, `${prefix}repeat`, `${prefix}delayed`, id, prefix)) === 1,
+      );
     }
     expect(await schedulerIds()).toEqual(SCHEDULERS);
     expect(await statuses(due)).toEqual(['scheduled']);
@@ -215,7 +257,12 @@ describe('reminders after Redis lost its data, with the real schedulers (e2e, pr
     }
     const back = (await t.db.query('SELECT clock_timestamp() AS at')).rows[0].at as Date;
     const counts = async () =>
-      (await t.db.query("SELECT count(*) FILTER (WHERE status = 'scheduled')::int AS scheduled, count(*) FILTER (WHERE updated_at > $1)::int AS after FROM reminders WHERE dedupe_key LIKE 'backlog:%'", [back])).rows[0];
+      (
+        await t.db.query(
+          "SELECT count(*) FILTER (WHERE status = 'scheduled')::int AS scheduled, count(*) FILTER (WHERE updated_at > $1)::int AS after FROM reminders WHERE dedupe_key LIKE 'backlog:%'",
+          [back],
+        )
+      ).rows[0];
     await until('every lost row is scheduled again', async () => (await counts()).scheduled === BACKLOG);
     const { after } = await counts();
     // The first pass (5,000 rows) came before the dispatcher was re-created, the rest after it.

@@ -1,9 +1,10 @@
-import { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { randomUUID } from 'crypto';
 import { QueueName } from '../src/modules/jobs/queues';
-import { ADMIN, bearer, CaughtMail, createUser, login, METRICS_TOKEN, startTestApp, TestApp } from './helpers/app';
+import type { CaughtMail, TestApp } from './helpers/app';
+import { ADMIN, bearer, createUser, login, METRICS_TOKEN, startTestApp } from './helpers/app';
 import { ReminderDriver } from './helpers/reminders';
 
 type User = Awaited<ReturnType<typeof createUser>>;
@@ -24,19 +25,41 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
 
   const http = () => t.http();
   const as = (token: string) => bearer(token);
-  const mailsTo = (email: string, kind?: string) => t.mail.messages.filter((m) => m.to.includes(email) && (!kind || m.subject.toLowerCase().includes(kind)));
+  const mailsTo = (email: string, kind?: string) =>
+    t.mail.messages.filter((m) => m.to.includes(email) && (!kind || m.subject.toLowerCase().includes(kind)));
 
   async function course(title: string, policy: object = {}) {
     const id = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title, reminderPolicy: policy })).body.id as string;
-    const material = (await http().post('/api/v1/materials').set(as(admin)).send({ title: `Reading ${randomUUID()}`, kind: 'article', url: 'https://example.edu/r' })).body.id;
-    const moduleId = (await http().post(`/api/v1/courses/${id}/modules`).set(as(owner.accessToken)).send({ title: `${title} module` })).body.id as string;
-    const itemId = (await http().post(`/api/v1/modules/${moduleId}/items`).set(as(owner.accessToken)).send({ materialId: material, completion: { type: 'view' } })).body.id as string;
+    const material = (
+      await http()
+        .post('/api/v1/materials')
+        .set(as(admin))
+        .send({ title: `Reading ${randomUUID()}`, kind: 'article', url: 'https://example.edu/r' })
+    ).body.id;
+    const moduleId = (
+      await http()
+        .post(`/api/v1/courses/${id}/modules`)
+        .set(as(owner.accessToken))
+        .send({ title: `${title} module` })
+    ).body.id as string;
+    const itemId = (
+      await http()
+        .post(`/api/v1/modules/${moduleId}/items`)
+        .set(as(owner.accessToken))
+        .send({ materialId: material, completion: { type: 'view' } })
+    ).body.id as string;
     await http().post(`/api/v1/courses/${id}/publish`).set(as(owner.accessToken)).expect(200);
     return { id, moduleId, itemId };
   }
-  const enrol = async (courseId: string, body: object) => (await http().post(`/api/v1/courses/${courseId}/enrolments`).set(as(owner.accessToken)).send(body)).body.id as string;
+  const enrol = async (courseId: string, body: object) =>
+    (await http().post(`/api/v1/courses/${courseId}/enrolments`).set(as(owner.accessToken)).send(body)).body.id as string;
   const assign = async (courseId: string, moduleId: string, dueAt: Date, target: object = { type: 'course' }) =>
-    (await http().post(`/api/v1/courses/${courseId}/assignments`).set(as(owner.accessToken)).send({ moduleId, dueAt: dueAt.toISOString(), target })).body.id as string;
+    (
+      await http()
+        .post(`/api/v1/courses/${courseId}/assignments`)
+        .set(as(owner.accessToken))
+        .send({ moduleId, dueAt: dueAt.toISOString(), target })
+    ).body.id as string;
   const uniqueIds = (messages: CaughtMail[]) => new Set(messages.map((m) => m.messageId)).size;
 
   beforeAll(async () => {
@@ -164,19 +187,37 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
       students[name] = await createUser(t, admin, { email: `${name}@skips.test`, role: 'student' });
       await enrol(c.id, { userId: students[name].id, cohortId: cohort });
     }
-    const enrolmentOf = async (u: User) => (await t.db.query('SELECT id FROM enrolments WHERE user_id = $1 AND course_id = $2', [u.id, c.id])).rows[0].id;
+    const enrolmentOf = async (u: User) =>
+      (await t.db.query('SELECT id FROM enrolments WHERE user_id = $1 AND course_id = $2', [u.id, c.id])).rows[0].id;
     const assignment = await assign(c.id, c.moduleId, at(2 * H), { type: 'cohort', cohortId: cohort });
     await driver.run(); // welcome + assignment notices
     t.mail.clear();
 
-    await http().post('/api/v1/progress/events').set(as(students.done.accessToken)).send({ events: [{ eventId: randomUUID(), itemId: c.itemId, type: 'viewed', occurredAt: T0.toISOString() }] }).expect(200);
-    await http().delete(`/api/v1/enrolments/${await enrolmentOf(students.drop)}`).set(as(owner.accessToken)).expect(204);
-    await http().patch(`/api/v1/enrolments/${await enrolmentOf(students.moved)}`).set(as(owner.accessToken)).send({ cohortId: null }).expect(200);
+    await http()
+      .post('/api/v1/progress/events')
+      .set(as(students.done.accessToken))
+      .send({ events: [{ eventId: randomUUID(), itemId: c.itemId, type: 'viewed', occurredAt: T0.toISOString() }] })
+      .expect(200);
+    await http()
+      .delete(`/api/v1/enrolments/${await enrolmentOf(students.drop)}`)
+      .set(as(owner.accessToken))
+      .expect(204);
+    await http()
+      .patch(`/api/v1/enrolments/${await enrolmentOf(students.moved)}`)
+      .set(as(owner.accessToken))
+      .send({ cohortId: null })
+      .expect(200);
     // A due date that moved without the reminders being replaced (as in a race): the sender notices.
-    await t.db.query('INSERT INTO assignment_overrides (assignment_id, enrolment_id, due_at, updated_at) VALUES ($1, $2, $3, now())', [assignment, await enrolmentOf(students.resched), at(5 * H)]);
+    await t.db.query('INSERT INTO assignment_overrides (assignment_id, enrolment_id, due_at, updated_at) VALUES ($1, $2, $3, now())', [
+      assignment,
+      await enrolmentOf(students.resched),
+      at(5 * H),
+    ]);
     const welcome = (await t.db.query("SELECT id FROM reminders WHERE user_id = $1 AND kind = 'welcome'", [students.optout.id])).rows[0].id;
     void welcome;
-    const token = t.app.get((await import('../src/modules/notifications/unsubscribe-tokens')).UnsubscribeTokens, { strict: false }).create(students.optout.id, 'due_soon');
+    const token = t.app
+      .get((await import('../src/modules/notifications/unsubscribe-tokens')).UnsubscribeTokens, { strict: false })
+      .create(students.optout.id, 'due_soon');
     await http().post(`/unsubscribe?token=${token}`).type('form').send('List-Unsubscribe=One-Click').expect(200);
     await http().delete(`/api/v1/users/${students.gone.id}`).set(as(admin)).expect(204);
 
@@ -217,7 +258,11 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
       ['due_soon', 'cancelled', 'cancelled'],
       ['overdue', 'cancelled', 'cancelled'],
     ]);
-    await http().patch(`/api/v1/assignments/${moved}`).set(as(owner.accessToken)).send({ dueAt: at(6 * H).toISOString() }).expect(200);
+    await http()
+      .patch(`/api/v1/assignments/${moved}`)
+      .set(as(owner.accessToken))
+      .send({ dueAt: at(6 * H).toISOString() })
+      .expect(200);
     const moves = () => t.mail.messages.filter((m) => m.subject.includes('(Moves)') && !m.subject.startsWith('New assignment'));
     for (const h of [2, 3, 4]) {
       driver.setClock(at(h * H + 60_000));
@@ -251,11 +296,22 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
     expect((await http().post(`/unsubscribe?token=${forged}`)).status).toBe(400);
     expect((await http().get('/unsubscribe').query({ token: 'nonsense' })).status).toBe(400);
     const prefs = await http().get('/api/v1/me/notification-preferences').set(as(u.accessToken));
-    expect(prefs.body).toEqual({ welcome: true, assignment: false, dueSoon: true, overdue: true, inactivity: true, quietHours: { start: '21:00', end: '08:00' } });
+    expect(prefs.body).toEqual({
+      welcome: true,
+      assignment: false,
+      dueSoon: true,
+      overdue: true,
+      inactivity: true,
+      quietHours: { start: '21:00', end: '08:00' },
+    });
     await assign(c.id, c.moduleId, at(2 * H));
     driver.setClock(at(1 * H));
     await driver.run();
-    expect(mailsTo('quiet@test.local').map((m) => m.subject.split(':')[0]).sort()).toEqual(['Due soon', 'Welcome to Opt out'].sort());
+    expect(
+      mailsTo('quiet@test.local')
+        .map((m) => m.subject.split(':')[0])
+        .sort(),
+    ).toEqual(['Due soon', 'Welcome to Opt out'].sort());
     driver.setClock(T0);
   });
 
@@ -264,7 +320,10 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
     const body = { welcome: true, assignment: true, dueSoon: false, overdue: true, inactivity: false, quietHours: null };
     expect((await http().put(url).set(as(ana.accessToken)).send(body)).body).toEqual(body);
     expect((await http().get(url).set(as(ana.accessToken))).body).toEqual(body);
-    const bad = await http().put(url).set(as(ana.accessToken)).send({ ...body, quietHours: { start: '25:00', end: '08:00' }, spam: true });
+    const bad = await http()
+      .put(url)
+      .set(as(ana.accessToken))
+      .send({ ...body, quietHours: { start: '25:00', end: '08:00' }, spam: true });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['quietHours.start', 'spam']));
     expect((await http().put(url).set(as(ana.accessToken)).send({ welcome: true })).status).toBe(400);
@@ -303,8 +362,12 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
     await enrol(c.id, { userId: sam.id });
     const mine = await http().get(`/api/v1/courses/${c.id}/reminders`).set(as(owner.accessToken));
     expect(mine.status).toBe(200);
-    expect(mine.body.data).toEqual([expect.objectContaining({ kind: 'welcome', user: expect.objectContaining({ email: 'sam@test.local' }) })]);
-    expect((await http().get(`/api/v1/courses/${c.id}/reminders`).query({ status: 'sent' }).set(as(owner.accessToken))).body.data).toEqual([]);
+    expect(mine.body.data).toEqual([
+      expect.objectContaining({ kind: 'welcome', user: expect.objectContaining({ email: 'sam@test.local' }) }),
+    ]);
+    expect((await http().get(`/api/v1/courses/${c.id}/reminders`).query({ status: 'sent' }).set(as(owner.accessToken))).body.data).toEqual(
+      [],
+    );
     expect((await http().get(`/api/v1/courses/${c.id}/reminders`).set(as(other.accessToken))).status).toBe(404);
     expect((await http().get(`/api/v1/courses/${c.id}/reminders`).set(as(sam.accessToken))).status).toBe(403);
     expect((await http().get('/api/v1/admin/reminders').set(as(owner.accessToken))).status).toBe(403);

@@ -29,7 +29,7 @@ describe('committed artefacts stay true', () => {
     expect(generated).toEqual(committed);
   });
 
-  it("keeps reminders tied to an enrolment and its user, as the foreign keys they replace did", async () => {
+  it('keeps reminders tied to an enrolment and its user, as the foreign keys they replace did', async () => {
     const database = await createTestDatabase();
     const db = new Pool({ connectionString: database.url, max: 2 });
     try {
@@ -40,23 +40,36 @@ describe('committed artefacts stay true', () => {
       );
       const [a, b] = rows;
       const insert = (enrolmentId: string, userId: string, key: string) =>
-        db.query(`INSERT INTO reminders (kind, user_id, enrolment_id, dedupe_key, scheduled_for) VALUES ('welcome', $1, $2, $3, now())`, [userId, enrolmentId, key]);
+        db.query(`INSERT INTO reminders (kind, user_id, enrolment_id, dedupe_key, scheduled_for) VALUES ('welcome', $1, $2, $3, now())`, [
+          userId,
+          enrolmentId,
+          key,
+        ]);
       await insert(a.id, a.user_id, 'welcome:a');
       await insert(b.id, b.user_id, 'welcome:b');
       // Another student's enrolment, or one that does not exist: refused like a foreign key would.
       await expect(insert(a.id, b.user_id, 'welcome:mixed')).rejects.toMatchObject({ code: '23503' });
       await expect(insert('00000000-0000-4000-8000-000000000000', a.user_id, 'welcome:none')).rejects.toMatchObject({ code: '23503' });
       // Nobody may move a reminder, or an enrolment it refers to, to another enrolment or user.
-      await expect(db.query('UPDATE reminders SET user_id = $1 WHERE enrolment_id = $2', [b.user_id, a.id])).rejects.toMatchObject({ code: '23503' });
-      await expect(db.query('UPDATE reminders SET enrolment_id = $1 WHERE enrolment_id = $2', [b.id, a.id])).rejects.toMatchObject({ code: '23503' });
-      await expect(db.query('UPDATE enrolments SET user_id = $1 WHERE id = $2', [b.user_id, a.id])).rejects.toMatchObject({ code: '23503' });
+      await expect(db.query('UPDATE reminders SET user_id = $1 WHERE enrolment_id = $2', [b.user_id, a.id])).rejects.toMatchObject({
+        code: '23503',
+      });
+      await expect(db.query('UPDATE reminders SET enrolment_id = $1 WHERE enrolment_id = $2', [b.id, a.id])).rejects.toMatchObject({
+        code: '23503',
+      });
+      await expect(db.query('UPDATE enrolments SET user_id = $1 WHERE id = $2', [b.user_id, a.id])).rejects.toMatchObject({
+        code: '23503',
+      });
       await expect(db.query('UPDATE enrolments SET id = gen_random_uuid() WHERE id = $1', [a.id])).rejects.toMatchObject({ code: '23503' });
       await expect(db.query('TRUNCATE enrolments CASCADE')).rejects.toMatchObject({ code: '23503' });
       // A reminder being written holds its enrolment: a concurrent delete waits, then takes the reminder with it.
       const writer = await db.connect();
       try {
         await writer.query('BEGIN');
-        await writer.query(`INSERT INTO reminders (kind, user_id, enrolment_id, dedupe_key, scheduled_for) VALUES ('welcome', $1, $2, 'welcome:again', now())`, [a.user_id, a.id]);
+        await writer.query(
+          `INSERT INTO reminders (kind, user_id, enrolment_id, dedupe_key, scheduled_for) VALUES ('welcome', $1, $2, 'welcome:again', now())`,
+          [a.user_id, a.id],
+        );
         let deleted = false;
         const deleting = db.query('DELETE FROM enrolments WHERE id = $1', [a.id]).then(() => (deleted = true));
         await new Promise((r) => setTimeout(r, 300));

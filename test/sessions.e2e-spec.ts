@@ -1,5 +1,6 @@
 import { decode } from 'jsonwebtoken';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 import { spentLongAgo } from './helpers/sessions';
 
 type Http = TestApp['http'];
@@ -55,7 +56,11 @@ describe('sessions end everywhere (e2e)', () => {
   it('a password change refuses the access tokens of every session at once, the changing one included', async () => {
     const user = await createUser(t, adminToken, { email: 'newpass@test.local', role: 'student' });
     const other = await login(t, user.email, user.password);
-    const change = await t.http().patch('/api/v1/me').set(bearer(user.accessToken)).send({ password: 'a-brand-new-password', currentPassword: user.password });
+    const change = await t
+      .http()
+      .patch('/api/v1/me')
+      .set(bearer(user.accessToken))
+      .send({ password: 'a-brand-new-password', currentPassword: user.password });
     expect(change.status).toBe(200);
     expect((await me(t.http, user.accessToken)).status).toBe(401);
     expect((await me(t.http, other.accessToken)).status).toBe(401);
@@ -83,7 +88,10 @@ describe('sessions end everywhere (e2e)', () => {
     expect(signIn.body.expiresIn).toBe(3600);
     await t.http().post('/api/v1/auth/logout').send({ refreshToken: signIn.body.refreshToken }).expect(204);
     // Twenty minutes later, on processes now issuing one-minute tokens, the hour-long token has 40 minutes left.
-    await t.db.query("UPDATE auth_sessions SET revoked_at = revoked_at - interval '20 minutes' WHERE user_id = $1 AND revoked_at IS NOT NULL", [user.id]);
+    await t.db.query(
+      "UPDATE auth_sessions SET revoked_at = revoked_at - interval '20 minutes' WHERE user_id = $1 AND revoked_at IS NOT NULL",
+      [user.id],
+    );
     const shortLived = await t.startPeer({ JWT_ACCESS_TTL_SECONDS: '60' });
     expect((await me(shortLived.http, signIn.body.accessToken)).status).toBe(401);
     expect((await me(shortLived.http, user.accessToken)).status).toBe(200);
@@ -91,17 +99,33 @@ describe('sessions end everywhere (e2e)', () => {
 
   it('revokes only the sessions that may still have live tokens, and prunes the user’s finished ones at sign-in', async () => {
     const user = await createUser(t, adminToken, { email: 'old.sessions@test.local', role: 'student' });
-    const [expired, revokedLongAgo, revokedLately] = [await login(t, user.email, user.password), await login(t, user.email, user.password), await login(t, user.email, user.password)];
+    const [expired, revokedLongAgo, revokedLately] = [
+      await login(t, user.email, user.password),
+      await login(t, user.email, user.password),
+      await login(t, user.email, user.password),
+    ];
     const sid = (session: { accessToken: string }) => (decode(session.accessToken) as { sid: string }).sid;
     const ids = { expired: sid(expired), revokedLongAgo: sid(revokedLongAgo), revokedLately: sid(revokedLately) };
     // A sign-in forty days ago whose tokens have all expired, never revoked.
     await t.db.query("UPDATE auth_sessions SET created_at = now() - interval '40 days' WHERE id = $1", [ids.expired]);
-    await t.db.query("UPDATE refresh_tokens SET created_at = now() - interval '40 days', expires_at = now() - interval '10 days' WHERE family_id = $1", [ids.expired]);
+    await t.db.query(
+      "UPDATE refresh_tokens SET created_at = now() - interval '40 days', expires_at = now() - interval '10 days' WHERE family_id = $1",
+      [ids.expired],
+    );
     // A password change ends the live sessions only: the finished one is not stamped.
     const changed = 'a-password-after-forty-days';
-    await t.http().patch('/api/v1/me').set(bearer(user.accessToken)).send({ password: changed, currentPassword: user.password }).expect(200);
+    await t
+      .http()
+      .patch('/api/v1/me')
+      .set(bearer(user.accessToken))
+      .send({ password: changed, currentPassword: user.password })
+      .expect(200);
     const revoked = async () =>
-      Object.fromEntries((await t.db.query('SELECT id, revoked_at IS NOT NULL AS revoked FROM auth_sessions WHERE user_id = $1', [user.id])).rows.map((r) => [r.id, r.revoked]));
+      Object.fromEntries(
+        (await t.db.query('SELECT id, revoked_at IS NOT NULL AS revoked FROM auth_sessions WHERE user_id = $1', [user.id])).rows.map(
+          (r) => [r.id, r.revoked],
+        ),
+      );
     const before = await revoked();
     expect(before[ids.expired]).toBe(false);
     expect(before[ids.revokedLongAgo]).toBe(true);
@@ -117,7 +141,9 @@ describe('sessions end everywhere (e2e)', () => {
     expect(after).not.toHaveProperty(ids.expired);
     expect(after).not.toHaveProperty(ids.revokedLongAgo);
     expect(after[ids.revokedLately]).toBe(true);
-    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE family_id = ANY($1::uuid[])', [[ids.expired, ids.revokedLongAgo]]);
+    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE family_id = ANY($1::uuid[])', [
+      [ids.expired, ids.revokedLongAgo],
+    ]);
     expect(rows[0].n).toBe(0);
     // The recently revoked session's access token is still refused; the new sign-in works.
     expect((await me(t.http, revokedLately.accessToken)).status).toBe(401);
@@ -155,7 +181,12 @@ describe('sessions end everywhere (e2e)', () => {
   it('ends the queue-dashboard cookie when the admin changes their password', async () => {
     const other = await createUser(t, adminToken, { email: 'second.admin@test.local', role: 'admin' });
     const { cookie } = await openDashboard(t.http, other.accessToken);
-    await t.http().patch('/api/v1/me').set(bearer(other.accessToken)).send({ password: 'another-new-password', currentPassword: other.password }).expect(200);
+    await t
+      .http()
+      .patch('/api/v1/me')
+      .set(bearer(other.accessToken))
+      .send({ password: 'another-new-password', currentPassword: other.password })
+      .expect(200);
     expect((await t.http().get('/admin/queues').set('Cookie', cookie)).status).toBe(401);
   });
 
@@ -197,7 +228,14 @@ describe('sessions end everywhere, across API processes (e2e)', () => {
     const user = await createUser(t, admin.accessToken, { email: 'two.processes@test.local', role: 'student' });
     expect((await me(b, user.accessToken)).status).toBe(200);
     await a().post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken }).expect(204);
-    expect((await eventually(() => me(b, user.accessToken), (res) => res.status === 401)).status).toBe(401);
+    expect(
+      (
+        await eventually(
+          () => me(b, user.accessToken),
+          (res) => res.status === 401,
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it('a refresh-token reuse in one process refuses the session’s access tokens in another at once', async () => {
@@ -207,15 +245,33 @@ describe('sessions end everywhere, across API processes (e2e)', () => {
     expect((await me(b, rotated.body.accessToken)).status).toBe(200);
     await spentLongAgo(t, user.id);
     expect((await b().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken })).status).toBe(401);
-    expect((await eventually(() => me(a, rotated.body.accessToken), (res) => res.status === 401)).status).toBe(401);
+    expect(
+      (
+        await eventually(
+          () => me(a, rotated.body.accessToken),
+          (res) => res.status === 401,
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it('a password change in one process refuses the access token in another at once', async () => {
     const admin = await login(t, ADMIN.email, ADMIN.password);
     const user = await createUser(t, admin.accessToken, { email: 'pass.two@test.local', role: 'student' });
     expect((await me(b, user.accessToken)).status).toBe(200);
-    await a().patch('/api/v1/me').set(bearer(user.accessToken)).send({ password: 'changed-in-process-a', currentPassword: user.password }).expect(200);
-    expect((await eventually(() => me(b, user.accessToken), (res) => res.status === 401)).status).toBe(401);
+    await a()
+      .patch('/api/v1/me')
+      .set(bearer(user.accessToken))
+      .send({ password: 'changed-in-process-a', currentPassword: user.password })
+      .expect(200);
+    expect(
+      (
+        await eventually(
+          () => me(b, user.accessToken),
+          (res) => res.status === 401,
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it('a dashboard cookie opened in one process dies in another with a logout there, and its ticket works once across both', async () => {

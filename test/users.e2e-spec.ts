@@ -1,4 +1,5 @@
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 
 describe('users and /me (e2e)', () => {
   let t: TestApp;
@@ -24,20 +25,33 @@ describe('users and /me (e2e)', () => {
     { method: 'get', path: '/api/v1/admin/audit' },
   ];
 
-  it.each(adminRoutes)('refuses $method $path to instructors and students (403) and anonymous callers (401)', async ({ method, path, body }) => {
-    for (const token of [instructor.accessToken, student.accessToken]) {
-      const res = await (t.http() as any)[method](path).set(bearer(token)).send(body);
-      expect(res.status).toBe(403);
-      expect(res.headers['content-type']).toMatch(/problem\+json/);
-    }
-    const anonymous = await (t.http() as any)[method](path).send(body);
-    expect(anonymous.status).toBe(401);
-  });
+  it.each(adminRoutes)(
+    'refuses $method $path to instructors and students (403) and anonymous callers (401)',
+    async ({ method, path, body }) => {
+      for (const token of [instructor.accessToken, student.accessToken]) {
+        const res = await (t.http() as any)[method](path).set(bearer(token)).send(body);
+        expect(res.status).toBe(403);
+        expect(res.headers['content-type']).toMatch(/problem\+json/);
+      }
+      const anonymous = await (t.http() as any)[method](path).send(body);
+      expect(anonymous.status).toBe(401);
+    },
+  );
 
   it('creates a user without a password and emails an invitation whose link sets the password once', async () => {
-    const res = await t.http().post('/api/v1/users').set(bearer(adminToken)).send({ email: 'New.Person@Test.local', name: 'New Person', role: 'student', timezone: 'Europe/Helsinki' });
+    const res = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(adminToken))
+      .send({ email: 'New.Person@Test.local', name: 'New Person', role: 'student', timezone: 'Europe/Helsinki' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ email: 'new.person@test.local', role: 'student', timezone: 'Europe/Helsinki', hasPassword: false, isActive: true });
+    expect(res.body).toMatchObject({
+      email: 'new.person@test.local',
+      role: 'student',
+      timezone: 'Europe/Helsinki',
+      hasPassword: false,
+      isActive: true,
+    });
     const [mail] = await t.mail.waitFor((m) => m.some((x) => x.to.includes('new.person@test.local')));
     expect(mail.subject).toMatch(/invited/i);
     expect(mail.html).toContain('set-password');
@@ -52,24 +66,37 @@ describe('users and /me (e2e)', () => {
     expect(set.status).toBe(200);
     expect(set.body.user.hasPassword).toBe(true);
     expect(set.body.accessToken).toEqual(expect.any(String));
-    expect((await t.http().post('/api/v1/auth/login').send({ email: 'new.person@test.local', password: 'my-new-password' })).status).toBe(200);
+    expect((await t.http().post('/api/v1/auth/login').send({ email: 'new.person@test.local', password: 'my-new-password' })).status).toBe(
+      200,
+    );
     const again = await t.http().post('/api/v1/auth/set-password').send({ token, password: 'another-password' });
     expect(again.status).toBe(400);
     expect(again.body.errors[0].field).toBe('token');
   });
 
   it('rejects a forged set-password token', async () => {
-    const res = await t.http().post('/api/v1/auth/set-password').send({ token: '00000000-0000-4000-8000-000000000000.forgedforgedforged', password: 'my-new-password' });
+    const res = await t
+      .http()
+      .post('/api/v1/auth/set-password')
+      .send({ token: '00000000-0000-4000-8000-000000000000.forgedforgedforged', password: 'my-new-password' });
     expect(res.status).toBe(400);
   });
 
   it('refuses a duplicate email with 409', async () => {
-    const res = await t.http().post('/api/v1/users').set(bearer(adminToken)).send({ email: 'SAM@test.local', name: 'Dup', role: 'student', password: 'long-enough-pass' });
+    const res = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(adminToken))
+      .send({ email: 'SAM@test.local', name: 'Dup', role: 'student', password: 'long-enough-pass' });
     expect(res.status).toBe(409);
   });
 
   it('validates input: bad role, bad timezone, short password, unknown field', async () => {
-    const res = await t.http().post('/api/v1/users').set(bearer(adminToken)).send({ email: 'not-an-email', name: '', role: 'root', timezone: 'Mars/Olympus', password: 'short', isAdmin: true });
+    const res = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(adminToken))
+      .send({ email: 'not-an-email', name: '', role: 'root', timezone: 'Mars/Olympus', password: 'short', isAdmin: true });
     expect(res.status).toBe(400);
     const fields = res.body.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['email', 'name', 'role', 'timezone', 'password', 'isAdmin']));
@@ -81,7 +108,11 @@ describe('users and /me (e2e)', () => {
     let cursor: string | null = null;
     let inserted = false;
     do {
-      const res: any = await t.http().get('/api/v1/users').query({ role: 'student', limit: 2, ...(cursor ? { cursor } : {}) }).set(bearer(adminToken));
+      const res: any = await t
+        .http()
+        .get('/api/v1/users')
+        .query({ role: 'student', limit: 2, ...(cursor ? { cursor } : {}) })
+        .set(bearer(adminToken));
       expect(res.status).toBe(200);
       seen.push(...res.body.data.map((u: { email: string }) => u.email));
       cursor = res.body.nextCursor;
@@ -111,7 +142,12 @@ describe('users and /me (e2e)', () => {
     expect(back.body.isActive).toBe(true);
     await login(t, u.email, u.password);
     const audit = await t.http().get('/api/v1/admin/audit').query({ entity: 'user', entityId: u.id }).set(bearer(adminToken));
-    expect(audit.body.data.map((a: { action: string }) => a.action)).toEqual(['user.reactivated', 'user.deactivated', 'user.role_changed', 'user.created']);
+    expect(audit.body.data.map((a: { action: string }) => a.action)).toEqual([
+      'user.reactivated',
+      'user.deactivated',
+      'user.role_changed',
+      'user.created',
+    ]);
     expect(audit.body.data[2].before.role).toBe('student');
     expect(audit.body.data[2].after.role).toBe('instructor');
   });
@@ -139,9 +175,17 @@ describe('users and /me (e2e)', () => {
     const u = await createUser(t, adminToken, { email: 'pw@test.local', role: 'student' });
     const missing = await t.http().patch('/api/v1/me').set(bearer(u.accessToken)).send({ password: 'brand-new-password' });
     expect(missing.status).toBe(400);
-    const wrong = await t.http().patch('/api/v1/me').set(bearer(u.accessToken)).send({ password: 'brand-new-password', currentPassword: 'nope-nope' });
+    const wrong = await t
+      .http()
+      .patch('/api/v1/me')
+      .set(bearer(u.accessToken))
+      .send({ password: 'brand-new-password', currentPassword: 'nope-nope' });
     expect(wrong.status).toBe(400);
-    const ok = await t.http().patch('/api/v1/me').set(bearer(u.accessToken)).send({ password: 'brand-new-password', currentPassword: u.password });
+    const ok = await t
+      .http()
+      .patch('/api/v1/me')
+      .set(bearer(u.accessToken))
+      .send({ password: 'brand-new-password', currentPassword: u.password });
     expect(ok.status).toBe(200);
     await login(t, u.email, 'brand-new-password');
   });
@@ -156,11 +200,18 @@ describe('set-password page (e2e)', () => {
 
   it('shows a form and sets the password from a browser form post', async () => {
     const { accessToken } = await login(t, ADMIN.email, ADMIN.password);
-    const created = await t.http().post('/api/v1/users').set(bearer(accessToken)).send({ email: 'form@test.local', name: 'Form', role: 'student' });
+    const created = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(accessToken))
+      .send({ email: 'form@test.local', name: 'Form', role: 'student' });
     const { rows } = await t.db.query('SELECT id FROM password_tokens WHERE user_id = $1', [created.body.id]);
     const { InvitationService } = await import('../src/modules/users/invitation.service');
     const token = t.app.get(InvitationService).tokenFor(rows[0].id);
-    const form = await t.http().get('/set-password').query({ token: `${token}"><script>` });
+    const form = await t
+      .http()
+      .get('/set-password')
+      .query({ token: `${token}"><script>` });
     expect(form.status).toBe(200);
     expect(form.text).toContain('<form');
     expect(form.text).not.toContain('"><script>');

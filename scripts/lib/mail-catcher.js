@@ -4,7 +4,8 @@ const http = require('http');
 const { SMTPServer } = require('smtp-server');
 const { simpleParser } = require('mailparser');
 
-const escape = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const escape = (s) =>
+  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
 /**
  * Starts the catcher. `smtpPort`/`webPort` 0 picks free ports. `failNext(n)` makes the next n messages fail (for tests).
@@ -45,7 +46,10 @@ async function startMailCatcher({ smtpPort = 0, webPort = 0, web = true, limit =
           const message = {
             id: messages.length + 1,
             receivedAt: new Date().toISOString(),
-            envelope: { from: session.envelope.mailFrom && session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address) },
+            envelope: {
+              from: session.envelope.mailFrom && session.envelope.mailFrom.address,
+              to: session.envelope.rcptTo.map((r) => r.address),
+            },
             messageId: parsed.messageId,
             subject: parsed.subject,
             from: parsed.from && parsed.from.text,
@@ -53,7 +57,15 @@ async function startMailCatcher({ smtpPort = 0, webPort = 0, web = true, limit =
             text: parsed.text,
             html: typeof parsed.html === 'string' ? parsed.html : null,
             // Raw header values, as a mail client would see them (mailparser restructures some, e.g. List-*).
-            headers: Object.fromEntries(parsed.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim()])),
+            headers: Object.fromEntries(
+              parsed.headerLines.map((h) => [
+                h.key,
+                h.line
+                  .slice(h.line.indexOf(':') + 1)
+                  .replace(/\r?\n\s+/g, ' ')
+                  .trim(),
+              ]),
+            ),
           };
           messages.push(message);
           if (messages.length > limit) messages.shift();

@@ -62,7 +62,13 @@ async function pgAnswers(url) {
 
 async function redisAnswers(url) {
   const Redis = require('ioredis');
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1500, enableOfflineQueue: false });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1500,
+    enableOfflineQueue: false,
+  });
   try {
     await client.connect();
     return (await client.ping()) === 'PONG';
@@ -146,7 +152,11 @@ async function findPostgres() {
     log('PostgreSQL: using DATABASE_URL');
     return { url: process.env.DATABASE_URL, source: 'env' };
   }
-  for (const candidate of ['postgres://postgres@127.0.0.1:5432', 'postgres://root@127.0.0.1:5432', 'postgres://postgres:postgres@127.0.0.1:5432']) {
+  for (const candidate of [
+    'postgres://postgres@127.0.0.1:5432',
+    'postgres://root@127.0.0.1:5432',
+    'postgres://postgres:postgres@127.0.0.1:5432',
+  ]) {
     if ((await portOpen(5432)) && (await pgAnswers(`${candidate}/postgres`))) {
       log(`PostgreSQL: found on localhost:5432`);
       return { server: candidate, source: 'localhost' };
@@ -183,7 +193,9 @@ async function findRedis() {
   }
   const port = await freePort(6390);
   log(`Redis: starting a private redis-server on port ${port}`);
-  const child = spawn(which.stdout.trim(), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(which.stdout.trim(), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   cleanups.push(async () => {
     log('stopping private redis-server');
     child.kill('SIGTERM');
@@ -231,4 +243,17 @@ async function cleanup() {
   }
 }
 
-module.exports = { log, portOpen, freePort, findPostgres, findRedis, withDatabase, createDatabaseIfMissing, devSecret, cleanup, cleanups, stateDir, os };
+module.exports = {
+  log,
+  portOpen,
+  freePort,
+  findPostgres,
+  findRedis,
+  withDatabase,
+  createDatabaseIfMissing,
+  devSecret,
+  cleanup,
+  cleanups,
+  stateDir,
+  os,
+};

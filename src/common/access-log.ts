@@ -2,7 +2,9 @@ import type { IncomingMessage } from 'http';
 
 /** Parameter names that are secrets on their own (set-password, unsubscribe and dashboard links, OAuth `code`, `key`, `sig`…). */
 const SECRET_NAMES = new Set(
-  'token ticket secret pass passwd password pwd key apikey code session sessionid sid signature sig auth authorization jwt otp credential credentials'.split(' '),
+  'token ticket secret pass passwd password pwd key apikey code session sessionid sid signature sig auth authorization jwt otp credential credentials'.split(
+    ' ',
+  ),
 );
 /** Last words that make a compound name secret: access_token, refreshToken, x-csrf-token, client_secret, X-Amz-Signature. */
 const SECRET_LAST_WORDS = new Set('token ticket secret password passwd pwd signature jwt otp credential credentials'.split(' '));
@@ -16,7 +18,9 @@ function isSecretParam(name: string): boolean {
     .filter(Boolean)
     .map((w) => w.toLowerCase());
   if (!words.length) return false;
-  return SECRET_NAMES.has(words.join('')) || SECRET_LAST_WORDS.has(words[words.length - 1]) || SECRET_LAST_PAIRS.has(words.slice(-2).join(''));
+  return (
+    SECRET_NAMES.has(words.join('')) || SECRET_LAST_WORDS.has(words[words.length - 1]) || SECRET_LAST_PAIRS.has(words.slice(-2).join(''))
+  );
 }
 /** Token-shaped values wherever they appear: JWTs, and Accord's `<id>.<hmac>` tokens. */
 const SECRET_VALUE = /eyJ[\w-]*\.[\w-]+\.[\w-]*|[\w-]{16,}(?:\.|%2e)[\w-]{40,}/gi;

@@ -88,7 +88,11 @@ export function csvText(body: Buffer, contentType: string | undefined): string {
     try {
       encoding = new TextDecoder(charset).encoding;
     } catch {
-      throw new DomainError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported-media-type', `The charset "${charset.slice(0, 40)}" is not supported; send the file as UTF-8`);
+      throw new DomainError(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        'unsupported-media-type',
+        `The charset "${charset.slice(0, 40)}" is not supported; send the file as UTF-8`,
+      );
     }
   }
   if (encoding === 'utf-8') return utf8Text(body, ' (save the file as "CSV UTF-8", or name its charset in the Content-Type)');
@@ -120,47 +124,58 @@ export function registerBodyParsers(fastify: FastifyInstance, options: { tooMany
   fastify.removeContentTypeParser('application/json');
   const shapeError = (problem: JsonShapeProblem, request: FastifyRequest): Error => {
     if (problem === 'depth') {
-      return new InvalidInput(`The request body nests deeper than ${JSON_MAX_DEPTH} levels`, [{ field: 'body', message: `body must not nest deeper than ${JSON_MAX_DEPTH} levels` }]);
+      return new InvalidInput(`The request body nests deeper than ${JSON_MAX_DEPTH} levels`, [
+        { field: 'body', message: `body must not nest deeper than ${JSON_MAX_DEPTH} levels` },
+      ]);
     }
     const own = options.tooManyItems?.[request.routeOptions?.url ?? ''];
-    return own ? own() : new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', `An array in the request body has more than ${JSON_MAX_ARRAY_ITEMS} elements; split the request`);
+    return own
+      ? own()
+      : new DomainError(
+          HttpStatus.PAYLOAD_TOO_LARGE,
+          'too-large',
+          `An array in the request body has more than ${JSON_MAX_ARRAY_ITEMS} elements; split the request`,
+        );
   };
   const tooLarge = () => new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', 'The request body exceeds the size limit');
   // Read by hand rather than with parseAs: the shape is judged chunk by chunk as the body arrives,
   // and once it is refused the rest is drained without being kept or joined (no 3 MB copy per attack).
-  fastify.addContentTypeParser('application/json', (request: FastifyRequest, payload: NodeJS.ReadableStream, done: (error: Error | null, body?: unknown) => void) => {
-    const limit = request.routeOptions.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1_048_576;
-    if (Number(request.headers['content-length']) > limit) return done(tooLarge()); // not read: Fastify closes the connection
-    const scanner = new JsonShapeScanner();
-    let chunks: Buffer[] = [];
-    let received = 0;
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > limit) {
-        payload.removeListener('data', onData);
-        payload.removeListener('end', onEnd);
-        return done(tooLarge());
-      }
-      if (scanner.feed(chunk)) chunks = [];
-      else chunks.push(chunk);
-    };
-    const onEnd = () => {
-      if (scanner.problem) return done(null, new RefusedBody(shapeError(scanner.problem, request)));
-      try {
-        void parseJson(request, utf8Text(Buffer.concat(chunks, received)), (error: Error | null, value?: unknown) => {
-          if (error) return done(null, new RefusedBody(error));
-          const bad = findUnsafeText(value);
-          done(null, bad ? new RefusedBody(new InvalidInput(`Invalid input: ${bad.message}`, [bad])) : value);
-        });
-      } catch (error) {
-        done(null, new RefusedBody(error as Error));
-      }
-    };
-    payload.on('data', onData);
-    payload.on('end', onEnd);
-    payload.once('error', (error: Error) => done(error));
-    payload.resume();
-  });
+  fastify.addContentTypeParser(
+    'application/json',
+    (request: FastifyRequest, payload: NodeJS.ReadableStream, done: (error: Error | null, body?: unknown) => void) => {
+      const limit = request.routeOptions.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1_048_576;
+      if (Number(request.headers['content-length']) > limit) return done(tooLarge()); // not read: Fastify closes the connection
+      const scanner = new JsonShapeScanner();
+      let chunks: Buffer[] = [];
+      let received = 0;
+      const onData = (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > limit) {
+          payload.removeListener('data', onData);
+          payload.removeListener('end', onEnd);
+          return done(tooLarge());
+        }
+        if (scanner.feed(chunk)) chunks = [];
+        else chunks.push(chunk);
+      };
+      const onEnd = () => {
+        if (scanner.problem) return done(null, new RefusedBody(shapeError(scanner.problem, request)));
+        try {
+          void parseJson(request, utf8Text(Buffer.concat(chunks, received)), (error: Error | null, value?: unknown) => {
+            if (error) return done(null, new RefusedBody(error));
+            const bad = findUnsafeText(value);
+            done(null, bad ? new RefusedBody(new InvalidInput(`Invalid input: ${bad.message}`, [bad])) : value);
+          });
+        } catch (error) {
+          done(null, new RefusedBody(error as Error));
+        }
+      };
+      payload.on('data', onData);
+      payload.on('end', onEnd);
+      payload.once('error', (error: Error) => done(error));
+      payload.resume();
+    },
+  );
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
     try {
       const value = { ...parseQuery(utf8Text(body)) };

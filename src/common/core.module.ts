@@ -27,7 +27,9 @@ export class CoreModule {
           pinoHttp: {
             name: `accord-${name}`,
             level: config.logLevel,
-            transport: config.logPretty ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } : undefined,
+            transport: config.logPretty
+              ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+              : undefined,
             genReqId: (req: IncomingMessage) => (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
             // The request id under the name error bodies use (one binding, not a second copy of it).
             customAttributeKeys: { reqId: 'requestId' },

@@ -10,7 +10,10 @@ describe('unsafe text', () => {
   });
 
   it('names the field of the first bad string, keys included, like validation errors do', () => {
-    expect(findUnsafeText({ name: 'ok', tags: ['a', 'b\u0000'] })).toEqual({ field: 'tags.1', message: 'tags.1 contains a NUL character, which is not allowed' });
+    expect(findUnsafeText({ name: 'ok', tags: ['a', 'b\u0000'] })).toEqual({
+      field: 'tags.1',
+      message: 'tags.1 contains a NUL character, which is not allowed',
+    });
     expect(findUnsafeText({ rows: [{ email: 'a@b.c' }, { email: 'x', name: '\ud800' }] })?.field).toBe('rows.1.name');
     expect(findUnsafeText({ target: { 'x\u0000': 1 } })?.field).toBe('target');
     expect(findUnsafeText('\u0000')?.field).toBe('body');

@@ -1,4 +1,4 @@
-import { FieldError } from './errors';
+import type { FieldError } from './errors';
 
 // A NUL (PostgreSQL text cannot hold it) or a UTF-16 surrogate without its partner (not Unicode).
 const UNSAFE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

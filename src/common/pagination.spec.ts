@@ -14,7 +14,15 @@ describe('cursors', () => {
     const issued = encodeCursor({ at: '2026-11-25T10:00:00.000Z', id });
     const [, mac] = issued.split('.');
     const forged = Buffer.from(JSON.stringify(['+275760-09-13T00:00:00.000Z', id])).toString('base64url');
-    for (const cursor of [forged, `${forged}.${mac}`, issued.replace(/^./, (c) => (c === 'W' ? 'X' : 'W')), `${issued}x`, `${issued}.x`, 'garbage', '']) {
+    for (const cursor of [
+      forged,
+      `${forged}.${mac}`,
+      issued.replace(/^./, (c) => (c === 'W' ? 'X' : 'W')),
+      `${issued}x`,
+      `${issued}.x`,
+      'garbage',
+      '',
+    ]) {
       expect(() => decodeCursor(cursor)).toThrow('The cursor is not valid');
     }
     configureCursors('another-secret-another-secret-another');

@@ -37,7 +37,8 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export type CursorPart = 'date' | 'number' | 'uuid' | 'string';
 
-const invalidCursor = () => new InvalidInput('The cursor is not valid', [{ field: 'cursor', message: 'cursor is not a cursor this API issued' }]);
+const invalidCursor = () =>
+  new InvalidInput('The cursor is not valid', [{ field: 'cursor', message: 'cursor is not a cursor this API issued' }]);
 
 // Replaced at start-up by a key derived from JWT_SECRET, so every API process signs alike.
 let cursorKey: Buffer = randomBytes(32);

@@ -7,15 +7,29 @@ import { MAX_PROBLEM_ERRORS, renderError, sendProblem, toProblem } from './probl
 const pgError = (code: string, message = 'driver message with SQL: SELECT secret FROM users') =>
   new QueryFailedError('SELECT secret FROM users WHERE id = $1', ['x'], Object.assign(new Error(message), { code }));
 
-const fastifyError = (code: string, statusCode: number, message = 'fastify says so') => Object.assign(new Error(message), { code, statusCode });
+const fastifyError = (code: string, statusCode: number, message = 'fastify says so') =>
+  Object.assign(new Error(message), { code, statusCode });
 
 describe('renderError', () => {
   it('renders a domain error with its status, code, message, field errors and headers', () => {
-    expect(renderError(new NotFound('Course'))).toEqual({ status: 404, code: 'not-found', detail: 'Course was not found', errors: undefined, headers: undefined });
-    expect(renderError(new Conflict('Prerequisites would form a cycle', 'prerequisite-cycle'))).toMatchObject({ status: 409, code: 'prerequisite-cycle' });
+    expect(renderError(new NotFound('Course'))).toEqual({
+      status: 404,
+      code: 'not-found',
+      detail: 'Course was not found',
+      errors: undefined,
+      headers: undefined,
+    });
+    expect(renderError(new Conflict('Prerequisites would form a cycle', 'prerequisite-cycle'))).toMatchObject({
+      status: 409,
+      code: 'prerequisite-cycle',
+    });
     const fields = [{ field: 'email', message: 'must be an email' }];
     expect(renderError(new InvalidInput('Invalid body', fields))).toMatchObject({ status: 400, code: 'invalid-input', errors: fields });
-    expect(renderError(new DomainError(418, 'teapot', 'short and stout'))).toMatchObject({ status: 418, code: 'teapot', detail: 'short and stout' });
+    expect(renderError(new DomainError(418, 'teapot', 'short and stout'))).toMatchObject({
+      status: 418,
+      code: 'teapot',
+      detail: 'short and stout',
+    });
   });
 
   it('rounds Retry-After up to whole seconds, at least one', () => {
@@ -62,20 +76,36 @@ describe('renderError', () => {
 
   it('renders an unreachable database or Redis as 503 with Retry-After', () => {
     const unavailable = { status: 503, code: 'unavailable', headers: { 'Retry-After': '5' } };
-    expect(renderError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toMatchObject(unavailable);
+    expect(renderError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toMatchObject(
+      unavailable,
+    );
     expect(renderError(pgError('57P01', 'terminating connection due to administrator command'))).toMatchObject(unavailable);
     expect(renderError(new Error('Connection terminated unexpectedly'))).toMatchObject(unavailable);
     expect(renderError(new Error('database "accord" is not currently accepting connections'))).toMatchObject(unavailable);
-    expect(renderError({ message: 'query failed', driverError: { code: '08006', message: 'connection failure' } })).toMatchObject(unavailable);
+    expect(renderError({ message: 'query failed', driverError: { code: '08006', message: 'connection failure' } })).toMatchObject(
+      unavailable,
+    );
   });
 
   it("renders Fastify's own errors by their code", () => {
-    expect(renderError(fastifyError('FST_ERR_CTP_BODY_TOO_LARGE', 413))).toMatchObject({ status: 413, code: 'too-large', detail: 'The request body exceeds the size limit' });
+    expect(renderError(fastifyError('FST_ERR_CTP_BODY_TOO_LARGE', 413))).toMatchObject({
+      status: 413,
+      code: 'too-large',
+      detail: 'The request body exceeds the size limit',
+    });
     expect(renderError(fastifyError('FST_ERR_BAD_URL', 400))).toMatchObject({ status: 400, code: 'invalid-input' });
     expect(renderError(fastifyError('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415))).toMatchObject({ status: 415, code: 'unsupported-media-type' });
-    expect(renderError(fastifyError('FST_ERR_CTP_INVALID_JSON_BODY', 400))).toMatchObject({ status: 400, detail: 'The request body is not valid JSON' });
-    expect(renderError(fastifyError('FST_ERR_CTP_EMPTY_JSON_BODY', 400))).toMatchObject({ status: 400, detail: 'The request body is not valid JSON' });
-    expect(renderError(fastifyError('FST_ERR_CTP_INVALID_CONTENT_LENGTH', 400, 'Request body size did not match Content-Length'))).toMatchObject({
+    expect(renderError(fastifyError('FST_ERR_CTP_INVALID_JSON_BODY', 400))).toMatchObject({
+      status: 400,
+      detail: 'The request body is not valid JSON',
+    });
+    expect(renderError(fastifyError('FST_ERR_CTP_EMPTY_JSON_BODY', 400))).toMatchObject({
+      status: 400,
+      detail: 'The request body is not valid JSON',
+    });
+    expect(
+      renderError(fastifyError('FST_ERR_CTP_INVALID_CONTENT_LENGTH', 400, 'Request body size did not match Content-Length')),
+    ).toMatchObject({
       status: 400,
       code: 'invalid-input',
       detail: 'Request body size did not match Content-Length',
@@ -143,7 +173,12 @@ describe('sendProblem', () => {
     expect(sent.status).toBe(429);
     expect(sent.type).toBe('application/problem+json');
     expect(sent.headers).toEqual({ 'Retry-After': '30' });
-    expect(sent.body).toMatchObject({ status: 429, instance: '/api/v1/unsubscribe', requestId: 'req-42', detail: 'Too many sign-in attempts' });
+    expect(sent.body).toMatchObject({
+      status: 429,
+      instance: '/api/v1/unsubscribe',
+      requestId: 'req-42',
+      detail: 'Too many sign-in attempts',
+    });
   });
 
   it('logs a 500 with the redacted URL, and not a 4xx', () => {

@@ -69,9 +69,19 @@ function fromPostgres(error: QueryFailedError): Rendered | null {
       return { status: 409, code: 'conflict', detail: 'The resource is referenced by or refers to a missing resource' };
     case '40P01':
     case '40001':
-      return { status: 503, code: 'unavailable', detail: 'The request collided with a concurrent one; nothing was changed. Retry it.', headers: { 'Retry-After': '1' } };
+      return {
+        status: 503,
+        code: 'unavailable',
+        detail: 'The request collided with a concurrent one; nothing was changed. Retry it.',
+        headers: { 'Retry-After': '1' },
+      };
     case '55P03': // lock_timeout: a concurrent write held the rows longer than this one may wait
-      return { status: 503, code: 'unavailable', detail: 'The request waited too long for a concurrent one; nothing was changed. Retry it.', headers: { 'Retry-After': '1' } };
+      return {
+        status: 503,
+        code: 'unavailable',
+        detail: 'The request waited too long for a concurrent one; nothing was changed. Retry it.',
+        headers: { 'Retry-After': '1' },
+      };
     case '22P02':
     case '22007':
     case '22008':
@@ -85,15 +95,38 @@ function fromPostgres(error: QueryFailedError): Rendered | null {
   }
 }
 
-const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);
+const UNAVAILABLE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+]);
 
 /** The database (or Redis) is away: the request was refused cleanly and may be retried. */
 function fromUnavailable(error: unknown): Rendered | null {
   const e = error as { code?: string; message?: string; driverError?: { code?: string; message?: string } };
   const code = e?.code ?? e?.driverError?.code;
   const message = `${e?.message ?? ''} ${e?.driverError?.message ?? ''}`;
-  if ((code && UNAVAILABLE_CODES.has(code)) || /Connection terminated|timeout exceeded when trying to connect|Connection is closed|ECONNREFUSED|database .* is not currently accepting connections/i.test(message)) {
-    return { status: 503, code: 'unavailable', detail: 'A backing service is unavailable; nothing was changed. Retry shortly.', headers: { 'Retry-After': '5' } };
+  if (
+    (code && UNAVAILABLE_CODES.has(code)) ||
+    /Connection terminated|timeout exceeded when trying to connect|Connection is closed|ECONNREFUSED|database .* is not currently accepting connections/i.test(
+      message,
+    )
+  ) {
+    return {
+      status: 503,
+      code: 'unavailable',
+      detail: 'A backing service is unavailable; nothing was changed. Retry shortly.',
+      headers: { 'Retry-After': '5' },
+    };
   }
   return null;
 }

@@ -15,7 +15,9 @@ export function registerQueryGuard(fastify: FastifyInstance): void {
       const value = query[name];
       const field = name.slice(0, 100);
       if (Array.isArray(value)) {
-        throw new InvalidInput(`The query parameter "${field}" is given more than once`, [{ field, message: `${field} must be given once` }]);
+        throw new InvalidInput(`The query parameter "${field}" is given more than once`, [
+          { field, message: `${field} must be given once` },
+        ]);
       }
       const problem = (typeof value === 'string' ? unsafeText(value) : null) ?? unsafeText(name);
       if (problem) throw new InvalidInput(`The query parameter "${field}" ${problem}`, [{ field, message: `${field} ${problem}` }]);

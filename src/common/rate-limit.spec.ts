@@ -25,7 +25,15 @@ function fakeRedis() {
 
 async function limitedApp(redis: Redis, maxWindows: number) {
   const app = Fastify();
-  registerRateLimit(app, redis, { perUser: 5, perIp: 5, windowMs: 60_000, syncMs: 60_000, skip: () => false, userKey: () => null, maxWindows });
+  registerRateLimit(app, redis, {
+    perUser: 5,
+    perIp: 5,
+    windowMs: 60_000,
+    syncMs: 60_000,
+    skip: () => false,
+    userKey: () => null,
+    maxWindows,
+  });
   app.get('/', async () => 'ok');
   await app.ready();
   return app;

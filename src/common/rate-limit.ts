@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { TooManyRequests } from './errors';
 import { sendProblem } from './problem.filter';
 
@@ -68,7 +68,8 @@ export function registerRateLimit(fastify: FastifyInstance, redis: Redis, option
       if (windows.size < maxWindows) break;
       if (old.syncing) continue;
       windows.delete(oldKey);
-      if (old.unsynced > 0 && old.end > Date.now()) void client.rateWindow(`rate:${oldKey}`, Math.max(1, old.end - Date.now()), old.unsynced).catch(() => undefined);
+      if (old.unsynced > 0 && old.end > Date.now())
+        void client.rateWindow(`rate:${oldKey}`, Math.max(1, old.end - Date.now()), old.unsynced).catch(() => undefined);
     }
     windows.set(key, window);
   };
@@ -94,7 +95,9 @@ export function registerRateLimit(fastify: FastifyInstance, redis: Redis, option
   const syncAll = async (): Promise<void> => {
     const now = Date.now();
     const due: Array<[Window, number]> = [];
-    const pipeline = client.pipeline() as ReturnType<Redis['pipeline']> & { rateWindow(key: string, windowMs: number, added: number): unknown };
+    const pipeline = client.pipeline() as ReturnType<Redis['pipeline']> & {
+      rateWindow(key: string, windowMs: number, added: number): unknown;
+    };
     for (const [key, window] of windows) {
       if (window.end <= now && !window.syncing) windows.delete(key);
       else if (!window.syncing && window.unsynced > 0) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import helmet, { HelmetOptions } from 'helmet';
+import type { HelmetOptions } from 'helmet';
+import helmet from 'helmet';
 
 /**
  * Helmet's headers, worked out once: with a fixed configuration they are the same for every
@@ -8,7 +9,8 @@ import helmet, { HelmetOptions } from 'helmet';
 export function registerSecurityHeaders(fastify: FastifyInstance, options: HelmetOptions): void {
   const headers: Record<string, string> = {};
   const recorder = {
-    setHeader: (name: string, value: string | number | string[]) => void (headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value)),
+    setHeader: (name: string, value: string | number | string[]) =>
+      void (headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value)),
     removeHeader: (name: string) => void delete headers[name.toLowerCase()],
     getHeader: (name: string) => headers[name.toLowerCase()],
   };

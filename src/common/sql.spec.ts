@@ -1,4 +1,5 @@
-import { DataSource, QueryFailedError } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import { preparedTransaction, returningRows } from './sql';
 
 describe('returningRows', () => {

@@ -1,12 +1,17 @@
-import { Pool } from 'pg';
-import { DataSource, QueryFailedError } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /**
  * TypeORM's `query()` answers UPDATE/DELETE with `[rows, rowCount]` but SELECT/INSERT with `rows`.
  * This gives the rows of an `UPDATE … RETURNING` (or of anything else) uniformly.
  */
-export async function returningRows<T>(runner: { query: (sql: string, params?: unknown[]) => Promise<unknown> }, sql: string, params: unknown[]): Promise<T[]> {
+export async function returningRows<T>(
+  runner: { query: (sql: string, params?: unknown[]) => Promise<unknown> },
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
   const result = await runner.query(sql, params);
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return result as T[];
@@ -35,9 +40,14 @@ export type PreparedQuery = <T>(name: string, text: string, values: unknown[]) =
  * any wait for a lock inside gives up after that long (SQLSTATE 55P03) instead of holding the
  * connection.
  */
-export async function preparedTransaction<T>(dataSource: DataSource, work: (query: PreparedQuery) => Promise<T>, options: { lockTimeoutMs?: number } = {}): Promise<T> {
+export async function preparedTransaction<T>(
+  dataSource: DataSource,
+  work: (query: PreparedQuery) => Promise<T>,
+  options: { lockTimeoutMs?: number } = {},
+): Promise<T> {
   const { lockTimeoutMs } = options;
-  if (lockTimeoutMs !== undefined && !(Number.isInteger(lockTimeoutMs) && lockTimeoutMs >= 1)) throw new RangeError(`lockTimeoutMs must be a positive integer, got ${lockTimeoutMs}`); // 0 would mean no limit
+  if (lockTimeoutMs !== undefined && !(Number.isInteger(lockTimeoutMs) && lockTimeoutMs >= 1))
+    throw new RangeError(`lockTimeoutMs must be a positive integer, got ${lockTimeoutMs}`); // 0 would mean no limit
   // One round trip: both statements in one simple query (SET takes no bind parameters).
   const begin = lockTimeoutMs === undefined ? 'BEGIN' : `BEGIN; SET LOCAL lock_timeout = ${lockTimeoutMs}`;
   const pool = (dataSource.driver as PostgresDriver).master as Pool;

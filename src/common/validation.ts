@@ -1,7 +1,9 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import type { ValidationError } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { FieldError, InvalidInput } from './errors';
+import type { FieldError } from './errors';
+import { InvalidInput } from './errors';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -17,7 +19,10 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
 export function validationFailed(errors: ValidationError[]): InvalidInput {
   const fields = flatten(errors);
   const names = [...new Set(fields.map((f) => f.field))];
-  return new InvalidInput(`Invalid input: ${fields.map((f) => f.message).join('; ')}`.slice(0, 1000), fields.length ? fields : names.map((field) => ({ field, message: 'is invalid' })));
+  return new InvalidInput(
+    `Invalid input: ${fields.map((f) => f.message).join('; ')}`.slice(0, 1000),
+    fields.length ? fields : names.map((field) => ({ field, message: 'is invalid' })),
+  );
 }
 
 export const VALIDATION_OPTIONS = {

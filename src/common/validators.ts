@@ -1,4 +1,5 @@
-import { ValidationOptions, registerDecorator } from 'class-validator';
+import type { ValidationOptions } from 'class-validator';
+import { registerDecorator } from 'class-validator';
 
 /**
  * Like class-validator's @ArrayUnique, in linear time: its indexOf-per-element check is

@@ -1,4 +1,5 @@
-import { AppConfig, ConfigError, loadConfig } from './env';
+import type { AppConfig } from './env';
+import { ConfigError, loadConfig } from './env';
 
 /** The validated configuration, or exit 1 with one line naming the variable that is wrong. */
 export function loadConfigOrExit(): AppConfig {

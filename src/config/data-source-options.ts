@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DataSourceOptions } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import { join } from 'path';
 import { ENTITIES } from './entities';
 
@@ -21,4 +21,3 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
     extra: { max: poolSize, connectionTimeoutMillis: 5_000 },
   };
 }
-

@@ -22,7 +22,18 @@ import { User } from '../modules/users/entities/user.entity';
 
 /** Every TypeORM entity, listed once so app, CLI and tests see the same model. */
 export const ENTITIES = [
-  User, AuthSession, RefreshToken, PasswordToken, AuditEntry, Material, Course, CourseInstructor, CourseModule, ModulePrerequisite, CourseItem, Cohort,
+  User,
+  AuthSession,
+  RefreshToken,
+  PasswordToken,
+  AuditEntry,
+  Material,
+  Course,
+  CourseInstructor,
+  CourseModule,
+  ModulePrerequisite,
+  CourseItem,
+  Cohort,
   Enrolment,
   Reminder,
   Assignment,

@@ -15,7 +15,13 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.http.trustProxy).toBe(false);
     expect(config.admin).toBeNull();
-    expect(config.auth).toMatchObject({ loginMaxFailures: 5, loginIpMaxFailures: 20, loginWindowSeconds: 60, loginAccountMaxFailures: 100, loginAccountWindowSeconds: 900 });
+    expect(config.auth).toMatchObject({
+      loginMaxFailures: 5,
+      loginIpMaxFailures: 20,
+      loginWindowSeconds: 60,
+      loginAccountMaxFailures: 100,
+      loginAccountWindowSeconds: 900,
+    });
     expect(config.reminders.watchdogIntervalMs).toBe(5_000);
     expect(config.metrics.token).toBeNull();
     expect(config.progress).toEqual({ writeWaitMs: 3_000, writeQueue: 8 });
@@ -23,7 +29,9 @@ describe('loadConfig', () => {
 
   it('checks the reminder schedulers as often as it dispatches unless told otherwise', () => {
     expect(loadConfig({ ...valid, REMINDER_DISPATCH_INTERVAL_MS: '500' }).reminders.watchdogIntervalMs).toBe(500);
-    expect(loadConfig({ ...valid, REMINDER_DISPATCH_INTERVAL_MS: '500', REMINDER_WATCHDOG_INTERVAL_MS: '2000' }).reminders.watchdogIntervalMs).toBe(2_000);
+    expect(
+      loadConfig({ ...valid, REMINDER_DISPATCH_INTERVAL_MS: '500', REMINDER_WATCHDOG_INTERVAL_MS: '2000' }).reminders.watchdogIntervalMs,
+    ).toBe(2_000);
   });
 
   it.each([
@@ -53,6 +61,9 @@ describe('loadConfig', () => {
   });
 
   it('lower-cases the bootstrap admin email', () => {
-    expect(loadConfig({ ...valid, ADMIN_EMAIL: 'Boss@Example.org', ADMIN_PASSWORD: 'long-password' }).admin).toEqual({ email: 'boss@example.org', password: 'long-password' });
+    expect(loadConfig({ ...valid, ADMIN_EMAIL: 'Boss@Example.org', ADMIN_PASSWORD: 'long-password' }).admin).toEqual({
+      email: 'boss@example.org',
+      password: 'long-password',
+    });
   });
 });

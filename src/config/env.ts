@@ -76,7 +76,10 @@ function loginLimits(env: Env) {
   const loginWindowSeconds = int(env, 'LOGIN_WINDOW_SECONDS', 60, 1, 86_400);
   const loginAccountWindowSeconds = int(env, 'LOGIN_ACCOUNT_WINDOW_SECONDS', 900, 1, 7 * 86_400);
   if (loginAccountWindowSeconds < loginWindowSeconds) {
-    throw new ConfigError('LOGIN_ACCOUNT_WINDOW_SECONDS', `must be at least LOGIN_WINDOW_SECONDS (${loginWindowSeconds}), got ${loginAccountWindowSeconds}`);
+    throw new ConfigError(
+      'LOGIN_ACCOUNT_WINDOW_SECONDS',
+      `must be at least LOGIN_WINDOW_SECONDS (${loginWindowSeconds}), got ${loginAccountWindowSeconds}`,
+    );
   }
   const oneAddress = loginMaxFailures * (Math.ceil(loginAccountWindowSeconds / loginWindowSeconds) + 1);
   const loginAccountMaxFailures = int(env, 'LOGIN_ACCOUNT_MAX_FAILURES', 100, 1, 10_000_000);

@@ -30,9 +30,17 @@ function specifiers(file: string, text: string): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const found: string[] = [];
   const visit = (node: ts.Node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) found.push(node.moduleSpecifier.text);
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) found.push(node.arguments[0].text);
-    if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) found.push(node.argument.literal.text);
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
+      found.push(node.moduleSpecifier.text);
+    if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    )
+      found.push(node.arguments[0].text);
+    if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal))
+      found.push(node.argument.literal.text);
     ts.forEachChild(node, visit);
   };
   visit(source);
@@ -49,7 +57,9 @@ function boundaryViolations(files: Array<{ file: string; text: string }>): strin
     const from = relative(MODULES, file).split(sep).join('/');
     for (const specifier of specifiers(file, text)) {
       if (!specifier.startsWith('.')) continue;
-      const target = relative(MODULES, resolve(dirname(file), specifier)).split(sep).join('/');
+      const target = relative(MODULES, resolve(dirname(file), specifier))
+        .split(sep)
+        .join('/');
       if (target.startsWith('..') || moduleOf(target) === moduleOf(from) || !isInternal(target)) continue;
       if (EXCEPTIONS.some((e) => e.from.test(from) && e.to.test(target))) continue;
       violations.push(`${from} imports ${target}`);

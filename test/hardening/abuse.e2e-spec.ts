@@ -3,7 +3,8 @@ import { freePort } from '../helpers/ports';
 import { connect } from 'net';
 import { join } from 'path';
 import type request from 'supertest';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from '../helpers/app';
 
 describe('abuse limits (e2e)', () => {
   let t: TestApp;
@@ -40,7 +41,15 @@ describe('abuse limits (e2e)', () => {
 
   it('does not give a made-up bearer token a fresh budget', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await t.http().get('/api/v1/materials').set(bearer(`made-up-token-${i}`))).status);
+    for (let i = 0; i < 10; i++)
+      statuses.push(
+        (
+          await t
+            .http()
+            .get('/api/v1/materials')
+            .set(bearer(`made-up-token-${i}`))
+        ).status,
+      );
     expect(statuses).toContain(429);
   });
 
@@ -74,17 +83,35 @@ describe('abuse limits (e2e)', () => {
   it('cuts off a request that never finishes arriving (compiled API, REQUEST_TIMEOUT_MS=1000)', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist/src/main.js')], {
-      env: { PATH: process.env.PATH ?? '', ...t.env, PORT: String(port), HOST: '127.0.0.1', REQUEST_TIMEOUT_MS: '1000', LOG_LEVEL: 'silent', LOG_PRETTY: 'false', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0', REDIS_PREFIX: `${t.env.REDIS_PREFIX}:slow` },
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...t.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        REQUEST_TIMEOUT_MS: '1000',
+        LOG_LEVEL: 'silent',
+        LOG_PRETTY: 'false',
+        RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
+        REDIS_PREFIX: `${t.env.REDIS_PREFIX}:slow`,
+      },
       stdio: 'ignore',
     });
     try {
       for (let i = 0; i < 100; i++) {
-        if (await fetch(`http://127.0.0.1:${port}/api/v1/health/live`).then((r) => r.ok, () => false)) break;
+        if (
+          await fetch(`http://127.0.0.1:${port}/api/v1/health/live`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
         await new Promise((r) => setTimeout(r, 100));
       }
       const started = Date.now();
       const answer = await new Promise<string>((resolve) => {
-        const socket = connect(port, '127.0.0.1', () => socket.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"em'));
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"em'),
+        );
         let data = '';
         socket.on('data', (chunk) => (data += String(chunk)));
         const giveUp = setTimeout(() => socket.destroy(), 10_000);

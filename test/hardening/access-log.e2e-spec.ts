@@ -1,4 +1,5 @@
-import { ChildProcess, spawn } from 'child_process';
+import type { ChildProcess } from 'child_process';
+import { spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import Redis from 'ioredis';
 import { join } from 'path';
@@ -36,7 +37,13 @@ describe('access log of the real process (e2e)', () => {
     child.stderr!.on('data', (chunk) => (output += String(chunk)));
     base = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 300; i++) {
-      if (await fetch(`${base}/api/v1/health/live`).then((r) => r.ok, () => false)) return;
+      if (
+        await fetch(`${base}/api/v1/health/live`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`the API did not start:\n${output}`);
@@ -108,7 +115,9 @@ describe('access log of the real process (e2e)', () => {
     );
     for (const value of [...s, token]) {
       expect(output).not.toContain(value);
-      expect(bodies.filter((b) => b.includes(value))).toEqual(bodies.filter((b) => b.includes(value) && b.includes('<input type="hidden"')));
+      expect(bodies.filter((b) => b.includes(value))).toEqual(
+        bodies.filter((b) => b.includes(value) && b.includes('<input type="hidden"')),
+      );
     }
     expect(JSON.parse(bodies[4]).detail).toBe('Cannot GET /api/v1/no-such-route');
   });
@@ -117,8 +126,15 @@ describe('access log of the real process (e2e)', () => {
     const marker = randomBytes(6).toString('hex');
     expect((await fetch(`${base}/api/v1/health/live?probe=${marker}`)).status).toBe(200);
     expect((await fetch(`${base}/api/v1/health/ready?probe=${marker}`)).status).toBeLessThan(600);
-    const escapes = [`/api/v1/me?/health/&m=${marker}`, `/api/v1/materials?q=/health/&m=${marker}`, `/api/v1/nothing/health/live?m=${marker}`];
-    expect((await fetch(`${base}${escapes[0]}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: '{"name":"x"}' })).status).toBe(401);
+    const escapes = [
+      `/api/v1/me?/health/&m=${marker}`,
+      `/api/v1/materials?q=/health/&m=${marker}`,
+      `/api/v1/nothing/health/live?m=${marker}`,
+    ];
+    expect(
+      (await fetch(`${base}${escapes[0]}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: '{"name":"x"}' }))
+        .status,
+    ).toBe(401);
     expect((await fetch(`${base}${escapes[1]}`)).status).toBe(401);
     expect((await fetch(`${base}${escapes[2]}`)).status).toBe(404);
     const logged = await waitForLogged([`PATCH ${escapes[0]}`, `GET ${escapes[1]}`, `GET ${escapes[2]}`]);

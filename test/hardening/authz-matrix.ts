@@ -32,7 +32,14 @@ export interface Entry {
   contentType?: string;
 }
 
-const x = (anonymous: Expect, student: Expect, otherStudent: Expect, otherInstructor: Expect, instructor: Expect, admin: Expect): Record<Caller, Expect> => ({
+const x = (
+  anonymous: Expect,
+  student: Expect,
+  otherStudent: Expect,
+  otherInstructor: Expect,
+  instructor: Expect,
+  admin: Expect,
+): Record<Caller, Expect> => ({
   anonymous,
   student,
   otherStudent,
@@ -71,7 +78,15 @@ export const MATRIX: Record<string, Entry> = {
   },
   'GET /api/v1/me/courses/{courseId}/progress': { expect: ENROLLED_ONLY },
 
-  'POST /api/v1/users': { expect: ADMIN_ONLY, body: () => ({ email: `new-${Math.random().toString(36).slice(2)}@matrix.test`, name: 'New', role: 'student', password: 'long-enough-pass' }) },
+  'POST /api/v1/users': {
+    expect: ADMIN_ONLY,
+    body: () => ({
+      email: `new-${Math.random().toString(36).slice(2)}@matrix.test`,
+      name: 'New',
+      role: 'student',
+      password: 'long-enough-pass',
+    }),
+  },
   'GET /api/v1/users': { expect: ADMIN_ONLY },
   'GET /api/v1/users/{id}': { expect: ADMIN_ONLY },
   'PATCH /api/v1/users/{id}': { expect: ADMIN_ONLY, body: () => ({ name: 'Renamed' }) },
@@ -109,19 +124,31 @@ export const MATRIX: Record<string, Entry> = {
   'POST /api/v1/courses/{id}/cohorts': { expect: COURSE_STAFF, body: () => ({ name: `Cohort ${Math.random().toString(36).slice(2)}` }) },
   'PATCH /api/v1/cohorts/{id}': { expect: COURSE_STAFF, body: () => ({ name: `Renamed ${Math.random().toString(36).slice(2)}` }) },
   'GET /api/v1/courses/{id}/enrolments': { expect: COURSE_STAFF },
-  'POST /api/v1/courses/{id}/enrolments': { expect: COURSE_STAFF, body: () => ({ email: `enrol-${Math.random().toString(36).slice(2)}@matrix.test` }) },
-  'POST /api/v1/courses/{id}/enrolments/bulk': { expect: COURSE_STAFF, body: () => ({ rows: [{ email: `bulk-${Math.random().toString(36).slice(2)}@matrix.test` }] }) },
+  'POST /api/v1/courses/{id}/enrolments': {
+    expect: COURSE_STAFF,
+    body: () => ({ email: `enrol-${Math.random().toString(36).slice(2)}@matrix.test` }),
+  },
+  'POST /api/v1/courses/{id}/enrolments/bulk': {
+    expect: COURSE_STAFF,
+    body: () => ({ rows: [{ email: `bulk-${Math.random().toString(36).slice(2)}@matrix.test` }] }),
+  },
   'PATCH /api/v1/enrolments/{id}': { expect: COURSE_STAFF, body: (f) => ({ cohortId: f.cohortId }) },
   'DELETE /api/v1/enrolments/{id}': { expect: COURSE_STAFF },
 
   'GET /api/v1/courses/{id}/assignments': { expect: COURSE_STAFF },
-  'POST /api/v1/courses/{id}/assignments': { expect: COURSE_STAFF, body: (f) => ({ moduleId: f.moduleId, dueAt: future(), target: { type: 'course' } }) },
+  'POST /api/v1/courses/{id}/assignments': {
+    expect: COURSE_STAFF,
+    body: (f) => ({ moduleId: f.moduleId, dueAt: future(), target: { type: 'course' } }),
+  },
   'PATCH /api/v1/assignments/{id}': { expect: COURSE_STAFF, body: () => ({ dueAt: future() }) },
   'DELETE /api/v1/assignments/{id}': { expect: COURSE_STAFF },
   'PUT /api/v1/assignments/{id}/overrides/{enrolmentId}': { expect: COURSE_STAFF, body: () => ({ dueAt: future() }) },
   'DELETE /api/v1/assignments/{id}/overrides/{enrolmentId}': { expect: COURSE_STAFF },
 
-  'POST /api/v1/progress/events': { expect: SIGNED_IN, body: (f) => ({ events: [{ eventId: crypto.randomUUID(), itemId: f.itemId, type: 'viewed', occurredAt: new Date().toISOString() }] }) },
+  'POST /api/v1/progress/events': {
+    expect: SIGNED_IN,
+    body: (f) => ({ events: [{ eventId: crypto.randomUUID(), itemId: f.itemId, type: 'viewed', occurredAt: new Date().toISOString() }] }),
+  },
   'POST /api/v1/items/{id}/complete': { expect: ENROLLED_ONLY },
   'GET /api/v1/courses/{id}/progress': { expect: COURSE_STAFF },
   'GET /api/v1/courses/{id}/progress/summary': { expect: COURSE_STAFF },

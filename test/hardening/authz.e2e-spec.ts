@@ -1,11 +1,17 @@
 import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from '../helpers/app';
-import { Caller, fillPath, Fixture, MATRIX, ROLES } from './authz-matrix';
+import type { TestApp } from '../helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from '../helpers/app';
+import type { Caller, Fixture } from './authz-matrix';
+import { fillPath, MATRIX, ROLES } from './authz-matrix';
 
-const spec = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
-const routes = Object.entries(spec.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => ({ method, path, key: `${method.toUpperCase()} ${path}` })));
+const spec = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as {
+  paths: Record<string, Record<string, unknown>>;
+};
+const routes = Object.entries(spec.paths).flatMap(([path, methods]) =>
+  Object.keys(methods).map((method) => ({ method, path, key: `${method.toUpperCase()} ${path}` })),
+);
 
 describe('authorisation matrix, generated from openapi.json (e2e)', () => {
   let t: TestApp;
@@ -24,14 +30,39 @@ describe('authorisation matrix, generated from openapi.json (e2e)', () => {
     const courseId = (await post('/api/v1/courses', tokens.instructor, { title: `Matrix ${randomUUID()}` })).id;
     const moduleId = (await post(`/api/v1/courses/${courseId}/modules`, tokens.instructor, { title: 'One' })).id;
     const otherModuleId = (await post(`/api/v1/courses/${courseId}/modules`, tokens.instructor, { title: 'Two' })).id;
-    const itemId = (await post(`/api/v1/modules/${moduleId}/items`, tokens.instructor, { materialId: material, completion: { type: 'mark_done' } })).id;
+    const itemId = (
+      await post(`/api/v1/modules/${moduleId}/items`, tokens.instructor, { materialId: material, completion: { type: 'mark_done' } })
+    ).id;
     await post(`/api/v1/courses/${courseId}/publish`, tokens.instructor);
     const cohortId = (await post(`/api/v1/courses/${courseId}/cohorts`, tokens.instructor, { name: 'Main' })).id;
     const enrolmentId = (await post(`/api/v1/courses/${courseId}/enrolments`, tokens.instructor, { userId: ids.student })).id;
-    const assignmentId = (await post(`/api/v1/courses/${courseId}/assignments`, tokens.instructor, { moduleId, dueAt: new Date(Date.now() + 86_400_000).toISOString(), target: { type: 'course' } })).id;
+    const assignmentId = (
+      await post(`/api/v1/courses/${courseId}/assignments`, tokens.instructor, {
+        moduleId,
+        dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+        target: { type: 'course' },
+      })
+    ).id;
     const reminderId = (await t.db.query('SELECT id FROM reminders WHERE enrolment_id = $1 LIMIT 1', [enrolmentId])).rows[0].id;
-    const victimUserId = (await t.db.query("INSERT INTO users (email, name, role) VALUES ($1, 'Victim', 'student') RETURNING id", [`victim-${randomUUID()}@matrix.test`])).rows[0].id;
-    return { courseId, moduleId, otherModuleId, itemId, materialId: material, cohortId, enrolmentId, assignmentId, reminderId, victimUserId, instructorId: ids.instructor, otherInstructorId: ids.otherInstructor };
+    const victimUserId = (
+      await t.db.query("INSERT INTO users (email, name, role) VALUES ($1, 'Victim', 'student') RETURNING id", [
+        `victim-${randomUUID()}@matrix.test`,
+      ])
+    ).rows[0].id;
+    return {
+      courseId,
+      moduleId,
+      otherModuleId,
+      itemId,
+      materialId: material,
+      cohortId,
+      enrolmentId,
+      assignmentId,
+      reminderId,
+      victimUserId,
+      instructorId: ids.instructor,
+      otherInstructorId: ids.otherInstructor,
+    };
   }
 
   beforeAll(async () => {
@@ -47,10 +78,21 @@ describe('authorisation matrix, generated from openapi.json (e2e)', () => {
       tokens[role] = user.accessToken;
       ids[role] = user.id;
     }
-    material = (await t.http().post('/api/v1/materials').set(bearer(tokens.admin)).send({ title: 'Exercise', kind: 'teaching_note', url: 'https://example.edu/e' })).body.id;
+    material = (
+      await t
+        .http()
+        .post('/api/v1/materials')
+        .set(bearer(tokens.admin))
+        .send({ title: 'Exercise', kind: 'teaching_note', url: 'https://example.edu/e' })
+    ).body.id;
     const elsewhere = (await t.http().post('/api/v1/courses').set(bearer(tokens.otherInstructor)).send({ title: 'Elsewhere' })).body.id;
     await t.http().post(`/api/v1/courses/${elsewhere}/publish`).set(bearer(tokens.otherInstructor)).expect(200);
-    await t.http().post(`/api/v1/courses/${elsewhere}/enrolments`).set(bearer(tokens.otherInstructor)).send({ userId: ids.otherStudent }).expect(201);
+    await t
+      .http()
+      .post(`/api/v1/courses/${elsewhere}/enrolments`)
+      .set(bearer(tokens.otherInstructor))
+      .send({ userId: ids.otherStudent })
+      .expect(201);
     shared = await fixture();
   });
   afterAll(() => t.close());

@@ -1,4 +1,5 @@
-import { ADMIN, bearer, login, startTestApp, TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { ADMIN, bearer, login, startTestApp } from '../helpers/app';
 
 /** Issue 13 item 2: a bulk import is counted before any row is validated, and its error lists are capped. */
 describe('bulk import limits (e2e)', () => {
@@ -28,7 +29,11 @@ describe('bulk import limits (e2e)', () => {
   });
 
   it('answers 413 to 10,001 JSON rows and 10,001 CSV rows alike, and to a CSV of a million lines', async () => {
-    const json = await bulk(JSON.stringify({ rows: Array.from({ length: 10_001 }, (_, i) => ({ email: `j${i}@limits.test` })) }), 'application/json', '');
+    const json = await bulk(
+      JSON.stringify({ rows: Array.from({ length: 10_001 }, (_, i) => ({ email: `j${i}@limits.test` })) }),
+      'application/json',
+      '',
+    );
     const csv = await bulk(['email', ...Array.from({ length: 10_001 }, (_, i) => `c${i}@limits.test`)].join('\n'), 'text/csv', '');
     const huge = await bulk(`email\n${'x@limits.test\n'.repeat(500_000)}`, 'text/csv', '');
     for (const res of [json, csv, huge]) {
@@ -39,7 +44,10 @@ describe('bulk import limits (e2e)', () => {
   });
 
   it('still takes exactly 10,000 rows', async () => {
-    const res = await bulk(JSON.stringify({ rows: Array.from({ length: 10_000 }, (_, i) => ({ email: `ok${i}@limits.test` })) }), 'application/json');
+    const res = await bulk(
+      JSON.stringify({ rows: Array.from({ length: 10_000 }, (_, i) => ({ email: `ok${i}@limits.test` })) }),
+      'application/json',
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ created: 10_000, failed: [], failedCount: 0, dryRun: true });
   });

@@ -78,7 +78,15 @@ export function resolve(schema: Schema | undefined): Schema | undefined {
 
 /** A real id for a uuid field named like one of the fixtures (so a request gets past "not found" to the code behind it). */
 function fixtureId(name: string, ids: Ids): string | undefined {
-  const scope = { materialId: 'materials', moduleId: 'modules', itemId: 'items', userId: 'users', enrolmentId: 'enrolments', cohortId: 'cohorts', courseId: 'courses' }[name.replace(/s$/, '')];
+  const scope = {
+    materialId: 'materials',
+    moduleId: 'modules',
+    itemId: 'items',
+    userId: 'users',
+    enrolmentId: 'enrolments',
+    cohortId: 'cohorts',
+    courseId: 'courses',
+  }[name.replace(/s$/, '')];
   return scope ? ids[scope] : undefined;
 }
 
@@ -94,7 +102,9 @@ export function shaped(schemaIn: Schema | undefined, ids: Ids, depth = 0, name =
     fitting = fc
       .tuple(
         fc.record(Object.fromEntries(props.map(([k, v]) => [k, shaped(v, ids, depth + 1, k)])), { requiredKeys: [] }),
-        fc.option(fc.tuple(fc.constantFrom('isAdmin', 'role', '__proto__', 'constructor', 'id', 'passwordHash'), hostile), { nil: undefined }),
+        fc.option(fc.tuple(fc.constantFrom('isAdmin', 'role', '__proto__', 'constructor', 'id', 'passwordHash'), hostile), {
+          nil: undefined,
+        }),
       )
       .map(([record, extra]) => (extra ? { ...record, [extra[0]]: extra[1] } : record));
   } else if (schema.type === 'array') {
@@ -118,7 +128,8 @@ export function complete(schemaIn: Schema | undefined, ids: Ids, name = '', dept
     return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, complete(v, ids, k, depth + 1)]));
   }
   if (schema.type === 'array') return id ? [id] : /Ids$/.test(name) ? [] : [complete(schema.items, ids, '', depth + 1)];
-  if (schema.type === 'integer' || schema.type === 'number') return typeof schema.example === 'number' ? schema.example : Math.max(schema.minimum ?? 1, 1);
+  if (schema.type === 'integer' || schema.type === 'number')
+    return typeof schema.example === 'number' ? schema.example : Math.max(schema.minimum ?? 1, 1);
   if (schema.type === 'boolean') return true;
   if (schema.format === 'uuid') return id ?? '6f1c2b9e-8a7d-4c3b-9e2f-1a2b3c4d5e6f';
   if (schema.format === 'date-time') return new Date(Date.now() + 7 * 86_400_000).toISOString();
@@ -160,7 +171,7 @@ export const deepBody = fc.constantFrom(
 /** The body with its first array property (or a new `junk` one) holding 10,000 or 10,001 elements. */
 export function widened(body: unknown, schemaIn: Schema | undefined, count: number): unknown {
   const schema = resolve(schemaIn);
-  const base = body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as object) } : {};
+  const base = body && typeof body === 'object' && !Array.isArray(body) ? { ...body } : {};
   const key = Object.entries(schema?.properties ?? {}).find(([, v]) => resolve(v)?.type === 'array')?.[0] ?? 'junk';
   return { ...base, [key]: Array.from({ length: count }, (_, i) => (i % 2 ? `v${i}` : { i })) };
 }
@@ -169,11 +180,30 @@ export function widened(body: unknown, schemaIn: Schema | undefined, count: numb
 export function notUtf8(body: unknown): Buffer {
   const text = JSON.stringify(body ?? { name: 'x' });
   const at = Math.max(1, text.indexOf('"') + 1);
-  return Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72, 0xff, 0xc3, 0x28]), Buffer.from(text.slice(at))]);
+  return Buffer.concat([
+    Buffer.from(text.slice(0, at)),
+    Buffer.from([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72, 0xff, 0xc3, 0x28]),
+    Buffer.from(text.slice(at)),
+  ]);
 }
 
 /** Query and path values already percent-encoded: NUL, encoded lone surrogates, overlong and broken UTF-8. */
-export const ENCODED_HOSTILE = ['%00', 'a%00b', '%ED%A0%80', 'x%ED%B0%80', '%C0%80', '%FF', '%C3%28', '%', '%E0%A4%A', "'%20OR%201%3D1", '-1', '999999', '', 'abc'];
+export const ENCODED_HOSTILE = [
+  '%00',
+  'a%00b',
+  '%ED%A0%80',
+  'x%ED%B0%80',
+  '%C0%80',
+  '%FF',
+  '%C3%28',
+  '%',
+  '%E0%A4%A',
+  "'%20OR%201%3D1",
+  '-1',
+  '999999',
+  '',
+  'abc',
+];
 
 /** Cursors the API did not issue: forged, out of range, and an issued one altered. */
 export function tamperedCursors(issued: string): string[] {

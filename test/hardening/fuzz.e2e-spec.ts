@@ -2,9 +2,23 @@ import fc from 'fast-check';
 import { request as httpRequest } from 'http';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from '../helpers/app';
 import { MATRIX } from './authz-matrix';
-import { complete, deepBody, ENCODED_HOSTILE, Ids, notUtf8, omit, Parameter, requiredPaths, resolve, shaped, spec, tamperedCursors, widened } from './fuzz-inputs';
+import type { Ids, Parameter } from './fuzz-inputs';
+import {
+  complete,
+  deepBody,
+  ENCODED_HOSTILE,
+  notUtf8,
+  omit,
+  requiredPaths,
+  resolve,
+  shaped,
+  spec,
+  tamperedCursors,
+  widened,
+} from './fuzz-inputs';
 
 /**
  * Property-based fuzzing from openapi.json. For every route, as an admin (who reaches the most
@@ -23,7 +37,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 type Body = { kind: 'none' } | { kind: 'json'; value: unknown; cls: string } | { kind: 'raw'; bytes: Buffer | string; cls: string };
 type Reply = { status: number; type: string; text: string };
 
-const LEAK = /(\bat [\w.<>]+ \(|node_modules|\/src\/|QueryFailedError|SELECT\s|INSERT\s|UPDATE\s|syntax error at|duplicate key value|violates|TypeError|ReferenceError|RangeError)/;
+const LEAK =
+  /(\bat [\w.<>]+ \(|node_modules|\/src\/|QueryFailedError|SELECT\s|INSERT\s|UPDATE\s|syntax error at|duplicate key value|violates|TypeError|ReferenceError|RangeError)/;
 
 describe(`fuzzing every route from openapi.json (seed ${SEED}, ${RUNS} runs per route)`, () => {
   let t: TestApp;
@@ -37,12 +52,22 @@ describe(`fuzzing every route from openapi.json (seed ${SEED}, ${RUNS} runs per 
   /** One request over a real socket: the path and query exactly as given, the body byte for byte. */
   const send = (method: string, path: string, token: string | null, body: Body): Promise<Reply> =>
     new Promise((resolvePromise, reject) => {
-      const payload = body.kind === 'none' ? null : body.kind === 'json' ? Buffer.from(JSON.stringify(body.value) ?? 'null') : Buffer.from(body.bytes);
-      const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}) };
+      const payload =
+        body.kind === 'none' ? null : body.kind === 'json' ? Buffer.from(JSON.stringify(body.value) ?? 'null') : Buffer.from(body.bytes);
+      const headers: Record<string, string> = {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+      };
       const req = httpRequest({ host: '127.0.0.1', port, method: method.toUpperCase(), path, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolvePromise({
+            status: res.statusCode ?? 0,
+            type: String(res.headers['content-type'] ?? ''),
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
       });
       req.on('error', reject);
       req.end(payload ?? undefined);
@@ -50,8 +75,10 @@ describe(`fuzzing every route from openapi.json (seed ${SEED}, ${RUNS} runs per 
 
   const check = (reply: Reply, what: string) => {
     if (reply.status >= 500) throw new Error(`${reply.status} for ${what}: ${reply.text.slice(0, 300)}`);
-    if (reply.status >= 400 && !/application\/problem\+json|text\/html/.test(reply.type)) throw new Error(`${reply.status} without problem+json for ${what}: ${reply.type}`);
-    if (reply.status >= 400 && LEAK.test(reply.text.slice(0, 20_000))) throw new Error(`internals leaked for ${what}: ${reply.text.slice(0, 300)}`);
+    if (reply.status >= 400 && !/application\/problem\+json|text\/html/.test(reply.type))
+      throw new Error(`${reply.status} without problem+json for ${what}: ${reply.type}`);
+    if (reply.status >= 400 && LEAK.test(reply.text.slice(0, 20_000)))
+      throw new Error(`internals leaked for ${what}: ${reply.text.slice(0, 300)}`);
   };
 
   beforeAll(async () => {
@@ -62,15 +89,27 @@ describe(`fuzzing every route from openapi.json (seed ${SEED}, ${RUNS} runs per 
     const student = await createUser(t, tokens.admin, { email: 'fuzz-student@test.local', role: 'student' });
     tokens.student = student.accessToken;
     const post = async (path: string, body: object) => (await t.http().post(path).set(bearer(tokens.admin)).send(body)).body;
-    ids.materials = (await post('/api/v1/materials', { title: 'Fuzz video', kind: 'video', url: 'https://example.edu/v', durationSeconds: 100 })).id;
+    ids.materials = (
+      await post('/api/v1/materials', { title: 'Fuzz video', kind: 'video', url: 'https://example.edu/v', durationSeconds: 100 })
+    ).id;
     ids.courses = (await post('/api/v1/courses', { title: 'Fuzz course' })).id;
     ids.modules = (await post(`/api/v1/courses/${ids.courses}/modules`, { title: 'Fuzz module' })).id;
-    ids.items = (await post(`/api/v1/modules/${ids.modules}/items`, { materialId: ids.materials, completion: { type: 'watch', minPercent: 50 } })).id;
+    ids.items = (
+      await post(`/api/v1/modules/${ids.modules}/items`, { materialId: ids.materials, completion: { type: 'watch', minPercent: 50 } })
+    ).id;
     await post(`/api/v1/courses/${ids.courses}/publish`, {});
     ids.cohorts = (await post(`/api/v1/courses/${ids.courses}/cohorts`, { name: 'Fuzz' })).id;
     ids.enrolments = (await post(`/api/v1/courses/${ids.courses}/enrolments`, { userId: student.id })).id;
-    ids.assignments = (await post(`/api/v1/courses/${ids.courses}/assignments`, { moduleId: ids.modules, dueAt: new Date(Date.now() + 86_400_000).toISOString(), target: { type: 'course' } })).id;
-    ids.users = (await t.db.query("INSERT INTO users (email, name, role) VALUES ('fuzz-victim@test.local', 'V', 'student') RETURNING id")).rows[0].id;
+    ids.assignments = (
+      await post(`/api/v1/courses/${ids.courses}/assignments`, {
+        moduleId: ids.modules,
+        dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+        target: { type: 'course' },
+      })
+    ).id;
+    ids.users = (
+      await t.db.query("INSERT INTO users (email, name, role) VALUES ('fuzz-victim@test.local', 'V', 'student') RETURNING id")
+    ).rows[0].id;
     ids.admin = (await t.db.query('SELECT id FROM reminders LIMIT 1')).rows[0].id;
     issuedCursor = (await t.http().get('/api/v1/users?limit=1').set(bearer(tokens.admin))).body.nextCursor;
   });
@@ -79,7 +118,11 @@ describe(`fuzzing every route from openapi.json (seed ${SEED}, ${RUNS} runs per 
     const dir = join(__dirname, '..', '..', 'bench', 'results');
     mkdirSync(dir, { recursive: true });
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    if (process.env.FUZZ_RUNS) writeFileSync(join(dir, 'fuzz.json'), `${JSON.stringify({ seed: SEED, runsPerRouteAndCaller: RUNS, total, requestsPerClass: classes, requestsPerRoute: counts }, null, 2)}\n`);
+    if (process.env.FUZZ_RUNS)
+      writeFileSync(
+        join(dir, 'fuzz.json'),
+        `${JSON.stringify({ seed: SEED, runsPerRouteAndCaller: RUNS, total, requestsPerClass: classes, requestsPerRoute: counts }, null, 2)}\n`,
+      );
     await t.close();
   });
 
@@ -89,16 +132,24 @@ describe(`fuzzing every route from openapi.json (seed ${SEED}, ${RUNS} runs per 
   const tokenFor = (key: string, caller: string) => (!MATRIX[key]?.public || key.includes('/me') ? tokens[caller] : null);
   const pathId = (route: { path: string }, name: string) => {
     const scope = route.path.split('/')[3];
-    return name === 'courseId' ? ids.courses : name === 'enrolmentId' ? ids.enrolments : name === 'userId' ? ids.users : (ids[scope] ?? ids.courses);
+    return name === 'courseId'
+      ? ids.courses
+      : name === 'enrolmentId'
+        ? ids.enrolments
+        : name === 'userId'
+          ? ids.users
+          : (ids[scope] ?? ids.courses);
   };
   const fill = (route: { path: string; op: { parameters?: Parameter[] } }, values: string[]) => {
     let path = route.path;
-    (route.op.parameters ?? []).filter((p) => p.in === 'path').forEach((p, i) => (path = path.replace(`{${p.name}}`, values[i] ?? pathId(route, p.name))));
+    (route.op.parameters ?? [])
+      .filter((p) => p.in === 'path')
+      .forEach((p, i) => (path = path.replace(`{${p.name}}`, values[i] ?? pathId(route, p.name))));
     return path;
   };
 
   it.each(routes.map((r) => [r.key, r] as const))('%s survives hostile input', async (key, route) => {
-    const params = (route.op.parameters ?? []) as Parameter[];
+    const params = route.op.parameters ?? [];
     const bodySchema = route.op.requestBody?.content?.['application/json']?.schema;
     const required = requiredPaths(bodySchema);
     const encoded = (s: string) => {
@@ -109,7 +160,13 @@ describe(`fuzzing every route from openapi.json (seed ${SEED}, ${RUNS} runs per 
       }
     };
     const pathValue = (name: string) =>
-      fc.oneof({ arbitrary: fc.constant(pathId(route, name)), weight: 4 }, { arbitrary: fc.constantFrom(...ENCODED_HOSTILE, 'not-a-uuid', '00000000-0000-0000-0000-000000000000', '9'.repeat(60), '..%2Fx'), weight: 1 });
+      fc.oneof(
+        { arbitrary: fc.constant(pathId(route, name)), weight: 4 },
+        {
+          arbitrary: fc.constantFrom(...ENCODED_HOSTILE, 'not-a-uuid', '00000000-0000-0000-0000-000000000000', '9'.repeat(60), '..%2Fx'),
+          weight: 1,
+        },
+      );
     const queryName = fc.constantFrom(...params.filter((p) => p.in === 'query').map((p) => p.name), 'cursor', 'limit', 'unknown');
     const queryValue = fc.oneof(
       fc.string({ maxLength: 20 }).map(encoded),
@@ -117,15 +174,37 @@ describe(`fuzzing every route from openapi.json (seed ${SEED}, ${RUNS} runs per 
       fc.constantFrom(issuedCursor, ...tamperedCursors(issuedCursor)).map(encoded),
     );
     const body: fc.Arbitrary<Body> = fc.oneof(
-      { arbitrary: bodySchema ? shaped(bodySchema, ids).map((value) => ({ kind: 'json' as const, value, cls: 'shaped' })) : fc.constant({ kind: 'none' as const }), weight: 6 },
-      { arbitrary: required.length ? fc.constantFrom(...required).map((p) => ({ kind: 'json' as const, value: omit(complete(bodySchema, ids), p), cls: 'omitted-field' })) : fc.constant({ kind: 'none' as const }), weight: 2 },
+      {
+        arbitrary: bodySchema
+          ? shaped(bodySchema, ids).map((value) => ({ kind: 'json' as const, value, cls: 'shaped' }))
+          : fc.constant({ kind: 'none' as const }),
+        weight: 6,
+      },
+      {
+        arbitrary: required.length
+          ? fc
+              .constantFrom(...required)
+              .map((p) => ({ kind: 'json' as const, value: omit(complete(bodySchema, ids), p), cls: 'omitted-field' }))
+          : fc.constant({ kind: 'none' as const }),
+        weight: 2,
+      },
       { arbitrary: deepBody.map((bytes) => ({ kind: 'raw' as const, bytes, cls: 'deep-nesting' })), weight: 1 },
-      { arbitrary: fc.constantFrom(10_000, 10_001).map((n) => ({ kind: 'json' as const, value: widened(complete(bodySchema, ids), bodySchema, n), cls: 'wide-array' })), weight: 1 },
-      { arbitrary: fc.constant(null).map(() => ({ kind: 'raw' as const, bytes: notUtf8(complete(bodySchema, ids)), cls: 'not-utf8' })), weight: 1 },
+      {
+        arbitrary: fc
+          .constantFrom(10_000, 10_001)
+          .map((n) => ({ kind: 'json' as const, value: widened(complete(bodySchema, ids), bodySchema, n), cls: 'wide-array' })),
+        weight: 1,
+      },
+      {
+        arbitrary: fc.constant(null).map(() => ({ kind: 'raw' as const, bytes: notUtf8(complete(bodySchema, ids)), cls: 'not-utf8' })),
+        weight: 1,
+      },
     );
     const request = fc.record({
       caller: fc.constantFrom('admin', 'student'),
-      path: fc.tuple(...params.filter((p) => p.in === 'path').map((p) => pathValue(p.name)), fc.constant('')).map((values) => fill(route, values)),
+      path: fc
+        .tuple(...params.filter((p) => p.in === 'path').map((p) => pathValue(p.name)), fc.constant(''))
+        .map((values) => fill(route, values)),
       query: fc.array(fc.tuple(queryName, queryValue), { maxLength: 4 }),
       repeat: fc.boolean(),
       body,
@@ -135,8 +214,12 @@ describe(`fuzzing every route from openapi.json (seed ${SEED}, ${RUNS} runs per 
         counts[key] = (counts[key] ?? 0) + 1;
         const pairs = repeat && query.length ? [...query, query[0]] : query;
         const url = pairs.length ? `${path}?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}` : path;
-        for (const cls of [body.kind === 'none' ? 'no-body' : body.cls, ...(repeat && query.length ? ['repeated-query'] : [])]) classes[cls] = (classes[cls] ?? 0) + 1;
-        check(await send(route.method, url, tokenFor(key, caller), body), `${key} ${url.slice(0, 200)} ${body.kind === 'json' ? JSON.stringify(body.value)?.slice(0, 300) : body.kind}`);
+        for (const cls of [body.kind === 'none' ? 'no-body' : body.cls, ...(repeat && query.length ? ['repeated-query'] : [])])
+          classes[cls] = (classes[cls] ?? 0) + 1;
+        check(
+          await send(route.method, url, tokenFor(key, caller), body),
+          `${key} ${url.slice(0, 200)} ${body.kind === 'json' ? JSON.stringify(body.value)?.slice(0, 300) : body.kind}`,
+        );
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
@@ -148,7 +231,11 @@ describe(`fuzzing every route from openapi.json (seed ${SEED}, ${RUNS} runs per 
     const schema = route.op.requestBody!.content!['application/json'].schema;
     const body = complete(schema, ids);
     for (const path of requiredPaths(schema)) {
-      const reply = await send(route.method, fill(route, []), tokenFor(key, 'admin'), { kind: 'json', value: omit(body, path), cls: 'omitted-field' });
+      const reply = await send(route.method, fill(route, []), tokenFor(key, 'admin'), {
+        kind: 'json',
+        value: omit(body, path),
+        cls: 'omitted-field',
+      });
       check(reply, `${key} without ${path.join('.')}`);
       const answer = JSON.parse(reply.text) as { errors?: Array<{ field: string }>; rejected?: unknown[]; failed?: unknown[] };
       // Per-row routes (progress events) may answer 200 and reject the row alone instead.

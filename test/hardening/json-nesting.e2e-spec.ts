@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'http';
-import { ADMIN, bearer, login, startTestApp, TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { ADMIN, bearer, login, startTestApp } from '../helpers/app';
 
 /** Issue 13 item 3: deep JSON is refused on the raw text, before anything recursive sees it; so are over-long arrays. */
 describe('JSON nesting and array limits (e2e)', () => {
@@ -33,7 +34,10 @@ describe('JSON nesting and array limits (e2e)', () => {
       const res = await send(method, path, body, auth);
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-      expect(res.body).toMatchObject({ detail: 'The request body nests deeper than 32 levels', errors: [{ field: 'body', message: 'body must not nest deeper than 32 levels' }] });
+      expect(res.body).toMatchObject({
+        detail: 'The request body nests deeper than 32 levels',
+        errors: [{ field: 'body', message: 'body must not nest deeper than 32 levels' }],
+      });
     }
   });
 
@@ -45,12 +49,27 @@ describe('JSON nesting and array limits (e2e)', () => {
   });
 
   it('still takes bodies nested as deep as a route needs', async () => {
-    const res = await send('put', '/api/v1/me/notification-preferences', JSON.stringify({ welcome: true, assignment: true, dueSoon: true, overdue: true, inactivity: true, quietHours: { start: '21:00', end: '07:00' } }));
+    const res = await send(
+      'put',
+      '/api/v1/me/notification-preferences',
+      JSON.stringify({
+        welcome: true,
+        assignment: true,
+        dueSoon: true,
+        overdue: true,
+        inactivity: true,
+        quietHours: { start: '21:00', end: '07:00' },
+      }),
+    );
     expect(res.status).toBe(200);
   });
 
   it('answers 413 to an array of more than 10,000 elements in any body, and 400 (not seconds of CPU) to 10,000 distinct ids', async () => {
-    const over = await send('put', `/api/v1/courses/${course}/modules/order`, JSON.stringify({ moduleIds: Array.from({ length: 10_001 }, (_, i) => String(i)) }));
+    const over = await send(
+      'put',
+      `/api/v1/courses/${course}/modules/order`,
+      JSON.stringify({ moduleIds: Array.from({ length: 10_001 }, (_, i) => String(i)) }),
+    );
     expect(over.status).toBe(413);
     expect(over.body.detail).toBe('An array in the request body has more than 10000 elements; split the request');
     const nested = await send('patch', '/api/v1/me', `{"name":"x","junk":[[${'0,'.repeat(10_000)}0]]}`);
@@ -67,10 +86,19 @@ describe('JSON nesting and array limits (e2e)', () => {
     await t.app.listen(0, '127.0.0.1');
     const { port } = t.app.getHttpServer().address() as { port: number };
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, method: 'PATCH', path: '/api/v1/me', headers: { ...bearer(token), 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'PATCH',
+          path: '/api/v1/me',
+          headers: { ...bearer(token), 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', () => undefined); // the server may stop reading once the limit is passed
       for (let i = 0; i < 11; i += 1) req.write(big.slice(i * 100_000, (i + 1) * 100_000));
       req.end(big.slice(1_100_000));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { Clock } from '../../src/common/clock';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from '../helpers/app';
 
 /**
  * Issue 13 item 6: 50 parallel batches, each one `viewed` event on a different item of one
@@ -32,14 +33,30 @@ describe('progress counters under concurrency (e2e)', () => {
     admin = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
     owner = await createUser(t, admin, { email: 'race-owner@test.local', role: 'instructor' });
     const as = bearer(owner.accessToken);
-    const material = (await t.http().post('/api/v1/materials').set(bearer(admin)).send({ title: 'Race article', kind: 'article', url: 'https://example.edu/race' })).body.id;
+    const material = (
+      await t
+        .http()
+        .post('/api/v1/materials')
+        .set(bearer(admin))
+        .send({ title: 'Race article', kind: 'article', url: 'https://example.edu/race' })
+    ).body.id;
     for (const title of ['Race A', 'Race B']) {
       const course = (await t.http().post('/api/v1/courses').set(as).send({ title })).body.id as string;
       const items: string[] = [];
       for (let m = 0; m < MODULES; m++) {
-        const moduleId = (await t.http().post(`/api/v1/courses/${course}/modules`).set(as).send({ title: `Module ${m}` })).body.id;
+        const moduleId = (
+          await t
+            .http()
+            .post(`/api/v1/courses/${course}/modules`)
+            .set(as)
+            .send({ title: `Module ${m}` })
+        ).body.id;
         for (let i = 0; i < ITEMS / MODULES; i++) {
-          const res = await t.http().post(`/api/v1/modules/${moduleId}/items`).set(as).send({ materialId: material, completion: { type: 'view' }, required: true });
+          const res = await t
+            .http()
+            .post(`/api/v1/modules/${moduleId}/items`)
+            .set(as)
+            .send({ materialId: material, completion: { type: 'view' }, required: true });
           expect(res.status).toBe(201);
           items.push(res.body.id);
         }
@@ -73,7 +90,11 @@ describe('progress counters under concurrency (e2e)', () => {
       const student = await createUser(t, admin, { email: `racer-${round}@test.local`, role: 'student' });
       const enrolments: string[] = [];
       for (const course of courses) {
-        const res = await t.http().post(`/api/v1/courses/${course.id}/enrolments`).set(bearer(owner.accessToken)).send({ userId: student.id });
+        const res = await t
+          .http()
+          .post(`/api/v1/courses/${course.id}/enrolments`)
+          .set(bearer(owner.accessToken))
+          .send({ userId: student.id });
         expect(res.status).toBe(201);
         enrolments.push(res.body.id);
       }
@@ -82,7 +103,11 @@ describe('progress counters under concurrency (e2e)', () => {
       const responses = await Promise.all(
         Array.from({ length: ITEMS }, (_, k) => {
           const events = courses
-            .map((course, c) => (c === 1 && k === skipB ? null : { eventId: randomUUID(), itemId: course.items[k], type: 'viewed', occurredAt: T0.toISOString() }))
+            .map((course, c) =>
+              c === 1 && k === skipB
+                ? null
+                : { eventId: randomUUID(), itemId: course.items[k], type: 'viewed', occurredAt: T0.toISOString() },
+            )
             .filter((e) => e !== null);
           if (Math.random() < 0.5) events.reverse();
           const api = k % 2 ? peer.http : t.http;
@@ -90,7 +115,9 @@ describe('progress counters under concurrency (e2e)', () => {
         }),
       );
       // Every event accepted: no 503 from a deadlock between batches locking the same enrolments in another order.
-      for (const res of responses) if (res.status !== 200 || res.body.rejected.length) failures.push(`round ${round}: ${res.status} ${res.body.detail ?? JSON.stringify(res.body)}`);
+      for (const res of responses)
+        if (res.status !== 200 || res.body.rejected.length)
+          failures.push(`round ${round}: ${res.status} ${res.body.detail ?? JSON.stringify(res.body)}`);
 
       for (const [c, enrolmentId] of enrolments.entries()) {
         const row = await counters(enrolmentId);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'crypto';
-import { PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { Clock } from '../../src/common/clock';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from '../helpers/app';
 
 /**
  * Issue 13 review: (1) every progress write took a pooled connection and then waited on its
@@ -22,16 +23,32 @@ describe('progress writes under contention (e2e)', () => {
 
   async function createCourse(title: string, items: number): Promise<{ id: string; items: string[]; markDone: string }> {
     const as = bearer(owner);
-    const material = (await t.http().post('/api/v1/materials').set(bearer(admin)).send({ title: `${title} article`, kind: 'article', url: 'https://example.edu/contention' })).body.id;
+    const material = (
+      await t
+        .http()
+        .post('/api/v1/materials')
+        .set(bearer(admin))
+        .send({ title: `${title} article`, kind: 'article', url: 'https://example.edu/contention' })
+    ).body.id;
     const id = (await t.http().post('/api/v1/courses').set(as).send({ title })).body.id as string;
     const moduleId = (await t.http().post(`/api/v1/courses/${id}/modules`).set(as).send({ title: 'Only module' })).body.id;
     const ids: string[] = [];
     for (let i = 0; i < items; i++) {
-      const res = await t.http().post(`/api/v1/modules/${moduleId}/items`).set(as).send({ materialId: material, completion: { type: 'view' }, required: true });
+      const res = await t
+        .http()
+        .post(`/api/v1/modules/${moduleId}/items`)
+        .set(as)
+        .send({ materialId: material, completion: { type: 'view' }, required: true });
       expect(res.status).toBe(201);
       ids.push(res.body.id);
     }
-    const markDone = (await t.http().post(`/api/v1/modules/${moduleId}/items`).set(as).send({ materialId: material, completion: { type: 'mark_done' }, required: true })).body.id;
+    const markDone = (
+      await t
+        .http()
+        .post(`/api/v1/modules/${moduleId}/items`)
+        .set(as)
+        .send({ materialId: material, completion: { type: 'mark_done' }, required: true })
+    ).body.id;
     await t.http().post(`/api/v1/courses/${id}/publish`).set(as).expect(200);
     return { id, items: ids, markDone };
   }
@@ -44,7 +61,9 @@ describe('progress writes under contention (e2e)', () => {
 
   /** Backends of this test's database waiting for a lock (the app's, not the holder's). */
   async function lockWaiters(): Promise<number> {
-    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+    const { rows } = await t.db.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
     return rows[0].n;
   }
 
@@ -74,15 +93,25 @@ describe('progress writes under contention (e2e)', () => {
     const calls: Array<[string, () => PromiseLike<{ status: number; body: { detail?: string } }>]> = [
       ['GET /me/enrolments', () => t.http().get('/api/v1/me/enrolments').set(as)],
       ['GET /me/courses/:id/progress', () => t.http().get(`/api/v1/me/courses/${otherCourse}/progress`).set(as)],
-      ['POST /progress/events', () => t.http().post('/api/v1/progress/events').set(as).send({ events: [{ eventId: randomUUID(), itemId: course.items[0], type: 'viewed', occurredAt: T0.toISOString() }] })],
+      [
+        'POST /progress/events',
+        () =>
+          t
+            .http()
+            .post('/api/v1/progress/events')
+            .set(as)
+            .send({ events: [{ eventId: randomUUID(), itemId: course.items[0], type: 'viewed', occurredAt: T0.toISOString() }] }),
+      ],
       ['POST /items/:id/complete', () => t.http().post(`/api/v1/items/${course.markDone}/complete`).set(as)],
       ['GET /courses/:id', () => t.http().get(`/api/v1/courses/${course.id}`).set(as)],
       ['GET /me/enrolments again', () => t.http().get('/api/v1/me/enrolments').set(as)],
     ];
-    return Promise.all(calls.map(async ([what, call]) => {
-      const res = await call();
-      return { what, status: res.status, detail: res.body?.detail };
-    }));
+    return Promise.all(
+      calls.map(async ([what, call]) => {
+        const res = await call();
+        return { what, status: res.status, detail: res.body?.detail };
+      }),
+    );
   }
 
   beforeAll(async () => {
@@ -185,7 +214,13 @@ describe('progress writes under contention (e2e)', () => {
       await holder.query('BEGIN');
       await holder.query('SELECT id FROM enrolments WHERE id = $1 FOR NO KEY UPDATE', [enrolmentId]);
       // The first waits on the row lock (lock_timeout), the second for its turn in the process: both give up within the one wait budget.
-      const send = (itemId: string) => t.http().post('/api/v1/progress/events').set(bearer(student.accessToken)).send({ events: [{ eventId: randomUUID(), itemId, type: 'viewed', occurredAt: T0.toISOString() }] }).then((res) => res);
+      const send = (itemId: string) =>
+        t
+          .http()
+          .post('/api/v1/progress/events')
+          .set(bearer(student.accessToken))
+          .send({ events: [{ eventId: randomUUID(), itemId, type: 'viewed', occurredAt: T0.toISOString() }] })
+          .then((res) => res);
       const pending = Promise.all([send(course.items[0]), send(course.items[1])]);
       traffic = await ordinaryTraffic();
       const inTime = await Promise.race([pending, new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000))]);
@@ -202,7 +237,10 @@ describe('progress writes under contention (e2e)', () => {
       expect(res.headers['retry-after']).toBe('1');
       expect(res.body.detail).toMatch(/nothing was changed/);
     }
-    const { rows } = await t.db.query(`SELECT (SELECT count(*)::int FROM progress_events WHERE user_id = $1) AS events, (SELECT count(*)::int FROM item_progress WHERE enrolment_id = $2) AS items`, [student.id, enrolmentId]);
+    const { rows } = await t.db.query(
+      `SELECT (SELECT count(*)::int FROM progress_events WHERE user_id = $1) AS events, (SELECT count(*)::int FROM item_progress WHERE enrolment_id = $2) AS items`,
+      [student.id, enrolmentId],
+    );
     expect(rows[0]).toEqual({ events: 0, items: 0 });
   });
 
@@ -211,7 +249,8 @@ describe('progress writes under contention (e2e)', () => {
     // The deadlock needs the activation's scan to meet a higher id before a lower one. Scan order
     // follows the heap, not the ids, so enrol in one more course until the scan shows such a pair
     // (each new row leaves the order ascending by chance 1/n!; 8 rows are 1 in 40,320).
-    const scanOrder = async (): Promise<string[]> => (await t.db.query(`SELECT id FROM enrolments WHERE user_id = $1 AND status = 'invited'`, [student.id])).rows.map((r) => r.id);
+    const scanOrder = async (): Promise<string[]> =>
+      (await t.db.query(`SELECT id FROM enrolments WHERE user_id = $1 AND status = 'invited'`, [student.id])).rows.map((r) => r.id);
     let inversion = -1;
     for (let n = 0; n < 8 && inversion < 0; n++) {
       await enrol((await createCourse(`Sign-in ${n}`, 1)).id, student.id);
@@ -229,7 +268,11 @@ describe('progress writes under contention (e2e)', () => {
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT id FROM enrolments WHERE id = $1 FOR NO KEY UPDATE', [low]);
-      const pending = t.http().post('/api/v1/auth/login').send({ email: student.email, password: student.password }).then((res) => res);
+      const pending = t
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ email: student.email, password: student.password })
+        .then((res) => res);
       await until(async () => (await lockWaiters()) >= 1, 'the sign-in to wait on the lower enrolment');
       secondLock = await holder
         .query('SELECT id FROM enrolments WHERE id = $1 FOR NO KEY UPDATE', [high])
@@ -244,7 +287,10 @@ describe('progress writes under contention (e2e)', () => {
     expect({ status: signIn.status, detail: signIn.body.detail }).toEqual({ status: 200, detail: undefined });
     const { rows: after } = await t.db.query(`SELECT status FROM enrolments WHERE id = ANY($1::uuid[])`, [ids]);
     expect(after.map((r) => r.status)).toEqual(ids.map(() => 'active'));
-    const { rows: audit } = await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'enrolment.activated' AND entity_id = ANY($1::uuid[])`, [ids]);
+    const { rows: audit } = await t.db.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'enrolment.activated' AND entity_id = ANY($1::uuid[])`,
+      [ids],
+    );
     expect(audit[0].n).toBe(ids.length);
   });
 });

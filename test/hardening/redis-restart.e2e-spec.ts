@@ -1,5 +1,6 @@
-import { ChildProcess } from 'child_process';
-import { ADMIN, bearer, login, startTestApp, TestApp } from '../helpers/app';
+import type { ChildProcess } from 'child_process';
+import type { TestApp } from '../helpers/app';
+import { ADMIN, bearer, login, startTestApp } from '../helpers/app';
 import { freePort } from '../helpers/ports';
 import { ReminderDriver } from '../helpers/reminders';
 import { startRedis, stopRedis as stop } from '../helpers/redis-server';
@@ -35,7 +36,11 @@ describe('Redis restarted during work (e2e, private redis-server)', () => {
     expect(ready.status).toBe(503);
     expect(ready.body.checks).toEqual({ database: 'up', redis: 'down' });
     // Writes that only need PostgreSQL still work; their reminder rows wait in the database.
-    const enrolled = await t.http().post(`/api/v1/courses/${course}/enrolments`).set(bearer(accessToken)).send({ email: 'during-outage@test.local' });
+    const enrolled = await t
+      .http()
+      .post(`/api/v1/courses/${course}/enrolments`)
+      .set(bearer(accessToken))
+      .send({ email: 'during-outage@test.local' });
     expect(enrolled.status).toBe(201);
 
     redis = await startRedis(port); // empty: Redis kept nothing

@@ -1,9 +1,10 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'crypto';
 import { MailJob, QueueName } from '../../src/modules/jobs/queues';
 import { UnsubscribeTokens } from '../../src/modules/notifications/unsubscribe-tokens';
-import { ADMIN, bearer, createUser, login, METRICS_TOKEN, startTestApp, TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { ADMIN, bearer, createUser, login, METRICS_TOKEN, startTestApp } from '../helpers/app';
 
 /** The smaller items of hardening round two (issue 13, item 10), each against the real app. */
 describe('hardening round two: smaller items (e2e)', () => {
@@ -39,7 +40,12 @@ describe('hardening round two: smaller items (e2e)', () => {
       const names = ["Sally;=cmd|' /C calc'!A0", '@SUM(1+1)', 'Tab\t+1', 'Plain, -2;x'];
       for (const [i, name] of names.entries()) {
         const student = await createUser(t, admin, { email: `csv${i}@round2.test`, role: 'student', name });
-        await t.http().post(`/api/v1/courses/${course}/enrolments`).set(bearer(instructor.accessToken)).send({ userId: student.id }).expect(201);
+        await t
+          .http()
+          .post(`/api/v1/courses/${course}/enrolments`)
+          .set(bearer(instructor.accessToken))
+          .send({ userId: student.id })
+          .expect(201);
       }
       const res = await t.http().get(`/api/v1/courses/${course}/progress`).set(bearer(instructor.accessToken)).set('Accept', 'text/csv');
       expect(res.status).toBe(200);
@@ -47,7 +53,9 @@ describe('hardening round two: smaller items (e2e)', () => {
       expect(lines).toHaveLength(names.length);
       for (const line of lines) {
         // enrolmentId, userId, name, email, cohortId, cohortName are quoted text; percent, completed, overdue, self-reported bare numbers; then quoted text; then one bare module state per module.
-        expect(line).toMatch(/^"[0-9a-f-]{36}","[0-9a-f-]{36}","(?:[^"]|"")*","[^"]+","[0-9a-f-]*","(?:[^"]|"")*",\d+(?:\.\d+)?,\d+,\d+,\d+,"[^"]*","[a-z_]+",(?:completed|not_completed)$/);
+        expect(line).toMatch(
+          /^"[0-9a-f-]{36}","[0-9a-f-]{36}","(?:[^"]|"")*","[^"]+","[0-9a-f-]*","(?:[^"]|"")*",\d+(?:\.\d+)?,\d+,\d+,\d+,"[^"]*","[a-z_]+",(?:completed|not_completed)$/,
+        );
       }
       // Read the way a `;`-locale spreadsheet or a quote-ignoring importer would: no cell starts a formula.
       const cells = res.text.split(/[,;\t\r\n]/).map((c) => c.replace(/^"/, ''));
@@ -96,7 +104,13 @@ describe('hardening round two: smaller items (e2e)', () => {
 
   describe('script CSP', () => {
     /** The directives of a Content-Security-Policy header. */
-    const directives = (header: string) => new Map(header.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const directives = (header: string) =>
+      new Map(
+        header
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values]),
+      );
 
     it('allows no inline script on any page, and every page still gets each script it loads', async () => {
       const user = await createUser(t, admin, { email: 'csp@round2.test', role: 'student' });
@@ -118,7 +132,9 @@ describe('hardening round two: smaller items (e2e)', () => {
         expect([path, csp.get('script-src-attr')]).toEqual([path, ["'none'"]]);
         const html = res.text;
         // Inline scripts that run (not data blocks) must be allowed by a hash: there are none.
-        const inline = [...html.matchAll(/<script(?![^>]*\ssrc=)([^>]*)>([^]*?)<\/script>/gi)].filter(([, attrs]) => !/type=["']?application\/json/i.test(attrs));
+        const inline = [...html.matchAll(/<script(?![^>]*\ssrc=)([^>]*)>([^]*?)<\/script>/gi)].filter(
+          ([, attrs]) => !/type=["']?application\/json/i.test(attrs),
+        );
         for (const [, , code] of inline) expect(scriptSrc).toContain(`'sha256-${createHash('sha256').update(code).digest('base64')}'`);
         expect([path, inline.length]).toEqual([path, 0]);
         expect([path, html.replace(/<script[^]*?<\/script>/gi, '').match(/<[^>]+\son[a-z]+\s*=/gi)]).toEqual([path, null]);
@@ -146,7 +162,16 @@ describe('hardening round two: smaller items (e2e)', () => {
       process.env.NODE_ENV = 'development';
       try {
         const failures = [
-          ['bad JSON', 400, await t.http().put('/admin/queues/api/queues/mail/pause').set(bearer(admin)).set('Content-Type', 'application/json').send('{"broken": ')],
+          [
+            'bad JSON',
+            400,
+            await t
+              .http()
+              .put('/admin/queues/api/queues/mail/pause')
+              .set(bearer(admin))
+              .set('Content-Type', 'application/json')
+              .send('{"broken": '),
+          ],
           ['traversal', 403, await t.http().get('/admin/queues/static/../../package.json').set(bearer(admin))],
           ['promote', 409, await t.http().put(`/admin/queues/api/queues/mail/${job.id}/promote`).set(bearer(admin))], // a waiting job cannot be promoted
         ] as const;
@@ -172,26 +197,42 @@ describe('hardening round two: smaller items (e2e)', () => {
       await t.http().delete(`/api/v1/users/${gone.id}`).set(bearer(admin)).expect(204);
       const course = (await t.http().post('/api/v1/courses').set(bearer(owner.accessToken)).send({ title: 'Students only' })).body.id;
       const enrol = (token: string, body: object) => t.http().post(`/api/v1/courses/${course}/enrolments`).set(bearer(token)).send(body);
-      const shape = (res: { status: number; body: Record<string, unknown> }) => ({ status: res.status, type: res.body.type, detail: res.body.detail });
+      const shape = (res: { status: number; body: Record<string, unknown> }) => ({
+        status: res.status,
+        type: res.body.type,
+        detail: res.body.detail,
+      });
 
       const answers: Array<ReturnType<typeof shape>> = [];
       for (const user of [boss, colleague, gone]) {
-        answers.push(shape(await enrol(owner.accessToken, { userId: user.id })), shape(await enrol(owner.accessToken, { email: user.email.toUpperCase() })));
+        answers.push(
+          shape(await enrol(owner.accessToken, { userId: user.id })),
+          shape(await enrol(owner.accessToken, { email: user.email.toUpperCase() })),
+        );
       }
       expect(answers[0]).toEqual({ status: 409, type: expect.stringMatching(/not-enrollable$/), detail: expect.any(String) });
       expect(answers.every((a) => JSON.stringify(a) === JSON.stringify(answers[0]))).toBe(true);
       expect(JSON.stringify(answers[0])).not.toMatch(/admin|instructor|deactivated|student/i);
       // An admin is told why.
-      expect((await enrol(admin, { userId: boss.id })).body).toMatchObject({ status: 409, detail: 'The user is an admin; only students can be enrolled' });
+      expect((await enrol(admin, { userId: boss.id })).body).toMatchObject({
+        status: 409,
+        detail: 'The user is an admin; only students can be enrolled',
+      });
       expect((await enrol(admin, { email: colleague.email })).body.detail).toBe('The user is an instructor; only students can be enrolled');
 
-      const bulk = (token: string, csv: string, query = '') => t.http().post(`/api/v1/courses/${course}/enrolments/bulk${query}`).set(bearer(token)).set('Content-Type', 'text/csv').send(csv);
+      const bulk = (token: string, csv: string, query = '') =>
+        t.http().post(`/api/v1/courses/${course}/enrolments/bulk${query}`).set(bearer(token)).set('Content-Type', 'text/csv').send(csv);
       const staffCsv = `email\n${boss.email}\n${colleague.email}\n${gone.email}\n${owner.email}\n`;
       const byInstructor = await bulk(owner.accessToken, staffCsv);
       expect(byInstructor.body).toMatchObject({ created: 0, existing: 0 });
       expect(byInstructor.body.failed.map((f: { error: string }) => f.error)).toEqual(Array(4).fill('cannot be enrolled'));
       const byAdmin = await bulk(admin, staffCsv, '?dryRun=true');
-      expect(byAdmin.body.failed.map((f: { error: string }) => f.error)).toEqual(['not a student (admin)', 'not a student (instructor)', 'user deactivated', 'not a student (instructor)']);
+      expect(byAdmin.body.failed.map((f: { error: string }) => f.error)).toEqual([
+        'not a student (admin)',
+        'not a student (instructor)',
+        'user deactivated',
+        'not a student (instructor)',
+      ]);
       const { rows } = await t.db.query('SELECT count(*)::int AS n FROM enrolments WHERE course_id = $1', [course]);
       expect(rows[0].n).toBe(0);
     });
@@ -201,16 +242,27 @@ describe('hardening round two: smaller items (e2e)', () => {
       const existing = await createUser(t, admin, { email: 'has-account@enrol.round2.test', role: 'student' });
       const course = (await t.http().post('/api/v1/courses').set(bearer(owner.accessToken)).send({ title: 'Dry runs' })).body.id;
       const dryRun = (token: string, email: string) =>
-        t.http().post(`/api/v1/courses/${course}/enrolments/bulk?dryRun=true`).set(bearer(token)).send({ rows: [{ email }] });
+        t
+          .http()
+          .post(`/api/v1/courses/${course}/enrolments/bulk?dryRun=true`)
+          .set(bearer(token))
+          .send({ rows: [{ email }] });
       const known = await dryRun(owner.accessToken, existing.email);
       const unknown = await dryRun(owner.accessToken, 'no-account@enrol.round2.test');
       expect(known.status).toBe(200);
       expect(known.body).toEqual(unknown.body);
       expect(known.body).toMatchObject({ created: 1, existing: 0, failed: [], dryRun: true });
       // Admins can list users anyway: their dry run counts the invitations it would send.
-      expect([(await dryRun(admin, existing.email)).body.invited, (await dryRun(admin, 'no-account@enrol.round2.test')).body.invited]).toEqual([0, 1]);
+      expect([
+        (await dryRun(admin, existing.email)).body.invited,
+        (await dryRun(admin, 'no-account@enrol.round2.test')).body.invited,
+      ]).toEqual([0, 1]);
       // The real run still says how many accounts it created and invited.
-      const real = await t.http().post(`/api/v1/courses/${course}/enrolments/bulk`).set(bearer(owner.accessToken)).send({ rows: [{ email: existing.email }, { email: 'no-account@enrol.round2.test' }] });
+      const real = await t
+        .http()
+        .post(`/api/v1/courses/${course}/enrolments/bulk`)
+        .set(bearer(owner.accessToken))
+        .send({ rows: [{ email: existing.email }, { email: 'no-account@enrol.round2.test' }] });
       expect(real.body).toMatchObject({ created: 2, invited: 1 });
     });
   });

@@ -1,7 +1,8 @@
-import { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { NoLiveLinksAtRest1795615000005 } from '../../migrations/1795615000005-NoLiveLinksAtRest';
-import { ADMIN, bearer, CaughtMail, createUser, login, startTestApp, TestApp } from '../helpers/app';
+import type { CaughtMail, TestApp } from '../helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from '../helpers/app';
 import { ReminderDriver } from '../helpers/reminders';
 
 /** Token-shaped strings: a `token=`/`ticket=` value, Accord's `<id>.<hmac>` tokens, JWTs. */
@@ -36,7 +37,9 @@ describe('no working secret at rest (e2e)', () => {
       `SELECT table_name, column_name FROM information_schema.columns
        WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY')`,
     );
-    expect(columns.map((c) => `${c.table_name}.${c.column_name}`)).toEqual(expect.arrayContaining(['reminders.body_text', 'reminders.body_html', 'audit_log.after']));
+    expect(columns.map((c) => `${c.table_name}.${c.column_name}`)).toEqual(
+      expect.arrayContaining(['reminders.body_text', 'reminders.body_html', 'audit_log.after']),
+    );
     for (const { table_name: table, column_name: column } of columns) {
       const { rows } = await t.db.query(`SELECT "${column}"::text AS v FROM "${table}" WHERE "${column}" IS NOT NULL`);
       for (const r of rows) out.push({ where: `${table}.${column}`, value: r.v });
@@ -58,10 +61,20 @@ describe('no working secret at rest (e2e)', () => {
   it('keeps no live set-password or unsubscribe token in any row or queue entry, and what is there does not work', async () => {
     // An invitation (mail worker), a welcome with a set-password link, a welcome to an existing student,
     // and one that failed once (its composed body is saved before the retry).
-    const invited = await t.http().post('/api/v1/users').set(bearer(admin)).send({ email: 'invitee@rest.test', name: 'Invitee', role: 'student' });
+    const invited = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(admin))
+      .send({ email: 'invitee@rest.test', name: 'Invitee', role: 'student' });
     expect(invited.status).toBe(201);
     await t.mail.waitFor((m) => m.some((x) => x.to.includes('invitee@rest.test')));
-    const course = (await t.http().post('/api/v1/courses').set(bearer(instructor)).send({ title: `Rest ${randomUUID()}` })).body.id;
+    const course = (
+      await t
+        .http()
+        .post('/api/v1/courses')
+        .set(bearer(instructor))
+        .send({ title: `Rest ${randomUUID()}` })
+    ).body.id;
     const student = await createUser(t, admin, { email: 'student@rest.test', role: 'student' });
     t.mail.failNext(1);
     for (const body of [{ email: 'newcomer@rest.test' }, { userId: student.id }]) {
@@ -70,7 +83,10 @@ describe('no working secret at rest (e2e)', () => {
     await driver.dispatch();
     await t.mail.waitFor((m) => ['newcomer@rest.test', 'student@rest.test'].every((to) => m.some((x) => x.to.includes(to))));
     await driver.settle();
-    const { rows: sent } = await t.db.query("SELECT r.status, r.attempts, r.body_text FROM reminders r JOIN enrolments e ON e.id = r.enrolment_id WHERE e.course_id = $1 AND r.kind = 'welcome' ORDER BY r.attempts", [course]);
+    const { rows: sent } = await t.db.query(
+      "SELECT r.status, r.attempts, r.body_text FROM reminders r JOIN enrolments e ON e.id = r.enrolment_id WHERE e.course_id = $1 AND r.kind = 'welcome' ORDER BY r.attempts",
+      [course],
+    );
     expect(sent.map((r) => [r.status, r.attempts])).toEqual([
       ['sent', 1],
       ['sent', 2],
@@ -104,12 +120,23 @@ describe('no working secret at rest (e2e)', () => {
   });
 
   it('re-sends a stored message with live links, dropping the set-password line once the user has a password', async () => {
-    const course = (await t.http().post('/api/v1/courses').set(bearer(instructor)).send({ title: `Retry ${randomUUID()}` })).body.id;
+    const course = (
+      await t
+        .http()
+        .post('/api/v1/courses')
+        .set(bearer(instructor))
+        .send({ title: `Retry ${randomUUID()}` })
+    ).body.id;
     t.mail.failNext(3); // REMINDER_ATTEMPTS=3: the first round fails for good, its body saved
     const enrolled = await t.http().post(`/api/v1/courses/${course}/enrolments`).set(bearer(instructor)).send({ email: 'late@rest.test' });
     expect(enrolled.status).toBe(201);
     await driver.dispatch();
-    const failedRow = async () => (await t.db.query("SELECT id, status, subject, body_text, body_html FROM reminders WHERE enrolment_id = $1 AND kind = 'welcome'", [enrolled.body.id])).rows[0];
+    const failedRow = async () =>
+      (
+        await t.db.query("SELECT id, status, subject, body_text, body_html FROM reminders WHERE enrolment_id = $1 AND kind = 'welcome'", [
+          enrolled.body.id,
+        ])
+      ).rows[0];
     const deadline = Date.now() + 10_000;
     while ((await failedRow()).status !== 'failed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const stored = await failedRow();
@@ -125,7 +152,9 @@ describe('no working secret at rest (e2e)', () => {
     expect(first[0].messageId).toBe(`<reminder-${stored.id}@accord>`);
     expect(first[0].subject).toBe(stored.subject);
     const token = decodeURIComponent(/set-password\?token=([^\s"&<]+)/.exec(first[0].text)![1]);
-    expect(first[0].text.replace(/https:\/\/accord\.test\/(set-password|unsubscribe)\?token=\S+/g, '<link>')).toBe(stored.body_text.replace(/urn:accord-link:[a-z-]+/g, '<link>'));
+    expect(first[0].text.replace(/https:\/\/accord\.test\/(set-password|unsubscribe)\?token=\S+/g, '<link>')).toBe(
+      stored.body_text.replace(/urn:accord-link:[a-z-]+/g, '<link>'),
+    );
     expect((await t.http().post('/api/v1/auth/set-password').send({ token, password: 'late-password-1' })).status).toBe(200);
 
     // Sent again by hand (as a lost-lease re-send would): the password is set, so the line is gone.
@@ -137,13 +166,29 @@ describe('no working secret at rest (e2e)', () => {
     expect(second.text).not.toContain('set-password');
     expect(second.html).not.toContain('set-password');
     expect(second.text).toContain('unsubscribe?token=');
-    expect((await t.db.query('SELECT count(*)::int AS n FROM password_tokens p JOIN users u ON u.id = p.user_id WHERE u.email = $1', ['late@rest.test'])).rows[0].n).toBe(1);
+    expect(
+      (
+        await t.db.query('SELECT count(*)::int AS n FROM password_tokens p JOIN users u ON u.id = p.user_id WHERE u.email = $1', [
+          'late@rest.test',
+        ])
+      ).rows[0].n,
+    ).toBe(1);
   });
 
   it('replaces the links in bodies stored before (migration NoLiveLinksAtRest)', async () => {
     // Its own welcome row, sent (so no sender rewrites the body under the test), whatever ran before.
-    const course = (await t.http().post('/api/v1/courses').set(bearer(instructor)).send({ title: `Migrated ${randomUUID()}` })).body.id;
-    const enrolled = await t.http().post(`/api/v1/courses/${course}/enrolments`).set(bearer(instructor)).send({ email: 'migrated@rest.test' });
+    const course = (
+      await t
+        .http()
+        .post('/api/v1/courses')
+        .set(bearer(instructor))
+        .send({ title: `Migrated ${randomUUID()}` })
+    ).body.id;
+    const enrolled = await t
+      .http()
+      .post(`/api/v1/courses/${course}/enrolments`)
+      .set(bearer(instructor))
+      .send({ email: 'migrated@rest.test' });
     expect(enrolled.status).toBe(201);
     await driver.run();
     const { rows } = await t.db.query("SELECT id, status FROM reminders WHERE enrolment_id = $1 AND kind = 'welcome'", [enrolled.body.id]);
@@ -157,7 +202,9 @@ describe('no working secret at rest (e2e)', () => {
     ]);
     await new NoLiveLinksAtRest1795615000005().up({ query: (sql: string) => t.db.query(sql) } as never);
     const after = (await t.db.query('SELECT body_text, body_html FROM reminders WHERE id = $1', [rows[0].id])).rows[0];
-    expect(after.body_text).toBe('Choose: urn:accord-link:set-password\nStop these emails: urn:accord-link:unsubscribe\nCourse: https://accord.test/courses/x');
+    expect(after.body_text).toBe(
+      'Choose: urn:accord-link:set-password\nStop these emails: urn:accord-link:unsubscribe\nCourse: https://accord.test/courses/x',
+    );
     expect(after.body_html).toBe('<a href="urn:accord-link:set-password">x</a><a href="urn:accord-link:unsubscribe">Stop</a>');
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { Clock } from '../../src/common/clock';
-import { ADMIN, bearer, createUser, login, startTestApp, TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from '../helpers/app';
 
 /**
  * Issue 13 item 7: batches of events carrying many disjoint watched segments grew one item's
@@ -18,7 +19,13 @@ describe('bounded watched segments (e2e)', () => {
   let limits: string;
   let enrolment: string;
 
-  const event = (itemId: string, extra: object = {}) => ({ eventId: randomUUID(), itemId, type: 'progressed', occurredAt: T0.toISOString(), ...extra });
+  const event = (itemId: string, extra: object = {}) => ({
+    eventId: randomUUID(),
+    itemId,
+    type: 'progressed',
+    occurredAt: T0.toISOString(),
+    ...extra,
+  });
   const post = (events: object[]) => t.http().post('/api/v1/progress/events').set(bearer(student.accessToken)).send({ events });
   const stored = async (itemId: string) =>
     (
@@ -37,11 +44,23 @@ describe('bounded watched segments (e2e)', () => {
     student = await createUser(t, admin, { email: 'segments-student@test.local', role: 'student' });
     const as = bearer(owner.accessToken);
     const material = async (title: string) =>
-      (await t.http().post('/api/v1/materials').set(bearer(admin)).send({ title, kind: 'video', url: 'https://example.edu/v', durationSeconds: DURATION })).body.id;
+      (
+        await t
+          .http()
+          .post('/api/v1/materials')
+          .set(bearer(admin))
+          .send({ title, kind: 'video', url: 'https://example.edu/v', durationSeconds: DURATION })
+      ).body.id;
     const course = (await t.http().post('/api/v1/courses').set(as).send({ title: 'Segments' })).body.id;
     const moduleId = (await t.http().post(`/api/v1/courses/${course}/modules`).set(as).send({ title: 'Videos' })).body.id;
     const item = async (title: string) =>
-      (await t.http().post(`/api/v1/modules/${moduleId}/items`).set(as).send({ materialId: await material(title), completion: { type: 'watch', minPercent: 90 }, required: true })).body.id;
+      (
+        await t
+          .http()
+          .post(`/api/v1/modules/${moduleId}/items`)
+          .set(as)
+          .send({ materialId: await material(title), completion: { type: 'watch', minPercent: 90 }, required: true })
+      ).body.id;
     video = await item('Attacked video');
     honest = await item('Honest video');
     limits = await item('Limits video');
@@ -54,7 +73,12 @@ describe('bounded watched segments (e2e)', () => {
     // 3 batches of 25 events × 200 one-second segments with one-second gaps: 15,000 disjoint ranges in all.
     for (let batch = 0; batch < 3; batch++) {
       const events = Array.from({ length: 25 }, (_, e) =>
-        event(video, { watchedSegments: Array.from({ length: 200 }, (_, s) => { const k = batch * 5000 + e * 200 + s; return [2 * k, 2 * k + 1]; }) }),
+        event(video, {
+          watchedSegments: Array.from({ length: 200 }, (_, s) => {
+            const k = batch * 5000 + e * 200 + s;
+            return [2 * k, 2 * k + 1];
+          }),
+        }),
       );
       const res = await post(events);
       expect(res.status).toBe(200);
@@ -74,12 +98,29 @@ describe('bounded watched segments (e2e)', () => {
     expect(last.ranges).toBeLessThanOrEqual(500);
     expect(last.watched).toContain('[31000,31010)');
     // The raw events keep at most 200 ranges each.
-    const { rows } = await t.db.query(`SELECT max((SELECT count(*) FROM unnest(watched)))::int AS most FROM progress_events WHERE enrolment_id = $1`, [enrolment]);
+    const { rows } = await t.db.query(
+      `SELECT max((SELECT count(*) FROM unnest(watched)))::int AS most FROM progress_events WHERE enrolment_id = $1`,
+      [enrolment],
+    );
     expect(rows[0].most).toBeLessThanOrEqual(200);
   });
 
   it('stores whole seconds and merges overlapping and adjacent segments, so contiguous playback stays one range', async () => {
-    await post([event(honest, { watchedSegments: [[0, 10.4], [10.4, 20.7]] }), event(honest, { watchedSegments: [[20.7, 30.2], [25, 28], [40.5, 50.49]] })]);
+    await post([
+      event(honest, {
+        watchedSegments: [
+          [0, 10.4],
+          [10.4, 20.7],
+        ],
+      }),
+      event(honest, {
+        watchedSegments: [
+          [20.7, 30.2],
+          [25, 28],
+          [40.5, 50.49],
+        ],
+      }),
+    ]);
     const row = await stored(honest);
     expect(row.watched).toBe('{[0,30),[41,50)}');
     expect(row.percent).toBeCloseTo((100 * 39) / DURATION, 9);

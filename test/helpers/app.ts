@@ -1,13 +1,14 @@
 import 'reflect-metadata';
-import { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'crypto';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
-import { AppConfig, loadConfig } from '../../src/config/env';
+import type { AppConfig } from '../../src/config/env';
+import { loadConfig } from '../../src/config/env';
 import { WorkerModule } from '../../src/worker.module';
 import { createTestDatabase, dropTestDatabase } from './database';
 import { testEnv } from './env';
@@ -105,7 +106,9 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     mail,
     redis,
     async startWorker(workerOverrides: Record<string, string> = {}) {
-      const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig({ ...env, ...workerOverrides })), { logger: false });
+      const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig({ ...env, ...workerOverrides })), {
+        logger: false,
+      });
       await worker.init();
       contexts.push(worker);
       return worker;
@@ -132,7 +135,11 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   return testApp;
 }
 
-export async function login(t: TestApp, email: string, password: string): Promise<{ accessToken: string; refreshToken: string; userId: string }> {
+export async function login(
+  t: TestApp,
+  email: string,
+  password: string,
+): Promise<{ accessToken: string; refreshToken: string; userId: string }> {
   const res = await t.http().post('/api/v1/auth/login').send({ email, password });
   if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { accessToken: res.body.accessToken, refreshToken: res.body.refreshToken, userId: res.body.user.id };

@@ -42,6 +42,7 @@ export async function dropTestDatabase(name: string): Promise<void> {
 export async function setDatabaseReachable(name: string, reachable: boolean): Promise<void> {
   await admin(async (client) => {
     await client.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${reachable ? 'true' : 'false'}`);
-    if (!reachable) await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    if (!reachable)
+      await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
   });
 }

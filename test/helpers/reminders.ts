@@ -1,8 +1,8 @@
-import { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { Clock } from '../../src/common/clock';
 import { InactivityScanner } from '../../src/modules/reminders/inactivity-scanner';
 import { ReminderDispatch } from '../../src/modules/reminders/reminder-dispatch';
-import { TestApp } from './app';
+import type { TestApp } from './app';
 
 /** Drives the reminder pipeline by hand: the test owns the clock and when dispatch runs. */
 export class ReminderDriver {
@@ -42,7 +42,10 @@ export class ReminderDriver {
     return n;
   }
 
-  async statuses(where = 'TRUE', params: unknown[] = []): Promise<Array<{ kind: string; status: string; skip_reason: string | null; email: string }>> {
+  async statuses(
+    where = 'TRUE',
+    params: unknown[] = [],
+  ): Promise<Array<{ kind: string; status: string; skip_reason: string | null; email: string }>> {
     const { rows } = await this.t.db.query(
       `SELECT r.kind, r.status, r.skip_reason, u.email FROM reminders r JOIN users u ON u.id = r.user_id WHERE ${where} ORDER BY u.email, r.kind, r.scheduled_for`,
       params,

@@ -5,7 +5,7 @@ import { MaterialsService } from '../../src/modules/materials/materials.service'
 import { UserAccounts } from '../../src/modules/users/user-accounts';
 import { UsersService } from '../../src/modules/users/users.service';
 import { DemoSeeder } from '../../src/seed/demo-seeder';
-import { TestApp } from './app';
+import type { TestApp } from './app';
 
 /** The real demo seeder, wired from the running app's providers. */
 export function demoSeeder(t: TestApp): DemoSeeder {

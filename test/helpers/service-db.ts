@@ -1,11 +1,13 @@
 import 'reflect-metadata';
-import { ModuleMetadata } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
+import type { ModuleMetadata } from '@nestjs/common';
+import type { TestingModule } from '@nestjs/testing';
+import { Test } from '@nestjs/testing';
 import { randomBytes } from 'crypto';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { CoreModule } from '../../src/common/core.module';
-import { AppConfig, loadConfig } from '../../src/config/env';
+import type { AppConfig } from '../../src/config/env';
+import { loadConfig } from '../../src/config/env';
 import { createTestDatabase, dropTestDatabase } from './database';
 import { testEnv } from './env';
 
@@ -23,7 +25,10 @@ export interface ServiceDb {
  * against a fresh database cloned from the migrated template and a Redis prefix of their own.
  * Nothing is stubbed.
  */
-export async function startServiceDb(imports: NonNullable<ModuleMetadata['imports']>, overrides: Record<string, string> = {}): Promise<ServiceDb> {
+export async function startServiceDb(
+  imports: NonNullable<ModuleMetadata['imports']>,
+  overrides: Record<string, string> = {},
+): Promise<ServiceDb> {
   const { redisUrl } = testEnv();
   const database = await createTestDatabase();
   const prefix = `accord_test_${randomBytes(4).toString('hex')}`;

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
-import { ModuleMetadata, Type } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
+import type { ModuleMetadata, Type } from '@nestjs/common';
+import type { TestingModule } from '@nestjs/testing';
+import { Test } from '@nestjs/testing';
 import { randomBytes } from 'crypto';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { CoreModule } from '../../src/common/core.module';
-import { AppConfig, loadConfig } from '../../src/config/env';
+import type { AppConfig } from '../../src/config/env';
+import { loadConfig } from '../../src/config/env';
 import { createTestDatabase, dropTestDatabase } from './database';
 import { testEnv } from './env';
 
@@ -24,7 +26,10 @@ export interface ServiceModule {
  * given modules and providers, on a fresh database cloned from the migrated template and its own
  * Redis prefix. Nothing is stubbed; `env` overrides the configuration (e.g. SMTP_URL).
  */
-export async function startServiceModule(metadata: Pick<ModuleMetadata, 'imports' | 'providers'>, env: Record<string, string> = {}): Promise<ServiceModule> {
+export async function startServiceModule(
+  metadata: Pick<ModuleMetadata, 'imports' | 'providers'>,
+  env: Record<string, string> = {},
+): Promise<ServiceModule> {
   const { redisUrl } = testEnv();
   const database = await createTestDatabase();
   const prefix = `accord_test_${randomBytes(4).toString('hex')}`;

@@ -1,10 +1,12 @@
 import { randomBytes } from 'crypto';
-import { Caller } from '../../src/common/auth.decorators';
+import type { Caller } from '../../src/common/auth.decorators';
 import { DomainError } from '../../src/common/errors';
-import { BULK_FAILED_LIST_LIMIT, BULK_ROW_LIMIT, BulkResultDto } from '../../src/modules/enrolments/dto/enrolment.dto';
+import type { BulkResultDto } from '../../src/modules/enrolments/dto/enrolment.dto';
+import { BULK_FAILED_LIST_LIMIT, BULK_ROW_LIMIT } from '../../src/modules/enrolments/dto/enrolment.dto';
 import { EnrolmentImportService } from '../../src/modules/enrolments/enrolment-import.service';
 import { EnrolmentsModule } from '../../src/modules/enrolments/enrolments.module';
-import { ServiceDb, startServiceDb } from '../helpers/service-db';
+import type { ServiceDb } from '../helpers/service-db';
+import { startServiceDb } from '../helpers/service-db';
 
 type Row = { row: number; email: string; name?: string; cohort?: string };
 const rows = (...list: Array<Omit<Row, 'row'>>): Row[] => list.map((r, i) => ({ row: i + 1, ...r }));
@@ -17,15 +19,32 @@ describe('EnrolmentImportService (real PostgreSQL, no HTTP)', () => {
   let admin: Caller;
 
   const uid = () => randomBytes(4).toString('hex');
-  const insertUser = async (role: 'admin' | 'instructor' | 'student', options: { active?: boolean; email?: string } = {}): Promise<Caller> => {
+  const insertUser = async (
+    role: 'admin' | 'instructor' | 'student',
+    options: { active?: boolean; email?: string } = {},
+  ): Promise<Caller> => {
     const email = options.email ?? `${role}-${uid()}@test.local`;
     const name = `${role} ${uid()}`;
-    const { rows: [user] } = await t.db.query('INSERT INTO users (email, name, role, is_active) VALUES ($1, $2, $3, $4) RETURNING id', [email, name, role, options.active ?? true]);
+    const {
+      rows: [user],
+    } = await t.db.query('INSERT INTO users (email, name, role, is_active) VALUES ($1, $2, $3, $4) RETURNING id', [
+      email,
+      name,
+      role,
+      options.active ?? true,
+    ]);
     return { id: user.id, email, role, name };
   };
   const insertCourse = async (status: 'draft' | 'published' | 'archived' = 'published', instructor?: Caller): Promise<string> => {
     const policy = { dueSoonMinutesBefore: 1440, overdueMinutesAfter: 60, inactivityDays: 7 };
-    const { rows: [course] } = await t.db.query('INSERT INTO courses (title, slug, status, reminder_policy) VALUES ($1, $2, $3, $4) RETURNING id', [`Course ${uid()}`, `course-${uid()}`, status, policy]);
+    const {
+      rows: [course],
+    } = await t.db.query('INSERT INTO courses (title, slug, status, reminder_policy) VALUES ($1, $2, $3, $4) RETURNING id', [
+      `Course ${uid()}`,
+      `course-${uid()}`,
+      status,
+      policy,
+    ]);
     if (instructor) await t.db.query('INSERT INTO course_instructors (course_id, user_id) VALUES ($1, $2)', [course.id, instructor.id]);
     return course.id;
   };
@@ -37,7 +56,9 @@ describe('EnrolmentImportService (real PostgreSQL, no HTTP)', () => {
 
   /** Everything an import writes, counted (one course's rows, or all of a table's). */
   const footprint = async (courseId: string) => {
-    const { rows: [counts] } = await t.db.query(
+    const {
+      rows: [counts],
+    } = await t.db.query(
       `SELECT (SELECT count(*)::int FROM users) AS users,
               (SELECT count(*)::int FROM password_tokens) AS "passwordTokens",
               (SELECT count(*)::int FROM cohorts WHERE course_id = $1) AS cohorts,
@@ -106,8 +127,17 @@ describe('EnrolmentImportService (real PostgreSQL, no HTTP)', () => {
 
     // Only the newcomer became an account: an invited student named after the email, with one set-password token.
     const after = await footprint(courseId);
-    expect(after).toEqual({ ...before, users: before.users + 1, passwordTokens: before.passwordTokens + 1, enrolments: before.enrolments + 2, reminders: before.reminders + 2, audit: 2 });
-    const { rows: [created] } = await t.db.query('SELECT id, name, role, is_active FROM users WHERE email = $1', [newcomer]);
+    expect(after).toEqual({
+      ...before,
+      users: before.users + 1,
+      passwordTokens: before.passwordTokens + 1,
+      enrolments: before.enrolments + 2,
+      reminders: before.reminders + 2,
+      audit: 2,
+    });
+    const {
+      rows: [created],
+    } = await t.db.query('SELECT id, name, role, is_active FROM users WHERE email = $1', [newcomer]);
     expect(created).toMatchObject({ name: newcomer.split('@')[0], role: 'student', is_active: true });
     expect((await t.db.query('SELECT count(*)::int AS n FROM password_tokens WHERE user_id = $1', [created.id])).rows[0].n).toBe(1);
     expect((await t.db.query('SELECT count(*)::int AS n FROM password_tokens WHERE user_id = $1', [known.id])).rows[0].n).toBe(0);
@@ -122,18 +152,41 @@ describe('EnrolmentImportService (real PostgreSQL, no HTTP)', () => {
       [courseId, [created.id, known.id]],
     );
     expect(enrolments).toEqual([
-      expect.objectContaining({ user_id: created.id, cohort_id: morning, status: 'invited', kind: 'welcome', reminder_status: 'scheduled', actor_id: admin.id, request_id: 'req-import-1' }),
-      expect.objectContaining({ user_id: known.id, cohort_id: null, status: 'invited', kind: 'welcome', reminder_status: 'scheduled', actor_id: admin.id, request_id: 'req-import-1' }),
+      expect.objectContaining({
+        user_id: created.id,
+        cohort_id: morning,
+        status: 'invited',
+        kind: 'welcome',
+        reminder_status: 'scheduled',
+        actor_id: admin.id,
+        request_id: 'req-import-1',
+      }),
+      expect.objectContaining({
+        user_id: known.id,
+        cohort_id: null,
+        status: 'invited',
+        kind: 'welcome',
+        reminder_status: 'scheduled',
+        actor_id: admin.id,
+        request_id: 'req-import-1',
+      }),
     ]);
     for (const e of enrolments) expect(e.dedupe_key).toBe(`welcome:${e.id}`);
     // The enrolment that existed is untouched.
-    expect((await t.db.query('SELECT status FROM enrolments WHERE course_id = $1 AND user_id = $2', [courseId, enrolled.id])).rows[0].status).toBe('active');
+    expect(
+      (await t.db.query('SELECT status FROM enrolments WHERE course_id = $1 AND user_id = $2', [courseId, enrolled.id])).rows[0].status,
+    ).toBe('active');
   });
 
   it('a dry run answers what the real run then does, and writes nothing', async () => {
     const courseId = await insertCourse();
     const known = await insertUser('student');
-    const file = rows({ email: `a-${uid()}@test.local`, cohort: 'Group A' }, { email: known.email }, { email: `b-${uid()}@test.local`, cohort: 'Group B' }, { email: 'broken@' });
+    const file = rows(
+      { email: `a-${uid()}@test.local`, cohort: 'Group A' },
+      { email: known.email },
+      { email: `b-${uid()}@test.local`, cohort: 'Group B' },
+      { email: 'broken@' },
+    );
     const before = await footprint(courseId);
 
     const dry = await service.import(admin, courseId, file, { dryRun: true, createCohorts: true });
@@ -142,7 +195,15 @@ describe('EnrolmentImportService (real PostgreSQL, no HTTP)', () => {
 
     const real = await service.import(admin, courseId, file, { dryRun: false, createCohorts: true });
     expect(real).toEqual({ ...dry, dryRun: false });
-    expect(await footprint(courseId)).toEqual({ ...before, users: before.users + 2, passwordTokens: before.passwordTokens + 2, cohorts: 2, enrolments: 3, reminders: 3, audit: 3 });
+    expect(await footprint(courseId)).toEqual({
+      ...before,
+      users: before.users + 2,
+      passwordTokens: before.passwordTokens + 2,
+      cohorts: 2,
+      enrolments: 3,
+      reminders: 3,
+      audit: 3,
+    });
   });
 
   it("an instructor's dry run does not tell which emails have accounts, nor why an account is refused", async () => {
@@ -151,7 +212,12 @@ describe('EnrolmentImportService (real PostgreSQL, no HTTP)', () => {
     const known = await insertUser('student');
     const deactivated = await insertUser('student', { active: false });
     const otherAdmin = await insertUser('admin');
-    const file = rows({ email: known.email }, { email: `fresh-${uid()}@test.local` }, { email: deactivated.email }, { email: otherAdmin.email });
+    const file = rows(
+      { email: known.email },
+      { email: `fresh-${uid()}@test.local` },
+      { email: deactivated.email },
+      { email: otherAdmin.email },
+    );
 
     const asInstructor = await service.import(instructor, courseId, file, dryRun);
     expect(asInstructor).toMatchObject({ created: 2, invited: 0, failedCount: 2 });
@@ -178,13 +244,17 @@ describe('EnrolmentImportService (real PostgreSQL, no HTTP)', () => {
     const second = await service.import(admin, courseId, file, { dryRun: false, createCohorts: true });
     expect(second).toEqual({ created: 0, existing: 2, invited: 0, cohortsCreated: 0, failed: [], failedCount: 0, dryRun: false });
     expect(await footprint(courseId)).toEqual(afterFirst);
-    expect((await t.db.query('SELECT status FROM enrolments WHERE course_id = $1 AND user_id = $2', [courseId, dropped.id])).rows[0].status).toBe('dropped');
+    expect(
+      (await t.db.query('SELECT status FROM enrolments WHERE course_id = $1 AND user_id = $2', [courseId, dropped.id])).rows[0].status,
+    ).toBe('dropped');
   });
 
   it(`lists the first ${BULK_FAILED_LIST_LIMIT} failed rows in row order and counts them all`, async () => {
     const courseId = await insertCourse();
     // Failures found at different steps (format, then cohort) still come back in row order.
-    const file: Row[] = Array.from({ length: 1_500 }, (_, i) => (i % 2 ? { row: i + 1, email: `bad-${i}` } : { row: i + 1, email: `s${i}-${uid()}@test.local`, cohort: 'Nowhere' }));
+    const file: Row[] = Array.from({ length: 1_500 }, (_, i) =>
+      i % 2 ? { row: i + 1, email: `bad-${i}` } : { row: i + 1, email: `s${i}-${uid()}@test.local`, cohort: 'Nowhere' },
+    );
 
     const result = await service.import(admin, courseId, file, commit);
     expect(result.failedCount).toBe(1_500);
@@ -208,7 +278,7 @@ describe('EnrolmentImportService (real PostgreSQL, no HTTP)', () => {
     expect(await footprint(courseId)).toEqual(before);
   });
 
-  it("refuses a course the caller does not teach (404) and an archived course (409), writing nothing", async () => {
+  it('refuses a course the caller does not teach (404) and an archived course (409), writing nothing', async () => {
     const stranger = await insertUser('instructor');
     const courseId = await insertCourse();
     const archived = await insertCourse('archived');

@@ -4,7 +4,15 @@ import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorat
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
 import { AssignmentsService } from './assignments.service';
-import { AssignmentDto, AssignmentPageDto, AssignmentQuery, CreateAssignmentDto, MyAssignmentListDto, MyAssignmentsQuery, RescheduleDto } from './dto/assignment.dto';
+import {
+  AssignmentDto,
+  AssignmentPageDto,
+  AssignmentQuery,
+  CreateAssignmentDto,
+  MyAssignmentListDto,
+  MyAssignmentsQuery,
+  RescheduleDto,
+} from './dto/assignment.dto';
 
 @ApiTags('assignments')
 @ApiBearerAuth()
@@ -15,7 +23,12 @@ export class AssignmentsController {
   @Post('courses/:id/assignments')
   @Roles('admin', 'instructor')
   @ApiCreatedResponse({ type: AssignmentDto, description: 'Reminder rows (assignment, due_soon, overdue) are written with it' })
-  create(@Param('id', uuidPipe) id: string, @Body() body: CreateAssignmentDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<AssignmentDto> {
+  create(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: CreateAssignmentDto,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<AssignmentDto> {
     return this.assignments.create(caller, id, body, requestId);
   }
 
@@ -29,7 +42,12 @@ export class AssignmentsController {
   @Patch('assignments/:id')
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: AssignmentDto, description: 'Pending due reminders are replaced for the new date' })
-  reschedule(@Param('id', uuidPipe) id: string, @Body() body: RescheduleDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<AssignmentDto> {
+  reschedule(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: RescheduleDto,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<AssignmentDto> {
     return this.assignments.reschedule(caller, id, body.dueAt, requestId);
   }
 
@@ -58,7 +76,12 @@ export class AssignmentsController {
   @HttpCode(204)
   @Roles('admin', 'instructor')
   @ApiNoContentResponse()
-  async removeOverride(@Param('id', uuidPipe) id: string, @Param('enrolmentId', uuidPipe) enrolmentId: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<void> {
+  async removeOverride(
+    @Param('id', uuidPipe) id: string,
+    @Param('enrolmentId', uuidPipe) enrolmentId: string,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<void> {
     await this.assignments.removeOverride(caller, id, enrolmentId, requestId);
   }
 

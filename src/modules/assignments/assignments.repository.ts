@@ -28,7 +28,8 @@ export class AssignmentsRepository extends TransactionalRepository {
   async insert(manager: EntityManager, assignment: Partial<Assignment>, enrolmentIds: string[]): Promise<Assignment> {
     const result = await manager.getRepository(Assignment).insert(assignment);
     const id = result.identifiers[0].id as string;
-    if (enrolmentIds.length) await manager.getRepository(AssignmentEnrolment).insert(enrolmentIds.map((enrolmentId) => ({ assignmentId: id, enrolmentId })));
+    if (enrolmentIds.length)
+      await manager.getRepository(AssignmentEnrolment).insert(enrolmentIds.map((enrolmentId) => ({ assignmentId: id, enrolmentId })));
     return manager.getRepository(Assignment).findOneByOrFail({ id });
   }
 
@@ -39,7 +40,10 @@ export class AssignmentsRepository extends TransactionalRepository {
 
   /** Ids among `enrolmentIds` that are enrolments of the course. */
   async enrolmentsOfCourse(manager: EntityManager, courseId: string, enrolmentIds: string[]): Promise<Set<string>> {
-    const rows: Array<{ id: string }> = await manager.query(`SELECT id FROM enrolments WHERE course_id = $1 AND id = ANY($2::uuid[])`, [courseId, enrolmentIds]);
+    const rows: Array<{ id: string }> = await manager.query(`SELECT id FROM enrolments WHERE course_id = $1 AND id = ANY($2::uuid[])`, [
+      courseId,
+      enrolmentIds,
+    ]);
     return new Set(rows.map((r) => r.id));
   }
 
@@ -54,7 +58,9 @@ export class AssignmentsRepository extends TransactionalRepository {
   async overrides(assignmentIds: string[]): Promise<Map<string, AssignmentOverride[]>> {
     const map = new Map<string, AssignmentOverride[]>(assignmentIds.map((id) => [id, []]));
     if (!assignmentIds.length) return map;
-    const rows = await this.dataSource.getRepository(AssignmentOverride).find({ where: { assignmentId: In(assignmentIds) }, order: { enrolmentId: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(AssignmentOverride)
+      .find({ where: { assignmentId: In(assignmentIds) }, order: { enrolmentId: 'ASC' } });
     for (const r of rows) map.get(r.assignmentId)?.push(r);
     return map;
   }
@@ -84,7 +90,11 @@ export class AssignmentsRepository extends TransactionalRepository {
     const qb = this.dataSource.getRepository(Assignment).createQueryBuilder('a').where('a.course_id = :courseId', { courseId });
     if (!includeCancelled) qb.andWhere('a.cancelled_at IS NULL');
     if (after) qb.andWhere('(a.created_at, a.id) > (:at, :id)', { at: after.at, id: after.id });
-    return qb.orderBy('a.created_at', 'ASC').addOrderBy('a.id', 'ASC').limit(limit + 1).getMany();
+    return qb
+      .orderBy('a.created_at', 'ASC')
+      .addOrderBy('a.id', 'ASC')
+      .limit(limit + 1)
+      .getMany();
   }
 
   /** The caller's assignments in published courses, with the due date that applies and whether the module is done. */

@@ -36,34 +36,59 @@ export class AssignmentsService {
   async create(caller: Caller, courseId: string, input: CreateAssignmentDto, requestId?: string): Promise<AssignmentDto> {
     const now = this.clock.now();
     let handingOver: Promise<void> = Promise.resolve();
-    const id = await this.assignments.transaction(async (manager) => {
-      await this.access.writable(caller, courseId, manager);
-      const module = await this.courses.findModule(input.moduleId, manager);
-      if (!module || module.courseId !== courseId) throw new InvalidInput('The module is not a module of this course', [{ field: 'moduleId', message: 'moduleId is not a module of this course' }]);
-      const { target } = input;
-      if (target.type === 'cohort') {
-        const cohort = await this.enrolments.findCohort(target.cohortId!, manager);
-        if (!cohort || cohort.courseId !== courseId) throw new InvalidInput('The cohort is not a cohort of this course', [{ field: 'target.cohortId', message: 'not a cohort of this course' }]);
-      }
-      const enrolmentIds = target.type === 'enrolments' ? target.enrolmentIds! : [];
-      if (enrolmentIds.length) {
-        const known = await this.assignments.enrolmentsOfCourse(manager, courseId, enrolmentIds);
-        const unknown = enrolmentIds.filter((e) => !known.has(e));
-        if (unknown.length) throw new InvalidInput(`Not enrolments of this course: ${unknown.slice(0, 5).join(', ')}`, [{ field: 'target.enrolmentIds', message: `${unknown.length} id(s) are not enrolments of this course` }]);
-      }
-      const created = await this.assignments.insert(
-        manager,
-        { courseId, moduleId: module.id, dueAt: new Date(input.dueAt), targetType: target.type, cohortId: target.type === 'cohort' ? target.cohortId! : null, createdBy: caller.id },
-        enrolmentIds,
-      );
-      // The notices are due now: their jobs are queued while the rows are written (senders that
-      // get there first wait for this transaction), rather than at the next dispatch.
-      const notices = await this.reminders.planNotices(manager, created.id);
-      handingOver = this.queue.handOver(notices.ids, now, notices.xid);
-      await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [created.id] }, now, notices, { newAssignment: true });
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'assignment.created', entity: 'assignment', entityId: created.id, after: { courseId, moduleId: module.id, dueAt: input.dueAt, target } });
-      return created.id;
-    }).finally(() => handingOver);
+    const id = await this.assignments
+      .transaction(async (manager) => {
+        await this.access.writable(caller, courseId, manager);
+        const module = await this.courses.findModule(input.moduleId, manager);
+        if (!module || module.courseId !== courseId)
+          throw new InvalidInput('The module is not a module of this course', [
+            { field: 'moduleId', message: 'moduleId is not a module of this course' },
+          ]);
+        const { target } = input;
+        if (target.type === 'cohort') {
+          const cohort = await this.enrolments.findCohort(target.cohortId!, manager);
+          if (!cohort || cohort.courseId !== courseId)
+            throw new InvalidInput('The cohort is not a cohort of this course', [
+              { field: 'target.cohortId', message: 'not a cohort of this course' },
+            ]);
+        }
+        const enrolmentIds = target.type === 'enrolments' ? target.enrolmentIds! : [];
+        if (enrolmentIds.length) {
+          const known = await this.assignments.enrolmentsOfCourse(manager, courseId, enrolmentIds);
+          const unknown = enrolmentIds.filter((e) => !known.has(e));
+          if (unknown.length)
+            throw new InvalidInput(`Not enrolments of this course: ${unknown.slice(0, 5).join(', ')}`, [
+              { field: 'target.enrolmentIds', message: `${unknown.length} id(s) are not enrolments of this course` },
+            ]);
+        }
+        const created = await this.assignments.insert(
+          manager,
+          {
+            courseId,
+            moduleId: module.id,
+            dueAt: new Date(input.dueAt),
+            targetType: target.type,
+            cohortId: target.type === 'cohort' ? target.cohortId! : null,
+            createdBy: caller.id,
+          },
+          enrolmentIds,
+        );
+        // The notices are due now: their jobs are queued while the rows are written (senders that
+        // get there first wait for this transaction), rather than at the next dispatch.
+        const notices = await this.reminders.planNotices(manager, created.id);
+        handingOver = this.queue.handOver(notices.ids, now, notices.xid);
+        await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [created.id] }, now, notices, { newAssignment: true });
+        await this.audit.record(manager, {
+          actorId: caller.id,
+          requestId,
+          action: 'assignment.created',
+          entity: 'assignment',
+          entityId: created.id,
+          after: { courseId, moduleId: module.id, dueAt: input.dueAt, target },
+        });
+        return created.id;
+      })
+      .finally(() => handingOver);
     return this.dto(id);
   }
 
@@ -72,7 +97,12 @@ export class AssignmentsService {
     const limit = pageLimit(query);
     const rows = await this.assignments.list(courseId, query.includeCancelled === 'true', decodeCursor(query.cursor), limit);
     const dtos = await this.dtos(rows);
-    return toPage(rows.map((r, i) => ({ r, dto: dtos[i] })), limit, ({ r }) => ({ at: r.createdAt.toISOString(), id: r.id }), ({ dto }) => dto);
+    return toPage(
+      rows.map((r, i) => ({ r, dto: dtos[i] })),
+      limit,
+      ({ r }) => ({ at: r.createdAt.toISOString(), id: r.id }),
+      ({ dto }) => dto,
+    );
   }
 
   /** New due date: pending due_soon/overdue rows are cancelled (`rescheduled`) and replaced. */
@@ -83,7 +113,15 @@ export class AssignmentsService {
       await this.assignments.update(manager, id, { dueAt: new Date(dueAt) });
       await this.reminders.cancelPending(manager, { assignmentId: id, kinds: DUE_KINDS }, 'rescheduled');
       await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [id] }, this.clock.now(), 'none');
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'assignment.rescheduled', entity: 'assignment', entityId: id, before: { dueAt: before.dueAt.toISOString() }, after: { dueAt: new Date(dueAt).toISOString() } });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'assignment.rescheduled',
+        entity: 'assignment',
+        entityId: id,
+        before: { dueAt: before.dueAt.toISOString() },
+        after: { dueAt: new Date(dueAt).toISOString() },
+      });
     });
     return this.dto(id);
   }
@@ -97,7 +135,14 @@ export class AssignmentsService {
       if (found.cancelledAt) return;
       await this.assignments.update(manager, id, { cancelledAt: this.clock.now() });
       await this.reminders.cancelPending(manager, { assignmentId: id }, 'cancelled');
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'assignment.cancelled', entity: 'assignment', entityId: id, before: { dueAt: found.dueAt.toISOString() } });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'assignment.cancelled',
+        entity: 'assignment',
+        entityId: id,
+        before: { dueAt: found.dueAt.toISOString() },
+      });
     });
   }
 
@@ -107,7 +152,15 @@ export class AssignmentsService {
       await this.requireTargetEnrolment(manager, assignment, enrolmentId);
       const before = await this.assignments.upsertOverride(manager, id, enrolmentId, new Date(dueAt));
       await this.replaceFor(manager, id, enrolmentId);
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'assignment.override_set', entity: 'assignment', entityId: id, before: before ? { enrolmentId, dueAt: before.dueAt.toISOString() } : null, after: { enrolmentId, dueAt: new Date(dueAt).toISOString() } });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'assignment.override_set',
+        entity: 'assignment',
+        entityId: id,
+        before: before ? { enrolmentId, dueAt: before.dueAt.toISOString() } : null,
+        after: { enrolmentId, dueAt: new Date(dueAt).toISOString() },
+      });
     });
     return this.dto(id);
   }
@@ -118,7 +171,14 @@ export class AssignmentsService {
       const before = await this.assignments.deleteOverride(manager, id, enrolmentId);
       if (!before) return;
       await this.replaceFor(manager, id, enrolmentId);
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'assignment.override_removed', entity: 'assignment', entityId: id, before: { enrolmentId, dueAt: before.dueAt.toISOString() } });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'assignment.override_removed',
+        entity: 'assignment',
+        entityId: id,
+        before: { enrolmentId, dueAt: before.dueAt.toISOString() },
+      });
     });
   }
 
@@ -141,14 +201,21 @@ export class AssignmentsService {
   /** The student's pending due reminders follow their new due date. */
   private async replaceFor(manager: EntityManager, assignmentId: string, enrolmentId: string): Promise<void> {
     await this.reminders.cancelPending(manager, { assignmentId, enrolmentId, kinds: DUE_KINDS }, 'rescheduled');
-    await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [assignmentId], enrolmentIds: [enrolmentId] }, this.clock.now(), 'none');
+    await this.reminders.scheduleAssignmentReminders(
+      manager,
+      { assignmentIds: [assignmentId], enrolmentIds: [enrolmentId] },
+      this.clock.now(),
+      'none',
+    );
   }
 
   private async requireTargetEnrolment(manager: EntityManager, assignment: Assignment, enrolmentId: string): Promise<void> {
     const enrolment = await this.enrolments.findById(enrolmentId, manager);
     if (!enrolment || enrolment.courseId !== assignment.courseId) throw new NotFound('Enrolment');
     if (!(await this.assignments.appliesToEnrolment(manager, assignment.id, enrolmentId))) {
-      throw new InvalidInput('The assignment does not apply to this enrolment', [{ field: 'enrolmentId', message: 'not a target of the assignment' }]);
+      throw new InvalidInput('The assignment does not apply to this enrolment', [
+        { field: 'enrolmentId', message: 'not a target of the assignment' },
+      ]);
     }
   }
 
@@ -176,7 +243,12 @@ export class AssignmentsService {
       courseId: a.courseId,
       moduleId: a.moduleId,
       dueAt: a.dueAt.toISOString(),
-      target: a.targetType === 'course' ? { type: 'course' } : a.targetType === 'cohort' ? { type: 'cohort', cohortId: a.cohortId! } : { type: 'enrolments', enrolmentIds: targets.get(a.id) ?? [] },
+      target:
+        a.targetType === 'course'
+          ? { type: 'course' }
+          : a.targetType === 'cohort'
+            ? { type: 'cohort', cohortId: a.cohortId! }
+            : { type: 'enrolments', enrolmentIds: targets.get(a.id) ?? [] },
       overrides: (overrides.get(a.id) ?? []).map((o) => ({ enrolmentId: o.enrolmentId, dueAt: o.dueAt.toISOString() })),
       cancelledAt: a.cancelledAt?.toISOString() ?? null,
       createdAt: a.createdAt.toISOString(),

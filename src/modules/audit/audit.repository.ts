@@ -20,7 +20,10 @@ export class AuditRepository {
   }
 
   /** Many rows in one statement. */
-  async insertMany(manager: EntityManager, entries: Array<Pick<AuditEntry, 'actorId' | 'action' | 'entity' | 'entityId' | 'before' | 'after' | 'requestId'>>): Promise<void> {
+  async insertMany(
+    manager: EntityManager,
+    entries: Array<Pick<AuditEntry, 'actorId' | 'action' | 'entity' | 'entityId' | 'before' | 'after' | 'requestId'>>,
+  ): Promise<void> {
     if (!entries.length) return;
     await manager.query(
       `INSERT INTO audit_log (actor_id, action, entity, entity_id, before, after, request_id)
@@ -45,6 +48,10 @@ export class AuditRepository {
     if (filter.actorId) qb.andWhere('a.actor_id = :actorId', { actorId: filter.actorId });
     if (filter.action) qb.andWhere('a.action = :action', { action: filter.action });
     if (after) qb.andWhere('(a.created_at, a.id) < (:at, :id)', { at: after.at, id: after.id });
-    return qb.orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').limit(limit + 1).getMany();
+    return qb
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
   }
 }

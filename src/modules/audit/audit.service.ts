@@ -41,6 +41,11 @@ export class AuditService {
   async list(filter: AuditFilter, query: PageQuery): Promise<Page<AuditEntry>> {
     const limit = pageLimit(query);
     const rows = await this.audit.list(filter, decodeCursor(query.cursor), limit);
-    return toPage(rows, limit, (r) => ({ at: r.createdAt.toISOString(), id: r.id }), (r) => r);
+    return toPage(
+      rows,
+      limit,
+      (r) => ({ at: r.createdAt.toISOString(), id: r.id }),
+      (r) => r,
+    );
   }
 }

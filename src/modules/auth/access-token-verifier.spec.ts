@@ -5,7 +5,12 @@ const SECRET = 'unit-test-secret-0123456789abcdef';
 const SID = '5d3c1b2a-0f9e-4d8c-8b7a-6e5f4d3c2b1a';
 const verifier = () => new AccessTokenVerifier({ auth: { jwtSecret: SECRET } } as never);
 const token = (claims: object = {}, options: object = {}) =>
-  sign({ sub: '7c0b6a1e-3f7e-4d55-9a51-0f1c2a4b5c6d', tv: 0, sid: SID, ...claims }, SECRET, { algorithm: 'HS256', issuer: 'accord', expiresIn: 60, ...options });
+  sign({ sub: '7c0b6a1e-3f7e-4d55-9a51-0f1c2a4b5c6d', tv: 0, sid: SID, ...claims }, SECRET, {
+    algorithm: 'HS256',
+    issuer: 'accord',
+    expiresIn: 60,
+    ...options,
+  });
 
 describe('AccessTokenVerifier', () => {
   afterEach(() => jest.useRealTimers());
@@ -21,9 +26,14 @@ describe('AccessTokenVerifier', () => {
   it('refuses altered, foreign, unsigned and wrongly issued tokens', () => {
     const v = verifier();
     const [header, payload, signature] = token().split('.');
-    const forged = Buffer.from(JSON.stringify({ sub: '00000000-0000-4000-8000-000000000000', tv: 0, iss: 'accord', exp: 9_999_999_999 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ sub: '00000000-0000-4000-8000-000000000000', tv: 0, iss: 'accord', exp: 9_999_999_999 }),
+    ).toString('base64url');
     expect(v.verify(`${header}.${forged}.${signature}`)).toEqual({ valid: false, expired: false });
-    expect(v.verify(sign({ sub: 'x', tv: 0 }, 'another-secret', { issuer: 'accord', expiresIn: 60 }))).toEqual({ valid: false, expired: false });
+    expect(v.verify(sign({ sub: 'x', tv: 0 }, 'another-secret', { issuer: 'accord', expiresIn: 60 }))).toEqual({
+      valid: false,
+      expired: false,
+    });
     expect(v.verify(sign({ sub: 'x', tv: 0 }, '', { algorithm: 'none', issuer: 'accord' }))).toEqual({ valid: false, expired: false });
     expect(v.verify(token({}, { issuer: 'someone-else' }))).toEqual({ valid: false, expired: false });
     expect(v.verify(`${header}.${payload}`)).toEqual({ valid: false, expired: false });

@@ -43,7 +43,8 @@ export class AuthService {
 
   async refresh(refreshToken: string): Promise<Session> {
     const stored = await this.refreshTokens.findByHash(sha256(refreshToken));
-    if (!stored || stored.revokedAt || stored.expiresAt.getTime() <= this.clock.now().getTime()) throw new Unauthenticated('The refresh token is not valid');
+    if (!stored || stored.revokedAt || stored.expiresAt.getTime() <= this.clock.now().getTime())
+      throw new Unauthenticated('The refresh token is not valid');
     const user = await this.users.findSession(stored.userId);
     if (!user?.isActive) throw new Unauthenticated('The refresh token is not valid');
     const pair = await this.refreshTokens.transaction(async (manager) => {
@@ -84,7 +85,9 @@ export class AuthService {
     const passwordHash = await this.hasher.hash(password);
     const userId = await this.users.setPasswordWithToken(token, passwordHash);
     if (!userId) {
-      throw new InvalidInput('The set-password token is invalid, expired or already used', [{ field: 'token', message: 'token is invalid, expired or already used' }]);
+      throw new InvalidInput('The set-password token is invalid, expired or already used', [
+        { field: 'token', message: 'token is invalid, expired or already used' },
+      ]);
     }
     await this.enrolments.activateInvited(userId); // setting the password is the first sign-in
     return this.sessionFor(userId);

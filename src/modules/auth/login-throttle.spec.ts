@@ -3,7 +3,12 @@ import { loadConfig } from '../../config/env';
 import { DomainError } from '../../common/errors';
 import { LoginThrottle } from './login-throttle';
 
-const config = loadConfig({ DATABASE_URL: 'postgres://u@localhost/a', REDIS_URL: 'redis://localhost', SMTP_URL: 'smtp://localhost', JWT_SECRET: 'x'.repeat(32) });
+const config = loadConfig({
+  DATABASE_URL: 'postgres://u@localhost/a',
+  REDIS_URL: 'redis://localhost',
+  SMTP_URL: 'smtp://localhost',
+  JWT_SECRET: 'x'.repeat(32),
+});
 
 /** A stand-in for the script commands the throttle defines on the shared client. */
 function throttleWith(loginAttempt: (...args: unknown[]) => Promise<number>) {
@@ -24,7 +29,7 @@ describe('LoginThrottle', () => {
   it('answers 429 with the time left, and hands the script the configured limits with hashed keys', async () => {
     const { throttle, redis } = throttleWith(async () => 42_500);
     await expect(throttle.assertAllowed('owner@b.c', '10.0.0.1')).rejects.toMatchObject({ status: 429, headers: { 'Retry-After': '43' } });
-    const args = redis.loginAttempt.mock.calls[0] as unknown[];
+    const args = redis.loginAttempt.mock.calls[0];
     expect(args.slice(4)).toEqual([60_000, 900_000, 5, 20, 100]);
     expect(JSON.stringify(args.slice(0, 4))).not.toMatch(/owner|10\.0\.0\.1/);
   });

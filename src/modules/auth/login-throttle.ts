@@ -85,18 +85,26 @@ export class LoginThrottle {
    * of parallel guesses cannot all pass the check before any failure is recorded.
    */
   async assertAllowed(email: string, ip: string): Promise<void> {
-    const { loginMaxFailures, loginIpMaxFailures, loginWindowSeconds, loginAccountMaxFailures, loginAccountWindowSeconds } = this.config.auth;
+    const { loginMaxFailures, loginIpMaxFailures, loginWindowSeconds, loginAccountMaxFailures, loginAccountWindowSeconds } =
+      this.config.auth;
     // Without Redis the throttle cannot count: refuse (503) rather than allow unlimited guessing.
     const blockedFor = await orUnavailable(
-      this.redis.loginAttempt(...keysFor(email, ip), loginWindowSeconds * 1000, loginAccountWindowSeconds * 1000, loginMaxFailures, loginIpMaxFailures, loginAccountMaxFailures),
+      this.redis.loginAttempt(
+        ...keysFor(email, ip),
+        loginWindowSeconds * 1000,
+        loginAccountWindowSeconds * 1000,
+        loginMaxFailures,
+        loginIpMaxFailures,
+        loginAccountMaxFailures,
+      ),
       'Password checks (sign-in, password change) are temporarily unavailable; try again shortly',
     );
-    if (blockedFor > 0) throw new TooManyRequests('Too many wrong passwords for this account or from this address; try again later', blockedFor / 1000);
+    if (blockedFor > 0)
+      throw new TooManyRequests('Too many wrong passwords for this account or from this address; try again later', blockedFor / 1000);
   }
 
   /** The person at this address knows the password: their earlier typos no longer count against them there. */
   async recordSuccess(email: string, ip: string): Promise<void> {
     await this.redis.loginSuccess(...keysFor(email, ip), this.config.auth.refreshTtlDays * 86_400_000).catch(() => undefined);
   }
-
 }

@@ -54,7 +54,9 @@ export class RefreshTokensRepository extends TransactionalRepository {
    * a refresh and a logout of one session take turns, so no token is issued to a revoked session.
    */
   async lockLiveSession(manager: EntityManager, sessionId: string): Promise<boolean> {
-    const rows: Array<{ revoked_at: Date | null }> = await manager.query('SELECT revoked_at FROM auth_sessions WHERE id = $1 FOR SHARE', [sessionId]);
+    const rows: Array<{ revoked_at: Date | null }> = await manager.query('SELECT revoked_at FROM auth_sessions WHERE id = $1 FOR SHARE', [
+      sessionId,
+    ]);
     return rows.length === 1 && rows[0].revoked_at === null;
   }
 
@@ -70,10 +72,10 @@ export class RefreshTokensRepository extends TransactionalRepository {
     );
     if (spent.length === 1) return 'spent';
     // A statement of its own: it sees the spend that a racing refresh committed while this one waited.
-    const rows: Array<{ raced: boolean | null }> = await manager.query('SELECT used_at > now() - make_interval(secs => $2) AS raced FROM refresh_tokens WHERE id = $1', [
-      id,
-      REFRESH_RACE_GRACE_SECONDS,
-    ]);
+    const rows: Array<{ raced: boolean | null }> = await manager.query(
+      'SELECT used_at > now() - make_interval(secs => $2) AS raced FROM refresh_tokens WHERE id = $1',
+      [id, REFRESH_RACE_GRACE_SECONDS],
+    );
     const raced = rows[0]?.raced;
     return raced === true ? 'raced' : raced === false ? 'reused' : 'refused';
   }
@@ -105,12 +107,17 @@ export class RefreshTokensRepository extends TransactionalRepository {
     );
     if (!sessions.length) return;
     // A statement of its own, after the sessions' row locks: it sees tokens a racing refresh committed.
-    await manager.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = ANY($1::uuid[]) AND revoked_at IS NULL', [sessions.map((row) => row.id)]);
+    await manager.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = ANY($1::uuid[]) AND revoked_at IS NULL', [
+      sessions.map((row) => row.id),
+    ]);
   }
 
   /** A session check that does not depend on token lifetimes (the queue dashboard's 30-minute cookie). */
   async isSessionLive(userId: string, sessionId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM auth_sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL', [sessionId, userId]);
+    const rows: unknown[] = await this.dataSource.query(
+      'SELECT 1 FROM auth_sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL',
+      [sessionId, userId],
+    );
     return rows.length === 1;
   }
 }

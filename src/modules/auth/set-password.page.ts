@@ -41,7 +41,9 @@ export class SetPasswordPage {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       void reply.status(error.status);
-      return page(`<h1>That did not work</h1><p>${escape(error.message)}</p><p>Ask your instructor or an administrator for a new invitation if the link has expired.</p>`);
+      return page(
+        `<h1>That did not work</h1><p>${escape(error.message)}</p><p>Ask your instructor or an administrator for a new invitation if the link has expired.</p>`,
+      );
     }
   }
 }

@@ -24,7 +24,8 @@ export class CourseAccess {
   async writable(caller: Caller, courseId: string, manager?: EntityManager, options: { allowArchived?: boolean } = {}): Promise<Course> {
     const course = await this.courses.findById(courseId, manager, Boolean(manager));
     if (!course || !(await this.canManage(caller, course))) throw new NotFound('Course');
-    if (course.status === 'archived' && !options.allowArchived) throw new Conflict('The course is archived and read-only', 'course-archived');
+    if (course.status === 'archived' && !options.allowArchived)
+      throw new Conflict('The course is archived and read-only', 'course-archived');
     return course;
   }
 

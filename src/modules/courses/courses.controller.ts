@@ -50,7 +50,12 @@ export class CoursesController {
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: CourseDto })
   @ApiConflictResponse({ description: 'Archived courses are read-only; slug taken' })
-  update(@Param('id', uuidPipe) id: string, @Body() body: UpdateCourseDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<CourseDto> {
+  update(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: UpdateCourseDto,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<CourseDto> {
     return this.courses.update(caller, id, body, requestId);
   }
 
@@ -106,14 +111,24 @@ export class CoursesController {
   @Roles('admin', 'instructor')
   @ApiCreatedResponse({ type: ModuleDto, description: 'Appended after the last module' })
   @ApiConflictResponse({ description: 'Prerequisites would form a cycle; course archived' })
-  createModule(@Param('id', uuidPipe) id: string, @Body() body: CreateModuleDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<ModuleDto> {
+  createModule(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: CreateModuleDto,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<ModuleDto> {
     return this.structure.createModule(caller, id, body, requestId);
   }
 
   @Put(':id/modules/order')
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: ModuleListDto })
-  async reorderModules(@Param('id', uuidPipe) id: string, @Body() body: ReorderModulesDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<ModuleListDto> {
+  async reorderModules(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: ReorderModulesDto,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<ModuleListDto> {
     return { data: await this.structure.reorderModules(caller, id, body.moduleIds, requestId) };
   }
 }
@@ -128,7 +143,12 @@ export class ModulesController {
   @Patch(':id')
   @ApiOkResponse({ type: ModuleDto })
   @ApiConflictResponse({ description: 'Prerequisites would form a cycle (the detail names it); course archived' })
-  update(@Param('id', uuidPipe) id: string, @Body() body: UpdateModuleDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<ModuleDto> {
+  update(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: UpdateModuleDto,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<ModuleDto> {
     return this.structure.updateModule(caller, id, body, requestId);
   }
 
@@ -141,13 +161,23 @@ export class ModulesController {
 
   @Post(':id/items')
   @ApiCreatedResponse({ type: ItemDto, description: 'Appended after the last item' })
-  createItem(@Param('id', uuidPipe) id: string, @Body() body: CreateItemDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<ItemDto> {
+  createItem(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: CreateItemDto,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<ItemDto> {
     return this.structure.createItem(caller, id, body, requestId);
   }
 
   @Put(':id/items/order')
   @ApiOkResponse({ type: ModuleDto })
-  reorderItems(@Param('id', uuidPipe) id: string, @Body() body: ReorderItemsDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<ModuleDto> {
+  reorderItems(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: ReorderItemsDto,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<ModuleDto> {
     return this.structure.reorderItems(caller, id, body.itemIds, requestId);
   }
 }
@@ -161,7 +191,12 @@ export class ItemsController {
 
   @Patch(':id')
   @ApiOkResponse({ type: ItemDto })
-  update(@Param('id', uuidPipe) id: string, @Body() body: UpdateItemDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<ItemDto> {
+  update(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: UpdateItemDto,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<ItemDto> {
     return this.structure.updateItem(caller, id, body, requestId);
   }
 

@@ -90,6 +90,10 @@ export class CoursesRepository extends TransactionalRepository {
     }
     if (status) qb.andWhere('c.status = :status', { status });
     if (after) qb.andWhere('(c.created_at, c.id) > (:at, :id)', { at: after.at, id: after.id });
-    return qb.orderBy('c.created_at', 'ASC').addOrderBy('c.id', 'ASC').limit(limit + 1).getMany();
+    return qb
+      .orderBy('c.created_at', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .limit(limit + 1)
+      .getMany();
   }
 }

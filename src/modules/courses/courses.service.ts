@@ -14,7 +14,13 @@ import { Course, DEFAULT_REMINDER_POLICY } from './entities/course.entity';
 import { CourseModule } from './entities/course-module.entity';
 import { StructureRepository } from './structure.repository';
 
-const snapshot = (c: Course) => ({ slug: c.slug, title: c.title, status: c.status, timezone: c.timezone, reminderPolicy: c.reminderPolicy });
+const snapshot = (c: Course) => ({
+  slug: c.slug,
+  title: c.title,
+  status: c.status,
+  timezone: c.timezone,
+  reminderPolicy: c.reminderPolicy,
+});
 const actor = (caller: Caller, requestId?: string) => ({ actorId: caller.id, requestId });
 
 @Injectable()
@@ -51,7 +57,13 @@ export class CoursesService {
         createdBy: caller.id,
       });
       await this.courses.addInstructor(manager, created.id, caller.id);
-      await this.audit.record(manager, { ...actor(caller, requestId), action: 'course.created', entity: 'course', entityId: created.id, after: snapshot(created) });
+      await this.audit.record(manager, {
+        ...actor(caller, requestId),
+        action: 'course.created',
+        entity: 'course',
+        entityId: created.id,
+        after: snapshot(created),
+      });
       return created;
     });
     return this.dto(course);
@@ -61,7 +73,12 @@ export class CoursesService {
     const limit = pageLimit(query);
     const rows = await this.courses.list(caller, query.status, decodeCursor(query.cursor), limit);
     const instructors = await this.courses.instructorIds(rows.map((c) => c.id));
-    return toPage(rows, limit, (c) => ({ at: c.createdAt.toISOString(), id: c.id }), (c) => CourseDto.from(c, instructors.get(c.id) ?? []));
+    return toPage(
+      rows,
+      limit,
+      (c) => ({ at: c.createdAt.toISOString(), id: c.id }),
+      (c) => CourseDto.from(c, instructors.get(c.id) ?? []),
+    );
   }
 
   async get(caller: Caller, id: string): Promise<CourseDto> {
@@ -79,7 +96,14 @@ export class CoursesService {
       if (input.timezone !== undefined) changes.timezone = input.timezone;
       if (input.reminderPolicy !== undefined) changes.reminderPolicy = { ...before.reminderPolicy, ...input.reminderPolicy };
       const after = await this.courses.update(manager, id, changes);
-      await this.audit.record(manager, { ...actor(caller, requestId), action: 'course.updated', entity: 'course', entityId: id, before: snapshot(before), after: snapshot(after) });
+      await this.audit.record(manager, {
+        ...actor(caller, requestId),
+        action: 'course.updated',
+        entity: 'course',
+        entityId: id,
+        before: snapshot(before),
+        after: snapshot(after),
+      });
       return after;
     });
     return this.dto(course);
@@ -91,7 +115,14 @@ export class CoursesService {
       const before = await this.access.writable(caller, id, manager);
       if (before.status === 'published') return before;
       const after = await this.courses.update(manager, id, { status: 'published', publishedAt: this.clock.now() });
-      await this.audit.record(manager, { ...actor(caller, requestId), action: 'course.published', entity: 'course', entityId: id, before: snapshot(before), after: snapshot(after) });
+      await this.audit.record(manager, {
+        ...actor(caller, requestId),
+        action: 'course.published',
+        entity: 'course',
+        entityId: id,
+        before: snapshot(before),
+        after: snapshot(after),
+      });
       return after;
     });
     return this.dto(course);
@@ -103,7 +134,14 @@ export class CoursesService {
       const before = await this.access.writable(caller, id, manager, { allowArchived: true });
       if (before.status === 'archived') return before;
       const after = await this.courses.update(manager, id, { status: 'archived', archivedAt: this.clock.now() });
-      await this.audit.record(manager, { ...actor(caller, requestId), action: 'course.archived', entity: 'course', entityId: id, before: snapshot(before), after: snapshot(after) });
+      await this.audit.record(manager, {
+        ...actor(caller, requestId),
+        action: 'course.archived',
+        entity: 'course',
+        entityId: id,
+        before: snapshot(before),
+        after: snapshot(after),
+      });
       return after;
     });
     return this.dto(course);
@@ -113,10 +151,18 @@ export class CoursesService {
     const course = await this.courses.transaction(async (manager) => {
       const course = await this.access.writable(caller, id, manager);
       const user = await this.users.findById(userId, manager);
-      if (!user || !user.isActive) throw new InvalidInput('No active user has this id', [{ field: 'userId', message: 'userId is not an active user' }]);
-      if (user.role === 'student') throw new InvalidInput('Only instructors and admins can teach a course', [{ field: 'userId', message: 'the user is a student' }]);
+      if (!user || !user.isActive)
+        throw new InvalidInput('No active user has this id', [{ field: 'userId', message: 'userId is not an active user' }]);
+      if (user.role === 'student')
+        throw new InvalidInput('Only instructors and admins can teach a course', [{ field: 'userId', message: 'the user is a student' }]);
       if (await this.courses.addInstructor(manager, id, userId)) {
-        await this.audit.record(manager, { ...actor(caller, requestId), action: 'course.instructor_added', entity: 'course', entityId: id, after: { userId } });
+        await this.audit.record(manager, {
+          ...actor(caller, requestId),
+          action: 'course.instructor_added',
+          entity: 'course',
+          entityId: id,
+          after: { userId },
+        });
       }
       return course;
     });
@@ -127,8 +173,15 @@ export class CoursesService {
     await this.courses.transaction(async (manager) => {
       await this.access.writable(caller, id, manager);
       if (!(await this.courses.removeInstructor(manager, id, userId))) return;
-      if ((await this.courses.countInstructors(manager, id)) === 0) throw new Conflict('A course keeps at least one instructor', 'last-instructor');
-      await this.audit.record(manager, { ...actor(caller, requestId), action: 'course.instructor_removed', entity: 'course', entityId: id, before: { userId } });
+      if ((await this.courses.countInstructors(manager, id)) === 0)
+        throw new Conflict('A course keeps at least one instructor', 'last-instructor');
+      await this.audit.record(manager, {
+        ...actor(caller, requestId),
+        action: 'course.instructor_removed',
+        entity: 'course',
+        entityId: id,
+        before: { userId },
+      });
     });
   }
 

@@ -19,7 +19,9 @@ export class StructureRepository {
   }
 
   modulesOf(courseId: string, manager?: EntityManager): Promise<CourseModule[]> {
-    return this.m(manager).getRepository(CourseModule).find({ where: { courseId }, order: { position: 'ASC' } });
+    return this.m(manager)
+      .getRepository(CourseModule)
+      .find({ where: { courseId }, order: { position: 'ASC' } });
   }
 
   findModule(id: string, manager?: EntityManager): Promise<CourseModule | null> {
@@ -62,7 +64,9 @@ export class StructureRepository {
   /** All prerequisite edges among the course's modules. */
   prerequisitesOf(moduleIds: string[], manager?: EntityManager): Promise<ModulePrerequisite[]> {
     if (!moduleIds.length) return Promise.resolve([]);
-    return this.m(manager).getRepository(ModulePrerequisite).find({ where: { moduleId: In(moduleIds) } });
+    return this.m(manager)
+      .getRepository(ModulePrerequisite)
+      .find({ where: { moduleId: In(moduleIds) } });
   }
 
   async setPrerequisites(manager: EntityManager, moduleId: string, prerequisiteIds: string[]): Promise<void> {
@@ -96,16 +100,18 @@ export class StructureRepository {
   }
 
   itemIdsOf(moduleId: string, manager: EntityManager): Promise<CourseItem[]> {
-    return manager.getRepository(CourseItem).find({ where: { moduleId }, order: { position: 'ASC' }, select: { id: true, position: true } });
+    return manager
+      .getRepository(CourseItem)
+      .find({ where: { moduleId }, order: { position: 'ASC' }, select: { id: true, position: true } });
   }
 
   async insertItem(manager: EntityManager, item: Partial<CourseItem>): Promise<string> {
-    const result = await manager.getRepository(CourseItem).insert(item as never);
+    const result = await manager.getRepository(CourseItem).insert(item);
     return result.identifiers[0].id as string;
   }
 
   async updateItem(manager: EntityManager, id: string, changes: Partial<CourseItem>): Promise<void> {
-    if (Object.keys(changes).length) await manager.getRepository(CourseItem).update({ id }, changes as never);
+    if (Object.keys(changes).length) await manager.getRepository(CourseItem).update({ id }, changes);
   }
 
   async deleteItem(manager: EntityManager, id: string): Promise<void> {

@@ -35,12 +35,20 @@ export function findCycle(edges: Map<string, string[]>, start: string): string[]
 /** The completion rule an item may have: `watch` needs minPercent and a video; others take no options. */
 export function completionRule(input: CompletionDto, material: Pick<MaterialDto, 'kind'>): CompletionRule {
   if (input.type === 'watch') {
-    if (input.minPercent === undefined) throw new InvalidInput('A watch rule needs minPercent (1–100)', [{ field: 'completion.minPercent', message: 'minPercent is required for watch' }]);
-    if (material.kind !== 'video') throw new InvalidInput('A watch rule needs a video material', [{ field: 'completion.type', message: `watch needs a video, the material is a ${material.kind}` }]);
+    if (input.minPercent === undefined)
+      throw new InvalidInput('A watch rule needs minPercent (1–100)', [
+        { field: 'completion.minPercent', message: 'minPercent is required for watch' },
+      ]);
+    if (material.kind !== 'video')
+      throw new InvalidInput('A watch rule needs a video material', [
+        { field: 'completion.type', message: `watch needs a video, the material is a ${material.kind}` },
+      ]);
     return { type: 'watch', minPercent: input.minPercent };
   }
   if (input.minPercent !== undefined) {
-    throw new InvalidInput(`minPercent only applies to watch rules`, [{ field: 'completion.minPercent', message: `minPercent is not allowed for ${input.type}` }]);
+    throw new InvalidInput(`minPercent only applies to watch rules`, [
+      { field: 'completion.minPercent', message: `minPercent is not allowed for ${input.type}` },
+    ]);
   }
   return { type: input.type };
 }
@@ -92,7 +100,14 @@ export class StructureService {
       const prerequisites = input.prerequisiteModuleIds ?? [];
       if (prerequisites.length) await this.replacePrerequisites(manager, [...modules, created], created.id, prerequisites);
       await this.structure.deriveProgress(manager, courseId, [], this.clock.now());
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'module.created', entity: 'module', entityId: created.id, after: { courseId, ...moduleSnapshot(created, prerequisites) } });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'module.created',
+        entity: 'module',
+        entityId: created.id,
+        after: { courseId, ...moduleSnapshot(created, prerequisites) },
+      });
       return created.id;
     });
     return this.moduleDto(id);
@@ -132,18 +147,41 @@ export class StructureService {
       if (!before) throw new NotFound('Module');
       await this.structure.deleteModule(manager, moduleId);
       const rest = await this.structure.modulesOf(courseId, manager);
-      await this.structure.setModuleOrder(manager, rest.map((m) => m.id));
+      await this.structure.setModuleOrder(
+        manager,
+        rest.map((m) => m.id),
+      );
       await this.structure.deriveProgress(manager, courseId, [], this.clock.now());
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'module.deleted', entity: 'module', entityId: moduleId, before: { courseId, ...moduleSnapshot(before) } });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'module.deleted',
+        entity: 'module',
+        entityId: moduleId,
+        before: { courseId, ...moduleSnapshot(before) },
+      });
     });
   }
 
   async reorderModules(caller: Caller, courseId: string, moduleIds: string[], requestId?: string): Promise<ModuleDto[]> {
     await this.structure_tx(caller, courseId, async (manager) => {
       const current = await this.structure.modulesOf(courseId, manager);
-      this.assertPermutation(current.map((m) => m.id), moduleIds, 'moduleIds', 'module of the course');
+      this.assertPermutation(
+        current.map((m) => m.id),
+        moduleIds,
+        'moduleIds',
+        'module of the course',
+      );
       await this.structure.setModuleOrder(manager, moduleIds);
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'module.reordered', entity: 'course', entityId: courseId, before: { moduleIds: current.map((m) => m.id) }, after: { moduleIds } });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'module.reordered',
+        entity: 'course',
+        entityId: courseId,
+        before: { moduleIds: current.map((m) => m.id) },
+        after: { moduleIds },
+      });
     });
     return this.withItems(await this.structure.modulesOf(courseId));
   }
@@ -158,7 +196,14 @@ export class StructureService {
       const item = { moduleId, materialId: material.id, position: existing.length, required: input.required ?? true, completion };
       const id = await this.structure.insertItem(manager, item);
       await this.structure.deriveProgress(manager, courseId, [], this.clock.now());
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'item.created', entity: 'item', entityId: id, after: itemSnapshot(item) });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'item.created',
+        entity: 'item',
+        entityId: id,
+        after: itemSnapshot(item),
+      });
       return id;
     });
     return this.itemDto(id);
@@ -177,15 +222,29 @@ export class StructureService {
       if (moved) {
         const target = await this.structure.findModule(input.moduleId!, manager);
         if (!target || target.courseId !== before.module.courseId) {
-          throw new InvalidInput('moduleId must be a module of the same course', [{ field: 'moduleId', message: 'not a module of this course' }]);
+          throw new InvalidInput('moduleId must be a module of the same course', [
+            { field: 'moduleId', message: 'not a module of this course' },
+          ]);
         }
         changes.moduleId = target.id;
         changes.position = (await this.structure.itemIdsOf(target.id, manager)).length;
       }
       await this.structure.updateItem(manager, itemId, changes);
-      if (moved) await this.structure.setItemOrder(manager, (await this.structure.itemIdsOf(before.moduleId, manager)).map((i) => i.id));
+      if (moved)
+        await this.structure.setItemOrder(
+          manager,
+          (await this.structure.itemIdsOf(before.moduleId, manager)).map((i) => i.id),
+        );
       await this.structure.deriveProgress(manager, before.module.courseId, changes.completion ? [itemId] : [], this.clock.now());
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'item.updated', entity: 'item', entityId: itemId, before: itemSnapshot(before), after: itemSnapshot({ ...before, ...changes }) });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'item.updated',
+        entity: 'item',
+        entityId: itemId,
+        before: itemSnapshot(before),
+        after: itemSnapshot({ ...before, ...changes }),
+      });
     });
     return this.itemDto(itemId);
   }
@@ -198,9 +257,19 @@ export class StructureService {
       if (!before) throw new NotFound('Item');
       await this.structure.deleteItem(manager, itemId);
       const rest = await this.structure.itemIdsOf(before.moduleId, manager);
-      await this.structure.setItemOrder(manager, rest.map((i) => i.id));
+      await this.structure.setItemOrder(
+        manager,
+        rest.map((i) => i.id),
+      );
       await this.structure.deriveProgress(manager, found.module.courseId, [], this.clock.now());
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'item.deleted', entity: 'item', entityId: itemId, before: itemSnapshot(before) });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'item.deleted',
+        entity: 'item',
+        entityId: itemId,
+        before: itemSnapshot(before),
+      });
     });
   }
 
@@ -208,9 +277,22 @@ export class StructureService {
     const courseId = await this.courseOfModule(moduleId);
     await this.structure_tx(caller, courseId, async (manager) => {
       const current = await this.structure.itemIdsOf(moduleId, manager);
-      this.assertPermutation(current.map((i) => i.id), itemIds, 'itemIds', 'item of the module');
+      this.assertPermutation(
+        current.map((i) => i.id),
+        itemIds,
+        'itemIds',
+        'item of the module',
+      );
       await this.structure.setItemOrder(manager, itemIds);
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'item.reordered', entity: 'module', entityId: moduleId, before: { itemIds: current.map((i) => i.id) }, after: { itemIds } });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'item.reordered',
+        entity: 'module',
+        entityId: moduleId,
+        before: { itemIds: current.map((i) => i.id) },
+        after: { itemIds },
+      });
     });
     return this.moduleDto(moduleId);
   }
@@ -230,11 +312,18 @@ export class StructureService {
     return module.courseId;
   }
 
-  private async replacePrerequisites(manager: EntityManager, modules: CourseModule[], moduleId: string, prerequisiteIds: string[]): Promise<void> {
+  private async replacePrerequisites(
+    manager: EntityManager,
+    modules: CourseModule[],
+    moduleId: string,
+    prerequisiteIds: string[],
+  ): Promise<void> {
     const byId = new Map(modules.map((m) => [m.id, m]));
     const unknown = prerequisiteIds.filter((id) => !byId.has(id));
     if (unknown.length) {
-      throw new InvalidInput(`Unknown prerequisite module(s): ${unknown.join(', ')}`, [{ field: 'prerequisiteModuleIds', message: `not modules of this course: ${unknown.join(', ')}` }]);
+      throw new InvalidInput(`Unknown prerequisite module(s): ${unknown.join(', ')}`, [
+        { field: 'prerequisiteModuleIds', message: `not modules of this course: ${unknown.join(', ')}` },
+      ]);
     }
     const edges = new Map<string, string[]>();
     for (const edge of await this.structure.prerequisitesOf([...byId.keys()], manager)) {
@@ -243,7 +332,10 @@ export class StructureService {
     edges.set(moduleId, prerequisiteIds);
     const cycle = findCycle(edges, moduleId);
     if (cycle) {
-      throw new Conflict(`Prerequisites would form a cycle: ${cycle.map((id) => `"${byId.get(id)?.title ?? id}"`).join(' → ')}`, 'prerequisite-cycle');
+      throw new Conflict(
+        `Prerequisites would form a cycle: ${cycle.map((id) => `"${byId.get(id)?.title ?? id}"`).join(' → ')}`,
+        'prerequisite-cycle',
+      );
     }
     await this.structure.setPrerequisites(manager, moduleId, prerequisiteIds);
   }
@@ -251,7 +343,9 @@ export class StructureService {
   private assertPermutation(current: string[], given: string[], field: string, what: string): void {
     const have = new Set(current);
     if (given.length !== current.length || !given.every((id) => have.has(id))) {
-      throw new InvalidInput(`${field} must list every ${what} exactly once`, [{ field, message: `expected ${current.length} ids, each ${what}` }]);
+      throw new InvalidInput(`${field} must list every ${what} exactly once`, [
+        { field, message: `expected ${current.length} ids, each ${what}` },
+      ]);
     }
   }
 
@@ -284,5 +378,12 @@ export class StructureService {
 }
 
 function toItemDto(item: CourseItem): ItemDto {
-  return { id: item.id, moduleId: item.moduleId, position: item.position, required: item.required, completion: item.completion, material: MaterialDto.from(item.material!) };
+  return {
+    id: item.id,
+    moduleId: item.moduleId,
+    position: item.position,
+    required: item.required,
+    completion: item.completion,
+    material: MaterialDto.from(item.material!),
+  };
 }

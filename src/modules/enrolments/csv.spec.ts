@@ -37,8 +37,12 @@ describe('import limits', () => {
   });
 
   it('refuses a NUL in a cell the import reads, naming the row and column', () => {
-    expect(() => parseImportCsv('email,name\nok@example.org,A\nb@example.org,x\u0000y\n')).toThrow('Row 2 (line 3): name contains a NUL character');
+    expect(() => parseImportCsv('email,name\nok@example.org,A\nb@example.org,x\u0000y\n')).toThrow(
+      'Row 2 (line 3): name contains a NUL character',
+    );
     // Columns the import ignores are never stored, so they are not judged.
-    expect(parseImportCsv('email,notes\nok@example.org,x\u0000y\n')).toEqual([{ row: 1, email: 'ok@example.org', name: undefined, cohort: undefined }]);
+    expect(parseImportCsv('email,notes\nok@example.org,x\u0000y\n')).toEqual([
+      { row: 1, email: 'ok@example.org', name: undefined, cohort: undefined },
+    ]);
   });
 });

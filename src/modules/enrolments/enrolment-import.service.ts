@@ -61,7 +61,17 @@ export class EnrolmentImportService {
         if (options.dryRun) throw new DryRunRollback(result);
         return result;
       });
-      this.logger.log({ courseId, rows: rows.length, created: result.created, existing: result.existing, failed: result.failedCount, ms: Date.now() - started }, 'enrolment import');
+      this.logger.log(
+        {
+          courseId,
+          rows: rows.length,
+          created: result.created,
+          existing: result.existing,
+          failed: result.failedCount,
+          ms: Date.now() - started,
+        },
+        'enrolment import',
+      );
       return result;
     } catch (error) {
       // A dry run must not tell an instructor which emails already have an account.
@@ -123,9 +133,18 @@ export class EnrolmentImportService {
 
     // Accounts: unknown emails become invited students.
     // Sorted, so concurrent imports into different courses take the email keys in the same order (no deadlock).
-    const newcomers = withCohort.map((r) => ({ email: r.email, name: r.name })).sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+    const newcomers = withCohort
+      .map((r) => ({ email: r.email, name: r.name }))
+      .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
     const invited = await this.users.inviteStudents(manager, newcomers);
-    const users = new Map((await this.users.byEmail(manager, withCohort.map((r) => r.email))).map((u) => [u.email, u]));
+    const users = new Map(
+      (
+        await this.users.byEmail(
+          manager,
+          withCohort.map((r) => r.email),
+        )
+      ).map((u) => [u.email, u]),
+    );
     const enrollable = withCohort.filter((r) => {
       const user = users.get(r.email)!;
       const refusal = enrolmentRefusal({ role: user.role, active: user.is_active }, caller.role);
@@ -139,15 +158,35 @@ export class EnrolmentImportService {
       enrollable.map((r) => ({ userId: users.get(r.email)!.id, cohortId: r.cohort ? cohortIds.get(r.cohort)! : null })),
     );
     const now = this.clock.now();
-    await this.reminders.scheduleWelcome(manager, created.map((e) => ({ id: e.id, userId: e.user_id })), now);
-    if (created.length) await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: created.map((e) => e.id) }, now, 'scheduled');
+    await this.reminders.scheduleWelcome(
+      manager,
+      created.map((e) => ({ id: e.id, userId: e.user_id })),
+      now,
+    );
+    if (created.length)
+      await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: created.map((e) => e.id) }, now, 'scheduled');
     await this.audit.recordMany(
       manager,
-      created.map((e) => ({ actorId: caller.id, requestId, action: 'enrolment.created', entity: 'enrolment', entityId: e.id, after: { courseId, userId: e.user_id, source: 'bulk' } })),
+      created.map((e) => ({
+        actorId: caller.id,
+        requestId,
+        action: 'enrolment.created',
+        entity: 'enrolment',
+        entityId: e.id,
+        after: { courseId, userId: e.user_id, source: 'bulk' },
+      })),
     );
 
     failed.sort((a, b) => a.row - b.row);
     // The list is capped (a 10,000-row file of bad rows is not a 1 MB answer); the count is not.
-    return { created: created.length, existing: enrollable.length - created.length, failed: failed.slice(0, BULK_FAILED_LIST_LIMIT), failedCount: failed.length, dryRun: options.dryRun, invited: invited.length, cohortsCreated };
+    return {
+      created: created.length,
+      existing: enrollable.length - created.length,
+      failed: failed.slice(0, BULK_FAILED_LIST_LIMIT),
+      failedCount: failed.length,
+      dryRun: options.dryRun,
+      invited: invited.length,
+      cohortsCreated,
+    };
   }
 }

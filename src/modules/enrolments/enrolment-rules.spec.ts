@@ -40,8 +40,14 @@ describe('enrolmentRefusal', () => {
   });
 
   it('tells an admin why', () => {
-    expect(enrolmentRefusal({ role: 'admin', active: true }, 'admin')).toMatchObject({ code: 'not-a-student', row: 'not a student (admin)' });
+    expect(enrolmentRefusal({ role: 'admin', active: true }, 'admin')).toMatchObject({
+      code: 'not-a-student',
+      row: 'not a student (admin)',
+    });
     expect(enrolmentRefusal({ role: 'instructor', active: true }, 'admin')?.detail).toMatch(/an instructor/);
-    expect(enrolmentRefusal({ role: 'student', active: false }, 'admin')).toMatchObject({ code: 'user-deactivated', row: 'user deactivated' });
+    expect(enrolmentRefusal({ role: 'student', active: false }, 'admin')).toMatchObject({
+      code: 'user-deactivated',
+      row: 'user deactivated',
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { Conflict } from '../../common/errors';
 import type { Role } from '../users/role';
-import { EnrolmentStatus } from './entities/enrolment.entity';
+import type { EnrolmentStatus } from './entities/enrolment.entity';
 
 /**
  * Transitions a client may ask for. `invited → active` (sign-in, first progress) and
@@ -38,5 +38,9 @@ export function enrolmentRefusal(user: { role: Role; active: boolean }, callerRo
   if (user.active && user.role === 'student') return null;
   if (callerRole !== 'admin') return { code: 'not-enrollable', detail: 'This account cannot be enrolled', row: 'cannot be enrolled' };
   if (!user.active) return { code: 'user-deactivated', detail: 'The user is deactivated', row: 'user deactivated' };
-  return { code: 'not-a-student', detail: `The user is ${user.role === 'admin' ? 'an admin' : 'an instructor'}; only students can be enrolled`, row: `not a student (${user.role})` };
+  return {
+    code: 'not-a-student',
+    detail: `The user is ${user.role === 'admin' ? 'an admin' : 'an instructor'}; only students can be enrolled`,
+    row: `not a student (${user.role})`,
+  };
 }

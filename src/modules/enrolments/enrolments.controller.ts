@@ -1,5 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  getSchemaPath,
+  ApiExtraModels,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
@@ -35,7 +46,12 @@ export class CourseEnrolmentsController {
 
   @Post('cohorts')
   @ApiCreatedResponse({ type: CohortDto })
-  createCohort(@Param('id', uuidPipe) id: string, @Body() body: CohortInput, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<CohortDto> {
+  createCohort(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: CohortInput,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<CohortDto> {
     return this.enrolments.createCohort(caller, id, body.name, requestId);
   }
 
@@ -65,10 +81,16 @@ export class CourseEnrolmentsController {
   @ApiExtraModels(BulkEnrolDto)
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({
-    description: 'JSON `{rows: [{email, name?, cohort?}]}` or a `text/csv` file with the header `email,name,cohort` (UTF-8, or the charset the Content-Type names such as `text/csv; charset=windows-1252`; BOM optional, quoted fields, CRLF or LF)',
-    schema: { oneOf: [{ $ref: getSchemaPath(BulkEnrolDto) }, { type: 'string', example: 'email,name,cohort\nana@example.org,Ana,Evening\n' }] },
+    description:
+      'JSON `{rows: [{email, name?, cohort?}]}` or a `text/csv` file with the header `email,name,cohort` (UTF-8, or the charset the Content-Type names such as `text/csv; charset=windows-1252`; BOM optional, quoted fields, CRLF or LF)',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(BulkEnrolDto) }, { type: 'string', example: 'email,name,cohort\nana@example.org,Ana,Evening\n' }],
+    },
   })
-  @ApiOkResponse({ type: BulkResultDto, description: `failed lists at most the first ${BULK_FAILED_LIST_LIMIT.toLocaleString('en')} failed rows; failedCount counts them all` })
+  @ApiOkResponse({
+    type: BulkResultDto,
+    description: `failed lists at most the first ${BULK_FAILED_LIST_LIMIT.toLocaleString('en')} failed rows; failedCount counts them all`,
+  })
   @ApiPayloadTooLargeResponse({ description: 'More than 10,000 rows (counted before any row is validated)' })
   async bulk(
     @Param('id', uuidPipe) id: string,
@@ -97,7 +119,12 @@ export class EnrolmentsController {
   @Patch('enrolments/:id')
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: EnrolmentDto, description: 'Allowed status changes: any → dropped, dropped → active; others 409' })
-  update(@Param('id', uuidPipe) id: string, @Body() body: UpdateEnrolmentDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<EnrolmentDto> {
+  update(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: UpdateEnrolmentDto,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<EnrolmentDto> {
     return this.enrolments.update(caller, id, body, requestId);
   }
 
@@ -112,7 +139,12 @@ export class EnrolmentsController {
   @Patch('cohorts/:id')
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: CohortDto })
-  rename(@Param('id', uuidPipe) id: string, @Body() body: CohortInput, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<CohortDto> {
+  rename(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: CohortInput,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<CohortDto> {
     return this.enrolments.renameCohort(caller, id, body.name, requestId);
   }
 

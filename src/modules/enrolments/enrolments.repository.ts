@@ -38,12 +38,27 @@ export class EnrolmentsRepository extends TransactionalRepository {
   }
 
   findByCourseAndUser(manager: EntityManager, courseId: string, userId: string): Promise<Enrolment | null> {
-    return manager.getRepository(Enrolment).createQueryBuilder('e').where('e.course_id = :courseId AND e.user_id = :userId', { courseId, userId }).setLock('pessimistic_write').getOne();
+    return manager
+      .getRepository(Enrolment)
+      .createQueryBuilder('e')
+      .where('e.course_id = :courseId AND e.user_id = :userId', { courseId, userId })
+      .setLock('pessimistic_write')
+      .getOne();
   }
 
   /** Inserts unless the user is already enrolled; returns the new row or null. */
-  async insertIfAbsent(manager: EntityManager, row: { courseId: string; userId: string; cohortId: string | null }): Promise<Enrolment | null> {
-    const result = await manager.createQueryBuilder().insert().into(Enrolment).values({ ...row, status: 'invited' }).orIgnore().returning('id').execute();
+  async insertIfAbsent(
+    manager: EntityManager,
+    row: { courseId: string; userId: string; cohortId: string | null },
+  ): Promise<Enrolment | null> {
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Enrolment)
+      .values({ ...row, status: 'invited' })
+      .orIgnore()
+      .returning('id')
+      .execute();
     const id = (result.raw as Array<{ id: string }>)[0]?.id;
     return id ? manager.getRepository(Enrolment).findOneByOrFail({ id }) : null;
   }
@@ -70,7 +85,12 @@ export class EnrolmentsRepository extends TransactionalRepository {
     return rows.map((r) => r.id);
   }
 
-  list(courseId: string, filter: { status?: EnrolmentStatus; cohortId?: string; q?: string }, after: Keyset | null, limit: number): Promise<EnrolmentWithUser[]> {
+  list(
+    courseId: string,
+    filter: { status?: EnrolmentStatus; cohortId?: string; q?: string },
+    after: Keyset | null,
+    limit: number,
+  ): Promise<EnrolmentWithUser[]> {
     const qb = this.dataSource
       .getRepository(Enrolment)
       .createQueryBuilder('e')
@@ -84,7 +104,11 @@ export class EnrolmentsRepository extends TransactionalRepository {
       qb.andWhere('(u.email ILIKE :like OR u.name ILIKE :like)', { like });
     }
     if (after) qb.andWhere('(e.created_at, e.id) > (:at, :id)', { at: after.at, id: after.id });
-    return qb.orderBy('e.created_at', 'ASC').addOrderBy('e.id', 'ASC').limit(limit + 1).getMany() as Promise<EnrolmentWithUser[]>;
+    return qb
+      .orderBy('e.created_at', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .limit(limit + 1)
+      .getMany() as Promise<EnrolmentWithUser[]>;
   }
 
   /** The caller's enrolments with course title; percent comes from the progress counters when they exist. */

@@ -48,20 +48,37 @@ export class EnrolmentsService {
   ) {}
 
   /** Idempotent: `created` is false when the user was already enrolled (a dropped enrolment is reactivated). */
-  async enrol(caller: Caller, courseId: string, input: EnrolDto, requestId?: string): Promise<{ enrolment: EnrolmentDto; created: boolean }> {
+  async enrol(
+    caller: Caller,
+    courseId: string,
+    input: EnrolDto,
+    requestId?: string,
+  ): Promise<{ enrolment: EnrolmentDto; created: boolean }> {
     if (Boolean(input.userId) === Boolean(input.email)) {
-      throw new InvalidInput('Give exactly one of userId and email', [{ field: input.userId ? 'email' : 'userId', message: 'exactly one of userId and email is required' }]);
+      throw new InvalidInput('Give exactly one of userId and email', [
+        { field: input.userId ? 'email' : 'userId', message: 'exactly one of userId and email is required' },
+      ]);
     }
     const { id, created } = await this.enrolments.transaction(async (manager) => {
       await this.access.writable(caller, courseId, manager);
-      const userId = input.userId ? await this.existingUser(manager, caller, input.userId) : await this.userForEmail(manager, caller, input.email!, input.name);
+      const userId = input.userId
+        ? await this.existingUser(manager, caller, input.userId)
+        : await this.userForEmail(manager, caller, input.email!, input.name);
       if (input.cohortId) await this.requireCohort(manager, courseId, input.cohortId);
       const existing = await this.enrolments.findByCourseAndUser(manager, courseId, userId);
       if (existing) {
         if (existing.status === 'dropped') {
           await this.enrolments.update(manager, existing.id, { status: 'active', droppedAt: null });
           await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: [existing.id] }, this.clock.now(), 'none');
-          await this.audit.record(manager, { actorId: caller.id, requestId, action: 'enrolment.reactivated', entity: 'enrolment', entityId: existing.id, before: snapshot(existing), after: { ...snapshot(existing), status: 'active' } });
+          await this.audit.record(manager, {
+            actorId: caller.id,
+            requestId,
+            action: 'enrolment.reactivated',
+            entity: 'enrolment',
+            entityId: existing.id,
+            before: snapshot(existing),
+            after: { ...snapshot(existing), status: 'active' },
+          });
         }
         return { id: existing.id, created: false };
       }
@@ -70,7 +87,14 @@ export class EnrolmentsService {
       await this.reminders.scheduleWelcome(manager, [{ id: enrolment.id, userId }], this.clock.now());
       // Assignments that already exist apply to the newcomer: their reminders start now.
       await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: [enrolment.id] }, this.clock.now(), 'scheduled');
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'enrolment.created', entity: 'enrolment', entityId: enrolment.id, after: snapshot(enrolment) });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'enrolment.created',
+        entity: 'enrolment',
+        entityId: enrolment.id,
+        after: snapshot(enrolment),
+      });
       return { id: enrolment.id, created: true };
     });
     return { enrolment: await this.dto(id), created };
@@ -82,7 +106,14 @@ export class EnrolmentsService {
       const ids = await this.enrolments.activateInvited(manager, userId);
       await this.audit.recordMany(
         manager,
-        ids.map((id) => ({ actorId: userId, action: 'enrolment.activated', entity: 'enrolment', entityId: id, before: { status: 'invited' }, after: { status: 'active', reason: 'sign-in' } })),
+        ids.map((id) => ({
+          actorId: userId,
+          action: 'enrolment.activated',
+          entity: 'enrolment',
+          entityId: id,
+          before: { status: 'invited' },
+          after: { status: 'active', reason: 'sign-in' },
+        })),
       );
       return ids.length;
     });
@@ -101,7 +132,12 @@ export class EnrolmentsService {
   async list(caller: Caller, courseId: string, query: EnrolmentQuery): Promise<Page<EnrolmentDto>> {
     await this.access.writable(caller, courseId, undefined, { allowArchived: true });
     const limit = pageLimit(query);
-    const rows = await this.enrolments.list(courseId, { status: query.status, cohortId: query.cohortId, q: query.q?.trim() || undefined }, decodeCursor(query.cursor), limit);
+    const rows = await this.enrolments.list(
+      courseId,
+      { status: query.status, cohortId: query.cohortId, q: query.q?.trim() || undefined },
+      decodeCursor(query.cursor),
+      limit,
+    );
     return toPage(rows, limit, (e) => ({ at: e.createdAt.toISOString(), id: e.id }), toEnrolmentDto);
   }
 
@@ -121,10 +157,24 @@ export class EnrolmentsService {
       await this.enrolments.update(manager, id, changes);
       if (changes.status === 'active' || changes.cohortId !== undefined) {
         // A new cohort (or a return) brings the assignments that now apply, with their reminders.
-        await this.reminders.scheduleAssignmentReminders(manager, { enrolmentIds: [id] }, this.clock.now(), changes.cohortId !== undefined ? 'scheduled' : 'none');
+        await this.reminders.scheduleAssignmentReminders(
+          manager,
+          { enrolmentIds: [id] },
+          this.clock.now(),
+          changes.cohortId !== undefined ? 'scheduled' : 'none',
+        );
       }
-      const action = changes.status === 'dropped' ? 'enrolment.dropped' : changes.status === 'active' ? 'enrolment.reactivated' : 'enrolment.updated';
-      await this.audit.record(manager, { actorId: caller.id, requestId, action, entity: 'enrolment', entityId: id, before: snapshot(before), after: snapshot({ ...before, ...changes }) });
+      const action =
+        changes.status === 'dropped' ? 'enrolment.dropped' : changes.status === 'active' ? 'enrolment.reactivated' : 'enrolment.updated';
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action,
+        entity: 'enrolment',
+        entityId: id,
+        before: snapshot(before),
+        after: snapshot({ ...before, ...changes }),
+      });
     });
     return this.dto(id);
   }
@@ -152,7 +202,14 @@ export class EnrolmentsService {
       await this.access.writable(caller, courseId, manager);
       await this.refuseDuplicateCohort(manager, courseId, name);
       const cohort = await this.enrolments.insertCohort(manager, courseId, name);
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'cohort.created', entity: 'cohort', entityId: cohort.id, after: { courseId, name } });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'cohort.created',
+        entity: 'cohort',
+        entityId: cohort.id,
+        after: { courseId, name },
+      });
       return cohort;
     });
     return cohortDto(cohort);
@@ -171,7 +228,15 @@ export class EnrolmentsService {
       if (name === found.name) return found;
       await this.refuseDuplicateCohort(manager, found.courseId, name);
       const renamed = await this.enrolments.renameCohort(manager, id, name);
-      await this.audit.record(manager, { actorId: caller.id, requestId, action: 'cohort.renamed', entity: 'cohort', entityId: id, before: { name: found.name }, after: { name } });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'cohort.renamed',
+        entity: 'cohort',
+        entityId: id,
+        before: { name: found.name },
+        after: { name },
+      });
       return renamed;
     });
     return cohortDto(cohort);
@@ -207,7 +272,13 @@ export class EnrolmentsService {
   private async userForEmail(manager: EntityManager, caller: Caller, email: string, name?: string): Promise<string> {
     const [created] = await this.users.inviteStudents(manager, [{ email, name: name ?? email.split('@')[0] }]);
     if (created) {
-      await this.audit.record(manager, { actorId: caller.id, action: 'user.invited', entity: 'user', entityId: created.id, after: { email, role: 'student' } });
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        action: 'user.invited',
+        entity: 'user',
+        entityId: created.id,
+        after: { email, role: 'student' },
+      });
       return created.id;
     }
     const [user] = await this.users.byEmail(manager, [email]);
@@ -217,7 +288,10 @@ export class EnrolmentsService {
 
   private async requireCohort(manager: EntityManager, courseId: string, cohortId: string): Promise<void> {
     const cohort = await this.enrolments.findCohort(cohortId, manager);
-    if (!cohort || cohort.courseId !== courseId) throw new InvalidInput('The cohort is not a cohort of this course', [{ field: 'cohortId', message: 'cohortId is not a cohort of this course' }]);
+    if (!cohort || cohort.courseId !== courseId)
+      throw new InvalidInput('The cohort is not a cohort of this course', [
+        { field: 'cohortId', message: 'cohortId is not a cohort of this course' },
+      ]);
   }
 
   private async dto(id: string): Promise<EnrolmentDto> {

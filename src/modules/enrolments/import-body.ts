@@ -1,7 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
 import { DomainError, InvalidInput } from '../../common/errors';
 import { validateDto } from '../../common/validation';
-import { CsvFileError, CsvTooManyRows, ImportRow, parseImportCsv } from './csv';
+import type { ImportRow } from './csv';
+import { CsvFileError, CsvTooManyRows, parseImportCsv } from './csv';
 import { BULK_ROW_LIMIT, BulkEnrolDto } from './dto/enrolment.dto';
 
 /** The bulk import route (CourseEnrolmentsController.bulk): the app gives it a larger body limit and a row cap. */

@@ -38,8 +38,14 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ type: ReadinessDto })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessDto> {
     const [database, redis] = await Promise.all([
-      within(2_000, this.dataSource.query('SELECT 1')).then(() => 'up' as const, () => 'down' as const),
-      within(2_000, this.redis.ping()).then(() => 'up' as const, () => 'down' as const),
+      within(2_000, this.dataSource.query('SELECT 1')).then(
+        () => 'up' as const,
+        () => 'down' as const,
+      ),
+      within(2_000, this.redis.ping()).then(
+        () => 'up' as const,
+        () => 'down' as const,
+      ),
     ]);
     const ok = database === 'up' && redis === 'up';
     void reply.status(ok ? 200 : 503);

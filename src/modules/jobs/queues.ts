@@ -1,5 +1,8 @@
 /** How every BullMQ queue and worker reaches Redis: blocking commands need `maxRetriesPerRequest: null`; keys under `<REDIS_PREFIX>:bull`. */
-export function bullConnection(redis: { url: string; prefix: string }): { connection: { url: string; maxRetriesPerRequest: null }; prefix: string } {
+export function bullConnection(redis: { url: string; prefix: string }): {
+  connection: { url: string; maxRetriesPerRequest: null };
+  prefix: string;
+} {
   return { connection: { url: redis.url, maxRetriesPerRequest: null }, prefix: `${redis.prefix}:bull` };
 }
 

@@ -2,7 +2,13 @@ import { fillLinks, LINK_MARKERS, usesLink } from './links';
 import { render } from './templates';
 
 describe('links filled in at send time', () => {
-  const composed = render('welcome', { name: 'Ana', courseTitle: 'Peace', courseUrl: 'https://a.test/c', unsubscribeUrl: LINK_MARKERS.unsubscribe, setPasswordUrl: LINK_MARKERS.setPassword });
+  const composed = render('welcome', {
+    name: 'Ana',
+    courseTitle: 'Peace',
+    courseUrl: 'https://a.test/c',
+    unsubscribeUrl: LINK_MARKERS.unsubscribe,
+    setPasswordUrl: LINK_MARKERS.setPassword,
+  });
 
   it('stores markers, not links', () => {
     expect(usesLink(composed, 'setPassword')).toBe(true);
@@ -10,7 +16,10 @@ describe('links filled in at send time', () => {
   });
 
   it('puts the live links in, escaped for the HTML part', () => {
-    const filled = fillLinks(composed, { unsubscribe: 'https://a.test/unsubscribe?token=u.1', setPassword: 'https://a.test/set-password?token=p.2' });
+    const filled = fillLinks(composed, {
+      unsubscribe: 'https://a.test/unsubscribe?token=u.1',
+      setPassword: 'https://a.test/set-password?token=p.2',
+    });
     expect(filled.text).toContain('First, choose a password: https://a.test/set-password?token=p.2');
     expect(filled.text).toContain('Stop these emails: https://a.test/unsubscribe?token=u.1');
     expect(filled.html).toContain('href="https://a.test/unsubscribe?token&#x3D;u.1"');

@@ -20,7 +20,8 @@ export interface ComposedMail {
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Whether the stored message needs this link. */
-export const usesLink = (mail: ComposedMail, name: LinkName) => mail.text.includes(LINK_MARKERS[name]) || mail.html.includes(LINK_MARKERS[name]);
+export const usesLink = (mail: ComposedMail, name: LinkName) =>
+  mail.text.includes(LINK_MARKERS[name]) || mail.html.includes(LINK_MARKERS[name]);
 
 /**
  * The message with live links in place of the markers. A link given as null is dropped with its

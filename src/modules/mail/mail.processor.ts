@@ -34,7 +34,11 @@ export class MailProcessor extends WorkerHost {
     if (!token) return 'skipped: token used or expired';
     const user = await this.users.findById(token.userId);
     if (!user?.isActive) return 'skipped: user missing or deactivated';
-    const mail = render('invitation', { name: user.name, link: this.invitations.linkFor(token.id), expiresAt: token.expiresAt.toUTCString() });
+    const mail = render('invitation', {
+      name: user.name,
+      link: this.invitations.linkFor(token.id),
+      expiresAt: token.expiresAt.toUTCString(),
+    });
     await this.mailer.send({ to: user.email, ...mail, messageId: `<invitation-${token.id}@accord>` });
     this.logger.log({ userId: user.id, passwordTokenId }, 'invitation sent');
     return 'sent';

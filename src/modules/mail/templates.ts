@@ -110,7 +110,11 @@ export type TemplateName = keyof typeof source;
 const compiled = Object.fromEntries(
   Object.entries(source).map(([name, t]) => [
     name,
-    { subject: Handlebars.compile(t.subject, { noEscape: true }), text: Handlebars.compile(t.text, { noEscape: true }), html: Handlebars.compile(t.html) },
+    {
+      subject: Handlebars.compile(t.subject, { noEscape: true }),
+      text: Handlebars.compile(t.text, { noEscape: true }),
+      html: Handlebars.compile(t.html),
+    },
   ]),
 ) as Record<TemplateName, { subject: HandlebarsTemplateDelegate; text: HandlebarsTemplateDelegate; html: HandlebarsTemplateDelegate }>;
 

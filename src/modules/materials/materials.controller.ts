@@ -34,7 +34,12 @@ export class MaterialsController {
   @Patch(':id')
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: MaterialDto })
-  update(@Param('id', uuidPipe) id: string, @Body() body: UpdateMaterialDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<MaterialDto> {
+  update(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: UpdateMaterialDto,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<MaterialDto> {
     return this.materials.update(id, body, { actorId: caller.id, requestId });
   }
 

@@ -41,7 +41,7 @@ export class MaterialsRepository extends TransactionalRepository {
       .createQueryBuilder()
       .insert()
       .into(Material)
-      .values(rows as never)
+      .values(rows)
       .orUpdate(['title', 'kind', 'summary', 'url', 'duration_seconds', 'authors', 'tags'], ['slug'])
       .returning(['id', 'slug'])
       .execute();
@@ -63,7 +63,9 @@ export class MaterialsRepository extends TransactionalRepository {
   }
 
   async usedByWatchItems(manager: EntityManager, id: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM items WHERE material_id = $1 AND completion->>'type' = 'watch' LIMIT 1`, [id]);
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM items WHERE material_id = $1 AND completion->>'type' = 'watch' LIMIT 1`, [
+      id,
+    ]);
     return rows.length > 0;
   }
 
@@ -90,6 +92,10 @@ export class MaterialsRepository extends TransactionalRepository {
       return entities.map((e, i) => Object.assign(e, { rank: Number(raw[i].rank) }));
     }
     if (after) qb.andWhere('(m.created_at, m.id) < (:at, :afterId)', { at: after[0], afterId: after[1] });
-    return qb.orderBy('m.created_at', 'DESC').addOrderBy('m.id', 'DESC').limit(limit + 1).getMany();
+    return qb
+      .orderBy('m.created_at', 'DESC')
+      .addOrderBy('m.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
   }
 }

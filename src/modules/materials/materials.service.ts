@@ -19,7 +19,15 @@ export function normaliseTags(tags: string[] | undefined): string[] {
   return [...seen];
 }
 
-const snapshot = (m: Material) => ({ slug: m.slug, title: m.title, kind: m.kind, url: m.url, durationSeconds: m.durationSeconds, tags: m.tags, authors: m.authors });
+const snapshot = (m: Material) => ({
+  slug: m.slug,
+  title: m.title,
+  kind: m.kind,
+  url: m.url,
+  durationSeconds: m.durationSeconds,
+  tags: m.tags,
+  authors: m.authors,
+});
 
 @Injectable()
 export class MaterialsService {
@@ -43,7 +51,13 @@ export class MaterialsService {
         publishedAt: input.publishedAt ?? null,
         createdBy: actor.actorId,
       });
-      await this.audit.record(manager, { ...actor, action: 'material.created', entity: 'material', entityId: created.id, after: snapshot(created) });
+      await this.audit.record(manager, {
+        ...actor,
+        action: 'material.created',
+        entity: 'material',
+        entityId: created.id,
+        after: snapshot(created),
+      });
       return created;
     });
     return MaterialDto.from(material);
@@ -68,7 +82,12 @@ export class MaterialsService {
     const q = query.q?.trim() || undefined;
     const after = decodeKeys(query.cursor, q ? ['number', 'uuid'] : ['date', 'uuid']);
     const rows = await this.materials.list({ q, tag: query.tag, kind: query.kind }, after, limit);
-    return toPage(rows, limit, (m) => (q ? [m.rank ?? 0, m.id] : [m.createdAt.toISOString(), m.id]), (m) => MaterialDto.from(m));
+    return toPage(
+      rows,
+      limit,
+      (m) => (q ? [m.rank ?? 0, m.id] : [m.createdAt.toISOString(), m.id]),
+      (m) => MaterialDto.from(m),
+    );
   }
 
   async update(id: string, input: UpdateMaterialDto, actor: ActorContext): Promise<MaterialDto> {
@@ -89,7 +108,14 @@ export class MaterialsService {
         throw new Conflict('Items with a watch rule use this video; change those items before changing its kind', 'material-in-use');
       }
       const after = await this.materials.update(manager, id, changes);
-      await this.audit.record(manager, { ...actor, action: 'material.updated', entity: 'material', entityId: id, before: snapshot(before), after: snapshot(after) });
+      await this.audit.record(manager, {
+        ...actor,
+        action: 'material.updated',
+        entity: 'material',
+        entityId: id,
+        before: snapshot(before),
+        after: snapshot(after),
+      });
       return after;
     });
     return MaterialDto.from(material);
@@ -102,7 +128,13 @@ export class MaterialsService {
       const courses = await this.materials.coursesUsing(id, manager);
       if (courses.length) throw new Conflict(`The material is used by items in: ${courses.join(', ')}`, 'material-in-use');
       await this.materials.delete(manager, id);
-      await this.audit.record(manager, { ...actor, action: 'material.deleted', entity: 'material', entityId: id, before: snapshot(before) });
+      await this.audit.record(manager, {
+        ...actor,
+        action: 'material.deleted',
+        entity: 'material',
+        entityId: id,
+        before: snapshot(before),
+      });
     });
   }
 

@@ -24,6 +24,8 @@ export class MetricsTokenGuard implements CanActivate {
     const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
     const given = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header)?.[1] : undefined;
     if (given && timingSafeEqual(digest(given), this.expected)) return true;
-    throw new DomainError(HttpStatus.UNAUTHORIZED, 'unauthenticated', 'The metrics token is missing or wrong', undefined, { 'WWW-Authenticate': 'Bearer realm="metrics"' });
+    throw new DomainError(HttpStatus.UNAUTHORIZED, 'unauthenticated', 'The metrics token is missing or wrong', undefined, {
+      'WWW-Authenticate': 'Bearer realm="metrics"',
+    });
   }
 }

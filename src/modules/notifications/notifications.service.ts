@@ -51,7 +51,8 @@ export class NotificationsService {
 
   verify(token: string | undefined): { userId: string; kind: ReminderKind } {
     const scope = this.tokens.verify(token);
-    if (!scope) throw new InvalidInput('The unsubscribe link is not valid', [{ field: 'token', message: 'token is forged, altered or malformed' }]);
+    if (!scope)
+      throw new InvalidInput('The unsubscribe link is not valid', [{ field: 'token', message: 'token is forged, altered or malformed' }]);
     return scope;
   }
 }

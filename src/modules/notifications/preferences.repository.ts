@@ -22,9 +22,14 @@ export class PreferencesRepository {
     return manager.getRepository(NotificationPreferences).findOne({ where: { userId } });
   }
 
-  async save(userId: string, values: Partial<Omit<NotificationPreferences, 'userId' | 'updatedAt' | 'user'>>): Promise<NotificationPreferences> {
+  async save(
+    userId: string,
+    values: Partial<Omit<NotificationPreferences, 'userId' | 'updatedAt' | 'user'>>,
+  ): Promise<NotificationPreferences> {
     const current = (await this.find(userId)) ?? { ...DEFAULT_PREFERENCES };
-    await this.dataSource.getRepository(NotificationPreferences).upsert({ ...DEFAULT_PREFERENCES, ...stripMeta(current), ...values, userId }, ['userId']);
+    await this.dataSource
+      .getRepository(NotificationPreferences)
+      .upsert({ ...DEFAULT_PREFERENCES, ...stripMeta(current), ...values, userId }, ['userId']);
     return (await this.find(userId))!;
   }
 }

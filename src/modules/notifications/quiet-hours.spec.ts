@@ -18,7 +18,9 @@ describe('quietUntil', () => {
   });
 
   it('handles a window that does not cross midnight, and none at all', () => {
-    expect(quietUntil(new Date('2026-12-01T13:00:00Z'), 'UTC', { start: '12:00', end: '14:00' })?.toISOString()).toBe('2026-12-01T14:00:00.000Z');
+    expect(quietUntil(new Date('2026-12-01T13:00:00Z'), 'UTC', { start: '12:00', end: '14:00' })?.toISOString()).toBe(
+      '2026-12-01T14:00:00.000Z',
+    );
     expect(quietUntil(new Date('2026-12-01T23:00:00Z'), 'UTC', null)).toBeNull();
   });
 

@@ -8,7 +8,16 @@ export function formatter(timeZone: string, style: 'parts' | 'long' | 'short'): 
       style === 'parts'
         ? { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }
         : style === 'long'
-          ? { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+          ? {
+              timeZone,
+              weekday: 'long',
+              day: 'numeric',
+              month: 'long',
+              year: 'numeric',
+              hour: '2-digit',
+              minute: '2-digit',
+              hourCycle: 'h23',
+            }
           : { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
     f = new Intl.DateTimeFormat(style === 'parts' ? 'en-US' : 'en-GB', options);
     formatters.set(key, f);

@@ -1,6 +1,10 @@
-import { CourseStructure, CourseStructureCache } from './course-structure.cache';
+import type { CourseStructure } from './course-structure.cache';
+import { CourseStructureCache } from './course-structure.cache';
 
-const structure = (version: number): CourseStructure => ({ version, modules: [{ id: `m${version}`, title: `v${version}`, unlockAt: null, prerequisites: [], items: [] }] });
+const structure = (version: number): CourseStructure => ({
+  version,
+  modules: [{ id: `m${version}`, title: `v${version}`, unlockAt: null, prerequisites: [], items: [] }],
+});
 
 describe('CourseStructureCache', () => {
   it('loads once per version and reuses the copy while the version holds', async () => {

@@ -28,7 +28,11 @@ export class CourseStructureCache {
   /** One load per course at a time: the readers who meet a new version together share it. */
   private readonly loading = new Map<string, Promise<CourseStructure | null>>();
 
-  async get(courseId: string, version: number, load: (courseId: string) => Promise<CourseStructure | null>): Promise<CourseStructure | null> {
+  async get(
+    courseId: string,
+    version: number,
+    load: (courseId: string) => Promise<CourseStructure | null>,
+  ): Promise<CourseStructure | null> {
     const cached = this.courses.get(courseId);
     if (cached && cached.version === version) return cached;
     let pending = this.loading.get(courseId);

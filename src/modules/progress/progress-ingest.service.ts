@@ -6,7 +6,16 @@ import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors';
 import { VALIDATION_OPTIONS } from '../../common/validation';
 import { BatchResultDto, isWellFormedEvent, MAX_BATCH, ProgressEventDto, RejectedEventDto } from './dto/progress.dto';
-import { countSegments, isLocked, MAX_FUTURE_SKEW_MS, MAX_SECONDS, MAX_SEGMENTS_PER_BATCH, MAX_SEGMENTS_PER_EVENT, segmentsToMultirange, tooManySegments } from './progress-rules';
+import {
+  countSegments,
+  isLocked,
+  MAX_FUTURE_SKEW_MS,
+  MAX_SECONDS,
+  MAX_SEGMENTS_PER_BATCH,
+  MAX_SEGMENTS_PER_EVENT,
+  segmentsToMultirange,
+  tooManySegments,
+} from './progress-rules';
 import { ProgressRepository } from './progress.repository';
 import { AcceptedEvent, ProgressWritesRepository } from './progress-writes.repository';
 
@@ -26,14 +35,21 @@ export class ProgressIngestService {
 
   async ingest(caller: Caller, events: unknown[]): Promise<BatchResultDto> {
     if (events.length > MAX_BATCH) {
-      throw new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', `A batch takes at most ${MAX_BATCH} events; this one has ${events.length}`);
+      throw new DomainError(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'too-large',
+        `A batch takes at most ${MAX_BATCH} events; this one has ${events.length}`,
+      );
     }
     const segments = countSegments(events);
     if (segments > MAX_SEGMENTS_PER_BATCH) {
       const most = MAX_SEGMENTS_PER_BATCH.toLocaleString('en-US');
-      throw new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', `A batch carries at most ${most} watched segments in all; this one has ${segments}`, [
-        { field: 'events[].watchedSegments', message: `at most ${most} segments per batch` },
-      ]);
+      throw new DomainError(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'too-large',
+        `A batch carries at most ${most} watched segments in all; this one has ${segments}`,
+        [{ field: 'events[].watchedSegments', message: `at most ${most} segments per batch` }],
+      );
     }
     const now = this.clock.now();
     const rejected: RejectedEventDto[] = [];
@@ -72,9 +88,16 @@ export class ProgressIngestService {
   }
 
   /** Known item, enrolled caller, open course, unlocked module. */
-  private async admit(caller: Caller, events: Array<Omit<AcceptedEvent, 'enrolmentId'>>, rejected: RejectedEventDto[], now: Date): Promise<AcceptedEvent[]> {
+  private async admit(
+    caller: Caller,
+    events: Array<Omit<AcceptedEvent, 'enrolmentId'>>,
+    rejected: RejectedEventDto[],
+    now: Date,
+  ): Promise<AcceptedEvent[]> {
     if (!events.length) return [];
-    const items = new Map((await this.progress.admissionContext(caller.id, [...new Set(events.map((e) => e.itemId))])).map((i) => [i.item_id, i]));
+    const items = new Map(
+      (await this.progress.admissionContext(caller.id, [...new Set(events.map((e) => e.itemId))])).map((i) => [i.item_id, i]),
+    );
     // One verdict per item, not per event: a batch is one student's events over a few items.
     const verdicts = new Map<string, { error: string } | { enrolmentId: string }>();
     const verdictOf = (itemId: string): { error: string } | { enrolmentId: string } => {
@@ -114,7 +137,8 @@ export class ProgressIngestService {
     }
     if (dto.percent !== undefined && (dto.percent < 0 || dto.percent > 100)) return { eventId, error: 'percent outside 0–100' };
     if (dto.positionSeconds !== undefined && dto.positionSeconds < 0) return { eventId, error: 'positionSeconds is negative' };
-    if (dto.positionSeconds !== undefined && dto.positionSeconds > MAX_SECONDS) return { eventId, error: `positionSeconds is beyond ${MAX_SECONDS} (ten days)` };
+    if (dto.positionSeconds !== undefined && dto.positionSeconds > MAX_SECONDS)
+      return { eventId, error: `positionSeconds is beyond ${MAX_SECONDS} (ten days)` };
     const occurredAt = new Date(dto.occurredAt);
     if (occurredAt.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) return { eventId, error: 'occurredAt is in the future' };
     const watched = segmentsToMultirange(dto.watchedSegments);

@@ -41,7 +41,14 @@ export class ProgressReportRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** One page in keyset order over (sort key, enrolment id). */
-  page(courseId: string, filter: { cohortId?: string; state?: ReportState }, sort: ReportSort, after: [string | number, string] | null, limit: number, now: Date): Promise<ReportRow[]> {
+  page(
+    courseId: string,
+    filter: { cohortId?: string; state?: ReportState },
+    sort: ReportSort,
+    after: [string | number, string] | null,
+    limit: number,
+    now: Date,
+  ): Promise<ReportRow[]> {
     const desc = sort.startsWith('-');
     const field = sort.replace(/^-/, '');
     const params: unknown[] = [courseId, now];
@@ -51,7 +58,8 @@ export class ProgressReportRepository {
       where.push(`e.cohort_id = $${params.length}`);
     }
     if (filter.state === 'completed') where.push(`e.status = 'completed'`);
-    if (filter.state === 'in_progress') where.push(`e.status <> 'completed' AND (e.completed_required > 0 OR e.last_activity_at IS NOT NULL)`);
+    if (filter.state === 'in_progress')
+      where.push(`e.status <> 'completed' AND (e.completed_required > 0 OR e.last_activity_at IS NOT NULL)`);
     if (filter.state === 'not_started') where.push(`e.status <> 'completed' AND e.completed_required = 0 AND e.last_activity_at IS NULL`);
     const cmp = desc ? '<' : '>';
     let keyset = '';
@@ -91,7 +99,12 @@ export class ProgressReportRepository {
     );
   }
 
-  summary(courseId: string, now: Date): Promise<Array<{ module_id: string; title: string; position: number; enrolled: number; assigned: number; completed: number; overdue: number }>> {
+  summary(
+    courseId: string,
+    now: Date,
+  ): Promise<
+    Array<{ module_id: string; title: string; position: number; enrolled: number; assigned: number; completed: number; overdue: number }>
+  > {
     return this.dataSource.query(
       `WITH active AS (SELECT * FROM enrolments WHERE course_id = $1 AND status <> 'dropped'),
        due AS (

@@ -10,7 +10,8 @@ import { ProgressReportRepository, ReportModule, ReportRow } from './progress-re
 import { roundPercent } from './progress-rules';
 
 const CSV_PAGE = 1000;
-const CSV_COLUMNS = 'enrolmentId,userId,name,email,cohortId,cohortName,percent,completedItems,overdueAssignments,selfReportedCompletions,lastActivityAt,state';
+const CSV_COLUMNS =
+  'enrolmentId,userId,name,email,cohortId,cohortName,percent,completedItems,overdueAssignments,selfReportedCompletions,lastActivityAt,state';
 
 /** The fixed columns, then one per module, `module <number>: <title>` (a title is text a user typed: quoted and formula-safe). */
 function csvHeader(modules: ReportModule[]): string {
@@ -35,7 +36,12 @@ function toDto(r: ReportRow, modules: ReportModule[]): ReportRowDto {
     selfReportedCompletions: r.self_reported,
     lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
     state: stateOf(r),
-    modules: modules.map((m, i) => ({ moduleId: m.id, number: i + 1, title: m.title, state: completed.has(m.id) || m.required === 0 ? 'completed' : 'not_completed' })),
+    modules: modules.map((m, i) => ({
+      moduleId: m.id,
+      number: i + 1,
+      title: m.title,
+      state: completed.has(m.id) || m.required === 0 ? 'completed' : 'not_completed',
+    })),
   };
 }
 
@@ -56,8 +62,14 @@ export class ProgressReportService {
     await this.access.writable(caller, courseId, undefined, { allowArchived: true });
     const sort = query.sort ?? 'name';
     const limit = pageLimit(query);
-    const after = decodeKeys(query.cursor, [sort.replace(/^-/, '') === 'name' ? 'string' : sort.replace(/^-/, '') === 'lastActivityAt' ? 'date' : 'number', 'uuid']);
-    const [modules, rows] = await Promise.all([this.report.modules(courseId), this.report.page(courseId, query, sort, after as [string | number, string] | null, limit, this.clock.now())]);
+    const after = decodeKeys(query.cursor, [
+      sort.replace(/^-/, '') === 'name' ? 'string' : sort.replace(/^-/, '') === 'lastActivityAt' ? 'date' : 'number',
+      'uuid',
+    ]);
+    const [modules, rows] = await Promise.all([
+      this.report.modules(courseId),
+      this.report.page(courseId, query, sort, after as [string | number, string] | null, limit, this.clock.now()),
+    ]);
     const more = rows.length > limit;
     const slice = more ? rows.slice(0, limit) : rows;
     return { data: slice.map((r) => toDto(r, modules)), nextCursor: more ? encodeKeys(keyOf(slice[slice.length - 1])) : null };

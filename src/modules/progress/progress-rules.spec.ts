@@ -16,23 +16,62 @@ describe('isLocked', () => {
 
 describe('segmentsToMultirange', () => {
   it('turns segments into a multirange literal of whole seconds, dropping empty ones', () => {
-    expect(segmentsToMultirange([[0, 10.4], [20, 20], [30, 40], [50.2, 50.4]])).toEqual({ value: '{[0,10),[30,40)}' });
+    expect(
+      segmentsToMultirange([
+        [0, 10.4],
+        [20, 20],
+        [30, 40],
+        [50.2, 50.4],
+      ]),
+    ).toEqual({ value: '{[0,10),[30,40)}' });
     expect(segmentsToMultirange(undefined)).toEqual({ value: null });
     expect(segmentsToMultirange([])).toEqual({ value: '{}' });
   });
   it('merges overlapping and adjacent segments, in any order', () => {
-    expect(segmentsToMultirange([[30, 40], [0, 10.4], [10.4, 20.6], [35, 38], [39.6, 45]])).toEqual({ value: '{[0,21),[30,45)}' });
+    expect(
+      segmentsToMultirange([
+        [30, 40],
+        [0, 10.4],
+        [10.4, 20.6],
+        [35, 38],
+        [39.6, 45],
+      ]),
+    ).toEqual({ value: '{[0,21),[30,45)}' });
   });
   it('takes at most 200 segments and ends up to ten days', () => {
     expect(segmentsToMultirange(Array.from({ length: 200 }, (_, i) => [2 * i, 2 * i + 1]))).toHaveProperty('value');
-    expect(segmentsToMultirange(Array.from({ length: 201 }, (_, i) => [2 * i, 2 * i + 1]))).toEqual({ error: expect.stringContaining('at most 200') });
+    expect(segmentsToMultirange(Array.from({ length: 201 }, (_, i) => [2 * i, 2 * i + 1]))).toEqual({
+      error: expect.stringContaining('at most 200'),
+    });
     expect(segmentsToMultirange([[0, 864_000]])).toEqual({ value: '{[0,864000)}' });
     expect(segmentsToMultirange([[0, 864_001]])).toHaveProperty('error');
   });
   it('counts the segments of a raw batch, whatever its events look like', () => {
-    expect(countSegments([{ watchedSegments: [[0, 1], [2, 3]] }, null, 'x', { watchedSegments: 'no' }, { watchedSegments: [1, 2, 3] }])).toBe(5);
+    expect(
+      countSegments([
+        {
+          watchedSegments: [
+            [0, 1],
+            [2, 3],
+          ],
+        },
+        null,
+        'x',
+        { watchedSegments: 'no' },
+        { watchedSegments: [1, 2, 3] },
+      ]),
+    ).toBe(5);
   });
-  it.each([[[[10, 5]]], [[[-1, 5]]], [['0-5']], [[[0, 'x']]], ['nope'], [[[0, Number.NaN]]], [[[0, Number.POSITIVE_INFINITY]]], [[[0, 1e300]]]])('rejects %p', (input) => {
+  it.each([
+    [[[10, 5]]],
+    [[[-1, 5]]],
+    [['0-5']],
+    [[[0, 'x']]],
+    ['nope'],
+    [[[0, Number.NaN]]],
+    [[[0, Number.POSITIVE_INFINITY]]],
+    [[[0, 1e300]]],
+  ])('rejects %p', (input) => {
     expect(segmentsToMultirange(input)).toHaveProperty('error');
   });
 });

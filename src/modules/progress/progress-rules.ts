@@ -58,7 +58,15 @@ export function segmentsToMultirange(segments: unknown): { value: string | null 
   for (const segment of segments) {
     if (!Array.isArray(segment) || segment.length !== 2) return { error: 'each watched segment is [fromSeconds, toSeconds]' };
     const [from, to] = segment as unknown[];
-    if (typeof from !== 'number' || typeof to !== 'number' || !Number.isFinite(from) || !Number.isFinite(to) || from < 0 || to < from || to > MAX_SECONDS) {
+    if (
+      typeof from !== 'number' ||
+      typeof to !== 'number' ||
+      !Number.isFinite(from) ||
+      !Number.isFinite(to) ||
+      from < 0 ||
+      to < from ||
+      to > MAX_SECONDS
+    ) {
       return { error: `each watched segment needs 0 ≤ fromSeconds ≤ toSeconds ≤ ${MAX_SECONDS}` };
     }
     const [start, end] = [Math.round(from), Math.round(to)];

@@ -72,7 +72,8 @@ export class ProgressWritesRepository {
       if (left < 1) throw new Unavailable('Earlier progress writes of yours took too long; nothing was changed. Retry shortly.', 1);
       return this.transaction(enrolmentIds, work, left);
     });
-    if (!turn) throw new TooManyRequests('Too many progress writes of yours are waiting; nothing was changed. Send batches one after another.', 1);
+    if (!turn)
+      throw new TooManyRequests('Too many progress writes of yours are waiting; nothing was changed. Send batches one after another.', 1);
     return turn;
   }
 
@@ -88,7 +89,9 @@ export class ProgressWritesRepository {
     return preparedTransaction(
       this.dataSource,
       async (query) => {
-        await query('progress.lock-enrolments', `SELECT id FROM enrolments WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [enrolmentIds]);
+        await query('progress.lock-enrolments', `SELECT id FROM enrolments WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [
+          enrolmentIds,
+        ]);
         return work(new ProgressWriter(query));
       },
       { lockTimeoutMs },

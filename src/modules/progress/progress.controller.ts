@@ -1,15 +1,35 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiPayloadTooLargeResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiPayloadTooLargeResponse,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { Caller, CurrentUser, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
-import { BatchResultDto, CourseProgressDto, EnrolmentProgressDto, ItemStateDto, ProgressBatchDto, ReportPageDto, ReportQuery, ReportRowDto, SummaryDto } from './dto/progress.dto';
+import {
+  BatchResultDto,
+  CourseProgressDto,
+  EnrolmentProgressDto,
+  ItemStateDto,
+  ProgressBatchDto,
+  ReportPageDto,
+  ReportQuery,
+  ReportRowDto,
+  SummaryDto,
+} from './dto/progress.dto';
 import { ProgressIngestService } from './progress-ingest.service';
 import { ProgressReportService } from './progress-report.service';
 import { ProgressService } from './progress.service';
 
-const QUEUE_FULL = "Too many of the student's progress writes already wait in this API process (PROGRESS_WRITE_QUEUE); nothing written; see Retry-After";
-const WAITED_TOO_LONG = "Waited longer than PROGRESS_WRITE_WAIT_MS for the student's earlier writes (or another process's); nothing written; see Retry-After";
+const QUEUE_FULL =
+  "Too many of the student's progress writes already wait in this API process (PROGRESS_WRITE_QUEUE); nothing written; see Retry-After";
+const WAITED_TOO_LONG =
+  "Waited longer than PROGRESS_WRITE_WAIT_MS for the student's earlier writes (or another process's); nothing written; see Retry-After";
 
 @ApiTags('progress')
 @ApiBearerAuth()
@@ -49,7 +69,11 @@ export class ProgressController {
   @Get('courses/:id/progress')
   @Roles('admin', 'instructor')
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: ReportPageDto, description: 'With ?format=csv or Accept: text/csv, the whole course streamed as CSV (same columns, one per module after the fixed ones; same filters and sort)' })
+  @ApiOkResponse({
+    type: ReportPageDto,
+    description:
+      'With ?format=csv or Accept: text/csv, the whole course streamed as CSV (same columns, one per module after the fixed ones; same filters and sort)',
+  })
   async report(
     @Param('id', uuidPipe) id: string,
     @Query() query: ReportQuery,
@@ -72,8 +96,16 @@ export class ProgressController {
 
   @Get('courses/:id/enrolments/:enrolmentId/progress')
   @Roles('admin', 'instructor')
-  @ApiOkResponse({ type: EnrolmentProgressDto, description: "One student's progress as they see it, with each item's last activity; 404 for enrolments of other courses and courses you do not teach" })
-  enrolment(@Param('id', uuidPipe) id: string, @Param('enrolmentId', uuidPipe) enrolmentId: string, @CurrentUser() caller: Caller): Promise<EnrolmentProgressDto> {
+  @ApiOkResponse({
+    type: EnrolmentProgressDto,
+    description:
+      "One student's progress as they see it, with each item's last activity; 404 for enrolments of other courses and courses you do not teach",
+  })
+  enrolment(
+    @Param('id', uuidPipe) id: string,
+    @Param('enrolmentId', uuidPipe) enrolmentId: string,
+    @CurrentUser() caller: Caller,
+  ): Promise<EnrolmentProgressDto> {
     return this.progress.enrolmentProgress(caller, id, enrolmentId);
   }
 }

@@ -12,7 +12,15 @@ import { ProgressService } from './progress.service';
 @Module({
   imports: [CoursesModule],
   controllers: [ProgressController],
-  providers: [CourseStructureCache, ProgressRepository, ProgressWritesRepository, ProgressIngestService, ProgressService, ProgressReportRepository, ProgressReportService],
+  providers: [
+    CourseStructureCache,
+    ProgressRepository,
+    ProgressWritesRepository,
+    ProgressIngestService,
+    ProgressService,
+    ProgressReportRepository,
+    ProgressReportService,
+  ],
   exports: [ProgressRepository],
 })
 export class ProgressModule {}

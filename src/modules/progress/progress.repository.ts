@@ -30,7 +30,9 @@ export interface AdmissionContext {
 @Injectable()
 export class ProgressRepository {
   /** Course-view reads arriving together share one statement (see Batcher). */
-  private readonly viewStates = new Batcher<[userId: string, courseId: string], CourseViewState | undefined>(100, (keys) => this.courseViewStates(keys));
+  private readonly viewStates = new Batcher<[userId: string, courseId: string], CourseViewState | undefined>(100, (keys) =>
+    this.courseViewStates(keys),
+  );
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,

@@ -59,7 +59,11 @@ export class ProgressService {
       const done = required.filter((i) => i.state === 'completed').length;
       requiredItems += required.length;
       completedItems += done;
-      const locked = isLocked({ unlockAt: m.unlock_at ? new Date(m.unlock_at) : null, prerequisites: m.prerequisites }, (id) => completed.get(id) ?? false, now);
+      const locked = isLocked(
+        { unlockAt: m.unlock_at ? new Date(m.unlock_at) : null, prerequisites: m.prerequisites },
+        (id) => completed.get(id) ?? false,
+        now,
+      );
       const state: ModuleState = m.completed ? 'completed' : locked ? 'locked' : m.items.some((i) => i.state) ? 'in_progress' : 'available';
       return {
         id: m.id,
@@ -78,12 +82,17 @@ export class ProgressService {
   async complete(caller: Caller, itemId: string): Promise<ItemStateDto> {
     const [item] = await this.progress.itemWithEnrolment(itemId, caller.id);
     if (!item || !item.enrolment_id || item.course_status !== 'published') throw new NotFound('Item');
-    if (item.rule !== 'mark_done') throw new InvalidInput(`Only mark_done items are completed this way; this one is judged by its ${item.rule} rule`, [{ field: 'itemId', message: `the item's rule is ${item.rule}` }]);
+    if (item.rule !== 'mark_done')
+      throw new InvalidInput(`Only mark_done items are completed this way; this one is judged by its ${item.rule} rule`, [
+        { field: 'itemId', message: `the item's rule is ${item.rule}` },
+      ]);
     const now = this.clock.now();
     const completions = await this.progress.completions([item.enrolment_id]);
     const prerequisites = await this.progress.prerequisites([item.module_id]);
-    const done = (id: string) => completions.has(`${item.enrolment_id}:${id}`) || prerequisites.find((p) => p.prerequisite_id === id)?.required === 0;
-    if (isLocked({ unlockAt: item.unlock_at, prerequisites: prerequisites.map((p) => p.prerequisite_id) }, done, now)) throw new Conflict('The module is locked', 'module-locked');
+    const done = (id: string) =>
+      completions.has(`${item.enrolment_id}:${id}`) || prerequisites.find((p) => p.prerequisite_id === id)?.required === 0;
+    if (isLocked({ unlockAt: item.unlock_at, prerequisites: prerequisites.map((p) => p.prerequisite_id) }, done, now))
+      throw new Conflict('The module is locked', 'module-locked');
     const enrolmentId = item.enrolment_id;
     await this.writes.locked(caller.id, [enrolmentId], async (writer) => {
       await writer.markDone(enrolmentId, itemId, now);

@@ -37,7 +37,10 @@ export class QueuesDashboardSessions {
     const jti = randomUUID();
     // Redis holds each unused ticket; exchanging it deletes it, so a link works once.
     await orUnavailable(this.redis.set(ticketKey(jti), caller.sessionId, 'EX', TICKET_SECONDS), UNAVAILABLE);
-    const ticket = await this.jwt.signAsync({ sub: caller.id, sid: caller.sessionId }, { audience: 'queues-ticket', expiresIn: TICKET_SECONDS, jwtid: jti });
+    const ticket = await this.jwt.signAsync(
+      { sub: caller.id, sid: caller.sessionId },
+      { audience: 'queues-ticket', expiresIn: TICKET_SECONDS, jwtid: jti },
+    );
     return { url: `${this.config.publicUrl}${DASHBOARD_PATH}?ticket=${ticket}`, expiresIn: TICKET_SECONDS };
   }
 
@@ -48,7 +51,10 @@ export class QueuesDashboardSessions {
     if (!isSessionClaims(claims) || typeof claims.jti !== 'string') throw refused;
     if ((await orUnavailable(this.redis.getdel(ticketKey(claims.jti)), UNAVAILABLE)) !== claims.sid) throw refused;
     await this.admit(claims);
-    const token = await this.jwt.signAsync({ sub: claims.sub, sid: claims.sid }, { audience: 'queues-session', expiresIn: SESSION_SECONDS });
+    const token = await this.jwt.signAsync(
+      { sub: claims.sub, sid: claims.sid },
+      { audience: 'queues-session', expiresIn: SESSION_SECONDS },
+    );
     return { token, maxAge: SESSION_SECONDS };
   }
 
@@ -64,7 +70,8 @@ export class QueuesDashboardSessions {
   /** Read afresh, never cached: the user must be an active admin and the session not revoked, however long ago. */
   private async admit(claims: SessionClaims, tokenVersion?: number): Promise<void> {
     const [user, live] = await Promise.all([this.users.findSession(claims.sub), this.auth.isSessionLive(claims.sub, claims.sid)]);
-    if (!user?.isActive || !live || (tokenVersion !== undefined && user.tokenVersion !== tokenVersion)) throw new Unauthenticated('The session has ended; sign in again');
+    if (!user?.isActive || !live || (tokenVersion !== undefined && user.tokenVersion !== tokenVersion))
+      throw new Unauthenticated('The session has ended; sign in again');
     if (user.role !== 'admin') throw new Forbidden('The queue dashboard is for admins');
   }
 }

@@ -2,12 +2,12 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BoardAdapter } from '@bull-board/fastify';
 import { getQueueToken } from '@nestjs/bullmq';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Queue } from 'bullmq';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Conflict } from '../../common/errors';
 import { sendProblem } from '../../common/problem.filter';
-import { AppConfig } from '../../config/env';
+import type { AppConfig } from '../../config/env';
 import { QueueName } from '../jobs/queues';
 import { DASHBOARD_PATH, QueuesDashboardSessions, SESSION_COOKIE } from './queues-dashboard.sessions';
 
@@ -29,7 +29,9 @@ function cookie(request: FastifyRequest, name: string): string | undefined {
 /** BullMQ refusing an action in the job's current state (promote a waiting job…) is a 409, not a 500. */
 const JOB_STATE = /^(Job \S+ is not in the \S+ state|Missing key for job|Job \S+ is locked|Job \S+ has pending dependencies)/;
 const jobStateConflict = (error: unknown) =>
-  error instanceof Error && JOB_STATE.test(error.message) ? new Conflict('The job is not in a state that allows this action', 'job-state') : error;
+  error instanceof Error && JOB_STATE.test(error.message)
+    ? new Conflict('The job is not in a state that allows this action', 'job-state')
+    : error;
 
 /**
  * bull-board at /admin/queues, for admins only: a bearer access token, or a short-lived cookie
@@ -59,24 +61,28 @@ export async function mountQueuesDashboard(app: NestFastifyApplication, config: 
     await sessions.authorise(cookie(request, SESSION_COOKIE), /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1]);
   };
 
-  await app.getHttpAdapter().getInstance().register(
-    async (instance: FastifyInstance) => {
-      instance.addHook('onRequest', async (request, reply) => {
-        try {
-          await authorise(request, reply);
-        } catch (error) {
-          sendProblem(error, request, reply);
-          return reply;
-        }
-      });
-      // bull-board's error handler echoes error messages and, under NODE_ENV=development, stack
-      // traces with file paths: errors under /admin/queues become problem+json like everywhere else.
-      await instance.register((child: FastifyInstance, options: object, done: (error?: Error) => void) => {
-        const setErrorHandler = child.setErrorHandler.bind(child);
-        child.setErrorHandler = (() => setErrorHandler((error, request, reply) => sendProblem(jobStateConflict(error), request, reply))) as never;
-        (board.registerPlugin() as unknown as (f: FastifyInstance, o: object, d: (error?: Error) => void) => void)(child, options, done);
-      });
-    },
-    { prefix: DASHBOARD_PATH },
-  );
+  await app
+    .getHttpAdapter()
+    .getInstance()
+    .register(
+      async (instance: FastifyInstance) => {
+        instance.addHook('onRequest', async (request, reply) => {
+          try {
+            await authorise(request, reply);
+          } catch (error) {
+            sendProblem(error, request, reply);
+            return reply;
+          }
+        });
+        // bull-board's error handler echoes error messages and, under NODE_ENV=development, stack
+        // traces with file paths: errors under /admin/queues become problem+json like everywhere else.
+        await instance.register((child: FastifyInstance, options: object, done: (error?: Error) => void) => {
+          const setErrorHandler = child.setErrorHandler.bind(child);
+          child.setErrorHandler = (() =>
+            setErrorHandler((error, request, reply) => sendProblem(jobStateConflict(error), request, reply))) as never;
+          board.registerPlugin()(child, options, done);
+        });
+      },
+      { prefix: DASHBOARD_PATH },
+    );
 }

@@ -1,4 +1,4 @@
-import { ReminderJob } from '../jobs/queues';
+import type { ReminderJob } from '../jobs/queues';
 
 /** A class that runs one repeatable job of the reminders queue; the worker finds it by `job` and checks every job has one at boot. */
 export interface ReminderJobHandler {

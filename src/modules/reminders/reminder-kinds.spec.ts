@@ -9,7 +9,9 @@ describe('reminder kinds table', () => {
     const parts = { enrolment: 'e.id', assignment: 'a.id', dueAt: 'a.due_at', quietSince: 'q' };
     expect(dedupeKeySql('welcome', parts)).toBe(`'welcome' || ':' || e.id`);
     expect(dedupeKeySql('assignment', parts)).toBe(`'assignment' || ':' || a.id || ':' || e.id`);
-    expect(dedupeKeySql('due_soon', parts)).toBe(`'due_soon' || ':' || a.id || ':' || e.id || ':' || floor(extract(epoch FROM a.due_at))::bigint`);
+    expect(dedupeKeySql('due_soon', parts)).toBe(
+      `'due_soon' || ':' || a.id || ':' || e.id || ':' || floor(extract(epoch FROM a.due_at))::bigint`,
+    );
     expect(dedupeKeySql('inactivity', parts)).toBe(`'inactivity' || ':' || e.id || ':' || floor(extract(epoch FROM q))::bigint`);
   });
 

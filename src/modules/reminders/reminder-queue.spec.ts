@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { ReminderQueue } from './reminder-queue';
 
 const config = { reminders: { attempts: 5, backoffMs: 1000 } } as never;
 /** A Queue stand-in whose connection is up (or not) and whose addBulk is `addBulk`. */
-const queueWith = (addBulk: jest.Mock, status = 'ready') => ({ addBulk, getBackend: () => ({ client: Promise.resolve({ status }) }) }) as unknown as Queue;
+const queueWith = (addBulk: jest.Mock, status = 'ready') =>
+  ({ addBulk, getBackend: () => ({ client: Promise.resolve({ status }) }) }) as unknown as Queue;
 const now = new Date('2026-12-01T12:00:00Z');
 
 describe('ReminderQueue', () => {
@@ -15,7 +16,11 @@ describe('ReminderQueue', () => {
     const addBulk = jest.fn(async () => []);
     await new ReminderQueue(queueWith(addBulk), config).handOver(['r1', 'r2'], now, '42');
     expect(addBulk).toHaveBeenCalledWith([
-      expect.objectContaining({ name: 'send', data: { reminderId: 'r1', xid: '42' }, opts: expect.objectContaining({ jobId: 'reminder-r1', delay: 0, attempts: 5 }) }),
+      expect.objectContaining({
+        name: 'send',
+        data: { reminderId: 'r1', xid: '42' },
+        opts: expect.objectContaining({ jobId: 'reminder-r1', delay: 0, attempts: 5 }),
+      }),
       expect.objectContaining({ data: { reminderId: 'r2', xid: '42' }, opts: expect.objectContaining({ jobId: 'reminder-r2' }) }),
     ]);
   });
@@ -34,7 +39,9 @@ describe('ReminderQueue', () => {
     const ids = Array.from({ length: 2_500 }, (_, i) => `r${i}`);
     await new ReminderQueue(queueWith(addBulk), config).handOver(ids, now, '42');
     expect(sizes).toEqual([1_000, 1_000, 500]);
-    const jobIds = (addBulk.mock.calls as unknown as Array<[Array<{ opts: { jobId: string } }>]>).flatMap(([jobs]) => jobs.map((j) => j.opts.jobId));
+    const jobIds = (addBulk.mock.calls as unknown as Array<[Array<{ opts: { jobId: string } }>]>).flatMap(([jobs]) =>
+      jobs.map((j) => j.opts.jobId),
+    );
     expect(jobIds).toEqual(ids.map((id) => `reminder-${id}`));
   });
 

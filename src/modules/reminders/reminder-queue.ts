@@ -78,7 +78,11 @@ export class ReminderQueue {
       ids.map((id) => ({ id, scheduledFor: now })),
       now,
       xid,
-    ).catch((error: unknown) => this.logger.warn({ err: error, reminders: ids.length }, 'hand-over to the queue failed; the reconciler will re-dispatch'));
-    await within(HAND_OVER_WAIT_MS, added).catch(() => this.logger.warn({ reminders: ids.length }, 'the queue is slow to take reminders; answering without waiting'));
+    ).catch((error: unknown) =>
+      this.logger.warn({ err: error, reminders: ids.length }, 'hand-over to the queue failed; the reconciler will re-dispatch'),
+    );
+    await within(HAND_OVER_WAIT_MS, added).catch(() =>
+      this.logger.warn({ reminders: ids.length }, 'the queue is slow to take reminders; answering without waiting'),
+    );
   }
 }

@@ -22,7 +22,9 @@ export class ReminderScheduleService {
     return this.schedule.planNotices(manager, assignmentId);
   }
 
-  scheduleAssignmentReminders(...args: Parameters<Schedule['scheduleAssignmentReminders']>): ReturnType<Schedule['scheduleAssignmentReminders']> {
+  scheduleAssignmentReminders(
+    ...args: Parameters<Schedule['scheduleAssignmentReminders']>
+  ): ReturnType<Schedule['scheduleAssignmentReminders']> {
     return this.schedule.scheduleAssignmentReminders(...args);
   }
 

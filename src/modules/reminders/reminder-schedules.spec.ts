@@ -1,11 +1,13 @@
 import { EventEmitter } from 'events';
 import { Logger } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Clock } from '../../common/clock';
-import { ReminderReconciler } from './reminder-reconciler';
+import type { ReminderReconciler } from './reminder-reconciler';
 import { ReminderSchedules } from './reminder-schedules';
 
-const config = { reminders: { dispatchIntervalMs: 5_000, reconcileIntervalMs: 60_000, inactivityScanIntervalMs: 3_600_000, watchdogIntervalMs: 5_000 } } as never;
+const config = {
+  reminders: { dispatchIntervalMs: 5_000, reconcileIntervalMs: 60_000, inactivityScanIntervalMs: 3_600_000, watchdogIntervalMs: 5_000 },
+} as never;
 const IDS = ['reminder-dispatch', 'reminder-reconcile', 'inactivity-scan'];
 
 /** A stand-in for BullMQ's Queue over a scheduler table (id → next run) and a job table (id → state). */
@@ -74,7 +76,12 @@ describe('ReminderSchedules', () => {
     await r.schedules.check();
     expect(r.calls).toEqual(['reconcile', 'upsert reminder-dispatch', 'upsert inactivity-scan']);
     expect(warn).toHaveBeenCalledWith(
-      { schedulers: [{ id: 'reminder-dispatch', problem: 'missing' }, { id: 'inactivity-scan', problem: 'missing' }] },
+      {
+        schedulers: [
+          { id: 'reminder-dispatch', problem: 'missing' },
+          { id: 'inactivity-scan', problem: 'missing' },
+        ],
+      },
       expect.stringContaining('re-creating'),
     );
     // Repaired: the next check finds nothing to do.

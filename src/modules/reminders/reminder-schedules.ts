@@ -92,7 +92,9 @@ export class ReminderSchedules implements OnModuleDestroy {
       return this.checking;
     }
     this.checking = this.repair()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'checking the reminder schedulers failed; trying again at the next tick'))
+      .catch((error: unknown) =>
+        this.logger.error({ err: error }, 'checking the reminder schedulers failed; trying again at the next tick'),
+      )
       .finally(() => {
         this.checking = null;
         if (this.checkAgain) {

@@ -99,7 +99,13 @@ export class ReminderSendRepository {
   }
 
   async saveRendered(id: string, mail: { subject: string; text: string; html: string; messageId: string }): Promise<void> {
-    await this.dataSource.query(`UPDATE reminders SET subject = $2, body_text = $3, body_html = $4, message_id = $5 WHERE id = $1`, [id, mail.subject, mail.text, mail.html, mail.messageId]);
+    await this.dataSource.query(`UPDATE reminders SET subject = $2, body_text = $3, body_html = $4, message_id = $5 WHERE id = $1`, [
+      id,
+      mail.subject,
+      mail.text,
+      mail.html,
+      mail.messageId,
+    ]);
   }
 
   /** Sent: the row keeps exactly what went out. */
@@ -114,7 +120,12 @@ export class ReminderSendRepository {
   }
 
   async markSkipped(id: string, reason: string): Promise<void> {
-    await prepared(this.dataSource, 'reminders.mark-skipped', `UPDATE reminders SET status = 'skipped', skip_reason = $2, lease_until = NULL, updated_at = now() WHERE id = $1 AND status = 'sending'`, [id, reason]);
+    await prepared(
+      this.dataSource,
+      'reminders.mark-skipped',
+      `UPDATE reminders SET status = 'skipped', skip_reason = $2, lease_until = NULL, updated_at = now() WHERE id = $1 AND status = 'sending'`,
+      [id, reason],
+    );
   }
 
   /** Quiet hours: back to scheduled for the end of the window; the dispatcher takes it then. */

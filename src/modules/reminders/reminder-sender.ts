@@ -83,7 +83,11 @@ export class ReminderSender {
         return `skipped:${reason}`;
       }
       if (reminderKind(ctx.kind).quietHours) {
-        const window = ctx.has_preferences ? (ctx.quiet_start && ctx.quiet_end ? { start: ctx.quiet_start, end: ctx.quiet_end } : null) : DEFAULT_QUIET_HOURS;
+        const window = ctx.has_preferences
+          ? ctx.quiet_start && ctx.quiet_end
+            ? { start: ctx.quiet_start, end: ctx.quiet_end }
+            : null
+          : DEFAULT_QUIET_HOURS;
         const until = quietUntil(now, ctx.timezone, window);
         if (until) {
           await this.reminders.defer(reminderId, until);
@@ -92,7 +96,10 @@ export class ReminderSender {
         }
       }
       // Composed once: a retry sends exactly what the first attempt composed, but for the live links.
-      mail = ctx.subject && ctx.body_text && ctx.body_html ? { subject: ctx.subject, text: ctx.body_text, html: ctx.body_html } : this.compose(ctx);
+      mail =
+        ctx.subject && ctx.body_text && ctx.body_html
+          ? { subject: ctx.subject, text: ctx.body_text, html: ctx.body_html }
+          : this.compose(ctx);
       const unsubscribeUrl = this.unsubscribe.url(ctx.user_id, ctx.kind);
       await this.mailer.send({
         to: ctx.email,

@@ -56,7 +56,10 @@ export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShut
     );
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'reminder worker error'));
     if (reminders.schedulers) await this.schedules.start();
-    this.logger.log({ concurrency: reminders.concurrency, sendRate: reminders.sendRatePerSecond || 'unlimited' }, 'reminder worker started');
+    this.logger.log(
+      { concurrency: reminders.concurrency, sendRate: reminders.sendRatePerSecond || 'unlimited' },
+      'reminder worker started',
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

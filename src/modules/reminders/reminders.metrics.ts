@@ -7,7 +7,15 @@ import { ReminderQueueDepth } from './reminder-queue-depth';
 
 function gauge<T extends string>(name: string, help: string, labelNames: T[], collect: (g: Gauge<T>) => Promise<void>): void {
   registry.removeSingleMetric(name); // one app per process in production; tests create several
-  new Gauge<T>({ name, help, labelNames, registers: [registry], collect(this: Gauge<T>) { return collect(this); } });
+  new Gauge<T>({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect(this: Gauge<T>) {
+      return collect(this);
+    },
+  });
 }
 
 /** Reminder metrics, read from PostgreSQL and Redis at scrape time, so every API process reports the same truth. */
@@ -32,7 +40,7 @@ export class RemindersMetrics implements OnModuleInit {
     });
     gauge('accord_reminder_queue_depth', 'Reminder jobs in BullMQ by state', ['state'], async (g) => {
       g.reset();
-      const counts = await this.depth.counts().catch(() => ({}) as Record<string, number>);
+      const counts = await this.depth.counts().catch(() => ({}));
       for (const [state, n] of Object.entries(counts)) g.set({ state }, n);
     });
   }

@@ -15,13 +15,25 @@ export class RemindersRepository {
     return this.dataSource.getRepository(Reminder).findOne({ where: { id } });
   }
 
-  list(filter: { courseId?: string; status?: ReminderStatus; kind?: ReminderKind }, after: Keyset | null, limit: number): Promise<ReminderListRow[]> {
-    const qb = this.dataSource.getRepository(Reminder).createQueryBuilder('r').innerJoin('r.user', 'u').addSelect(['u.id', 'u.name', 'u.email']);
+  list(
+    filter: { courseId?: string; status?: ReminderStatus; kind?: ReminderKind },
+    after: Keyset | null,
+    limit: number,
+  ): Promise<ReminderListRow[]> {
+    const qb = this.dataSource
+      .getRepository(Reminder)
+      .createQueryBuilder('r')
+      .innerJoin('r.user', 'u')
+      .addSelect(['u.id', 'u.name', 'u.email']);
     if (filter.courseId) qb.innerJoin('r.enrolment', 'e').andWhere('e.course_id = :courseId', { courseId: filter.courseId });
     if (filter.status) qb.andWhere('r.status = :status', { status: filter.status });
     if (filter.kind) qb.andWhere('r.kind = :kind', { kind: filter.kind });
     if (after) qb.andWhere('(r.created_at, r.id) > (:at, :id)', { at: after.at, id: after.id });
-    return qb.orderBy('r.created_at', 'ASC').addOrderBy('r.id', 'ASC').limit(limit + 1).getMany() as Promise<ReminderListRow[]>;
+    return qb
+      .orderBy('r.created_at', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .limit(limit + 1)
+      .getMany() as Promise<ReminderListRow[]>;
   }
 
   findWithUser(id: string): Promise<ReminderListRow | null> {

@@ -24,15 +24,28 @@ export class RemindersService {
     if (courseId) await this.access.writable(caller, courseId, undefined, { allowArchived: true });
     const limit = pageLimit(query);
     const rows = await this.reminders.list({ courseId, status: query.status, kind: query.kind }, decodeCursor(query.cursor), limit);
-    return toPage(rows, limit, (r) => ({ at: r.createdAt.toISOString(), id: r.id }), (r) => ReminderDto.from(r));
+    return toPage(
+      rows,
+      limit,
+      (r) => ({ at: r.createdAt.toISOString(), id: r.id }),
+      (r) => ReminderDto.from(r),
+    );
   }
 
   /** failed → scheduled; the dispatcher then sends it once. */
   async retry(caller: Caller, id: string, requestId?: string): Promise<ReminderDto> {
     const before = await this.reminders.findById(id);
     if (!before) throw new NotFound('Reminder');
-    if (!(await this.retries.retry(id))) throw new Conflict(`Only failed reminders can be retried; this one is ${before.status}`, 'not-failed');
-    await this.audit.record(this.dataSource.manager, { actorId: caller.id, requestId, action: 'reminder.retried', entity: 'reminder', entityId: id, before: { status: before.status, lastError: before.lastError } });
+    if (!(await this.retries.retry(id)))
+      throw new Conflict(`Only failed reminders can be retried; this one is ${before.status}`, 'not-failed');
+    await this.audit.record(this.dataSource.manager, {
+      actorId: caller.id,
+      requestId,
+      action: 'reminder.retried',
+      entity: 'reminder',
+      entityId: id,
+      before: { status: before.status, lastError: before.lastError },
+    });
     const after = await this.reminders.findWithUser(id);
     if (!after) throw new NotFound('Reminder');
     return ReminderDto.from(after);

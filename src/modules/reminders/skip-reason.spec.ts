@@ -1,6 +1,7 @@
-import { ReminderKind, REMINDER_KIND_TABLE, REMINDER_KINDS } from './reminder-kinds';
+import type { ReminderKind } from './reminder-kinds';
+import { REMINDER_KIND_TABLE, REMINDER_KINDS } from './reminder-kinds';
 import { skipReason } from './reminder-sender';
-import { SendContext } from './reminder-send.repository';
+import type { SendContext } from './reminder-send.repository';
 
 const DUE = new Date('2026-12-04T12:00:00Z');
 const QUIET_SINCE = new Date('2026-11-20T09:30:00Z');
@@ -80,17 +81,23 @@ describe('skipReason', () => {
     expect(skipReason(ctx('due_soon', { module_done: true, preference: false }))).toBe('completed');
   });
 
-  it.each(ASSIGNMENT_KINDS)('%s: cancelled when the assignment is gone, cancelled or no longer applies; completed when the module is done', (kind) => {
-    expect(skipReason(ctx(kind, { assignment_id: null, assignment_cancelled: null, assignment_applies: null }))).toBe('cancelled');
-    expect(skipReason(ctx(kind, { assignment_cancelled: true }))).toBe('cancelled');
-    expect(skipReason(ctx(kind, { assignment_applies: false }))).toBe('cancelled');
-    expect(skipReason(ctx(kind, { module_done: true }))).toBe('completed');
-  });
+  it.each(ASSIGNMENT_KINDS)(
+    '%s: cancelled when the assignment is gone, cancelled or no longer applies; completed when the module is done',
+    (kind) => {
+      expect(skipReason(ctx(kind, { assignment_id: null, assignment_cancelled: null, assignment_applies: null }))).toBe('cancelled');
+      expect(skipReason(ctx(kind, { assignment_cancelled: true }))).toBe('cancelled');
+      expect(skipReason(ctx(kind, { assignment_applies: false }))).toBe('cancelled');
+      expect(skipReason(ctx(kind, { module_done: true }))).toBe('completed');
+    },
+  );
 
-  it.each(DUE_KINDS)('%s: rescheduled when the due date in its key is no longer the one that applies, even if the module is done', (kind) => {
-    expect(skipReason(ctx(kind, { key_now: moved(kind) }))).toBe('rescheduled');
-    expect(skipReason(ctx(kind, { key_now: moved(kind), module_done: true }))).toBe('rescheduled');
-  });
+  it.each(DUE_KINDS)(
+    '%s: rescheduled when the due date in its key is no longer the one that applies, even if the module is done',
+    (kind) => {
+      expect(skipReason(ctx(kind, { key_now: moved(kind) }))).toBe('rescheduled');
+      expect(skipReason(ctx(kind, { key_now: moved(kind), module_done: true }))).toBe('rescheduled');
+    },
+  );
 
   it('an assignment notice does not depend on the due date', () => {
     expect(skipReason(ctx('assignment', { key_now: 'assignment:other' }))).toBeNull();

@@ -76,9 +76,15 @@ export class UserAccounts {
    * Inside the caller's transaction: student accounts for the emails that have none, each with a
    * set-password token (set-based, for bulk imports). Returns the created users.
    */
-  async inviteStudents(manager: EntityManager, users: Array<{ email: string; name: string }>): Promise<Array<{ id: string; email: string }>> {
+  async inviteStudents(
+    manager: EntityManager,
+    users: Array<{ email: string; name: string }>,
+  ): Promise<Array<{ id: string; email: string }>> {
     const created = await this.users.insertMissingStudents(manager, users);
-    await this.invitations.issueMany(manager, created.map((u) => u.id));
+    await this.invitations.issueMany(
+      manager,
+      created.map((u) => u.id),
+    );
     return created;
   }
 

@@ -1,11 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Ip, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
 import { CreateUserDto, UpdateMeDto, UpdateUserDto, UserDto, UserPageDto, UserQuery } from './dto/user.dto';
 import { UsersService } from './users.service';
-
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -34,7 +40,12 @@ export class UsersController {
 
   @Patch(':id')
   @ApiOkResponse({ type: UserDto })
-  update(@Param('id', uuidPipe) id: string, @Body() body: UpdateUserDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<UserDto> {
+  update(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: UpdateUserDto,
+    @CurrentUser() caller: Caller,
+    @RequestId() requestId: string,
+  ): Promise<UserDto> {
     return this.users.update(id, body, { actorId: caller.id, requestId });
   }
 

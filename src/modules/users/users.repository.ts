@@ -9,7 +9,15 @@ import { User } from './entities/user.entity';
 import type { Role } from './role';
 import { Session, SessionCache } from './session-cache';
 
-type SessionRow = { id: string; email: string; name: string; role: Role; is_active: boolean; token_version: number; revoked_sessions: string[] };
+type SessionRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  is_active: boolean;
+  token_version: number;
+  revoked_sessions: string[];
+};
 const toSession = (row: SessionRow): Session => ({
   id: row.id,
   email: row.email,
@@ -78,7 +86,12 @@ export class UsersRepository extends TransactionalRepository {
   }
 
   async passwordHash(id: string): Promise<string | null> {
-    const row = await this.dataSource.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
+    const row = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id })
+      .getOne();
     return row?.passwordHash ?? null;
   }
 
@@ -117,7 +130,8 @@ export class UsersRepository extends TransactionalRepository {
   async update(manager: EntityManager, id: string, changes: Partial<User>): Promise<void> {
     const changed = this.changed.get(manager);
     // Forgetting before someone else's transaction commits would let the old row be cached again.
-    if (!changed && manager.queryRunner?.isTransactionActive) throw new Error('UsersRepository.update inside a transaction must run in UsersRepository.transaction');
+    if (!changed && manager.queryRunner?.isTransactionActive)
+      throw new Error('UsersRepository.update inside a transaction must run in UsersRepository.transaction');
     await manager.getRepository(User).update({ id }, changes);
     if (changed) changed.add(id);
     else await this.sessions.forget([id]);
@@ -129,11 +143,14 @@ export class UsersRepository extends TransactionalRepository {
   }
 
   async touchLogin(id: string): Promise<void> {
-    await this.dataSource.getRepository(User).update({ id }, { lastLoginAt: () => 'now()' } as never);
+    await this.dataSource.getRepository(User).update({ id }, { lastLoginAt: () => 'now()' });
   }
 
   /** Creates student accounts for unknown emails (set-based); returns the new users. */
-  async insertMissingStudents(manager: EntityManager, users: Array<{ email: string; name: string }>): Promise<Array<{ id: string; email: string }>> {
+  async insertMissingStudents(
+    manager: EntityManager,
+    users: Array<{ email: string; name: string }>,
+  ): Promise<Array<{ id: string; email: string }>> {
     if (!users.length) return [];
     return manager.query(
       `INSERT INTO users (email, name, role) SELECT email, name, 'student' FROM unnest($1::text[], $2::text[]) AS u(email, name)
@@ -154,6 +171,12 @@ export class UsersRepository extends TransactionalRepository {
       qb.andWhere('(u.email ILIKE :like OR u.name ILIKE :like)', { like });
     }
     if (after) qb.andWhere('(u.created_at, u.id) > (:at, :id)', { at: after.at, id: after.id });
-    return UsersRepository.withFlag(await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').limit(limit + 1).getRawAndEntities());
+    return UsersRepository.withFlag(
+      await qb
+        .orderBy('u.created_at', 'ASC')
+        .addOrderBy('u.id', 'ASC')
+        .limit(limit + 1)
+        .getRawAndEntities(),
+    );
   }
 }

@@ -56,7 +56,12 @@ export class UsersService {
   async list(query: UserQuery): Promise<Page<UserDto>> {
     const limit = pageLimit(query);
     const rows = await this.users.list({ role: query.role, q: query.q?.trim() || undefined }, decodeCursor(query.cursor), limit);
-    return toPage(rows, limit, (u) => ({ at: u.createdAt.toISOString(), id: u.id }), (u) => UserDto.from(u));
+    return toPage(
+      rows,
+      limit,
+      (u) => ({ at: u.createdAt.toISOString(), id: u.id }),
+      (u) => UserDto.from(u),
+    );
   }
 
   async get(id: string): Promise<UserDto> {
@@ -83,8 +88,22 @@ export class UsersService {
       // Reactivation must not bring old sessions back: deactivation ends them for good.
       if (changes.isActive === false) await this.sessions.endAll(manager, id);
       const after = { ...before, ...changes } as UserWithPasswordFlag;
-      const action = changes.isActive === false ? 'user.deactivated' : changes.isActive ? 'user.reactivated' : changes.role ? 'user.role_changed' : 'user.updated';
-      await this.audit.record(manager, { ...actor, action, entity: 'user', entityId: id, before: snapshot(before), after: snapshot(after) });
+      const action =
+        changes.isActive === false
+          ? 'user.deactivated'
+          : changes.isActive
+            ? 'user.reactivated'
+            : changes.role
+              ? 'user.role_changed'
+              : 'user.updated';
+      await this.audit.record(manager, {
+        ...actor,
+        action,
+        entity: 'user',
+        entityId: id,
+        before: snapshot(before),
+        after: snapshot(after),
+      });
       return after;
     });
     return UserDto.from(updated);
@@ -98,16 +117,22 @@ export class UsersService {
   async updateMe(id: string, input: UpdateMeDto, actor: ActorContext, from: { email: string; ip: string }): Promise<UserDto> {
     if (input.password !== undefined) {
       if (!input.currentPassword) {
-        throw new InvalidInput('Changing the password requires currentPassword', [{ field: 'currentPassword', message: 'currentPassword is required to change the password' }]);
+        throw new InvalidInput('Changing the password requires currentPassword', [
+          { field: 'currentPassword', message: 'currentPassword is required to change the password' },
+        ]);
       }
       // Counted before the check, on sign-in's counters: an access token buys no unthrottled password guessing.
       await this.throttle.assertAllowed(from.email, from.ip);
       if (!(await this.hasher.verify(await this.users.passwordHash(id), input.currentPassword))) {
-        throw new InvalidInput('The current password is incorrect', [{ field: 'currentPassword', message: 'currentPassword is incorrect' }]);
+        throw new InvalidInput('The current password is incorrect', [
+          { field: 'currentPassword', message: 'currentPassword is incorrect' },
+        ]);
       }
       await this.throttle.recordSuccess(from.email, from.ip);
     } else if (input.currentPassword !== undefined) {
-      throw new InvalidInput('currentPassword is only accepted together with password', [{ field: 'currentPassword', message: 'currentPassword without password' }]);
+      throw new InvalidInput('currentPassword is only accepted together with password', [
+        { field: 'currentPassword', message: 'currentPassword without password' },
+      ]);
     }
     const passwordHash = input.password ? await this.hasher.hash(input.password) : undefined;
     const updated = await this.users.transaction(async (manager) => {
@@ -144,8 +169,20 @@ export class UsersService {
     const passwordHash = await this.hasher.hash(input.password);
     try {
       await this.users.transaction(async (manager) => {
-        const user = await this.users.insert(manager, { email, name: input.name, role: input.role, timezone: input.timezone ?? 'UTC', passwordHash });
-        await this.audit.record(manager, { actorId: null, action: 'user.created', entity: 'user', entityId: user.id, after: snapshot(user) });
+        const user = await this.users.insert(manager, {
+          email,
+          name: input.name,
+          role: input.role,
+          timezone: input.timezone ?? 'UTC',
+          passwordHash,
+        });
+        await this.audit.record(manager, {
+          actorId: null,
+          action: 'user.created',
+          entity: 'user',
+          entityId: user.id,
+          after: snapshot(user),
+        });
       });
       return true;
     } catch (error) {

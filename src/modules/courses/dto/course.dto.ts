@@ -7,9 +7,13 @@ import { SLUG_PATTERN } from '../../../common/slug';
 import { IsTimeZone } from '../../users/dto/user.dto';
 import { Course, COURSE_STATUSES, CourseStatus, ReminderPolicy } from '../entities/course.entity';
 
-
 export class ReminderPolicyDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 43200, default: 1440, description: 'due_soon reminder this many minutes before the due date' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 43200,
+    default: 1440,
+    description: 'due_soon reminder this many minutes before the due date',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

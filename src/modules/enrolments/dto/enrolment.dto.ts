@@ -1,7 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { trimmed, lowerCased } from '../../../common/transforms';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 import { UserSummaryDto } from '../../users/dto/user.dto';
 import { ENROLMENT_STATUSES, EnrolmentStatus } from '../entities/enrolment.entity';
@@ -141,7 +154,11 @@ export class BulkFailureDto {
 export class BulkResultDto {
   @ApiProperty() created: number;
   @ApiProperty() existing: number;
-  @ApiProperty({ type: [BulkFailureDto], maxItems: BULK_FAILED_LIST_LIMIT, description: `The first ${BULK_FAILED_LIST_LIMIT.toLocaleString('en')} failed rows by row number; failedCount says how many failed in all` })
+  @ApiProperty({
+    type: [BulkFailureDto],
+    maxItems: BULK_FAILED_LIST_LIMIT,
+    description: `The first ${BULK_FAILED_LIST_LIMIT.toLocaleString('en')} failed rows by row number; failedCount says how many failed in all`,
+  })
   failed: BulkFailureDto[];
   @ApiProperty({ description: 'How many rows failed in all (failed lists at most the first 1,000)' }) failedCount: number;
   @ApiProperty() dryRun: boolean;

@@ -3,7 +3,6 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 export const MATERIAL_KINDS = ['video', 'case_study', 'role_play', 'article', 'teaching_note', 'book'] as const;
 export type MaterialKind = (typeof MATERIAL_KINDS)[number];
 
-
 @Entity({ name: 'materials' })
 @Index('materials_created_idx', ['createdAt', 'id'])
 @Index('materials_search_idx', { synchronize: false })

@@ -19,7 +19,9 @@ const valid = {
 describe('isWellFormedEvent (the fast path of event validation)', () => {
   it('takes the fast path for well-formed events, with or without the optional fields', () => {
     expect(isWellFormedEvent(valid)).toBe(true);
-    expect(isWellFormedEvent({ eventId: valid.eventId, itemId: valid.itemId, type: 'viewed', occurredAt: '2026-11-25T12:00:00+01:00' })).toBe(true);
+    expect(
+      isWellFormedEvent({ eventId: valid.eventId, itemId: valid.itemId, type: 'viewed', occurredAt: '2026-11-25T12:00:00+01:00' }),
+    ).toBe(true);
     expect(isWellFormedEvent({ ...valid, percent: null, positionSeconds: null, watchedSegments: null })).toBe(true);
   });
 
@@ -41,7 +43,14 @@ describe('isWellFormedEvent (the fast path of event validation)', () => {
 
   it('never accepts what class-validator would reject', () => {
     const field = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
-    const anything = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.anything(), { maxLength: 3 }));
+    const anything = fc.oneof(
+      fc.string(),
+      fc.double(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.anything(), { maxLength: 3 }),
+    );
     const event = fc.record(
       {
         eventId: fc.oneof(fc.uuid(), anything),

@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsDateString, isDateString, IsIn, isIn, IsNumber, isNumber, IsOptional, IsUUID, isUUID } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDateString,
+  isDateString,
+  IsIn,
+  isIn,
+  IsNumber,
+  isNumber,
+  IsOptional,
+  IsUUID,
+  isUUID,
+} from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 import { EVENT_TYPES, EventType, ITEM_STATES, ItemState } from '../entities/item-progress.entity';
 import { MAX_SECONDS, MAX_SEGMENTS_PER_BATCH, MAX_SEGMENTS_PER_EVENT } from '../progress-rules';
@@ -36,7 +48,10 @@ export class ProgressEventDto {
     type: 'array',
     items: { type: 'array', items: { type: 'number', minimum: 0, maximum: MAX_SECONDS }, minItems: 2, maxItems: 2 },
     maxItems: MAX_SEGMENTS_PER_EVENT,
-    example: [[0, 120.5], [300, 410]],
+    example: [
+      [0, 120.5],
+      [300, 410],
+    ],
     description: `Watched intervals [fromSeconds, toSeconds], 0 ≤ from ≤ to ≤ ${MAX_SECONDS}; when present the server judges coverage itself. Ends are rounded to whole seconds; at most ${MAX_SEGMENTS_PER_EVENT} per event (more → the event is rejected) and ${MAX_SEGMENTS_PER_BATCH} per batch (more → 413)`,
   })
   @IsOptional()
@@ -73,7 +88,11 @@ export function isWellFormedEvent(raw: unknown): raw is ProgressEventDto {
 }
 
 export class ProgressBatchDto {
-  @ApiProperty({ type: [ProgressEventDto], maxItems: MAX_BATCH, description: `At most ${MAX_BATCH} events carrying at most ${MAX_SEGMENTS_PER_BATCH} watched segments in all (more → 413)` })
+  @ApiProperty({
+    type: [ProgressEventDto],
+    maxItems: MAX_BATCH,
+    description: `At most ${MAX_BATCH} events carrying at most ${MAX_SEGMENTS_PER_BATCH} watched segments in all (more → 413)`,
+  })
   @IsArray()
   events: unknown[];
 }
@@ -93,7 +112,8 @@ export class ItemStateDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ITEM_STATES }) state: ItemState;
   @ApiProperty({ example: 42.5 }) percent: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Resume position (latest by occurredAt, then the later event of a batch)' }) positionSeconds: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Resume position (latest by occurredAt, then the later event of a batch)' })
+  positionSeconds: number | null;
   @ApiProperty({
     description:
       'True when the item is completed on server-judged evidence: for a watch rule, coverage of the watched segments reached minPercent (view and mark_done completions are their own evidence). False when not completed, or completed by a bare self-reported percent before evidence was required.',
@@ -102,7 +122,8 @@ export class ItemStateDto {
   @ApiProperty({
     nullable: true,
     type: Number,
-    description: 'Watch rules: server-judged coverage of the watched segments, the only percent that completes the item (percent may be higher when self-reported). Null for other rules.',
+    description:
+      'Watch rules: server-judged coverage of the watched segments, the only percent that completes the item (percent may be higher when self-reported). Null for other rules.',
   })
   coveredPercent: number | null;
 }
@@ -128,7 +149,13 @@ export class CourseProgressDto {
 
 /** An item as the instructor's drill-down shows it: the student's item state and when it last changed. */
 export class EnrolmentItemStateDto extends ItemStateDto {
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: "When the student's progress on the item last changed (null: never)" }) lastActivityAt: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: "When the student's progress on the item last changed (null: never)",
+  })
+  lastActivityAt: string | null;
 }
 
 export class EnrolmentModuleProgressDto extends ModuleProgressDto {
@@ -167,7 +194,11 @@ export class ReportQuery extends PageQuery {
   @IsIn(REPORT_SORTS)
   sort?: ReportSort;
 
-  @ApiPropertyOptional({ enum: REPORT_FORMATS, description: 'csv: the whole course streamed as CSV, as with Accept: text/csv (so a plain link downloads it); json: a page, whatever Accept says' })
+  @ApiPropertyOptional({
+    enum: REPORT_FORMATS,
+    description:
+      'csv: the whole course streamed as CSV, as with Accept: text/csv (so a plain link downloads it); json: a page, whatever Accept says',
+  })
   @IsOptional()
   @IsIn(REPORT_FORMATS)
   format?: ReportFormat;
@@ -181,9 +212,14 @@ export class ReportUserDto {
 
 export class ReportModuleDto {
   @ApiProperty({ format: 'uuid' }) moduleId: string;
-  @ApiProperty({ description: "1-based, the module's place in the course (the CSV column is named `module <number>: <title>`)" }) number: number;
+  @ApiProperty({ description: "1-based, the module's place in the course (the CSV column is named `module <number>: <title>`)" })
+  number: number;
   @ApiProperty() title: string;
-  @ApiProperty({ enum: REPORT_MODULE_STATES, description: 'completed: all its required items done (a module without required items counts as completed)' }) state: ReportModuleState;
+  @ApiProperty({
+    enum: REPORT_MODULE_STATES,
+    description: 'completed: all its required items done (a module without required items counts as completed)',
+  })
+  state: ReportModuleState;
 }
 
 export class ReportRowDto {
@@ -194,7 +230,10 @@ export class ReportRowDto {
   @ApiProperty() percent: number;
   @ApiProperty() completedItems: number;
   @ApiProperty() overdueAssignments: number;
-  @ApiProperty({ description: 'Completed watch-rule items whose completion is not backed by watched segments (self-reported before evidence was required)' })
+  @ApiProperty({
+    description:
+      'Completed watch-rule items whose completion is not backed by watched segments (self-reported before evidence was required)',
+  })
   selfReportedCompletions: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastActivityAt: string | null;
   @ApiProperty({ enum: REPORT_STATES }) state: ReportState;

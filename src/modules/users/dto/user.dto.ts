@@ -39,7 +39,6 @@ export function IsTimeZone(options?: ValidationOptions) {
     });
 }
 
-
 export const PASSWORD_MIN = 10;
 
 export class UserDto {
