@@ -1,4 +1,4 @@
-import type { MaterialKind } from '../modules/materials/entities/material.entity';
+import type { MaterialKind } from '../modules/materials/dto/material.dto';
 
 export interface SeedMaterial {
   slug: string;

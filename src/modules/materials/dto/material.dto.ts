@@ -20,6 +20,8 @@ import { PageQuery } from '../../../common/pagination';
 import { SLUG_PATTERN } from '../../../common/slug';
 import { Material, MATERIAL_KINDS, MaterialKind } from '../entities/material.entity';
 
+export type { MaterialKind };
+
 export class MaterialDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'advice-for-peace-ending-civil-war-in-colombia' }) slug: string;

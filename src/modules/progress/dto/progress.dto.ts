@@ -15,6 +15,7 @@ import {
 import { PageQuery } from '../../../common/pagination';
 import { EVENT_TYPES, EventType, ITEM_STATES, ItemState } from '../entities/item-progress.entity';
 import { MAX_SECONDS, MAX_SEGMENTS_PER_BATCH, MAX_SEGMENTS_PER_EVENT } from '../progress-rules';
+import { UserSummaryDto } from '../../users/dto/user.dto';
 
 export const MAX_BATCH = 500;
 const FINITE = { allowNaN: false, allowInfinity: false };
@@ -204,12 +205,6 @@ export class ReportQuery extends PageQuery {
   format?: ReportFormat;
 }
 
-export class ReportUserDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty() email: string;
-}
-
 export class ReportModuleDto {
   @ApiProperty({ format: 'uuid' }) moduleId: string;
   @ApiProperty({ description: "1-based, the module's place in the course (the CSV column is named `module <number>: <title>`)" })
@@ -224,7 +219,7 @@ export class ReportModuleDto {
 
 export class ReportRowDto {
   @ApiProperty({ format: 'uuid' }) enrolmentId: string;
-  @ApiProperty({ type: ReportUserDto }) user: ReportUserDto;
+  @ApiProperty({ type: UserSummaryDto }) user: UserSummaryDto;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) cohortId: string | null;
   @ApiProperty({ nullable: true, type: String }) cohortName: string | null;
   @ApiProperty() percent: number;

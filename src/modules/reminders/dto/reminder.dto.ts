@@ -3,6 +3,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 import { REMINDER_KINDS, REMINDER_STATUSES, ReminderKind, ReminderStatus } from '../entities/reminder.entity';
 import type { ReminderListRow } from '../reminders.repository';
+import { UserSummaryDto } from '../../users/dto/user.dto';
 
 export class ReminderQuery extends PageQuery {
   @ApiPropertyOptional({ enum: REMINDER_STATUSES })
@@ -16,16 +17,10 @@ export class ReminderQuery extends PageQuery {
   kind?: ReminderKind;
 }
 
-export class ReminderUserDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty() email: string;
-}
-
 export class ReminderDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: REMINDER_KINDS }) kind: ReminderKind;
-  @ApiProperty({ type: ReminderUserDto }) user: ReminderUserDto;
+  @ApiProperty({ type: UserSummaryDto }) user: UserSummaryDto;
   @ApiProperty({ format: 'uuid' }) enrolmentId: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assignmentId: string | null;
   @ApiProperty({ format: 'date-time' }) scheduledFor: string;
