@@ -16,7 +16,7 @@ import {
   segmentsToMultirange,
   tooManySegments,
 } from './progress-rules';
-import { ProgressRepository } from './progress.repository';
+import { ProgressAdmissionRepository } from './progress-admission.repository';
 import { AcceptedEvent, ProgressWritesRepository } from './progress-writes.repository';
 
 /**
@@ -28,7 +28,7 @@ import { AcceptedEvent, ProgressWritesRepository } from './progress-writes.repos
 @Injectable()
 export class ProgressIngestService {
   constructor(
-    private readonly progress: ProgressRepository,
+    private readonly progress: ProgressAdmissionRepository,
     private readonly writes: ProgressWritesRepository,
     private readonly clock: Clock,
   ) {}

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CoursesModule } from '../courses/courses.module';
 import { CourseStructureCache } from './course-structure.cache';
+import { CourseViewRepository } from './course-view.repository';
+import { ProgressAdmissionRepository } from './progress-admission.repository';
 import { ProgressIngestService } from './progress-ingest.service';
 import { ProgressReportRepository } from './progress-report.repository';
 import { ProgressReportService } from './progress-report.service';
 import { ProgressController } from './progress.controller';
-import { ProgressRepository } from './progress.repository';
 import { ProgressWritesRepository } from './progress-writes.repository';
 import { ProgressService } from './progress.service';
 
@@ -14,13 +15,13 @@ import { ProgressService } from './progress.service';
   controllers: [ProgressController],
   providers: [
     CourseStructureCache,
-    ProgressRepository,
+    ProgressAdmissionRepository,
+    CourseViewRepository,
     ProgressWritesRepository,
     ProgressIngestService,
     ProgressService,
     ProgressReportRepository,
     ProgressReportService,
   ],
-  exports: [ProgressRepository],
 })
 export class ProgressModule {}

@@ -5,7 +5,8 @@ import { Conflict, InvalidInput, NotFound } from '../../common/errors';
 import { CourseAccess } from '../courses/course-access';
 import { CourseProgressDto, EnrolmentProgressDto, ItemStateDto, ModuleState } from './dto/progress.dto';
 import { isLocked, percentOf, roundPercent } from './progress-rules';
-import { CourseViewRow, ProgressRepository } from './progress.repository';
+import { CourseViewRepository, CourseViewRow } from './course-view.repository';
+import { ProgressAdmissionRepository } from './progress-admission.repository';
 import { ProgressWritesRepository } from './progress-writes.repository';
 
 /**
@@ -17,14 +18,15 @@ import { ProgressWritesRepository } from './progress-writes.repository';
 @Injectable()
 export class ProgressService {
   constructor(
-    private readonly progress: ProgressRepository,
+    private readonly views: CourseViewRepository,
+    private readonly admission: ProgressAdmissionRepository,
     private readonly writes: ProgressWritesRepository,
     private readonly access: CourseAccess,
     private readonly clock: Clock,
   ) {}
 
   async courseProgress(caller: Caller, courseId: string): Promise<CourseProgressDto> {
-    const rows = await this.progress.courseView(caller.id, courseId);
+    const rows = await this.views.courseView(caller.id, courseId);
     if (!rows) throw new NotFound('Course');
     const view = this.view(rows);
     return { ...view, modules: view.modules.map(({ items, ...m }) => ({ ...m, items: items.map(({ lastActivityAt: _, ...i }) => i) })) };
@@ -33,8 +35,8 @@ export class ProgressService {
   /** `GET /courses/:id/enrolments/:enrolmentId/progress`: the student's view, with each item's last activity. */
   async enrolmentProgress(caller: Caller, courseId: string, enrolmentId: string): Promise<EnrolmentProgressDto> {
     await this.access.writable(caller, courseId, undefined, { allowArchived: true });
-    const userId = await this.progress.enrolmentStudent(courseId, enrolmentId);
-    const rows = userId ? await this.progress.courseView(userId, courseId) : null;
+    const userId = await this.views.enrolmentStudent(courseId, enrolmentId);
+    const rows = userId ? await this.views.courseView(userId, courseId) : null;
     if (!userId || !rows) throw new NotFound('Enrolment');
     return { enrolmentId, userId, ...this.view(rows) };
   }
@@ -80,15 +82,15 @@ export class ProgressService {
 
   /** Marks a mark_done item completed (idempotent). */
   async complete(caller: Caller, itemId: string): Promise<ItemStateDto> {
-    const [item] = await this.progress.itemWithEnrolment(itemId, caller.id);
+    const [item] = await this.admission.itemWithEnrolment(itemId, caller.id);
     if (!item || !item.enrolment_id || item.course_status !== 'published') throw new NotFound('Item');
     if (item.rule !== 'mark_done')
       throw new InvalidInput(`Only mark_done items are completed this way; this one is judged by its ${item.rule} rule`, [
         { field: 'itemId', message: `the item's rule is ${item.rule}` },
       ]);
     const now = this.clock.now();
-    const completions = await this.progress.completions([item.enrolment_id]);
-    const prerequisites = await this.progress.prerequisites([item.module_id]);
+    const completions = await this.admission.completions([item.enrolment_id]);
+    const prerequisites = await this.admission.prerequisites([item.module_id]);
     const done = (id: string) =>
       completions.has(`${item.enrolment_id}:${id}`) || prerequisites.find((p) => p.prerequisite_id === id)?.required === 0;
     if (isLocked({ unlockAt: item.unlock_at, prerequisites: prerequisites.map((p) => p.prerequisite_id) }, done, now))
