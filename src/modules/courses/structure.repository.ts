@@ -1,19 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
+import { TransactionalRepository } from '../../common/transactional.repository';
 import { CourseItem } from './entities/course-item.entity';
 import { CourseModule } from './entities/course-module.entity';
 import { ModulePrerequisite } from './entities/module-prerequisite.entity';
 
 /** Modules, prerequisites and items: the structure of a course. */
 @Injectable()
-export class StructureRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
+export class StructureRepository extends TransactionalRepository {
   private m(manager?: EntityManager) {
     return manager ?? this.dataSource.manager;
   }
