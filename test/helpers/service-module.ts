@@ -27,7 +27,7 @@ export interface ServiceModule {
  * Redis prefix. Nothing is stubbed; `env` overrides the configuration (e.g. SMTP_URL).
  */
 export async function startServiceModule(
-  metadata: Pick<ModuleMetadata, 'imports' | 'providers'>,
+  metadata: Pick<ModuleMetadata, 'imports' | 'providers'> & { role?: 'api' | 'worker' },
   env: Record<string, string> = {},
 ): Promise<ServiceModule> {
   const { redisUrl } = testEnv();
@@ -47,7 +47,7 @@ export async function startServiceModule(
     ...env,
   });
   const module = await Test.createTestingModule({
-    imports: [CoreModule.forRoot(config, 'worker'), ...(metadata.imports ?? [])],
+    imports: [CoreModule.forRoot(config, metadata.role ?? 'worker'), ...(metadata.imports ?? [])],
     providers: metadata.providers ?? [],
   }).compile();
   module.useLogger(false);

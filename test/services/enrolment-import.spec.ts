@@ -5,8 +5,8 @@ import type { BulkResultDto } from '../../src/modules/enrolments/dto/enrolment.d
 import { BULK_FAILED_LIST_LIMIT, BULK_ROW_LIMIT } from '../../src/modules/enrolments/dto/enrolment.dto';
 import { EnrolmentImportService } from '../../src/modules/enrolments/enrolment-import.service';
 import { EnrolmentsModule } from '../../src/modules/enrolments/enrolments.module';
-import type { ServiceDb } from '../helpers/service-db';
-import { startServiceDb } from '../helpers/service-db';
+import type { ServiceModule } from '../helpers/service-module';
+import { startServiceModule } from '../helpers/service-module';
 
 type Row = { row: number; email: string; name?: string; cohort?: string };
 const rows = (...list: Array<Omit<Row, 'row'>>): Row[] => list.map((r, i) => ({ row: i + 1, ...r }));
@@ -14,7 +14,7 @@ const commit = { dryRun: false, createCohorts: false };
 const dryRun = { dryRun: true, createCohorts: false };
 
 describe('EnrolmentImportService (real PostgreSQL, no HTTP)', () => {
-  let t: ServiceDb;
+  let t: ServiceModule;
   let service: EnrolmentImportService;
   let admin: Caller;
 
@@ -71,7 +71,7 @@ describe('EnrolmentImportService (real PostgreSQL, no HTTP)', () => {
   };
 
   beforeAll(async () => {
-    t = await startServiceDb([EnrolmentsModule]);
+    t = await startServiceModule({ imports: [EnrolmentsModule], role: 'api' });
     service = t.module.get(EnrolmentImportService);
     admin = await insertUser('admin');
   });

@@ -2,12 +2,12 @@ import { randomBytes, randomUUID } from 'crypto';
 import type { Caller } from '../../src/common/auth.decorators';
 import { ProgressIngestService } from '../../src/modules/progress/progress-ingest.service';
 import { ProgressModule } from '../../src/modules/progress/progress.module';
-import type { ServiceDb } from '../helpers/service-db';
-import { startServiceDb } from '../helpers/service-db';
+import type { ServiceModule } from '../helpers/service-module';
+import { startServiceModule } from '../helpers/service-module';
 
 /** ProgressIngestService against real PostgreSQL, no HTTP: what it accepts, rejects and writes. */
 describe('ProgressIngestService (real PostgreSQL, no HTTP)', () => {
-  let t: ServiceDb;
+  let t: ServiceModule;
   let service: ProgressIngestService;
   let student: Caller;
   let outsider: Caller;
@@ -68,7 +68,7 @@ describe('ProgressIngestService (real PostgreSQL, no HTTP)', () => {
   });
 
   beforeAll(async () => {
-    t = await startServiceDb([ProgressModule]);
+    t = await startServiceModule({ imports: [ProgressModule], role: 'api' });
     service = t.module.get(ProgressIngestService);
     student = await insertUser();
     outsider = await insertUser();
