@@ -8,15 +8,15 @@ export function isLocked(
   return module.prerequisites.some((id) => !isCompleted(id));
 }
 
-/**
- * A percentage as every progress view shows it: one decimal, halves up, the same as the stored
- * `round(100.0 * done / total, 1)` of accord_derive_enrolments; 0 when there is nothing to count.
- */
 /** A percentage as every view shows it: one decimal, halves up. */
 export function roundPercent(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
+/**
+ * A percentage as every progress view shows it: one decimal, halves up, the same as the stored
+ * `round(100.0 * done / total, 1)` of accord_derive_enrolments; 0 when there is nothing to count.
+ */
 export function percentOf(done: number, total: number): number {
   return total > 0 ? Math.round((1000 * done) / total) / 10 : 0;
 }
