@@ -21,6 +21,7 @@ const median = (xs: number[]) => percentile(xs, 50);
 const HAND_WRITTEN = `
   WITH req AS (
     SELECT e.id AS enrolment_id, m.id AS module_id, m.position, m.title,
+           count(i.id) AS items,
            count(i.id) FILTER (WHERE i.required) AS required,
            count(ip.item_id) FILTER (WHERE i.required AND ip.state = 'completed') AS done
     FROM enrolments e
@@ -31,7 +32,7 @@ const HAND_WRITTEN = `
     GROUP BY e.id, m.id
   ), per_enrolment AS (
     SELECT enrolment_id, sum(done)::int AS done, sum(required)::int AS required,
-           array_agg(CASE WHEN done >= required THEN 'completed' ELSE 'not_completed' END ORDER BY position, module_id) AS modules
+           array_agg(CASE WHEN items > 0 AND done >= required THEN 'completed' ELSE 'not_completed' END ORDER BY position, module_id) AS modules
     FROM req GROUP BY enrolment_id
   ), overdue AS (
     SELECT e.id AS enrolment_id, count(*)::int AS n

@@ -251,6 +251,27 @@ describe('one derivation of progress (e2e)', () => {
       expect(assignments.find((a: { moduleId: string }) => a.moduleId === m1.id).status).toBe('overdue');
     });
 
+    it('reports a module without items as not completed and one with only optional items as completed, as the student view does', async () => {
+      const { courseId, enrolments } = await setUpCourse();
+      const m3 = await createModule(courseId, 'Three');
+      const reportModule = async () => {
+        const res = await http().get(`/api/v1/courses/${courseId}/progress?format=csv`).set(as(ownerToken()));
+        expect(res.status).toBe(200);
+        const json = await http().get(`/api/v1/courses/${courseId}/progress`).set(as(ownerToken()));
+        const row = json.body.data.find((r: { enrolmentId: string }) => r.enrolmentId === enrolments[0]);
+        const line = res.text.split('\n').find((l) => l.startsWith(`"${enrolments[0]}"`))!;
+        return { json: row.modules[2].state, csv: line.split(',').pop() };
+      };
+      let [mine] = await expectAgreement(courseId, enrolments);
+      expect(mine.modules[2].state).not.toBe('completed');
+      expect(await reportModule()).toEqual({ json: 'not_completed', csv: 'not_completed' });
+
+      await createItem(m3, 'view', false);
+      [mine] = await expectAgreement(courseId, enrolments);
+      expect(mine.modules[2].state).toBe('completed');
+      expect(await reportModule()).toEqual({ json: 'completed', csv: 'completed' });
+    });
+
     it('re-judges stored progress when a completion rule changes, from the watched ranges', async () => {
       const { courseId, enrolments } = await setUpCourse();
       const [m1, m2] = await structure(courseId);
