@@ -5,6 +5,7 @@ import type { TestApp } from './helpers/app';
 import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 
 type User = Awaited<ReturnType<typeof createUser>>;
+type Item = { id: string; state: string; percent: number; evidenced: boolean; coveredPercent: number | null };
 
 /**
  * Issue 14: one derivation of progress in every view. After structure changes (add/remove item,
@@ -79,7 +80,18 @@ describe('one derivation of progress (e2e)', () => {
     expect(res.status).toBe(201);
     return res.body.id as string;
   };
-  /** A published course with two modules (view + watch 90 required; mark_done required), three students enrolled, an overdue assignment of module 1 and an upcoming one of module 2. */
+  /** The cohort each enrolment is in, as the test put it there: [id, name] or null. */
+  const cohortOf = new Map<string, { id: string; name: string } | null>();
+  const createCohort = async (courseId: string, name: string) => {
+    const res = await http().post(`/api/v1/courses/${courseId}/cohorts`).set(as(ownerToken())).send({ name });
+    expect(res.status).toBe(201);
+    return { id: res.body.id as string, name };
+  };
+  /**
+   * A published course with two modules (view + watch 90 required; mark_done required), two cohorts,
+   * three students enrolled (students 1 and 2 in one cohort each, student 3 in none), an overdue
+   * assignment of module 1, an upcoming one of module 2 and an overdue one of module 2 for the first cohort.
+   */
   const setUpCourse = async () => {
     clock.set(T0);
     const courseId = (
@@ -94,26 +106,38 @@ describe('one derivation of progress (e2e)', () => {
     await createItem(m1, 'watch');
     await createItem(m2, 'mark_done');
     expect((await http().post(`/api/v1/courses/${courseId}/publish`).set(as(ownerToken()))).status).toBe(200);
+    const cohorts = [await createCohort(courseId, 'Evening, group A'), await createCohort(courseId, 'Morning')];
     const enrolments: string[] = [];
-    for (const s of students)
-      enrolments.push((await http().post(`/api/v1/courses/${courseId}/enrolments`).set(as(ownerToken())).send({ userId: s.id })).body.id);
-    for (const [moduleId, due] of [
-      [m1, at(60)],
-      [m2, at(60 * 24 * 5)],
-    ]) {
+    for (const [n, s] of students.entries()) {
+      const cohort = cohorts[n] ?? null;
       const res = await http()
-        .post(`/api/v1/courses/${courseId}/assignments`)
+        .post(`/api/v1/courses/${courseId}/enrolments`)
         .set(as(ownerToken()))
-        .send({ moduleId, dueAt: due, target: { type: 'course' } });
+        .send({ userId: s.id, ...(cohort ? { cohortId: cohort.id } : {}) });
+      expect(res.status).toBe(201);
+      enrolments.push(res.body.id);
+      cohortOf.set(res.body.id, cohort);
+    }
+    for (const [moduleId, due, target] of [
+      [m1, at(60), { type: 'course' }],
+      [m2, at(60 * 24 * 5), { type: 'course' }],
+      [m2, at(30), { type: 'cohort', cohortId: cohorts[0].id }],
+    ] as const) {
+      const res = await http().post(`/api/v1/courses/${courseId}/assignments`).set(as(ownerToken())).send({ moduleId, dueAt: due, target });
       expect(res.status).toBe(201);
     }
-    clock.set(new Date(T0.getTime() + 2 * 3600_000)); // module 1's assignment is now overdue
-    return { courseId, enrolments };
+    clock.set(new Date(T0.getTime() + 2 * 3600_000)); // module 1's assignment and the first cohort's one of module 2 are now overdue
+    return { courseId, enrolments, cohorts };
   };
   const structure = async (
     courseId: string,
   ): Promise<
-    Array<{ id: string; prerequisiteModuleIds: string[]; items: Array<{ id: string; required: boolean; completion: { type: string } }> }>
+    Array<{
+      id: string;
+      title: string;
+      prerequisiteModuleIds: string[];
+      items: Array<{ id: string; required: boolean; completion: { type: string; minPercent?: number } }>;
+    }>
   > => {
     const res = await http().get(`/api/v1/courses/${courseId}/modules`).set(as(ownerToken()));
     expect(res.status).toBe(200);
@@ -144,6 +168,7 @@ describe('one derivation of progress (e2e)', () => {
     ]);
     expect([report.status, summary.status]).toEqual([200, 200]);
     const required = new Map(modules.flatMap((m) => m.items.map((i) => [i.id, i.required] as const)));
+    const completionOf = new Map(modules.flatMap((m) => m.items.map((i) => [i.id, i.completion] as const)));
     const completedPerModule = new Map<string, number>();
     // The students are checked side by side (each check is independent), to keep the run short.
     const check = async (s: User, n: number) => {
@@ -165,6 +190,21 @@ describe('one derivation of progress (e2e)', () => {
           percent: req.length ? Math.round((1000 * done) / req.length) / 10 : m.items.length ? 100 : 0,
         });
         if (m.state === 'completed') completedPerModule.set(m.id, (completedPerModule.get(m.id) ?? 0) + 1);
+        // Evidence: a completion is evidenced (nothing here was completed before watch rules needed it); a
+        // watch item completes exactly when the server-judged coverage reaches minPercent, whatever percent says.
+        for (const i of m.items as Item[]) {
+          const rule = completionOf.get(i.id);
+          const watch = rule?.type === 'watch';
+          const covered = i.coveredPercent ?? 0;
+          const judged = {
+            evidencedExactlyWhenCompleted: i.evidenced === (i.state === 'completed'),
+            watchCompletedExactlyWhenCovered: !watch || (i.state === 'completed') === covered >= rule.minPercent!,
+            percentAtLeastCovered: !watch || i.percent >= covered,
+            coveredOnlyForWatch: watch || i.coveredPercent === null,
+          };
+          const allTrue = Object.fromEntries(Object.keys(judged).map((k) => [k, true]));
+          expect({ context, rule, item: i, judged }).toEqual({ context, rule, item: i, judged: allTrue });
+        }
       }
       expect({ context, requiredItems: mine.requiredItems, completedItems: mine.completedItems, percent: mine.percent }).toEqual({
         context,
@@ -174,7 +214,7 @@ describe('one derivation of progress (e2e)', () => {
       });
       const allDone =
         requiredItems > 0 && mine.modules.every((m: { state: string; items: unknown[] }) => m.state === 'completed' || !m.items.length);
-      // The instructor's drill-down is the same view.
+      // The instructor's drill-down is the same view: each item's state, percent, evidenced and coveredPercent included.
       const d = await drill(courseId, enrolments[n]);
       expect(d.status).toBe(200);
       const strip = (v: { modules: Array<{ items: Array<Record<string, unknown>> }> }) => ({
@@ -205,18 +245,32 @@ describe('one derivation of progress (e2e)', () => {
       }
       // The report row.
       const row = report.body.data.find((r: { enrolmentId: string }) => r.enrolmentId === enrolments[n]);
+      const cohort = cohortOf.get(enrolments[n]) ?? null;
       expect({
         context,
         percent: row.percent,
         completedItems: row.completedItems,
         overdue: row.overdueAssignments,
         completed: row.state === 'completed',
+        selfReported: row.selfReportedCompletions,
+        cohort: [row.cohortId, row.cohortName],
+        modules: row.modules,
       }).toEqual({
         context,
         percent: mine.percent,
         completedItems: mine.completedItems,
         overdue,
         completed: allDone,
+        selfReported: (mine.modules as Array<{ items: Item[] }>)
+          .flatMap((m) => m.items)
+          .filter((i) => i.state === 'completed' && !i.evidenced).length,
+        cohort: [cohort?.id ?? null, cohort?.name ?? null],
+        modules: modules.map((m, i) => ({
+          moduleId: m.id,
+          number: i + 1,
+          title: m.title,
+          state: stateOf.get(m.id) === 'completed' ? 'completed' : 'not_completed',
+        })),
       });
       return mine;
     };
@@ -249,6 +303,27 @@ describe('one derivation of progress (e2e)', () => {
         (a: { courseId: string }) => a.courseId === courseId,
       );
       expect(assignments.find((a: { moduleId: string }) => a.moduleId === m1.id).status).toBe('overdue');
+    });
+
+    it('reports a module without items as not completed and one with only optional items as completed, as the student view does', async () => {
+      const { courseId, enrolments } = await setUpCourse();
+      const m3 = await createModule(courseId, 'Three');
+      const reportModule = async () => {
+        const res = await http().get(`/api/v1/courses/${courseId}/progress?format=csv`).set(as(ownerToken()));
+        expect(res.status).toBe(200);
+        const json = await http().get(`/api/v1/courses/${courseId}/progress`).set(as(ownerToken()));
+        const row = json.body.data.find((r: { enrolmentId: string }) => r.enrolmentId === enrolments[0]);
+        const line = res.text.split('\n').find((l) => l.startsWith(`"${enrolments[0]}"`))!;
+        return { json: row.modules[2].state, csv: line.split(',').pop() };
+      };
+      let [mine] = await expectAgreement(courseId, enrolments);
+      expect(mine.modules[2].state).not.toBe('completed');
+      expect(await reportModule()).toEqual({ json: 'not_completed', csv: 'not_completed' });
+
+      await createItem(m3, 'view', false);
+      [mine] = await expectAgreement(courseId, enrolments);
+      expect(mine.modules[2].state).toBe('completed');
+      expect(await reportModule()).toEqual({ json: 'completed', csv: 'completed' });
     });
 
     it('re-judges stored progress when a completion rule changes, from the watched ranges', async () => {
@@ -388,9 +463,41 @@ describe('one derivation of progress (e2e)', () => {
       | { op: 'addPrerequisite'; module: number; prerequisite: number }
       | { op: 'removePrerequisites'; module: number }
       | { op: 'addModule' }
-      | { op: 'progress'; student: number; item: number; kind: 'view' | 'segments' | 'percent' | 'markDone'; to: number };
+      | { op: 'moveCohort'; student: number; cohort: number }
+      | { op: 'renameCohort'; cohort: number }
+      | {
+          op: 'progress';
+          student: number;
+          item: number;
+          /** Pick among the watch-rule items (when there are any). */
+          watchOnly: boolean;
+          kind: 'view' | 'segments' | 'percent' | 'markDone';
+          /** percent: the bare percent sent; segments: also sent as percent when set (self-reported beside evidence). */
+          to: number;
+          segments: Array<[number, number]>;
+        };
     const rule = fc.constantFrom<Rule>('view', 'watch', 'watch50', 'mark_done');
     const index = fc.nat(20);
+    /** Real watched segments of the 100 s video: from the start, or one to three ranges anywhere, possibly overlapping. */
+    const segments = fc.oneof(
+      fc.integer({ min: 50, max: 100 }).map((end): Array<[number, number]> => [[0, end]]),
+      fc.array(
+        fc
+          .tuple(fc.nat(99), fc.integer({ min: 1, max: 100 }))
+          .map(([start, length]): [number, number] => [start, Math.min(100, start + length)]),
+        { minLength: 1, maxLength: 3 },
+      ),
+    );
+    const progress = (kinds: fc.Arbitrary<'view' | 'segments' | 'percent' | 'markDone'>, to: fc.Arbitrary<number>, watchOnly: boolean) =>
+      fc.record({
+        op: fc.constant('progress' as const),
+        student: fc.nat(2),
+        item: index,
+        watchOnly: fc.constant(watchOnly),
+        kind: kinds,
+        to,
+        segments,
+      });
     const op: fc.Arbitrary<Op> = fc.oneof(
       fc.record({ op: fc.constant('addItem' as const), module: index, rule, required: fc.boolean() }),
       fc.record({ op: fc.constant('removeItem' as const), item: index }),
@@ -400,24 +507,18 @@ describe('one derivation of progress (e2e)', () => {
       fc.record({ op: fc.constant('addPrerequisite' as const), module: index, prerequisite: index }),
       fc.record({ op: fc.constant('removePrerequisites' as const), module: index }),
       fc.record({ op: fc.constant('addModule' as const) }),
-      fc.record({
-        op: fc.constant('progress' as const),
-        student: fc.nat(2),
-        item: index,
-        kind: fc.constantFrom('view' as const, 'segments' as const, 'percent' as const, 'markDone' as const),
-        to: fc.integer({ min: 1, max: 100 }),
-      }),
-      fc.record({
-        op: fc.constant('progress' as const),
-        student: fc.nat(2),
-        item: index,
-        kind: fc.constantFrom('view' as const, 'segments' as const, 'markDone' as const),
-        to: fc.integer({ min: 50, max: 100 }),
-      }),
+      fc.record({ op: fc.constant('moveCohort' as const), student: fc.nat(2), cohort: fc.nat(2) }),
+      fc.record({ op: fc.constant('renameCohort' as const), cohort: fc.nat(1) }),
+      progress(fc.constantFrom('view', 'segments', 'percent', 'markDone'), fc.integer({ min: 1, max: 100 }), false),
+      progress(fc.constantFrom('view', 'segments', 'markDone'), fc.integer({ min: 50, max: 100 }), false),
+      // On watch items: a bare percent: 100 (self-reported, never completes), and real segments sent with or without percent: 100.
+      progress(fc.constant('percent'), fc.constant(100), true),
+      progress(fc.constant('segments'), fc.constantFrom(100, 0), true),
     );
 
     /** Applies one op to the course through the API; every answer is a 2xx or an expected 4xx. */
-    const apply = async (courseId: string, o: Op) => {
+    const apply = async (course: Awaited<ReturnType<typeof setUpCourse>>, o: Op) => {
+      const { courseId } = course;
       const modules = await structure(courseId);
       const items = modules.flatMap((m) => m.items.map((i) => ({ ...i, moduleId: m.id })));
       const pickItem = (n: number) => items[n % Math.max(items.length, 1)];
@@ -479,9 +580,29 @@ describe('one derivation of progress (e2e)', () => {
               .send({ prerequisiteModuleIds: [] })
           ).status;
           break;
+        case 'moveCohort': {
+          const enrolmentId = course.enrolments[o.student];
+          const cohort = course.cohorts[o.cohort] ?? null;
+          status = (
+            await http()
+              .patch(`/api/v1/enrolments/${enrolmentId}`)
+              .set(as(ownerToken()))
+              .send({ cohortId: cohort?.id ?? null })
+          ).status;
+          cohortOf.set(enrolmentId, cohort);
+          break;
+        }
+        case 'renameCohort': {
+          const cohort = course.cohorts[o.cohort];
+          cohort.name = `${cohort.name.split(' (')[0]} (${randomUUID().slice(0, 4)})`;
+          status = (await http().patch(`/api/v1/cohorts/${cohort.id}`).set(as(ownerToken())).send({ name: cohort.name })).status;
+          break;
+        }
         case 'progress': {
-          if (!items.length) return;
-          const item = pickItem(o.item);
+          const watchItems = items.filter((i) => i.completion.type === 'watch');
+          const pool = o.watchOnly && watchItems.length ? watchItems : items;
+          if (!pool.length) return;
+          const item = pool[o.item % pool.length];
           const token = students[o.student].accessToken;
           if (o.kind === 'markDone') {
             const res = await http().post(`/api/v1/items/${item.id}/complete`).set(as(token));
@@ -492,7 +613,7 @@ describe('one derivation of progress (e2e)', () => {
             o.kind === 'view'
               ? event(item.id, { type: 'viewed' })
               : o.kind === 'segments'
-                ? event(item.id, { watchedSegments: [[0, o.to]] })
+                ? event(item.id, { watchedSegments: o.segments, ...(o.to === 100 ? { percent: 100 } : {}) })
                 : event(item.id, { percent: o.to });
           status = (await post(token, [e])).status;
           break;
@@ -506,10 +627,10 @@ describe('one derivation of progress (e2e)', () => {
     it('every view agrees for every student after each step', async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(op, { minLength: 3, maxLength: 8 }), async (ops) => {
-          const { courseId, enrolments } = await setUpCourse();
+          const course = await setUpCourse();
           for (const o of ops) {
-            await apply(courseId, o);
-            await expectAgreement(courseId, enrolments);
+            await apply(course, o);
+            await expectAgreement(course.courseId, course.enrolments);
           }
         }),
         { numRuns: RUNS, seed: SEED, endOnFailure: true },

@@ -25,7 +25,6 @@ export interface ReportRow {
 export interface ReportModule {
   id: string;
   title: string;
-  required: number;
 }
 
 const SORT_KEY: Record<string, string> = {
@@ -90,13 +89,9 @@ export class ProgressReportRepository {
     );
   }
 
-  /** The course's modules in course order (position, then id), with their required item counts. */
+  /** The course's modules in course order (position, then id). */
   modules(courseId: string): Promise<ReportModule[]> {
-    return this.dataSource.query(
-      `SELECT m.id, m.title, (SELECT count(*)::int FROM items i WHERE i.module_id = m.id AND i.required) AS required
-       FROM modules m WHERE m.course_id = $1 ORDER BY m.position, m.id`,
-      [courseId],
-    );
+    return this.dataSource.query(`SELECT m.id, m.title FROM modules m WHERE m.course_id = $1 ORDER BY m.position, m.id`, [courseId]);
   }
 
   summary(

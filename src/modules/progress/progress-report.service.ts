@@ -40,7 +40,8 @@ function toDto(r: ReportRow, modules: ReportModule[]): ReportRowDto {
       moduleId: m.id,
       number: i + 1,
       title: m.title,
-      state: completed.has(m.id) || m.required === 0 ? 'completed' : 'not_completed',
+      // module_completions as accord_derive_enrolments records them, the same truth as the student view and the summary.
+      state: completed.has(m.id) ? 'completed' : 'not_completed',
     })),
   };
 }

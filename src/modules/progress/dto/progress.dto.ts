@@ -212,7 +212,8 @@ export class ReportModuleDto {
   @ApiProperty() title: string;
   @ApiProperty({
     enum: REPORT_MODULE_STATES,
-    description: 'completed: all its required items done (a module without required items counts as completed)',
+    description:
+      'completed: all its required items done (a module with items but none required counts as completed; one without items does not)',
   })
   state: ReportModuleState;
 }
