@@ -114,7 +114,7 @@ export class EnrolmentsRepository extends TransactionalRepository {
   /** The caller's enrolments with course title; percent comes from the progress counters when they exist. */
   mine(userId: string): Promise<MyEnrolmentRow[]> {
     return this.dataSource.query(
-      `SELECT e.id, e.course_id, c.title AS course_title, c.slug AS course_slug, e.status, round(e.progress_percent::numeric, 1)::float8 AS progress_percent, e.last_activity_at, e.created_at
+      `SELECT e.id, e.course_id, c.title AS course_title, c.slug AS course_slug, e.status, e.progress_percent, e.last_activity_at, e.created_at
        FROM enrolments e JOIN courses c ON c.id = e.course_id
        WHERE e.user_id = $1 AND c.status <> 'draft'
        ORDER BY e.created_at DESC, e.id`,

@@ -7,7 +7,6 @@ import { CourseAccess } from '../courses/course-access';
 import { csvNumber, csvText } from './csv-cells';
 import { ReportQuery, ReportRowDto, ReportSort, ReportState, SummaryDto } from './dto/progress.dto';
 import { ProgressReportRepository, ReportModule, ReportRow } from './progress-report.repository';
-import { roundPercent } from './progress-rules';
 
 const CSV_PAGE = 1000;
 const CSV_COLUMNS =
@@ -30,7 +29,7 @@ function toDto(r: ReportRow, modules: ReportModule[]): ReportRowDto {
     user: { id: r.user_id, name: r.name, email: r.email },
     cohortId: r.cohort_id,
     cohortName: r.cohort_name,
-    percent: roundPercent(Number(r.percent)),
+    percent: Number(r.percent), // stored rounded by accord_derive_enrolments
     completedItems: r.completed_items,
     overdueAssignments: r.overdue,
     selfReportedCompletions: r.self_reported,
