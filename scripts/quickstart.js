@@ -114,6 +114,7 @@ async function main() {
       '',
       '  Accord is running.',
       '',
+      `  ${pad('Web app')}${publicUrl}/   ← open this in a browser`,
       `  ${pad('API')}${publicUrl}/api/v1`,
       `  ${pad('Docs (OpenAPI)')}${publicUrl}/api/docs`,
       `  ${pad('Queue dashboard')}${publicUrl}/admin/queues`,

@@ -2,8 +2,9 @@
 'use strict';
 // `npm test`: installs if needed, runs the static checks (ESLint, Prettier; a finding fails the run before
 // anything else), finds or provides PostgreSQL and Redis like `npm start`, builds a migrated template
-// database, then runs the Jest unit and e2e projects. Extra arguments go to Jest.
-const { ensureInstalled, build, root } = require('./lib/install');
+// database, builds the web app, installs chromium when missing (apt), then runs the Jest unit, service
+// and e2e projects (the e2e project includes the browser journeys in test/web). Extra arguments go to Jest.
+const { ensureInstalled, ensureChromium, build, root } = require('./lib/install');
 
 ensureInstalled();
 
@@ -20,6 +21,9 @@ async function main() {
   const services = require('./lib/services');
   const { log, findPostgres, findRedis, withDatabase, cleanup } = services;
   build();
+  // The browser journeys (test/web) need a real browser; a machine without one fails here, it never skips them.
+  const chromium = ensureChromium();
+  if (!chromium.path) throw new Error(`the browser tests need chromium: ${chromium.reason}`);
   const pg = await findPostgres();
   const redis = await findRedis();
   const server = pg.source === 'env' ? pg.url : pg.server;
@@ -41,7 +45,7 @@ async function main() {
       const child = spawn(process.execPath, args, {
         cwd: root,
         stdio: 'inherit',
-        env: { ...process.env, TEST_PG_SERVER: server, TEST_DB_TEMPLATE: template, TEST_RUN_ID: runId, REDIS_URL: redis.url },
+        env: { ...process.env, CHROMIUM_PATH: chromium.path, TEST_PG_SERVER: server, TEST_DB_TEMPLATE: template, TEST_RUN_ID: runId, REDIS_URL: redis.url },
       });
       const forward = (signal) => child.kill(signal);
       process.on('SIGINT', forward);

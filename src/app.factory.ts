@@ -21,10 +21,11 @@ import type { AppConfig } from './config/env';
 import { BULK_PATH, tooManyRows } from './modules/enrolments/import-body';
 import { httpDuration } from './modules/metrics/metrics';
 import { mountQueuesDashboard } from './modules/queues-dashboard/queues-dashboard';
+import { mountWebApp } from './modules/web/web-app';
 
 export const API_PREFIX = 'api/v1';
-/** Small HTML pages that emails link to; they live outside the API prefix. */
-const PAGES = ['set-password', 'unsubscribe'];
+/** RFC 8058 one-click unsubscribe: mail clients POST to the link itself, outside the API prefix. */
+const PAGES = ['unsubscribe'];
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
@@ -122,12 +123,14 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        // No inline script anywhere: the set-password and unsubscribe pages have none, and the API
-        // docs (swagger-ui) and the queue dashboard (bull-board) load theirs from files.
+        // No inline script anywhere: the web app, the API docs (swagger-ui) and the queue dashboard
+        // (bull-board) load theirs from files.
         scriptSrc: ["'self'"],
         scriptSrcAttr: ["'none'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+        mediaSrc: ["'self'"],
+        frameAncestors: ["'none'"],
       },
     },
   });
@@ -138,6 +141,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   });
 
   await mountQueuesDashboard(app, config);
+  await mountWebApp(app);
   const document = buildOpenApi(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;

@@ -15,8 +15,16 @@ function run(label, script, args) {
   return result.status === 0;
 }
 
-/** Runs ESLint and Prettier over the repository; true when both are clean (or, with `fix`, when nothing is left). */
+/** Runs ESLint and Prettier over the repository, and type-checks the web app against openapi.json; true when all are clean. */
 function lint({ fix = false } = {}) {
+  // The web app's API types come from the committed openapi.json: a contract change that breaks a page fails here.
+  const webTypes =
+    run('Typing the web client from openapi.json (openapi-typescript)', ['openapi-typescript', 'bin', 'cli.js'], [
+      'openapi.json',
+      '-o',
+      path.join('web', 'src', 'api', 'schema.d.ts'),
+      '--silent',
+    ]) && run('Type-checking the web app (tsc -p web)', ['typescript', 'bin', 'tsc'], ['-p', path.join('web', 'tsconfig.json')]);
   const eslint = run(
     fix ? 'Linting and fixing (eslint --fix)' : 'Linting (eslint)',
     ['eslint', 'bin', 'eslint.js'],
@@ -27,8 +35,10 @@ function lint({ fix = false } = {}) {
     ['prettier', 'bin', 'prettier.cjs'],
     [fix ? '--write' : '--check', '--log-level', fix ? 'warn' : 'log', '.'],
   );
-  if (eslint && prettier) return true;
-  const failed = [eslint ? null : 'ESLint', prettier ? null : 'Prettier'].filter(Boolean).join(' and ');
+  if (eslint && prettier && webTypes) return true;
+  const failed = [eslint ? null : 'ESLint', prettier ? null : 'Prettier', webTypes ? null : 'the web app type check']
+    .filter(Boolean)
+    .join(' and ');
   console.error(
     fix
       ? `✖ ${failed} still report problems that need a hand fix; see above.`

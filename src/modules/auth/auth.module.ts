@@ -10,7 +10,6 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { LocalStrategy } from './local.strategy';
-import { SetPasswordPage } from './set-password.page';
 import { SignInModule } from './sign-in.module';
 import { TokenService } from './token.service';
 
@@ -30,7 +29,7 @@ import { TokenService } from './token.service';
       }),
     }),
   ],
-  controllers: [AuthController, SetPasswordPage],
+  controllers: [AuthController],
   providers: [AccessTokenVerifier, AuthService, TokenService, JwtStrategy, LocalStrategy],
   exports: [AccessTokenVerifier, AuthService, TokenService, JwtModule],
 })

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller, CurrentUser, Public } from '../../common/auth.decorators';
-import { DomainError } from '../../common/errors';
 import { escapeHtml, htmlPage } from '../../common/html';
 import { PreferencesDto } from './dto/preferences.dto';
 import { NotificationsService } from './notifications.service';
@@ -30,29 +29,12 @@ export class PreferencesController {
 const page = (body: string) => htmlPage('Accord: email preferences', body);
 const escape = escapeHtml;
 
-/** RFC 8058 one-click unsubscribe (POST, no login) and a confirmation page (GET) for people. */
+/** RFC 8058 one-click unsubscribe (POST, no login). People who open the link get the web app's unsubscribe page. */
 @ApiTags('notifications')
 @Controller('unsubscribe')
 @Public()
 export class UnsubscribeController {
   constructor(private readonly notifications: NotificationsService) {}
-
-  @Get()
-  @ApiExcludeEndpoint()
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
-  confirm(@Query('token') token: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): string {
-    try {
-      const scope = this.notifications.verify(token);
-      return page(`<h1>Stop ${escape(KIND_LABEL[scope.kind])}?</h1>
-<form method="post" action="/unsubscribe?token=${encodeURIComponent(token!)}"><p><button type="submit">Unsubscribe</button></p></form>
-<p style="color:#666">You can turn them back on in your notification preferences.</p>`);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      void reply.status(400);
-      return page('<h1>This link is not valid</h1><p>It may have been changed or cut short. Use the link from the email again.</p>');
-    }
-  }
 
   @Post()
   @HttpCode(200)

@@ -136,7 +136,10 @@ export class ReminderSender {
   /** A usable set-password link, made at send time; none (the line is dropped) once the user has a password. */
   private async setPasswordLink(ctx: SendContext, mail: ComposedMail): Promise<string | null | undefined> {
     if (!usesLink(mail, 'setPassword')) return undefined;
-    return ctx.has_password ? null : this.invitations.linkFor(await this.invitations.usableTokenFor(ctx.user_id));
+    if (ctx.has_password) return null;
+    // After choosing a password the web app opens the course the email is about.
+    const next = `&next=${encodeURIComponent(`/courses/${ctx.course_slug}`)}`;
+    return this.invitations.linkFor(await this.invitations.usableTokenFor(ctx.user_id)) + next;
   }
 
   /** The message with markers where live links go: what is stored never holds a working token. */

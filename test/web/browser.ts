@@ -1,0 +1,76 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { mkdirSync } from 'fs';
+import path from 'path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { freePort } from '../helpers/ports';
+import type { TestApp } from '../helpers/app';
+import { startTestApp } from '../helpers/app';
+
+/** Screenshots: every page a journey visits on failure, and the named ones always (docs, review). */
+export const SHOTS = path.join(__dirname, '..', '..', 'test-results', 'web');
+
+export interface WebStack {
+  t: TestApp;
+  worker: INestApplicationContext;
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole product on one port, as a person meets it: the API serving the built web app, a worker
+ * sending real mail to the SMTP sink, and Debian's chromium driven by Playwright (CHROMIUM_PATH is
+ * set by `npm test`, which installs the browser when it is missing).
+ */
+export async function startWebStack(overrides: Record<string, string> = {}): Promise<WebStack> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const t = await startTestApp({ PUBLIC_URL: base, ...overrides });
+  await t.app.listen(port, '127.0.0.1');
+  const worker = await t.startWorker();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required', '--mute-audio'],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+  return {
+    t,
+    worker,
+    base,
+    browser,
+    async close() {
+      await browser.close().catch(() => undefined);
+      await t.close();
+    },
+  };
+}
+
+/** A fresh browser profile (no cookies, no storage) the size of a laptop screen, or of a phone (360 px). */
+export async function newPage(stack: WebStack, options: { phone?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await stack.browser.newContext({
+    baseURL: stack.base,
+    viewport: options.phone ? { width: 360, height: 740 } : { width: 1280, height: 860 },
+  });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Runs a journey; on failure saves a screenshot of where it stopped, then fails the test. */
+export async function journey(page: Page, name: string, steps: () => Promise<void>): Promise<void> {
+  try {
+    await steps();
+  } catch (error) {
+    await page.screenshot({ path: path.join(SHOTS, `FAILED-${name}.png`), fullPage: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+/** The first link in a caught email's text part that starts with the given URL prefix. */
+export function linkIn(text: string, prefix: string): string {
+  const found = text.match(/https?:\/\/\S+/g)?.find((url) => url.startsWith(prefix));
+  if (!found) throw new Error(`no ${prefix} link in:\n${text}`);
+  return found;
+}

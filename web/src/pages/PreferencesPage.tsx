@@ -1,0 +1,103 @@
+import { useState, type FormEvent } from 'react';
+import { api, problemText, session, setUser, type Schemas } from '../api/client';
+import { Status } from '../components/Layout';
+import { must, useLoad, useTitle } from '../util';
+
+type Preferences = Schemas['PreferencesDto'];
+type Kind = Exclude<keyof Preferences, 'quietHours'>;
+
+const KINDS: Array<{ key: Kind; label: string; hint: string }> = [
+  { key: 'welcome', label: 'Welcome emails', hint: 'When you are enrolled in a course.' },
+  { key: 'assignment', label: 'New assignments', hint: 'When an instructor assigns you a module.' },
+  { key: 'dueSoon', label: 'Due-soon reminders', hint: 'Before an assignment is due, if it is not finished.' },
+  { key: 'overdue', label: 'Overdue reminders', hint: 'When an assignment is past due and not finished.' },
+  { key: 'inactivity', label: 'Inactivity nudges', hint: 'When you have not been active in a course for a while.' },
+];
+
+const zones = (): string[] => {
+  const intl = Intl as typeof Intl & { supportedValuesOf?: (key: string) => string[] };
+  return intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
+};
+
+export function PreferencesPage() {
+  useTitle('Email preferences');
+  const user = session.user!;
+  const loaded = useLoad(async () => must(await api.GET('/api/v1/me/notification-preferences')), user.id);
+  const [quiet, setQuiet] = useState<boolean>();
+  const [result, setResult] = useState<{ tone: 'success' | 'error'; text: string }>();
+
+  if (loaded.error) return <Status tone="error">{loaded.error.message}</Status>;
+  if (!loaded.data) return <p className="loading">Loading your preferences…</p>;
+  const prefs = loaded.data;
+  const quietOn = quiet ?? prefs.quietHours !== null;
+  const options = zones().includes(user.timezone) ? zones() : [user.timezone, ...zones()];
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const body: Preferences = {
+      welcome: form.has('welcome'),
+      assignment: form.has('assignment'),
+      dueSoon: form.has('dueSoon'),
+      overdue: form.has('overdue'),
+      inactivity: form.has('inactivity'),
+      quietHours: quietOn ? { start: String(form.get('quietStart')), end: String(form.get('quietEnd')) } : null,
+    };
+    const timezone = String(form.get('timezone'));
+    const saved = await api.PUT('/api/v1/me/notification-preferences', { body });
+    if (!saved.data) return setResult({ tone: 'error', text: problemText(saved.error as unknown, 'Your preferences were not saved.') });
+    if (timezone !== user.timezone) {
+      const me = await api.PATCH('/api/v1/me', { body: { timezone } });
+      if (!me.data) return setResult({ tone: 'error', text: problemText(me.error, 'Your time zone was not saved.') });
+      setUser(me.data);
+    }
+    setResult({ tone: 'success', text: 'Saved.' });
+  }
+
+  return (
+    <>
+      <h1>Email preferences</h1>
+      <form onSubmit={(e) => void submit(e)} className="preferences">
+        <fieldset>
+          <legend>Send me</legend>
+          {KINDS.map((kind) => (
+            <div className="check" key={kind.key}>
+              <input type="checkbox" id={kind.key} name={kind.key} defaultChecked={prefs[kind.key]} aria-describedby={`${kind.key}-hint`} />
+              <label htmlFor={kind.key}>{kind.label}</label>
+              <p id={`${kind.key}-hint`} className="hint">
+                {kind.hint}
+              </p>
+            </div>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Quiet hours</legend>
+          <div className="check">
+            <input type="checkbox" id="quiet" checked={quietOn} onChange={(e) => setQuiet(e.target.checked)} />
+            <label htmlFor="quiet">Hold reminders during quiet hours (they go out when the quiet hours end)</label>
+          </div>
+          {quietOn && (
+            <div className="row">
+              <div>
+                <label htmlFor="quietStart">From</label>
+                <input type="time" id="quietStart" name="quietStart" required defaultValue={prefs.quietHours?.start ?? '21:00'} />
+              </div>
+              <div>
+                <label htmlFor="quietEnd">Until</label>
+                <input type="time" id="quietEnd" name="quietEnd" required defaultValue={prefs.quietHours?.end ?? '08:00'} />
+              </div>
+            </div>
+          )}
+        </fieldset>
+        <label htmlFor="timezone">Your time zone (due dates and quiet hours use it)</label>
+        <select id="timezone" name="timezone" defaultValue={user.timezone}>
+          {options.map((zone) => (
+            <option key={zone}>{zone}</option>
+          ))}
+        </select>
+        <button type="submit">Save preferences</button>
+        {result && <Status tone={result.tone}>{result.text}</Status>}
+      </form>
+    </>
+  );
+}
