@@ -10,6 +10,9 @@ export interface FieldError {
  * services throw these, never bare `Error`s meant for a client.
  */
 export class DomainError extends Error {
+  /** The problem's title when it says more than the status's own (e.g. "CSRF check failed"). */
+  readonly title?: string;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -71,5 +74,13 @@ export class Unavailable extends DomainError {
     super(HttpStatus.SERVICE_UNAVAILABLE, 'unavailable', message, undefined, {
       'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
     });
+  }
+}
+
+/** A cookie-authenticated request without the matching X-CSRF-Token header. */
+export class CsrfRejected extends DomainError {
+  override readonly title = 'CSRF check failed';
+  constructor() {
+    super(HttpStatus.FORBIDDEN, 'csrf-failed', 'The X-CSRF-Token header is missing or does not match the session cookie');
   }
 }

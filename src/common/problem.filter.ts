@@ -53,6 +53,8 @@ const CODES: Record<number, string> = {
 
 interface Rendered {
   status: number;
+  /** A more specific title than the status's own. */
+  title?: string;
   code: string;
   detail: string;
   errors?: FieldError[];
@@ -156,7 +158,7 @@ function fromFastify(error: unknown): Rendered | null {
 
 export function renderError(error: unknown): Rendered {
   if (error instanceof DomainError) {
-    return { status: error.status, code: error.code, detail: error.message, errors: error.errors, headers: error.headers };
+    return { status: error.status, title: error.title, code: error.code, detail: error.message, errors: error.errors, headers: error.headers };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -183,7 +185,7 @@ export function renderError(error: unknown): Rendered {
 export function toProblem(rendered: Rendered, instance: string, requestId: string): Problem {
   return {
     type: `https://accord.dev/problems/${rendered.code}`,
-    title: TITLES[rendered.status] ?? 'Error',
+    title: rendered.title ?? TITLES[rendered.status] ?? 'Error',
     status: rendered.status,
     detail: rendered.detail,
     instance,

@@ -163,6 +163,12 @@ export function loadConfig(env: Env = process.env) {
       sessionCacheMs: int(env, 'AUTH_SESSION_CACHE_MS', 5_000, 0, 60_000),
       refreshTtlDays: int(env, 'REFRESH_TTL_DAYS', 30, 1, 365),
       inviteTtlHours: int(env, 'INVITE_TTL_HOURS', 168, 1, 24 * 60),
+      /** Lifetime of a password-reset link. */
+      passwordResetTtlMinutes: int(env, 'PASSWORD_RESET_TTL_MINUTES', 60, 5, 7 * 24 * 60),
+      /** Password-reset requests per email and per client address within the window, before 429. */
+      passwordResetMaxPerEmail: int(env, 'PASSWORD_RESET_MAX_PER_EMAIL', 5, 1, 1000),
+      passwordResetMaxPerIp: int(env, 'PASSWORD_RESET_MAX_PER_IP', 20, 1, 100_000),
+      passwordResetWindowSeconds: int(env, 'PASSWORD_RESET_WINDOW_SECONDS', 3600, 1, 7 * 86_400),
       ...loginLimits(env),
     },
     progress: {

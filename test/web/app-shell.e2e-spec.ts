@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { gzipSync } from 'zlib';
 import { readdirSync, readFileSync } from 'fs';
 import path from 'path';

@@ -10,6 +10,9 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { LocalStrategy } from './local.strategy';
+import { PasswordResetService } from './password-reset.service';
+import { PasswordResetThrottle } from './password-reset-throttle';
+import { SessionCookies } from './session-cookies';
 import { SignInModule } from './sign-in.module';
 import { TokenService } from './token.service';
 
@@ -30,7 +33,7 @@ import { TokenService } from './token.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AccessTokenVerifier, AuthService, TokenService, JwtStrategy, LocalStrategy],
+  providers: [AccessTokenVerifier, AuthService, TokenService, JwtStrategy, LocalStrategy, SessionCookies, PasswordResetThrottle, PasswordResetService],
   exports: [AccessTokenVerifier, AuthService, TokenService, JwtModule],
 })
 export class AuthModule {}

@@ -14,6 +14,7 @@ export enum QueueName {
 
 export enum MailJob {
   Invitation = 'invitation',
+  PasswordReset = 'password-reset',
 }
 
 export enum ReminderJob {
@@ -28,6 +29,7 @@ export const QUEUE_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.Reminders]: Object.values(ReminderJob),
 };
 
+/** Invitation and password-reset mails: the set-password token the link carries. */
 export interface InvitationJobData {
   passwordTokenId: string;
 }

@@ -24,6 +24,8 @@ export class MailProcessor extends WorkerHost {
     switch (job.name as MailJob) {
       case MailJob.Invitation:
         return this.sendInvitation(job.data.passwordTokenId);
+      case MailJob.PasswordReset:
+        return this.sendPasswordReset(job.data.passwordTokenId);
       default:
         throw new Error(`Unknown job ${job.name} on queue ${QueueName.Mail}`);
     }
@@ -41,6 +43,22 @@ export class MailProcessor extends WorkerHost {
     });
     await this.mailer.send({ to: user.email, ...mail, messageId: `<invitation-${token.id}@accord>` });
     this.logger.log({ userId: user.id, passwordTokenId }, 'invitation sent');
+    return 'sent';
+  }
+
+  /** Skips a link that was used or replaced by a newer one (its token expired) before the job ran. */
+  private async sendPasswordReset(passwordTokenId: string): Promise<string> {
+    const token = await this.invitations.findUsable(passwordTokenId);
+    if (!token) return 'skipped: token used, replaced or expired';
+    const user = await this.users.findById(token.userId);
+    if (!user?.isActive) return 'skipped: user missing or deactivated';
+    const mail = render('password_reset', {
+      name: user.name,
+      link: this.invitations.resetLinkFor(token.id),
+      expiresAt: token.expiresAt.toUTCString(),
+    });
+    await this.mailer.send({ to: user.email, ...mail, messageId: `<password-reset-${token.id}@accord>` });
+    this.logger.log({ userId: user.id, passwordTokenId }, 'password reset sent');
     return 'sent';
   }
 }

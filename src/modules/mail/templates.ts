@@ -29,6 +29,24 @@ If you did not expect this email, you can ignore it.`,
 <p style="color:#666">The link works once and expires on {{expiresAt}}. If you did not expect this email, you can ignore it.</p>
 </body></html>`,
   },
+  password_reset: {
+    subject: 'Reset your Accord password',
+    text: `Hello {{name}},
+
+Someone, probably you, asked to reset the password of your Accord account.
+Choose a new password here:
+
+{{link}}
+
+The link works once and expires on {{expiresAt}}. Choosing a new password signs you out everywhere else.
+If you did not ask for this, ignore this email: your password stays as it is.`,
+    html: `${open}
+<p>Hello {{name}},</p>
+<p>Someone, probably you, asked to reset the password of your Accord account.</p>
+<p><a href="{{link}}">Choose a new password</a></p>
+<p style="color:#666">The link works once and expires on {{expiresAt}}. Choosing a new password signs you out everywhere else. If you did not ask for this, ignore this email: your password stays as it is.</p>
+</body></html>`,
+  },
   welcome: {
     subject: 'Welcome to {{courseTitle}}',
     text: `Hello {{name}},

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { NoStore } from '../../common/no-store';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller, CurrentUser, Public } from '../../common/auth.decorators';
 import { escapeHtml, htmlPage } from '../../common/html';
 import { PreferencesDto } from './dto/preferences.dto';
+import { UnsubscribeDto, UnsubscribeScopeDto } from './dto/unsubscribe.dto';
 import { NotificationsService } from './notifications.service';
 import { KIND_LABEL } from './preference-fields';
 
@@ -44,5 +46,31 @@ export class UnsubscribeController {
     const kind = await this.notifications.unsubscribe(token);
     void reply.type('text/html; charset=utf-8');
     return page(`<h1>Unsubscribed</h1><p>You will no longer get ${escape(KIND_LABEL[kind])} from Accord.</p>`);
+  }
+}
+
+/** The unsubscribe link for the web app (JSON, under /api/v1; no login): what a link stops, and stopping it. */
+@ApiTags('notifications')
+@Controller('notifications/unsubscribe')
+@Public()
+export class UnsubscribeApiController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get()
+  @NoStore()
+  @ApiQuery({ name: 'token', required: true, description: 'The token from the unsubscribe link' })
+  @ApiOkResponse({ type: UnsubscribeScopeDto, description: 'The kind of email the link stops; nothing is changed' })
+  @ApiBadRequestResponse({ description: 'A forged, altered or missing token' })
+  describe(@Query('token') token: string | undefined): UnsubscribeScopeDto {
+    return UnsubscribeScopeDto.of(this.notifications.verify(token).kind);
+  }
+
+  @Post()
+  @HttpCode(200)
+  @NoStore()
+  @ApiOkResponse({ type: UnsubscribeScopeDto, description: 'Unsubscribed from that kind of email (idempotent)' })
+  @ApiBadRequestResponse({ description: 'A forged, altered or missing token' })
+  async unsubscribe(@Body() body: UnsubscribeDto): Promise<UnsubscribeScopeDto> {
+    return UnsubscribeScopeDto.of(await this.notifications.unsubscribe(body.token));
   }
 }

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { PreferencesController, UnsubscribeController } from './notifications.controller';
+import { PreferencesController, UnsubscribeApiController, UnsubscribeController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
 import { PreferencesRepository } from './preferences.repository';
 import { UnsubscribeTokens } from './unsubscribe-tokens';
 
 @Module({
-  controllers: [PreferencesController, UnsubscribeController],
+  controllers: [PreferencesController, UnsubscribeController, UnsubscribeApiController],
   providers: [PreferencesRepository, UnsubscribeTokens, NotificationsService],
   exports: [UnsubscribeTokens],
 })

@@ -5,26 +5,12 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readCookie } from '../../common/cookies';
 import { Conflict } from '../../common/errors';
 import { sendProblem } from '../../common/problem.filter';
 import type { AppConfig } from '../../config/env';
 import { QueueName } from '../jobs/queues';
 import { DASHBOARD_PATH, QueuesDashboardSessions, SESSION_COOKIE } from './queues-dashboard.sessions';
-
-function cookie(request: FastifyRequest, name: string): string | undefined {
-  const header = request.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key !== name) continue;
-    try {
-      return decodeURIComponent(value.join('='));
-    } catch {
-      return undefined; // malformed escapes: no cookie, so 401 rather than 500
-    }
-  }
-  return undefined;
-}
 
 /** BullMQ refusing an action in the job's current state (promote a waiting job…) is a 409, not a 500. */
 const JOB_STATE = /^(Job \S+ is not in the \S+ state|Missing key for job|Job \S+ is locked|Job \S+ has pending dependencies)/;
@@ -58,7 +44,7 @@ export async function mountQueuesDashboard(app: NestFastifyApplication, config: 
       );
       return void reply.header('cache-control', 'no-store').redirect(DASHBOARD_PATH, 303);
     }
-    await sessions.authorise(cookie(request, SESSION_COOKIE), /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1]);
+    await sessions.authorise(readCookie(request.headers.cookie, SESSION_COOKIE), /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1]);
   };
 
   await app

@@ -32,6 +32,11 @@ export class InvitationService {
     return `${this.config.publicUrl}/set-password?token=${encodeURIComponent(this.tokenFor(id))}`;
   }
 
+  /** The link of a password-reset email: the same set-password page, told it is a reset. */
+  resetLinkFor(id: string): string {
+    return `${this.linkFor(id)}&reset=1`;
+  }
+
   /** Writes the token row inside the caller's transaction; returns its id. */
   async issue(manager: EntityManager, userId: string): Promise<string> {
     const id = randomUUID();
@@ -42,6 +47,27 @@ export class InvitationService {
       expiresAt: new Date(this.clock.now().getTime() + this.config.auth.inviteTtlHours * 3600_000),
     });
     return id;
+  }
+
+  /**
+   * Inside the caller's transaction: a password-reset token (PASSWORD_RESET_TTL_MINUTES), after
+   * ending every unused token of the user, so only the newest link works. Returns its id.
+   */
+  async issueReset(manager: EntityManager, userId: string): Promise<string> {
+    await this.expireUnused(manager, userId);
+    const id = randomUUID();
+    await manager.getRepository(PasswordToken).insert({
+      id,
+      userId,
+      tokenHash: sha256(this.tokenFor(id)),
+      expiresAt: new Date(this.clock.now().getTime() + this.config.auth.passwordResetTtlMinutes * 60_000),
+    });
+    return id;
+  }
+
+  /** Inside the caller's transaction: the user's unused tokens stop working (they expire now; used ones keep their record). */
+  async expireUnused(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(`UPDATE password_tokens SET expires_at = now() WHERE user_id = $1 AND used_at IS NULL AND expires_at > now()`, [userId]);
   }
 
   /** Set-based variant for bulk imports: one token per user, written in one statement. */
@@ -58,6 +84,11 @@ export class InvitationService {
   /** After commit: queue the email. The job id is deterministic, so a retry never queues it twice. */
   async send(passwordTokenId: string): Promise<void> {
     await this.mailQueue.add(MailJob.Invitation, { passwordTokenId }, { jobId: `invitation-${passwordTokenId}` });
+  }
+
+  /** After commit: queue the password-reset email (deterministic job id, like invitations). */
+  async sendReset(passwordTokenId: string): Promise<void> {
+    await this.mailQueue.add(MailJob.PasswordReset, { passwordTokenId }, { jobId: `password-reset-${passwordTokenId}` });
   }
 
   /** Marks the token used (once, atomically) and returns its user id, or null when invalid, used or expired. */

@@ -66,10 +66,28 @@ export class UserAccounts {
       const user = await this.users.findById(id, manager, true);
       if (!user?.isActive) return null;
       await this.users.update(manager, id, { passwordHash, tokenVersion: user.tokenVersion + 1 });
+      await this.invitations.expireUnused(manager, id); // an older invitation or reset link must not set it again
       await this.sessions.endAll(manager, id);
       await this.audit.record(manager, { actorId: id, action: 'user.password_set', entity: 'user', entityId: id });
       return id;
     });
+  }
+
+  /**
+   * A password-reset token for the active account with this email (invited ones included: the
+   * link lets them choose their first password), queued for mailing; nothing for an unknown or
+   * deactivated email. Returns the token id, or null. The caller answers the same either way.
+   */
+  async startPasswordReset(email: string): Promise<string | null> {
+    const user = await this.users.findByEmail(email);
+    if (!user?.isActive) return null;
+    const id = await this.users.transaction(async (manager) => {
+      const tokenId = await this.invitations.issueReset(manager, user.id);
+      await this.audit.record(manager, { actorId: null, action: 'user.password_reset_requested', entity: 'user', entityId: user.id });
+      return tokenId;
+    });
+    await this.invitations.sendReset(id);
+    return id;
   }
 
   /**

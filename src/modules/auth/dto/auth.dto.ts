@@ -1,7 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { lowerCased } from '../../../common/transforms';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Length, MaxLength, MinLength } from 'class-validator';
 import { PASSWORD_MIN, UserDto } from '../../users/dto/user.dto';
 
 export class LoginDto {
@@ -19,10 +19,19 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty()
+  @ApiPropertyOptional({ description: 'The refresh token; omitted in cookie mode (then the accord_refresh cookie and X-CSRF-Token are used)' })
+  @IsOptional()
   @IsString()
   @Length(20, 200)
-  refreshToken: string;
+  refreshToken?: string;
+}
+
+export class PasswordResetDto {
+  @ApiProperty({ format: 'email', example: 'student@accord.local' })
+  @Transform(lowerCased)
+  @IsEmail()
+  @MaxLength(320)
+  email: string;
 }
 
 export class SetPasswordDto {
@@ -39,7 +48,8 @@ export class SetPasswordDto {
 
 export class TokenPairDto {
   @ApiProperty() accessToken: string;
-  @ApiProperty() refreshToken: string;
+  @ApiPropertyOptional({ description: 'The refresh token; omitted in cookie mode (X-Accord-Session: cookie), where it is set in the accord_refresh cookie' })
+  refreshToken?: string;
   @ApiProperty({ description: 'Access token lifetime in seconds', example: 900 }) expiresIn: number;
   @ApiProperty({ type: UserDto }) user: UserDto;
 }
