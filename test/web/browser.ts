@@ -4,7 +4,7 @@ import path from 'path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { freePort } from '../helpers/ports';
-import type { TestApp } from '../helpers/app';
+import type { CaughtMail, TestApp } from '../helpers/app';
 import { startTestApp } from '../helpers/app';
 
 /** Screenshots: every page a journey visits on failure, and the named ones always (docs, review). */
@@ -73,4 +73,12 @@ export function linkIn(text: string, prefix: string): string {
   const found = text.match(/https?:\/\/\S+/g)?.find((url) => url.startsWith(prefix));
   if (!found) throw new Error(`no ${prefix} link in:\n${text}`);
   return found;
+}
+
+/** Waits for the first email to `to` whose subject starts with `subject`, as caught by the SMTP sink. */
+export async function mailTo(stack: WebStack, to: string, subject: string | RegExp) {
+  const matches = (m: CaughtMail) =>
+    m.to.includes(to) && (typeof subject === 'string' ? m.subject.startsWith(subject) : subject.test(m.subject));
+  const messages = await stack.t.mail.waitFor((all) => all.some(matches), 20_000);
+  return messages.find(matches)!;
 }

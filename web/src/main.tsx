@@ -11,6 +11,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { PreferencesPage } from './pages/PreferencesPage';
 import { SetPasswordPage } from './pages/SetPasswordPage';
 import { SignInPage } from './pages/SignInPage';
+import { outboxFor } from './outbox';
 import { UnsubscribePage } from './pages/UnsubscribePage';
 import './styles.css';
 
@@ -30,6 +31,8 @@ function App() {
   useEffect(() => {
     // A reload keeps the session: the refresh cookie buys a new access token.
     void refresh().finally(() => setReady(true));
+    // Whoever signs in: send what their earlier visits left in the outbox.
+    return session.subscribe((user) => user && outboxFor(user.id));
   }, []);
   if (!ready) return <p className="loading">Loading Accord…</p>;
   return (

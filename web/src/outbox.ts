@@ -20,6 +20,8 @@ export class Outbox {
   constructor(userId: string) {
     this.key = `accord.outbox.${userId}`;
     window.addEventListener('online', () => void this.flush());
+    // Events left by a closed tab or a lost connection go as soon as the user is back.
+    setTimeout(() => void this.flush(), 0);
   }
 
   pending(): ProgressEvent[] {
