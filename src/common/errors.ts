@@ -73,3 +73,10 @@ export class Unavailable extends DomainError {
     });
   }
 }
+
+/** A Range header that starts past the end of the file; Content-Range says how long the file is. */
+export class RangeNotSatisfiable extends DomainError {
+  constructor(contentRange: string) {
+    super(416, 'range-not-satisfiable', 'The requested range is outside the file', undefined, { 'Content-Range': contentRange });
+  }
+}
