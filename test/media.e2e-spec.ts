@@ -2,8 +2,10 @@ import { readFileSync } from 'fs';
 import type { AddressInfo } from 'net';
 import { request as httpRequest } from 'http';
 import { join } from 'path';
+import { randomUUID } from 'crypto';
 import type { TestApp } from './helpers/app';
-import { startTestApp } from './helpers/app';
+import { bearer, login, startTestApp } from './helpers/app';
+import { demoSeeder } from './helpers/seed';
 
 const MEDIA = join(__dirname, '..', 'assets', 'media');
 const CLIP = readFileSync(join(MEDIA, 'accord-demo.webm'));
@@ -128,5 +130,81 @@ describe('Media files under /media/ (e2e)', () => {
       const res = await t.http().get('/media/accord-demo.webm').set('Range', 'bytes=0-99');
       expect(res.status).toBe(206);
     }
+  });
+
+  describe('the seeded demo course', () => {
+    let course: string;
+    let student: string;
+    const demo = { url: 'https://accord.test/media/accord-demo.webm', captionsUrl: 'https://accord.test/media/accord-demo.en.vtt' };
+
+    beforeAll(async () => {
+      await demoSeeder(t).run();
+      course = (await t.db.query(`SELECT id FROM courses WHERE slug = 'negotiating-peace'`)).rows[0].id;
+      student = (await login(t, 'student@accord.local', 'accord-student-demo')).accessToken;
+    });
+
+    it('starts with a module whose only item is the demo clip, with captions, served by Accord', async () => {
+      const res = await t.http().get(`/api/v1/courses/${course}/modules`).set(bearer(student));
+      expect(res.status).toBe(200);
+      const [first, second] = res.body.data;
+      expect(first).toMatchObject({ title: 'Start here', position: 0, prerequisiteModuleIds: [] });
+      expect(first.items).toHaveLength(1);
+      expect(first.items[0]).toMatchObject({
+        required: true,
+        completion: { type: 'watch', minPercent: 90 },
+        material: { slug: 'accord-demo-clip', kind: 'video', durationSeconds: 60, ...demo },
+      });
+      expect(second.prerequisiteModuleIds).toEqual([first.id]);
+      // The URLs point at this deployment (PUBLIC_URL) and resolve to the committed files.
+      for (const url of [demo.url, demo.captionsUrl]) {
+        expect((await t.http().head(new URL(url).pathname)).status).toBe(200);
+      }
+    });
+
+    it("shows the clip with its url, kind, duration and captions in the student's course view", async () => {
+      const view = (await t.http().get(`/api/v1/me/courses/${course}/progress`).set(bearer(student))).body;
+      expect(view.modules[0]).toMatchObject({ title: 'Start here', state: 'available' });
+      expect(view.modules[0].items[0].material).toEqual({
+        id: expect.any(String),
+        title: 'Getting started: how Accord tracks what you watch',
+        kind: 'video',
+        durationSeconds: 60,
+        ...demo,
+      });
+      expect(view.modules[1].state).toBe('locked');
+      // Every item of the view names its material, the PON links included.
+      expect(view.modules[1].items[0].material.url).toMatch(/^https:\/\/www\.pon\.harvard\.edu\//);
+      expect(view.modules[1].items[0].material.captionsUrl).toBeNull();
+    });
+
+    it('completes "Start here" and unlocks the next module when 95% of the clip is watched', async () => {
+      const view = async () => (await t.http().get(`/api/v1/me/courses/${course}/progress`).set(bearer(student))).body;
+      const clip = (await view()).modules[0].items[0].id;
+      const occurredAt = new Date(Date.now() - 60_000).toISOString();
+      // Scrubbing to the end is not watching: a bare percent does not complete it.
+      const scrub = await t
+        .http()
+        .post('/api/v1/progress/events')
+        .set(bearer(student))
+        .send({ events: [{ eventId: randomUUID(), itemId: clip, type: 'progressed', percent: 100, positionSeconds: 60, occurredAt }] });
+      expect(scrub.body).toMatchObject({ accepted: 1, rejected: [] });
+      expect((await view()).modules[0].state).toBe('in_progress');
+
+      const res = await t
+        .http()
+        .post('/api/v1/progress/events')
+        .set(bearer(student))
+        .send({
+          events: [
+            { eventId: randomUUID(), itemId: clip, type: 'progressed', positionSeconds: 30, watchedSegments: [[0, 30]], occurredAt },
+            { eventId: randomUUID(), itemId: clip, type: 'progressed', positionSeconds: 57, watchedSegments: [[30, 57]], occurredAt },
+          ],
+        });
+      expect(res.body).toMatchObject({ accepted: 2, rejected: [] });
+      const after = await view();
+      expect(after.modules[0]).toMatchObject({ state: 'completed', percent: 100 });
+      expect(after.modules[0].items[0]).toMatchObject({ state: 'completed', coveredPercent: 95, evidenced: true });
+      expect(after.modules[1].state).toBe('available');
+    });
   });
 });
