@@ -17,6 +17,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# The demo clip and captions served under /media/ (found beside package.json).
+COPY --chown=node:node assets ./assets
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/main.js"]

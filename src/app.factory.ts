@@ -21,6 +21,7 @@ import type { AppConfig } from './config/env';
 import { BULK_PATH, tooManyRows } from './modules/enrolments/import-body';
 import { httpDuration } from './modules/metrics/metrics';
 import { mountQueuesDashboard } from './modules/queues-dashboard/queues-dashboard';
+import { isMediaRoute, registerMediaFiles } from './modules/media/media-files';
 import { mountWebApp } from './modules/web/web-app';
 
 export const API_PREFIX = 'api/v1';
@@ -94,7 +95,9 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
       perIp: config.http.rateLimitPerIp || Number.MAX_SAFE_INTEGER,
       windowMs: 60_000,
       syncMs: config.http.rateLimitSyncMs,
-      skip: (request) => isHealthRoute(request.routeOptions?.url), // metrics are limited too (per IP: its token is not an access token)
+      // Metrics are limited too (per IP: its token is not an access token). Media files are not: a
+      // player asks for many byte ranges, and a classroom behind one IP must not spend its API budget on them.
+      skip: (request) => isHealthRoute(request.routeOptions?.url) || isMediaRoute(request.routeOptions?.url),
       // Per user, not per token: a fresh sign-in must not buy a fresh budget.
       userKey: (token) => {
         const result = tokens.verify(token);
@@ -129,6 +132,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
         scriptSrcAttr: ["'none'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+        // The web player's <video> and <track> load from /media/ on the same origin.
         mediaSrc: ["'self'"],
         frameAncestors: ["'none'"],
       },
@@ -140,6 +144,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     exposedHeaders: ['x-request-id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
   });
 
+  await registerMediaFiles(fastify);
   await mountQueuesDashboard(app, config);
   await mountWebApp(app);
   const document = buildOpenApi(app);

@@ -46,6 +46,7 @@ describe('materials catalogue (e2e)', () => {
     expect(crisis.body.data.every((m: { tags: string[] }) => m.tags.includes('crisis negotiations'))).toBe(true);
     const videos = await t.http().get('/api/v1/materials').query({ kind: 'video' }).set(bearer(student.accessToken));
     expect(videos.body.data.map((m: { slug: string }) => m.slug).sort()).toEqual([
+      'accord-demo-clip',
       'advice-for-peace-ending-civil-war-in-colombia',
       'martti-ahtisaari-great-negotiator-video',
     ]);
@@ -76,6 +77,34 @@ describe('materials catalogue (e2e)', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(
       expect.arrayContaining(['title', 'kind', 'url', 'durationSeconds', 'popularity']),
     );
+  });
+
+  it('keeps an optional captions URL (http/https only), which PATCH can change or clear with null', async () => {
+    const created = await t
+      .http()
+      .post('/api/v1/materials')
+      .set(bearer(admin))
+      .send(material({ title: 'Captioned talk', kind: 'video', durationSeconds: 600, captionsUrl: 'https://example.edu/talk.en.vtt' }));
+    expect(created.status).toBe(201);
+    expect(created.body.captionsUrl).toBe('https://example.edu/talk.en.vtt');
+    const plain = await t.http().post('/api/v1/materials').set(bearer(admin)).send(material({ title: 'Uncaptioned' }));
+    expect(plain.body.captionsUrl).toBeNull();
+
+    for (const bad of ['javascript:alert(1)', 'ftp://example.edu/a.vtt', 'not a url', 42, `https://example.edu/${'a'.repeat(2000)}.vtt`]) {
+      const res = await t.http().patch(`/api/v1/materials/${created.body.id}`).set(bearer(admin)).send({ captionsUrl: bad });
+      expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
+      expect([...new Set(res.body.errors.map((e: { field: string }) => e.field))]).toEqual(['captionsUrl']);
+    }
+    const changed = await t
+      .http()
+      .patch(`/api/v1/materials/${created.body.id}`)
+      .set(bearer(admin))
+      .send({ captionsUrl: 'http://example.edu/talk.fr.vtt' });
+    expect(changed.body.captionsUrl).toBe('http://example.edu/talk.fr.vtt');
+    const cleared = await t.http().patch(`/api/v1/materials/${created.body.id}`).set(bearer(admin)).send({ captionsUrl: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.captionsUrl).toBeNull();
+    expect((await t.http().get(`/api/v1/materials/${created.body.id}`).set(bearer(student.accessToken))).body.captionsUrl).toBeNull();
   });
 
   it('refuses writes to students (403) and anyone anonymous (401); everyone signed in may read', async () => {
@@ -156,5 +185,9 @@ describe('materials catalogue (e2e)', () => {
     expect(report).toMatchObject({ usersCreated: 0, courseCreated: false, enrolmentsCreated: 0 });
     const after = await t.db.query('SELECT count(*)::int AS n FROM materials');
     expect(after.rows[0].n).toBe(before.rows[0].n);
+    const clip = await t.db.query(`SELECT url, captions_url FROM materials WHERE slug = 'accord-demo-clip'`);
+    expect(clip.rows).toEqual([
+      { url: 'https://accord.test/media/accord-demo.webm', captions_url: 'https://accord.test/media/accord-demo.en.vtt' },
+    ]);
   });
 });

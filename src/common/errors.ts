@@ -84,3 +84,10 @@ export class CsrfRejected extends DomainError {
     super(HttpStatus.FORBIDDEN, 'csrf-failed', 'The X-CSRF-Token header is missing or does not match the session cookie');
   }
 }
+
+/** A Range header that starts past the end of the file; Content-Range says how long the file is. */
+export class RangeNotSatisfiable extends DomainError {
+  constructor(contentRange: string) {
+    super(416, 'range-not-satisfiable', 'The requested range is outside the file', undefined, { 'Content-Range': contentRange });
+  }
+}

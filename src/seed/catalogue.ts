@@ -1,4 +1,5 @@
 import type { MaterialKind } from '../modules/materials/dto/material.dto';
+import { DEMO_CAPTIONS, DEMO_CLIP } from '../modules/media/media-files';
 
 export interface SeedMaterial {
   slug: string;
@@ -8,6 +9,8 @@ export interface SeedMaterial {
   authors: string[];
   tags: string[];
   durationSeconds?: number;
+  /** Served by Accord itself from assets/media (the URL depends on PUBLIC_URL); otherwise the item links to the clearinghouse. */
+  media?: { file: string; captions?: string };
 }
 
 /** The link for a seeded item: the clearinghouse's own search for its title. */
@@ -19,6 +22,17 @@ export const seedUrl = (title: string) => `https://www.pon.harvard.edu/?s=${enco
  * Video durations are approximate (the seed does not give them); watch rules need one.
  */
 export const CATALOGUE: SeedMaterial[] = [
+  {
+    slug: 'accord-demo-clip',
+    title: 'Getting started: how Accord tracks what you watch',
+    kind: 'video',
+    summary:
+      'A one-minute clip, with captions, that plays from Accord itself: watch it through to see your progress recorded. Only the parts you actually play count, so skipping to the end does not complete it.',
+    authors: ['Accord'],
+    tags: ['getting started'],
+    durationSeconds: 60,
+    media: { file: DEMO_CLIP, captions: DEMO_CAPTIONS },
+  },
   {
     slug: 'nypd-crisis-negotiation-techniques',
     title: 'Police Negotiation Techniques from the NYPD Crisis Negotiations Team',
@@ -176,6 +190,11 @@ export const DEMO_COURSE = {
   /** Days after seeding when the crisis module unlocks. */
   crisisUnlockDays: 21,
   modules: [
+    {
+      title: 'Start here',
+      description: 'A one-minute tour: watch the clip (captions available) to unlock the course.',
+      items: [{ slug: 'accord-demo-clip', completion: { type: 'watch', minPercent: 90 } }],
+    },
     {
       title: 'Foundations: at and behind the table',
       description: 'Negotiating with your counterpart and with their constituents; culture at the table.',

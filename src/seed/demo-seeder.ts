@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Caller } from '../common/auth.decorators';
+import { APP_CONFIG, AppConfig } from '../config/env';
 import { CoursesService } from '../modules/courses/courses.service';
 import { StructureService } from '../modules/courses/structure.service';
 import { EnrolmentsService } from '../modules/enrolments/enrolments.service';
 import { MaterialsService, normaliseTags } from '../modules/materials/materials.service';
 import { UserAccounts } from '../modules/users/user-accounts';
 import { UsersService } from '../modules/users/users.service';
+import { mediaUrl } from '../modules/media/media-files';
 import { CATALOGUE, DEMO_COURSE, seedUrl } from './catalogue';
 import { DEMO_USERS } from './demo-users';
 
@@ -26,6 +28,7 @@ export class DemoSeeder {
     private readonly coursesService: CoursesService,
     private readonly structure: StructureService,
     private readonly enrolments: EnrolmentsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async run(now = new Date()): Promise<SeedReport> {
@@ -38,7 +41,8 @@ export class DemoSeeder {
         title: m.title,
         kind: m.kind,
         summary: m.summary,
-        url: seedUrl(m.title),
+        url: m.media ? mediaUrl(this.config.publicUrl, m.media.file) : seedUrl(m.title),
+        captionsUrl: m.media?.captions ? mediaUrl(this.config.publicUrl, m.media.captions) : null,
         durationSeconds: m.durationSeconds ?? null,
         authors: m.authors,
         tags: normaliseTags(m.tags),

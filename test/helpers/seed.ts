@@ -17,5 +17,6 @@ export function demoSeeder(t: TestApp): DemoSeeder {
     get(CoursesService),
     get(StructureService),
     get(EnrolmentsService),
+    t.config,
   );
 }

@@ -42,7 +42,7 @@ export class MaterialsRepository extends TransactionalRepository {
       .insert()
       .into(Material)
       .values(rows)
-      .orUpdate(['title', 'kind', 'summary', 'url', 'duration_seconds', 'authors', 'tags'], ['slug'])
+      .orUpdate(['title', 'kind', 'summary', 'url', 'captions_url', 'duration_seconds', 'authors', 'tags'], ['slug'])
       .returning(['id', 'slug'])
       .execute();
     return new Map((result.raw as Array<{ id: string; slug: string }>).map((r) => [r.slug, r.id]));

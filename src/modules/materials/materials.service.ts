@@ -24,6 +24,7 @@ const snapshot = (m: Material) => ({
   title: m.title,
   kind: m.kind,
   url: m.url,
+  captionsUrl: m.captionsUrl,
   durationSeconds: m.durationSeconds,
   tags: m.tags,
   authors: m.authors,
@@ -45,6 +46,7 @@ export class MaterialsService {
         kind: input.kind,
         summary: input.summary ?? '',
         url: input.url,
+        captionsUrl: input.captionsUrl ?? null,
         durationSeconds: input.durationSeconds ?? null,
         authors: (input.authors ?? []).map((a) => a.trim()),
         tags: normaliseTags(input.tags),
@@ -100,6 +102,7 @@ export class MaterialsService {
       if (input.kind !== undefined) changes.kind = input.kind;
       if (input.summary !== undefined) changes.summary = input.summary;
       if (input.url !== undefined) changes.url = input.url;
+      if (input.captionsUrl !== undefined) changes.captionsUrl = input.captionsUrl;
       if (input.durationSeconds !== undefined) changes.durationSeconds = input.durationSeconds;
       if (input.authors !== undefined) changes.authors = input.authors.map((a) => a.trim());
       if (input.tags !== undefined) changes.tags = normaliseTags(input.tags);

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
 import { Batcher } from '../../common/batcher';
+import type { MaterialKind } from '../materials/dto/material.dto';
 import { prepared } from '../../common/sql';
 import { CourseStructure, CourseStructureCache, StructureModule } from './course-structure.cache';
 
@@ -42,6 +43,12 @@ export class CourseViewRepository {
       ]),
     );
     const due = new Map(state.due.map(([moduleId, dueAt]) => [moduleId, dueAt]));
+    const materials = new Map(
+      state.materials.map(([itemId, id, title, kind, url, durationSeconds, captionsUrl]) => [
+        itemId,
+        { id, title, kind, url, durationSeconds, captionsUrl },
+      ]),
+    );
     return structure.modules.map((m) => ({
       id: m.id,
       title: m.title,
@@ -54,6 +61,7 @@ export class CourseViewRepository {
         return {
           id: i.id,
           required: i.required,
+          material: materials.get(i.id) ?? null,
           state: p?.itemState ?? null,
           percent: p?.percent ?? null,
           positionSeconds: p?.positionSeconds ?? null,
@@ -78,7 +86,11 @@ export class CourseViewRepository {
               COALESCE((SELECT json_agg(json_build_array(d.module_id, d.due_at)) FROM (
                           SELECT a.module_id, min(${effectiveDue('a', 'e')}) AS due_at FROM assignments a
                           WHERE a.course_id = e.course_id AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}
-                          GROUP BY a.module_id) d), '[]') AS due
+                          GROUP BY a.module_id) d), '[]') AS due,
+              -- Read with the state, not cached with the structure: a material's edits do not bump structure_version.
+              COALESCE((SELECT json_agg(json_build_array(i.id, mat.id, mat.title, mat.kind, mat.url, mat.duration_seconds, mat.captions_url))
+                        FROM modules m JOIN items i ON i.module_id = m.id JOIN materials mat ON mat.id = i.material_id
+                        WHERE m.course_id = e.course_id), '[]') AS materials
        FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(user_id, course_id, n)
        JOIN enrolments e ON e.user_id = k.user_id AND e.course_id = k.course_id
        JOIN courses c ON c.id = e.course_id
@@ -124,6 +136,18 @@ interface CourseViewState {
   progress: Array<[string, 'in_progress' | 'completed', number, number | null, boolean, number | null, string]>;
   /** [moduleId, dueAt] per module with an assignment that applies to the caller. */
   due: Array<[string, string]>;
+  /** [itemId, materialId, title, kind, url, durationSeconds, captionsUrl] per item of the course. */
+  materials: Array<[string, string, string, MaterialKind, string, number | null, string | null]>;
+}
+
+/** What a player needs of an item's material. */
+export interface CourseViewMaterial {
+  id: string;
+  title: string;
+  kind: MaterialKind;
+  url: string;
+  durationSeconds: number | null;
+  captionsUrl: string | null;
 }
 
 export interface CourseViewRow {
@@ -136,6 +160,8 @@ export interface CourseViewRow {
   items: Array<{
     id: string;
     required: boolean;
+    /** Null only when the item was added after the structure was read. */
+    material: CourseViewMaterial | null;
     state: 'in_progress' | 'completed' | null;
     percent: number | null;
     positionSeconds: number | null;

@@ -56,6 +56,7 @@ export class ProgressService {
         evidenced: i.evidenced,
         coveredPercent: i.coveredPercent === null ? null : roundPercent(i.coveredPercent),
         lastActivityAt: i.updatedAt ? new Date(i.updatedAt).toISOString() : null,
+        material: i.material,
       }));
       const required = m.items.filter((i) => i.required);
       const done = required.filter((i) => i.state === 'completed').length;

@@ -21,6 +21,7 @@ import { SLUG_PATTERN } from '../../../common/slug';
 import { Material, MATERIAL_KINDS, MaterialKind } from '../entities/material.entity';
 
 export type { MaterialKind };
+export { MATERIAL_KINDS };
 
 export class MaterialDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -30,6 +31,7 @@ export class MaterialDto {
   @ApiProperty() summary: string;
   @ApiProperty({ format: 'uri' }) url: string;
   @ApiProperty({ nullable: true, type: Number }) durationSeconds: number | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uri', description: 'WebVTT captions for the player' }) captionsUrl: string | null;
   @ApiProperty({ type: [String] }) authors: string[];
   @ApiProperty({ type: [String], example: ['diplomatic negotiations', 'great negotiator award'] }) tags: string[];
   @ApiProperty({ format: 'date', nullable: true, type: String }) publishedAt: string | null;
@@ -45,6 +47,7 @@ export class MaterialDto {
       summary: m.summary,
       url: m.url,
       durationSeconds: m.durationSeconds,
+      captionsUrl: m.captionsUrl,
       authors: m.authors,
       tags: m.tags,
       publishedAt: m.publishedAt,
@@ -88,6 +91,18 @@ export class CreateMaterialDto {
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(2000)
   url: string;
+
+  @ApiPropertyOptional({
+    format: 'uri',
+    maxLength: 2000,
+    nullable: true,
+    type: String,
+    description: 'A WebVTT captions track (text/vtt) for the player; null removes it',
+  })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
+  @MaxLength(2000)
+  captionsUrl?: string | null;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 864000, description: 'Required for watch rules on videos' })
   @IsOptional()

@@ -27,6 +27,10 @@ export class Material {
   @Column({ type: 'varchar', length: 2000 })
   url: string;
 
+  /** A WebVTT captions track for the player, beside `url`. */
+  @Column({ name: 'captions_url', type: 'varchar', length: 2000, nullable: true })
+  captionsUrl: string | null;
+
   @Column({ name: 'duration_seconds', type: 'integer', nullable: true })
   durationSeconds: number | null;
 

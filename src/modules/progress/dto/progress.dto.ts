@@ -16,6 +16,7 @@ import { PageQuery } from '../../../common/pagination';
 import { EVENT_TYPES, EventType, ITEM_STATES, ItemState } from '../entities/item-progress.entity';
 import { MAX_SECONDS, MAX_SEGMENTS_PER_BATCH, MAX_SEGMENTS_PER_EVENT } from '../progress-rules';
 import { UserSummaryDto } from '../../users/dto/user.dto';
+import { MATERIAL_KINDS, MaterialKind } from '../../materials/dto/material.dto';
 
 export const MAX_BATCH = 500;
 const FINITE = { allowNaN: false, allowInfinity: false };
@@ -129,6 +130,26 @@ export class ItemStateDto {
   coveredPercent: number | null;
 }
 
+/** What a player needs of an item's material (the full material is in GET /courses/:id/modules). */
+export class ItemMaterialDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ enum: MATERIAL_KINDS }) kind: MaterialKind;
+  @ApiProperty({ format: 'uri' }) url: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'The length that watch coverage is judged against' }) durationSeconds: number | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uri', description: 'WebVTT captions for the player' }) captionsUrl: string | null;
+}
+
+/** An item of the course view: the caller's state and the material to open or play. */
+export class CourseItemStateDto extends ItemStateDto {
+  @ApiProperty({
+    type: ItemMaterialDto,
+    nullable: true,
+    description: 'Null only for an item added while the view was being read; reload the view',
+  })
+  material: ItemMaterialDto | null;
+}
+
 export const MODULE_STATES = ['locked', 'available', 'in_progress', 'completed'] as const;
 export type ModuleState = (typeof MODULE_STATES)[number];
 
@@ -138,7 +159,7 @@ export class ModuleProgressDto {
   @ApiProperty({ enum: MODULE_STATES }) state: ModuleState;
   @ApiProperty() percent: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The due date that applies to you' }) dueAt: string | null;
-  @ApiProperty({ type: [ItemStateDto] }) items: ItemStateDto[];
+  @ApiProperty({ type: [CourseItemStateDto] }) items: CourseItemStateDto[];
 }
 
 export class CourseProgressDto {
@@ -149,7 +170,7 @@ export class CourseProgressDto {
 }
 
 /** An item as the instructor's drill-down shows it: the student's item state and when it last changed. */
-export class EnrolmentItemStateDto extends ItemStateDto {
+export class EnrolmentItemStateDto extends CourseItemStateDto {
   @ApiProperty({
     format: 'date-time',
     nullable: true,
