@@ -82,3 +82,12 @@ export async function mailTo(stack: WebStack, to: string, subject: string | RegE
   const messages = await stack.t.mail.waitFor((all) => all.some(matches), 20_000);
   return messages.find(matches)!;
 }
+
+/** Polls `check` until it returns true (answers reach the test a moment after the page has them). */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${check.toString()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
