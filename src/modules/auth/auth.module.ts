@@ -34,7 +34,16 @@ import { TokenService } from './token.service';
     }),
   ],
   controllers: [AuthController, SetPasswordPage],
-  providers: [AccessTokenVerifier, AuthService, TokenService, JwtStrategy, LocalStrategy, SessionCookies, PasswordResetThrottle, PasswordResetService],
+  providers: [
+    AccessTokenVerifier,
+    AuthService,
+    TokenService,
+    JwtStrategy,
+    LocalStrategy,
+    SessionCookies,
+    PasswordResetThrottle,
+    PasswordResetService,
+  ],
   exports: [AccessTokenVerifier, AuthService, TokenService, JwtModule],
 })
 export class AuthModule {}
