@@ -24,10 +24,18 @@ describe('browser sessions: refresh token in a cookie, CSRF header (e2e)', () =>
     const res = await t.http().post('/api/v1/auth/login').set('X-Accord-Session', 'cookie').send({ email, password });
     expect(res.status).toBe(200);
     const cookies = setCookies(res);
-    return { res, refresh: valueOf(cookies.accord_refresh), csrf: valueOf(cookies.accord_csrf), accessToken: res.body.accessToken as string };
+    return {
+      res,
+      refresh: valueOf(cookies.accord_refresh),
+      csrf: valueOf(cookies.accord_csrf),
+      accessToken: res.body.accessToken as string,
+    };
   }
   const refreshByCookie = (refresh: string, csrf?: string) => {
-    const req = t.http().post('/api/v1/auth/refresh').set('Cookie', `accord_refresh=${refresh}; accord_csrf=${csrf ?? ''}`);
+    const req = t
+      .http()
+      .post('/api/v1/auth/refresh')
+      .set('Cookie', `accord_refresh=${refresh}; accord_csrf=${csrf ?? ''}`);
     return csrf === undefined ? req : req.set('X-CSRF-Token', csrf);
   };
   const logoutByCookie = (refresh: string, csrf?: string) => {
@@ -48,11 +56,20 @@ describe('browser sessions: refresh token in a cookie, CSRF header (e2e)', () =>
     expect(res.body).toMatchObject({ accessToken: expect.any(String), expiresIn: 900, user: { email: user.email } });
     expect(res.headers['cache-control']).toBe('no-store');
     const cookies = setCookies(res);
-    expect(cookies.accord_refresh).toBe(`accord_refresh=${refresh}; Path=/api/v1/auth; HttpOnly; SameSite=Strict; Max-Age=${maxAge}; Secure`);
+    expect(cookies.accord_refresh).toBe(
+      `accord_refresh=${refresh}; Path=/api/v1/auth; HttpOnly; SameSite=Strict; Max-Age=${maxAge}; Secure`,
+    );
     expect(cookies.accord_csrf).toBe(`accord_csrf=${csrf}; Path=/; SameSite=Strict; Max-Age=${maxAge}; Secure`);
     expect(csrf).toBe(csrfOf(refresh));
     expect(refresh).toMatch(/^[0-9a-f-]{36}\.[\w-]{43}$/);
-    expect((await t.http().get('/api/v1/me').set(bearer(res.body.accessToken as string))).status).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/v1/me')
+          .set(bearer(res.body.accessToken as string))
+      ).status,
+    ).toBe(200);
   });
 
   it('leaves body-token sign-in as it was: the refresh token in the body, no cookies', async () => {
@@ -78,10 +95,19 @@ describe('browser sessions: refresh token in a cookie, CSRF header (e2e)', () =>
     expect(valueOf(cookies.accord_csrf)).toBe(csrfOf(next));
     expect(valueOf(cookies.accord_csrf)).not.toBe(first.csrf);
     expect(cookies.accord_refresh).toContain('; Path=/api/v1/auth; HttpOnly; SameSite=Strict;');
-    expect((await t.http().get('/api/v1/me').set(bearer(res.body.accessToken as string))).status).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/v1/me')
+          .set(bearer(res.body.accessToken as string))
+      ).status,
+    ).toBe(200);
     // The new cookie works again, the spent one does not (a fresh spend: the race answer).
     expect((await refreshByCookie(next, csrfOf(next))).status).toBe(200);
-    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1 AND used_at IS NOT NULL', [user.id]);
+    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1 AND used_at IS NOT NULL', [
+      user.id,
+    ]);
     expect(rows[0].n).toBe(2);
   });
 
@@ -113,14 +139,20 @@ describe('browser sessions: refresh token in a cookie, CSRF header (e2e)', () =>
       expect(res.body.type).toMatch(/csrf-failed$/);
       expect(res.headers['set-cookie']).toBeUndefined();
     }
-    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1 AND used_at IS NOT NULL', [user.id]);
+    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1 AND used_at IS NOT NULL', [
+      user.id,
+    ]);
     expect(rows[0].n).toBe(0);
     expect((await refreshByCookie(refresh, csrf)).status).toBe(200);
   });
 
   it('answers 401 to a refresh or logout with neither a body token nor a cookie', async () => {
     for (const path of ['/api/v1/auth/refresh', '/api/v1/auth/logout']) {
-      for (const res of [await t.http().post(path).send({}), await t.http().post(path), await t.http().post(path).set('X-CSRF-Token', 'x')]) {
+      for (const res of [
+        await t.http().post(path).send({}),
+        await t.http().post(path),
+        await t.http().post(path).set('X-CSRF-Token', 'x'),
+      ]) {
         expect(res.status).toBe(401);
         expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       }
@@ -129,7 +161,10 @@ describe('browser sessions: refresh token in a cookie, CSRF header (e2e)', () =>
 
   it('still rejects unknown fields and a malformed body token', async () => {
     expect((await t.http().post('/api/v1/auth/refresh').send({ refreshToken: 'short' })).status).toBe(400);
-    const unknown = await t.http().post('/api/v1/auth/refresh').send({ token: 'x'.repeat(40) });
+    const unknown = await t
+      .http()
+      .post('/api/v1/auth/refresh')
+      .send({ token: 'x'.repeat(40) });
     expect(unknown.status).toBe(400);
     expect((await t.http().post('/api/v1/auth/logout').send({ nope: 1 })).status).toBe(400);
   });
@@ -161,7 +196,11 @@ describe('browser sessions: refresh token in a cookie, CSRF header (e2e)', () =>
   });
 
   it('sets the cookies when a password is set in cookie mode', async () => {
-    const invited = await t.http().post('/api/v1/users').set(bearer(adminToken)).send({ email: 'invited.cookie@test.local', name: 'Inv', role: 'student' });
+    const invited = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(adminToken))
+      .send({ email: 'invited.cookie@test.local', name: 'Inv', role: 'student' });
     expect(invited.status).toBe(201);
     const { rows } = await t.db.query('SELECT id FROM password_tokens WHERE user_id = $1', [invited.body.id]);
     const token = t.app.get(InvitationService).tokenFor(rows[0].id);
@@ -178,7 +217,11 @@ describe('browser sessions: refresh token in a cookie, CSRF header (e2e)', () =>
 
   it('leaves Secure off when PUBLIC_URL is plain http', async () => {
     const peer = await t.startPeer({ PUBLIC_URL: 'http://localhost:3000' });
-    const res = await peer.http().post('/api/v1/auth/login').set('X-Accord-Session', 'cookie').send({ email: ADMIN.email, password: ADMIN.password });
+    const res = await peer
+      .http()
+      .post('/api/v1/auth/login')
+      .set('X-Accord-Session', 'cookie')
+      .send({ email: ADMIN.email, password: ADMIN.password });
     expect(res.status).toBe(200);
     const cookies = setCookies(res);
     expect(cookies.accord_refresh).toMatch(/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);

@@ -33,7 +33,10 @@ export class CoreModule {
             genReqId: (req: IncomingMessage) => (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
             // The request id under the name error bodies use (one binding, not a second copy of it).
             customAttributeKeys: { reqId: 'requestId' },
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+              censor: '[redacted]',
+            },
             autoLogging: { ignore: isHealthProbe },
             quietReqLogger: true,
             serializers: {

@@ -159,7 +159,14 @@ function fromFastify(error: unknown): Rendered | null {
 
 export function renderError(error: unknown): Rendered {
   if (error instanceof DomainError) {
-    return { status: error.status, title: error.title, code: error.code, detail: error.message, errors: error.errors, headers: error.headers };
+    return {
+      status: error.status,
+      title: error.title,
+      code: error.code,
+      detail: error.message,
+      errors: error.errors,
+      headers: error.headers,
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -81,7 +81,7 @@ describe('access log of the real process (e2e)', () => {
 
   it('writes no token or ticket of any request to the log, and none into a problem body', async () => {
     const secret = (n: number) => `secret${n}-${randomBytes(12).toString('hex')}`;
-    const s = [0, 1, 2, 3, 4, 5, 6].map(secret);
+    const s = [0, 1, 2, 3, 4, 5, 6, 7, 8].map(secret);
     const token = `${randomBytes(16).toString('base64url')}.${randomBytes(32).toString('base64url')}`; // Accord's token shape
     const answers = [
       await fetch(`${base}/set-password?token=${s[0]}`),
@@ -92,8 +92,13 @@ describe('access log of the real process (e2e)', () => {
       await fetch(`${base}/api/v1/me?%74oken=${s[5]}`),
       await fetch(`${base}/api/v1/materials?q=${token}`),
       await fetch(`${base}/api/v1/courses?x=${token}`, { headers: { Authorization: `Bearer ${s[6]}` } }),
+      // A browser's refresh: the refresh token in a cookie, the CSRF token in a header.
+      await fetch(`${base}/api/v1/auth/refresh`, {
+        method: 'POST',
+        headers: { Cookie: `accord_refresh=${s[7]}; accord_csrf=${s[8]}`, 'X-CSRF-Token': s[8] },
+      }),
     ];
-    expect(answers.map((a) => a.status)).toEqual([200, 400, 401, 401, 404, 401, 401, 401]);
+    expect(answers.map((a) => a.status)).toEqual([200, 400, 401, 401, 404, 401, 401, 401, 403]);
     const bodies = await Promise.all(answers.map((a) => a.text()));
     const logged = await waitForLogged([
       'GET /set-password?token=[redacted]',

@@ -65,7 +65,10 @@ export const MATRIX: Record<string, Entry> = {
   'POST /api/v1/auth/refresh': { public: true },
   'POST /api/v1/auth/logout': { public: true },
   'POST /api/v1/auth/set-password': { public: true },
+  'POST /api/v1/auth/password-reset': { public: true }, // same 202 for everyone (password-reset.e2e-spec.ts)
   'POST /unsubscribe': { public: true },
+  'GET /api/v1/notifications/unsubscribe': { public: true }, // the signed token is the authority (browser-sessions.e2e-spec.ts)
+  'POST /api/v1/notifications/unsubscribe': { public: true },
 
   'GET /api/v1/me': { expect: SIGNED_IN },
   'PATCH /api/v1/me': { expect: SIGNED_IN, body: () => ({ timezone: 'Europe/Helsinki' }) },

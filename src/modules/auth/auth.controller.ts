@@ -31,7 +31,8 @@ const SESSION_MODE = ApiHeader({
 const CSRF = ApiHeader({
   name: 'X-CSRF-Token',
   required: false,
-  description: 'Required when the refresh token comes from the accord_refresh cookie (no refreshToken in the body): the value of the accord_csrf cookie.',
+  description:
+    'Required when the refresh token comes from the accord_refresh cookie (no refreshToken in the body): the value of the accord_csrf cookie.',
 });
 const NO_REFRESH_TOKEN = 'No refresh token: send refreshToken in the body, or the accord_refresh cookie with X-CSRF-Token';
 
@@ -66,9 +67,11 @@ export class AuthController {
   @HttpCode(200)
   @SESSION_MODE
   @CSRF
+  @ApiBody({ type: RefreshDto, required: false, description: 'Omitted (or `{}`) in cookie mode' })
   @ApiOkResponse({
     type: TokenPairDto,
-    description: 'A new pair; the presented refresh token is spent. Refreshed by cookie, the answer is in cookie mode (new cookies, no refreshToken).',
+    description:
+      'A new pair; the presented refresh token is spent. Refreshed by cookie, the answer is in cookie mode (new cookies, no refreshToken).',
   })
   @ApiUnauthorizedResponse({ description: 'Invalid, expired or reused token (reuse revokes the whole session family), or no token at all' })
   @ApiForbiddenResponse({ description: 'The token came from the cookie and X-CSRF-Token is missing or wrong' })
@@ -88,6 +91,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @CSRF
+  @ApiBody({ type: RefreshDto, required: false, description: 'Omitted (or `{}`) in cookie mode' })
   @ApiNoContentResponse({ description: 'The session family is revoked (idempotent); by cookie, both cookies are cleared' })
   @ApiUnauthorizedResponse({ description: 'No refresh token in the body and no accord_refresh cookie' })
   @ApiForbiddenResponse({ description: 'The token came from the cookie and X-CSRF-Token is missing or wrong' })
@@ -104,7 +108,11 @@ export class AuthController {
   @HttpCode(200)
   @SESSION_MODE
   @ApiOkResponse({ type: TokenPairDto, description: 'Password set; the user is signed in, and every other session of theirs is ended' })
-  async setPassword(@Body() body: SetPasswordDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionBody> {
+  async setPassword(
+    @Body() body: SetPasswordDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SessionBody> {
     return this.answer(await this.auth.setPassword(body.token, body.password), this.cookies.wanted(req), reply);
   }
 

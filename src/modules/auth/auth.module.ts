@@ -33,7 +33,16 @@ import { TokenService } from './token.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AccessTokenVerifier, AuthService, TokenService, JwtStrategy, LocalStrategy, SessionCookies, PasswordResetThrottle, PasswordResetService],
+  providers: [
+    AccessTokenVerifier,
+    AuthService,
+    TokenService,
+    JwtStrategy,
+    LocalStrategy,
+    SessionCookies,
+    PasswordResetThrottle,
+    PasswordResetService,
+  ],
   exports: [AccessTokenVerifier, AuthService, TokenService, JwtModule],
 })
 export class AuthModule {}

@@ -58,6 +58,7 @@ export class PasswordResetThrottle {
       ),
       'Password reset is temporarily unavailable; try again shortly',
     );
-    if (blockedFor > 0) throw new TooManyRequests('Too many password-reset requests for this email or from this address; try again later', blockedFor / 1000);
+    if (blockedFor > 0)
+      throw new TooManyRequests('Too many password-reset requests for this email or from this address; try again later', blockedFor / 1000);
   }
 }

@@ -34,3 +34,20 @@ describe('links filled in at send time', () => {
     expect(filled.text).toContain('Start here: https://a.test/c');
   });
 });
+
+describe('password reset email', () => {
+  it('names the link, its expiry and what ignoring it means, in both parts', () => {
+    const mail = render('password_reset', {
+      name: 'Ana',
+      link: 'https://a.test/set-password?token=t.1&reset=1',
+      expiresAt: 'Fri, 27 Nov 2026 01:00:00 GMT',
+    });
+    expect(mail.subject).toBe('Reset your Accord password');
+    expect(mail.text).toContain('https://a.test/set-password?token=t.1&reset=1');
+    expect(mail.html).toContain('href="https://a.test/set-password?token&#x3D;t.1&amp;reset&#x3D;1"');
+    for (const part of [mail.text, mail.html]) {
+      expect(part).toContain('expires on Fri, 27 Nov 2026 01:00:00 GMT');
+      expect(part).toContain('If you did not ask for this');
+    }
+  });
+});

@@ -44,7 +44,10 @@ export async function mountQueuesDashboard(app: NestFastifyApplication, config: 
       );
       return void reply.header('cache-control', 'no-store').redirect(DASHBOARD_PATH, 303);
     }
-    await sessions.authorise(readCookie(request.headers.cookie, SESSION_COOKIE), /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1]);
+    await sessions.authorise(
+      readCookie(request.headers.cookie, SESSION_COOKIE),
+      /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1],
+    );
   };
 
   await app

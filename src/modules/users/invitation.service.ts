@@ -67,7 +67,9 @@ export class InvitationService {
 
   /** Inside the caller's transaction: the user's unused tokens stop working (they expire now; used ones keep their record). */
   async expireUnused(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`UPDATE password_tokens SET expires_at = now() WHERE user_id = $1 AND used_at IS NULL AND expires_at > now()`, [userId]);
+    await manager.query(`UPDATE password_tokens SET expires_at = now() WHERE user_id = $1 AND used_at IS NULL AND expires_at > now()`, [
+      userId,
+    ]);
   }
 
   /** Set-based variant for bulk imports: one token per user, written in one statement. */

@@ -19,7 +19,9 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiPropertyOptional({ description: 'The refresh token; omitted in cookie mode (then the accord_refresh cookie and X-CSRF-Token are used)' })
+  @ApiPropertyOptional({
+    description: 'The refresh token; omitted in cookie mode (then the accord_refresh cookie and X-CSRF-Token are used)',
+  })
   @IsOptional()
   @IsString()
   @Length(20, 200)
@@ -48,7 +50,9 @@ export class SetPasswordDto {
 
 export class TokenPairDto {
   @ApiProperty() accessToken: string;
-  @ApiPropertyOptional({ description: 'The refresh token; omitted in cookie mode (X-Accord-Session: cookie), where it is set in the accord_refresh cookie' })
+  @ApiPropertyOptional({
+    description: 'The refresh token; omitted in cookie mode (X-Accord-Session: cookie), where it is set in the accord_refresh cookie',
+  })
   refreshToken?: string;
   @ApiProperty({ description: 'Access token lifetime in seconds', example: 900 }) expiresIn: number;
   @ApiProperty({ type: UserDto }) user: UserDto;
