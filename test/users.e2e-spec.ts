@@ -191,14 +191,14 @@ describe('users and /me (e2e)', () => {
   });
 });
 
-describe('set-password page (e2e)', () => {
+describe('set-password link (e2e)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
   });
   afterAll(() => t.close());
 
-  it('shows a form and sets the password from a browser form post', async () => {
+  it('opens the web app, which sets the password through the API; the server renders nothing from the token', async () => {
     const { accessToken } = await login(t, ADMIN.email, ADMIN.password);
     const created = await t
       .http()
@@ -208,19 +208,18 @@ describe('set-password page (e2e)', () => {
     const { rows } = await t.db.query('SELECT id FROM password_tokens WHERE user_id = $1', [created.body.id]);
     const { InvitationService } = await import('../src/modules/users/invitation.service');
     const token = t.app.get(InvitationService).tokenFor(rows[0].id);
-    const form = await t
+    const page = await t
       .http()
       .get('/set-password')
+      .set('Accept', 'text/html')
       .query({ token: `${token}"><script>` });
-    expect(form.status).toBe(200);
-    expect(form.text).toContain('<form');
-    expect(form.text).not.toContain('"><script>');
-    const done = await t.http().post('/set-password').type('form').send({ token, password: 'from-the-browser' });
-    expect(done.status).toBe(200);
-    expect(done.text).toContain('Password set');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<div id="root">');
+    expect(page.text).not.toContain('"><script>');
+    // The old form post is gone: the page posts JSON to the API.
+    expect((await t.http().post('/set-password').type('form').send({ token, password: 'from-the-browser' })).status).toBe(404);
+    await t.http().post('/api/v1/auth/set-password').send({ token, password: 'from-the-browser' }).expect(200);
     await login(t, 'form@test.local', 'from-the-browser');
-    const again = await t.http().post('/set-password').type('form').send({ token, password: 'from-the-browser' });
-    expect(again.status).toBe(400);
-    expect(again.text).toContain('did not work');
+    expect((await t.http().post('/api/v1/auth/set-password').send({ token, password: 'from-the-browser' })).status).toBe(400);
   });
 });

@@ -16,9 +16,12 @@ function projectRoot(): string {
   return dir;
 }
 
-/** Whether the request is a person's browser asking for a page (not an API client, an image or a script). */
-const wantsPage = (request: FastifyRequest) =>
-  (request.method === 'GET' || request.method === 'HEAD') && /\btext\/html\b/.test(request.headers.accept ?? '');
+/** Whether the request asks for a page: a GET that takes HTML (browsers, curl's * / *), not a client that wants JSON. */
+const wantsPage = (request: FastifyRequest) => {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const accept = request.headers.accept ?? '*/*';
+  return /\btext\/html\b|\*\/\*/.test(accept) && !/json/.test(accept.split(',')[0]);
+};
 
 /**
  * Serves the built web app at the root: hashed files under /assets/ (cached for a year), and
