@@ -26,6 +26,11 @@ import { isMediaRoute, registerMediaFiles } from './modules/media/media-files';
 export const API_PREFIX = 'api/v1';
 /** Small HTML pages that emails link to; they live outside the API prefix. */
 const PAGES = ['set-password', 'unsubscribe'];
+/**
+ * Outside the prefix too; served by @fastify/static, not Nest. Excluding them from the prefix also
+ * puts them under the Nest middleware (the access log), which otherwise covers only /api/v1/*.
+ */
+const OUTSIDE_PREFIX = [...PAGES, 'media/*file'];
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
@@ -52,7 +57,7 @@ export async function generateOpenApi(config: AppConfig): Promise<OpenAPIObject>
     preview: true,
     logger: false,
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: PAGES });
+  app.setGlobalPrefix(API_PREFIX, { exclude: OUTSIDE_PREFIX });
   const document = buildOpenApi(app);
   await app.close();
   return JSON.parse(JSON.stringify(document)) as OpenAPIObject;
@@ -82,7 +87,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     logger: options.logger === false ? false : undefined,
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
-  app.setGlobalPrefix(API_PREFIX, { exclude: PAGES });
+  app.setGlobalPrefix(API_PREFIX, { exclude: OUTSIDE_PREFIX });
 
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify, { tooManyItems: { [BULK_PATH]: () => tooManyRows() } });
