@@ -27,6 +27,12 @@ import { mountWebApp } from './modules/web/web-app';
 export const API_PREFIX = 'api/v1';
 /** RFC 8058 one-click unsubscribe: mail clients POST to the link itself, outside the API prefix. */
 const PAGES = ['unsubscribe'];
+/**
+ * Outside the prefix too, and not Nest routes: the media files (@fastify/static) and the web app's
+ * set-password page. Excluding them from the prefix puts them under the Nest middleware (the access
+ * log, which redacts the token in the link), which otherwise covers only /api/v1/*.
+ */
+const OUTSIDE_PREFIX = [...PAGES, 'set-password', 'media/*file'];
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
@@ -53,7 +59,7 @@ export async function generateOpenApi(config: AppConfig): Promise<OpenAPIObject>
     preview: true,
     logger: false,
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: PAGES });
+  app.setGlobalPrefix(API_PREFIX, { exclude: OUTSIDE_PREFIX });
   const document = buildOpenApi(app);
   await app.close();
   return JSON.parse(JSON.stringify(document)) as OpenAPIObject;
@@ -83,7 +89,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     logger: options.logger === false ? false : undefined,
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
-  app.setGlobalPrefix(API_PREFIX, { exclude: PAGES });
+  app.setGlobalPrefix(API_PREFIX, { exclude: OUTSIDE_PREFIX });
 
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify, { tooManyItems: { [BULK_PATH]: () => tooManyRows() } });

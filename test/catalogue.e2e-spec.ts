@@ -87,7 +87,11 @@ describe('materials catalogue (e2e)', () => {
       .send(material({ title: 'Captioned talk', kind: 'video', durationSeconds: 600, captionsUrl: 'https://example.edu/talk.en.vtt' }));
     expect(created.status).toBe(201);
     expect(created.body.captionsUrl).toBe('https://example.edu/talk.en.vtt');
-    const plain = await t.http().post('/api/v1/materials').set(bearer(admin)).send(material({ title: 'Uncaptioned' }));
+    const plain = await t
+      .http()
+      .post('/api/v1/materials')
+      .set(bearer(admin))
+      .send(material({ title: 'Uncaptioned' }));
     expect(plain.body.captionsUrl).toBeNull();
 
     for (const bad of ['javascript:alert(1)', 'ftp://example.edu/a.vtt', 'not a url', 42, `https://example.edu/${'a'.repeat(2000)}.vtt`]) {

@@ -35,11 +35,15 @@ describe('Media files under /media/ (e2e)', () => {
   afterAll(() => t.close());
 
   it('serves the whole clip as video/webm with its length, an ETag and Last-Modified', async () => {
-    const res = await t.http().get('/media/accord-demo.webm').buffer(true).parse((r, done) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const res = await t
+      .http()
+      .get('/media/accord-demo.webm')
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('video/webm');
     expect(res.headers['content-length']).toBe(String(CLIP.length));
@@ -48,6 +52,11 @@ describe('Media files under /media/ (e2e)', () => {
     expect(res.headers['last-modified']).toBeDefined();
     expect(res.headers['cache-control']).toBe('public, max-age=3600');
     expect(Buffer.compare(res.body as Buffer, CLIP)).toBe(0);
+  });
+
+  it('is public: no token, or any token, gets the file (a <video> element sends none)', async () => {
+    expect((await t.http().head('/media/accord-demo.webm')).status).toBe(200);
+    expect((await t.http().head('/media/accord-demo.webm').set('Authorization', 'Bearer not-a-token')).status).toBe(200);
   });
 
   it('answers a byte range with 206, the Content-Range and exactly those bytes', async () => {
@@ -72,7 +81,10 @@ describe('Media files under /media/ (e2e)', () => {
   });
 
   it('answers a range past the end with a 416 problem naming the length', async () => {
-    const res = await t.http().get('/media/accord-demo.webm').set('Range', `bytes=${CLIP.length + 10}-`);
+    const res = await t
+      .http()
+      .get('/media/accord-demo.webm')
+      .set('Range', `bytes=${CLIP.length + 10}-`);
     expect(res.status).toBe(416);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.headers['content-range']).toBe(`bytes */${CLIP.length}`);

@@ -146,4 +146,21 @@ describe('access log of the real process (e2e)', () => {
     expect(logged).toEqual(expect.arrayContaining([`PATCH ${escapes[0]}`, `GET ${escapes[1]}`, `GET ${escapes[2]}`]));
     expect(logged.filter((l) => l.includes(`probe=${marker}`))).toEqual([]);
   });
+
+  it('serves the demo clip from the compiled build and logs each media request once, with its status', async () => {
+    const marker = randomBytes(6).toString('hex');
+    const range = await fetch(`${base}/media/accord-demo.webm?m=${marker}`, { headers: { Range: 'bytes=0-1023' } });
+    expect(range.status).toBe(206);
+    expect((await range.arrayBuffer()).byteLength).toBe(1024);
+    expect((await fetch(`${base}/media/accord-demo.en.vtt?m=${marker}`)).status).toBe(200);
+    expect((await fetch(`${base}/media/missing.webm?m=${marker}`)).status).toBe(404);
+    const urls = [`/media/accord-demo.webm?m=${marker}`, `/media/accord-demo.en.vtt?m=${marker}`, `/media/missing.webm?m=${marker}`];
+    await waitForLogged(urls.map((u) => `GET ${u}`));
+    const lines = accessLines().filter((l) => l.req!.url.includes(marker));
+    expect(lines.map((l) => [l.req!.url, l.res!.statusCode])).toEqual([
+      [urls[0], 206],
+      [urls[1], 200],
+      [urls[2], 404],
+    ]);
+  });
 });

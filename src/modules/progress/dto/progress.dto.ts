@@ -136,7 +136,8 @@ export class ItemMaterialDto {
   @ApiProperty() title: string;
   @ApiProperty({ enum: MATERIAL_KINDS }) kind: MaterialKind;
   @ApiProperty({ format: 'uri' }) url: string;
-  @ApiProperty({ nullable: true, type: Number, description: 'The length that watch coverage is judged against' }) durationSeconds: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'The length that watch coverage is judged against' }) durationSeconds:
+    number | null;
   @ApiProperty({ nullable: true, type: String, format: 'uri', description: 'WebVTT captions for the player' }) captionsUrl: string | null;
 }
 
