@@ -18,7 +18,7 @@ describe('hardening round two: smaller items (e2e)', () => {
   afterAll(() => t.close());
 
   describe('strict unsubscribe tokens', () => {
-    it('refuses a valid token with unknown extra parts (400), to the page's API and in one click', async () => {
+    it('refuses a valid token with unknown extra parts (400), to the page API and in one click', async () => {
       const user = await createUser(t, admin, { email: 'strict@round2.test', role: 'student' });
       const token = t.app.get(UnsubscribeTokens, { strict: false }).create(user.id, 'overdue');
       for (const extended of [`${token}.extra`, `${token}.`, `${token}.${token}`]) {

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Schemas } from '../api/client';
 import type { Outbox } from '../outbox';
 
@@ -63,7 +63,8 @@ export function VideoPlayer({
     };
   }, [item.id, outbox]);
 
-  const resumeAt = state.state !== 'completed' ? (state.positionSeconds ?? 0) : 0;
+  // Where the last visit stopped (read once: later reports move the saved position, not this page's start).
+  const [resumeAt] = useState(() => (state.state !== 'completed' ? (state.positionSeconds ?? 0) : 0));
   return (
     <figure className="player">
       <video
