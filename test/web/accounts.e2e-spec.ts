@@ -1,0 +1,167 @@
+/// <reference lib="dom" />
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { bearer, login } from '../helpers/app';
+import { ReminderDriver } from '../helpers/reminders';
+import { demoSeeder } from '../helpers/seed';
+import type { WebStack } from './browser';
+import { journey, linkIn, mailTo, newPage, shot, startWebStack } from './browser';
+
+/** Serious and critical WCAG 2.x A/AA findings on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /^Hello/ }).waitFor();
+}
+
+describe('accounts and every email link in the browser (e2e, chromium)', () => {
+  let stack: WebStack;
+  beforeAll(async () => {
+    stack = await startWebStack();
+    await demoSeeder(stack.t).run();
+  });
+  afterAll(() => stack?.close());
+
+  it('forgot password: the emailed link sets a new password once; the old password and the used link are refused', async () => {
+    const { context, page } = await newPage(stack);
+    await journey(page, 'forgot-password', async () => {
+      await page.goto('/sign-in');
+      await page.getByRole('link', { name: 'Forgot your password?' }).click();
+      await page.getByLabel('Email').fill('student2@accord.local');
+      await page.getByRole('button', { name: 'Send me a link' }).click();
+      await page.getByRole('status').getByText(/we have sent it a link/).waitFor();
+      await shot(page, 'forgot-password');
+
+      const mail = await mailTo(stack, 'student2@accord.local', 'Reset your Accord password');
+      const link = linkIn(mail.text, `${stack.base}/set-password?token=`);
+      await page.goto(link);
+      await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+      await page.getByLabel('New password', { exact: true }).fill('a-brand-new-secret');
+      await page.getByLabel('New password again').fill('a-brand-new-secret');
+      await page.getByRole('button', { name: 'Set password and sign in' }).click();
+      await page.getByRole('heading', { name: /^Hello/ }).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+
+      // The same link again: refused, with a way to get a new one.
+      await page.goto(link);
+      await page.getByLabel('New password', { exact: true }).fill('yet-another-secret');
+      await page.getByLabel('New password again').fill('yet-another-secret');
+      await page.getByRole('button', { name: 'Set password and sign in' }).click();
+      await page.getByRole('alert').getByText(/invalid, expired or already used/).waitFor();
+      await expect(page.getByRole('link', { name: 'Send me a new link' }).isVisible()).resolves.toBe(true);
+
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill('student2@accord.local');
+      await page.getByLabel('Password').fill('accord-student-demo');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').waitFor();
+      await page.getByLabel('Password').fill('a-brand-new-secret');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: /^Hello/ }).waitFor();
+    });
+    await context.close();
+  });
+
+  it('every link in every kind of email opens a page that renders, and axe finds nothing serious on any student page', async () => {
+    const t = stack.t;
+    const driver = new ReminderDriver(t, [stack.worker]);
+    const admin = (await login(t, 'admin@accord.local', 'accord-admin-demo')).accessToken;
+    const instructor = (await login(t, 'instructor@accord.local', 'accord-instructor-demo')).accessToken;
+    const courses = await t.http().get('/api/v1/courses').set(bearer(instructor)).expect(200);
+    const course = courses.body.data.find((c: { slug: string }) => c.slug === 'negotiating-peace');
+    const modules = (await t.http().get(`/api/v1/courses/${course.id}/modules`).set(bearer(instructor)).expect(200)).body.data;
+    const email = 'lina@test.local';
+    const password = 'lina-password-1';
+
+    // invitation (admin creates the account) and welcome (enrolment), then a password so the links can be followed signed in.
+    const user = await t.http().post('/api/v1/users').set(bearer(admin)).send({ email, name: 'Lina Park', role: 'student' }).expect(201);
+    await t.http().post(`/api/v1/courses/${course.id}/enrolments`).set(bearer(instructor)).send({ userId: user.body.id }).expect(201);
+    await driver.run();
+    const invitation = await mailTo(stack, email, 'You are invited');
+    const welcome = await mailTo(stack, email, 'Welcome to');
+    const token = linkIn(invitation.text, `${stack.base}/set-password?token=`);
+    const lina = await t.http().post('/api/v1/auth/set-password').send({ token: new URL(token).searchParams.get('token'), password }).expect(200);
+    // No quiet hours, so each reminder goes the moment it is due, whatever the hour this test runs at.
+    await t
+      .http()
+      .put('/api/v1/me/notification-preferences')
+      .set(bearer(lina.body.accessToken))
+      .send({ welcome: true, assignment: true, dueSoon: true, overdue: true, inactivity: true, quietHours: null })
+      .expect(200);
+
+    // assignment now; due soon, overdue and inactivity as the clock moves on.
+    const now = Date.now();
+    driver.setClock(new Date(now));
+    await t
+      .http()
+      .post(`/api/v1/courses/${course.id}/assignments`)
+      .set(bearer(instructor))
+      .send({ moduleId: modules[0].id, dueAt: new Date(now + 2 * 86_400_000).toISOString(), target: { type: 'course' } })
+      .expect(201);
+    await driver.run();
+    const assignment = await mailTo(stack, email, 'New assignment');
+    driver.setClock(new Date(now + 86_400_000 + 60_000)); // 24 h before the due date
+    await driver.run();
+    const dueSoon = await mailTo(stack, email, 'Due soon');
+    driver.setClock(new Date(now + 3 * 86_400_000));
+    await driver.run();
+    const overdue = await mailTo(stack, email, 'Overdue');
+    driver.setClock(new Date(now + 30 * 86_400_000));
+    await driver.scanInactivity();
+    await driver.run();
+    const inactivity = await mailTo(stack, email, 'We miss you');
+    await t.http().post('/api/v1/auth/password-reset').send({ email }).expect(202);
+    const reset = await mailTo(stack, email, 'Reset your Accord password');
+    driver.setClock(new Date()); // back to today for the browser
+
+    const mails = { invitation, welcome, assignment, dueSoon, overdue, inactivity, reset };
+    const links = new Map<string, string>();
+    for (const [kind, mail] of Object.entries(mails))
+      for (const url of mail.text.match(/https?:\/\/\S+/g) ?? []) links.set(url, kind);
+    expect(new Set(links.values()).size).toBe(Object.keys(mails).length); // every kind carries at least one link
+    for (const url of links.keys()) expect(url.startsWith(stack.base)).toBe(true);
+
+    const { context, page } = await newPage(stack, { phone: true });
+    const problems: string[] = [];
+    await journey(page, 'email-links', async () => {
+      await signIn(page, email, password);
+      for (const [url, kind] of links) {
+        await page.goto(url);
+        const heading = page.getByRole('heading', { level: 1 });
+        await heading.waitFor();
+        const title = (await heading.textContent()) ?? '';
+        expect([kind, url, title]).not.toEqual([kind, url, expect.stringMatching(/cannot find|not valid|not complete/i)]);
+        // Nothing wider than the 360 px screen.
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect([url, overflow]).toEqual([url, 0]);
+        for (const v of await seriousViolations(page)) problems.push(`${url}: ${v}`);
+      }
+      // The pages no email links to directly.
+      for (const path of ['/', '/preferences', `/courses/${course.slug}`]) {
+        await page.goto(path);
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        for (const v of await seriousViolations(page)) problems.push(`${path}: ${v}`);
+      }
+      await page.goto('/preferences');
+      await page.getByRole('heading', { name: 'Email preferences' }).waitFor();
+      await shot(page, 'preferences-phone');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      for (const path of ['/sign-in', '/forgot-password']) {
+        await page.goto(path);
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        for (const v of await seriousViolations(page)) problems.push(`${path}: ${v}`);
+      }
+    });
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+});
