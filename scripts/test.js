@@ -45,7 +45,14 @@ async function main() {
       const child = spawn(process.execPath, args, {
         cwd: root,
         stdio: 'inherit',
-        env: { ...process.env, CHROMIUM_PATH: chromium.path, TEST_PG_SERVER: server, TEST_DB_TEMPLATE: template, TEST_RUN_ID: runId, REDIS_URL: redis.url },
+        env: {
+          ...process.env,
+          CHROMIUM_PATH: chromium.path,
+          TEST_PG_SERVER: server,
+          TEST_DB_TEMPLATE: template,
+          TEST_RUN_ID: runId,
+          REDIS_URL: redis.url,
+        },
       });
       const forward = (signal) => child.kill(signal);
       process.on('SIGINT', forward);

@@ -19,12 +19,11 @@ function run(label, script, args) {
 function lint({ fix = false } = {}) {
   // The web app's API types come from the committed openapi.json: a contract change that breaks a page fails here.
   const webTypes =
-    run('Typing the web client from openapi.json (openapi-typescript)', ['openapi-typescript', 'bin', 'cli.js'], [
-      'openapi.json',
-      '-o',
-      path.join('web', 'src', 'api', 'schema.d.ts'),
-      '--silent',
-    ]) && run('Type-checking the web app (tsc -p web)', ['typescript', 'bin', 'tsc'], ['-p', path.join('web', 'tsconfig.json')]);
+    run(
+      'Typing the web client from openapi.json (openapi-typescript)',
+      ['openapi-typescript', 'bin', 'cli.js'],
+      ['openapi.json', '-o', path.join('web', 'src', 'api', 'schema.d.ts'), '--silent'],
+    ) && run('Type-checking the web app (tsc -p web)', ['typescript', 'bin', 'tsc'], ['-p', path.join('web', 'tsconfig.json')]);
   const eslint = run(
     fix ? 'Linting and fixing (eslint --fix)' : 'Linting (eslint)',
     ['eslint', 'bin', 'eslint.js'],

@@ -124,7 +124,11 @@ describe('hardening round two: smaller items (e2e)', () => {
       ];
       for (const [path, headers] of pages) {
         // The web app serves the email pages; a forged link is its page saying so (the API answers 400 to it).
-        const res = await t.http().get(path).set({ Accept: 'text/html', ...headers }).redirects(1);
+        const res = await t
+          .http()
+          .get(path)
+          .set({ Accept: 'text/html', ...headers })
+          .redirects(1);
         expect([path, res.status]).toEqual([path, 200]);
         expect(res.headers['content-type']).toMatch(/text\/html/);
         const csp = directives(res.headers['content-security-policy']);

@@ -38,7 +38,10 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
       await page.getByRole('link', { name: 'Forgot your password?' }).click();
       await page.getByLabel('Email').fill('student2@accord.local');
       await page.getByRole('button', { name: 'Send me a link' }).click();
-      await page.getByRole('status').getByText(/we have sent it a link/).waitFor();
+      await page
+        .getByRole('status')
+        .getByText(/we have sent it a link/)
+        .waitFor();
       await shot(page, 'forgot-password');
 
       const mail = await mailTo(stack, 'student2@accord.local', 'Reset your Accord password');
@@ -56,7 +59,10 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
       await page.getByLabel('New password', { exact: true }).fill('yet-another-secret');
       await page.getByLabel('New password again').fill('yet-another-secret');
       await page.getByRole('button', { name: 'Set password and sign in' }).click();
-      await page.getByRole('alert').getByText(/invalid, expired or already used/).waitFor();
+      await page
+        .getByRole('alert')
+        .getByText(/invalid, expired or already used/)
+        .waitFor();
       await expect(page.getByRole('link', { name: 'Send me a new link' }).isVisible()).resolves.toBe(true);
 
       await page.goto('/sign-in');
@@ -89,7 +95,11 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
     const invitation = await mailTo(stack, email, 'You are invited');
     const welcome = await mailTo(stack, email, 'Welcome to');
     const token = linkIn(invitation.text, `${stack.base}/set-password?token=`);
-    const lina = await t.http().post('/api/v1/auth/set-password').send({ token: new URL(token).searchParams.get('token'), password }).expect(200);
+    const lina = await t
+      .http()
+      .post('/api/v1/auth/set-password')
+      .send({ token: new URL(token).searchParams.get('token'), password })
+      .expect(200);
     // No quiet hours, so each reminder goes the moment it is due, whatever the hour this test runs at.
     await t
       .http()
@@ -125,8 +135,7 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
 
     const mails = { invitation, welcome, assignment, dueSoon, overdue, inactivity, reset };
     const links = new Map<string, string>();
-    for (const [kind, mail] of Object.entries(mails))
-      for (const url of mail.text.match(/https?:\/\/\S+/g) ?? []) links.set(url, kind);
+    for (const [kind, mail] of Object.entries(mails)) for (const url of mail.text.match(/https?:\/\/\S+/g) ?? []) links.set(url, kind);
     expect(new Set(links.values()).size).toBe(Object.keys(mails).length); // every kind carries at least one link
     for (const url of links.keys()) expect(url.startsWith(stack.base)).toBe(true);
 

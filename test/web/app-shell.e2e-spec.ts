@@ -18,7 +18,15 @@ describe('web app shell: served by the API, budgets, sign-in (e2e, chromium)', (
 
   it('serves the app at the root and at every client route, and leaves the API its own 404s', async () => {
     const http = () => stack.t.http();
-    for (const route of ['/', '/sign-in', '/courses/negotiating-peace', '/courses/x/modules/y', '/preferences', '/set-password?token=a.b', '/unsubscribe?token=x']) {
+    for (const route of [
+      '/',
+      '/sign-in',
+      '/courses/negotiating-peace',
+      '/courses/x/modules/y',
+      '/preferences',
+      '/set-password?token=a.b',
+      '/unsubscribe?token=x',
+    ]) {
       const res = await http().get(route).set(html);
       expect([route, res.status, res.headers['content-type']]).toEqual([route, 200, 'text/html; charset=utf-8']);
       expect(res.text).toContain('<div id="root"></div>');
@@ -69,7 +77,9 @@ describe('web app shell: served by the API, budgets, sign-in (e2e, chromium)', (
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Hello, Kim Lee' }).waitFor();
 
-      const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+      const stored = await page.evaluate(
+        () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie,
+      );
       expect(stored).not.toMatch(/eyJ|refresh/i); // no JWT, no refresh token where a script can read it
       const cookies = await context.cookies();
       const refresh = cookies.find((c) => c.name === 'accord_refresh');

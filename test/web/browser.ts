@@ -79,10 +79,12 @@ export function linkIn(text: string, prefix: string): string {
 export async function mailTo(stack: WebStack, to: string, subject: string | RegExp) {
   const matches = (m: CaughtMail) =>
     m.to.includes(to) && (typeof subject === 'string' ? m.subject.startsWith(subject) : subject.test(m.subject));
-  const messages = await stack.t.mail.waitFor((all) => all.some(matches), 20_000).catch(() => {
-    const got = stack.t.mail.messages.filter((m) => m.to.includes(to)).map((m) => m.subject);
-    throw new Error(`no "${String(subject)}" email to ${to}; it has: ${JSON.stringify(got)}`);
-  });
+  const messages = await stack.t.mail
+    .waitFor((all) => all.some(matches), 20_000)
+    .catch(() => {
+      const got = stack.t.mail.messages.filter((m) => m.to.includes(to)).map((m) => m.subject);
+      throw new Error(`no "${String(subject)}" email to ${to}; it has: ${JSON.stringify(got)}`);
+    });
   return messages.find(matches)!;
 }
 

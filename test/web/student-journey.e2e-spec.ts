@@ -35,7 +35,12 @@ describe('a student in the browser (e2e, chromium, real API, worker and SMTP sin
 
   it('an invited student follows the welcome email, sets a password, watches the demo video, and the module completes and the next unlocks; the report agrees', async () => {
     const email = 'nadia@test.local';
-    await stack.t.http().post(`/api/v1/courses/${courseId}/enrolments`).set(bearer(instructor)).send({ email, name: 'Nadia Nowak' }).expect(201);
+    await stack.t
+      .http()
+      .post(`/api/v1/courses/${courseId}/enrolments`)
+      .set(bearer(instructor))
+      .send({ email, name: 'Nadia Nowak' })
+      .expect(201);
     await new ReminderDriver(stack.t, [stack.worker]).run(); // what the worker's scheduler does every few seconds
     const welcome = await mailTo(stack, email, 'Welcome to');
     const setPasswordLink = linkIn(welcome.text, `${stack.base}/set-password?token=`);
@@ -108,7 +113,12 @@ describe('the player offline (e2e, chromium)', () => {
           "SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS d FROM progress_events pe JOIN users u ON u.id = pe.user_id WHERE u.email = 'student@accord.local'",
         )
       ).rows[0] as { n: number; d: number };
-    const outbox = () => page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith('accord.outbox.')).flatMap(([, v]) => JSON.parse(v) as Array<{ eventId: string }>));
+    const outbox = () =>
+      page.evaluate(() =>
+        Object.entries(localStorage)
+          .filter(([k]) => k.startsWith('accord.outbox.'))
+          .flatMap(([, v]) => JSON.parse(v) as Array<{ eventId: string }>),
+      );
 
     await journey(page, 'offline-player', async () => {
       await page.goto('/sign-in');
@@ -127,13 +137,19 @@ describe('the player offline (e2e, chromium)', () => {
       })()`);
       await context.setOffline(true);
       await page.evaluate(playTo(60));
-      await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('accord.outbox.') && JSON.parse(localStorage[k]).length > 0));
+      await page.waitForFunction(() =>
+        Object.keys(localStorage).some((k) => k.startsWith('accord.outbox.') && JSON.parse(localStorage[k]).length > 0),
+      );
       const queued = await outbox();
       expect(queued.length).toBeGreaterThan(0);
       expect((await count()).n).toBe(0); // nothing reached the server
 
       await context.setOffline(false);
-      await page.waitForFunction(() => Object.keys(localStorage).every((k) => !k.startsWith('accord.outbox.') || JSON.parse(localStorage[k]).length === 0), undefined, { timeout: 20_000 });
+      await page.waitForFunction(
+        () => Object.keys(localStorage).every((k) => !k.startsWith('accord.outbox.') || JSON.parse(localStorage[k]).length === 0),
+        undefined,
+        { timeout: 20_000 },
+      );
       await until(async () => (await count()).n === total('accepted'));
       const after = await count();
       expect(after.n).toBeGreaterThanOrEqual(queued.length);
@@ -146,8 +162,12 @@ describe('the player offline (e2e, chromium)', () => {
         localStorage[key] = JSON.stringify(events);
       }, queued);
       await page.reload();
-      await page.waitForFunction(() => Object.keys(localStorage).every((k) => !k.startsWith('accord.outbox.') || JSON.parse(localStorage[k]).length === 0), undefined, { timeout: 20_000 });
-      await until(() => total('duplicates') === queued.length); // they were sent again, and the server knew them… 
+      await page.waitForFunction(
+        () => Object.keys(localStorage).every((k) => !k.startsWith('accord.outbox.') || JSON.parse(localStorage[k]).length === 0),
+        undefined,
+        { timeout: 20_000 },
+      );
+      await until(() => total('duplicates') === queued.length); // they were sent again, and the server knew them…
       expect((await count()).n).toBe(after.n); // …and stored nothing twice
       const covered = await stack.t.db.query(
         "SELECT ip.covered_percent::float AS c FROM item_progress ip JOIN enrolments e ON e.id = ip.enrolment_id JOIN users u ON u.id = e.user_id WHERE u.email = 'student@accord.local'",

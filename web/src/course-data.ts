@@ -80,8 +80,7 @@ function resumePoint(modules: ModuleView[]): CourseView['resume'] {
 
 export function ruleText(item: Schemas['ItemDto']): string {
   const rule = item.completion;
-  const text =
-    rule.type === 'watch' ? `Watch at least ${rule.minPercent ?? 100} %` : rule.type === 'view' ? 'Open it' : 'Mark it as done';
+  const text = rule.type === 'watch' ? `Watch at least ${rule.minPercent ?? 100} %` : rule.type === 'view' ? 'Open it' : 'Mark it as done';
   return item.required ? text : `${text} (optional)`;
 }
 

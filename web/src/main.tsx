@@ -15,7 +15,11 @@ import { outboxFor } from './outbox';
 import { UnsubscribePage } from './pages/UnsubscribePage';
 import './styles.css';
 
-const useUser = () => useSyncExternalStore(session.subscribe, () => session.user);
+const useUser = () =>
+  useSyncExternalStore(
+    (listener) => session.subscribe(listener),
+    () => session.user,
+  );
 
 /** Pages behind sign-in send a signed-out visitor to the sign-in page, and back here afterwards. */
 function SignedIn({ children }: { children: ReactNode }) {
@@ -42,11 +46,46 @@ function App() {
         <Route path="/forgot-password" element={<ForgotPasswordPage />} />
         <Route path="/set-password" element={<SetPasswordPage />} />
         <Route path="/unsubscribe" element={<UnsubscribePage />} />
-        <Route path="/" element={<SignedIn><HomePage /></SignedIn>} />
-        <Route path="/preferences" element={<SignedIn><PreferencesPage /></SignedIn>} />
-        <Route path="/courses/:slug" element={<SignedIn><CoursePage /></SignedIn>} />
-        <Route path="/courses/:slug/modules/:moduleId" element={<SignedIn><CoursePage /></SignedIn>} />
-        <Route path="/courses/:slug/items/:itemId" element={<SignedIn><ItemPage /></SignedIn>} />
+        <Route
+          path="/"
+          element={
+            <SignedIn>
+              <HomePage />
+            </SignedIn>
+          }
+        />
+        <Route
+          path="/preferences"
+          element={
+            <SignedIn>
+              <PreferencesPage />
+            </SignedIn>
+          }
+        />
+        <Route
+          path="/courses/:slug"
+          element={
+            <SignedIn>
+              <CoursePage />
+            </SignedIn>
+          }
+        />
+        <Route
+          path="/courses/:slug/modules/:moduleId"
+          element={
+            <SignedIn>
+              <CoursePage />
+            </SignedIn>
+          }
+        />
+        <Route
+          path="/courses/:slug/items/:itemId"
+          element={
+            <SignedIn>
+              <ItemPage />
+            </SignedIn>
+          }
+        />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </Layout>

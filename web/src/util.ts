@@ -50,3 +50,9 @@ export function must<T>(answer: { data?: T; error?: unknown; response: Response 
   (error as Error & { status?: number }).status = answer.response.status;
   throw error;
 }
+
+/** A text field of a submitted form ('' when absent). */
+export function field(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+}

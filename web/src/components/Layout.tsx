@@ -1,5 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { Link, NavLink, useLocation, useNavigate, useNavigationType } from 'react-router';
+import { Link, NavigationType, NavLink, useLocation, useNavigate, useNavigationType } from 'react-router';
 import { session, signOut } from '../api/client';
 
 /** The frame of every page: a skip link, the site header, and a main region that takes focus on navigation. */
@@ -14,7 +14,7 @@ export function Layout({ children }: { children: ReactNode }) {
   useEffect(() => {
     // Move focus to the new page's content when the person navigated (a link, back, forward); not on
     // the first load or a redirect before the person did anything: the browser starts at the top.
-    if (first.current && navigation !== 'PUSH') return;
+    if (first.current && navigation !== NavigationType.Push) return;
     first.current = false;
     main.current?.focus();
   }, [location.pathname, navigation]);
@@ -40,11 +40,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 <NavLink to="/preferences">Email preferences</NavLink>
               </li>
               <li>
-                <button
-                  type="button"
-                  className="link-button"
-                  onClick={() => void signOut().then(() => navigate('/sign-in'))}
-                >
+                <button type="button" className="link-button" onClick={() => void signOut().then(() => navigate('/sign-in'))}>
                   Sign out
                 </button>
               </li>

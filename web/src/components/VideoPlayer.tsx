@@ -16,15 +16,7 @@ export function playedSegments(video: HTMLVideoElement): Array<[number, number]>
  * ranges, the position and a percent, every few seconds while playing and on pause, end and page
  * hide. Reports go through the outbox, so nothing is lost offline and nothing counts twice.
  */
-export function VideoPlayer({
-  item,
-  state,
-  outbox,
-}: {
-  item: Schemas['ItemDto'];
-  state: Schemas['ItemStateDto'];
-  outbox: Outbox;
-}) {
+export function VideoPlayer({ item, state, outbox }: { item: Schemas['ItemDto']; state: Schemas['ItemStateDto']; outbox: Outbox }) {
   const video = useRef<HTMLVideoElement>(null);
   const last = useRef('');
   const material = item.material as Schemas['MaterialDto'] & { captionsUrl?: string | null };

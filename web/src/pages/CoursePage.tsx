@@ -18,7 +18,8 @@ export function CoursePage() {
     if (only) document.getElementById(`module-${only.module.id}`)?.scrollIntoView();
   }, [only]);
 
-  if (view.error) return view.error instanceof NotEnrolled ? <NotFoundPage what="course" /> : <Status tone="error">{view.error.message}</Status>;
+  if (view.error)
+    return view.error instanceof NotEnrolled ? <NotFoundPage what="course" /> : <Status tone="error">{view.error.message}</Status>;
   if (!view.data) return <p className="loading">Loading the course…</p>;
   if (moduleId && !only) return <NotFoundPage what="module" />;
   const { course, progress, modules, resume } = view.data;

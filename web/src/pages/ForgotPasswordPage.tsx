@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { Status } from '../components/Layout';
-import { useTitle } from '../util';
+import { field, useTitle } from '../util';
 
 export function ForgotPasswordPage() {
   useTitle('Forgot password');
@@ -11,7 +11,7 @@ export function ForgotPasswordPage() {
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const email = String(new FormData(event.currentTarget).get('email'));
+    const email = field(new FormData(event.currentTarget), 'email');
     const { response } = await api.POST('/api/v1/auth/password-reset', { body: { email } });
     if (response.status === 202) return setSent(email);
     setError(response.status === 429 ? 'Too many requests. Wait a while, then try again.' : 'That did not work. Check the email address.');
@@ -22,8 +22,7 @@ export function ForgotPasswordPage() {
       <h1>Forgot your password?</h1>
       {sent ? (
         <Status tone="success">
-          If {sent} has an Accord account, we have sent it a link to choose a new password. The link works once and
-          expires soon.
+          If {sent} has an Accord account, we have sent it a link to choose a new password. The link works once and expires soon.
         </Status>
       ) : (
         <>

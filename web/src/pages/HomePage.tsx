@@ -23,9 +23,7 @@ export function HomePage() {
   if (!home.data) return <p className="loading">Loading your courses…</p>;
   const courses = home.data.enrolments.filter((e) => e.status !== 'dropped');
   const slugOf = new Map(home.data.enrolments.map((e) => [e.courseId, e.courseSlug]));
-  const due = home.data.assignments
-    .filter((a) => a.status !== 'done')
-    .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  const due = home.data.assignments.filter((a) => a.status !== 'done').sort((a, b) => a.dueAt.localeCompare(b.dueAt));
 
   return (
     <>

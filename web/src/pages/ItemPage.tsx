@@ -26,7 +26,8 @@ export function ItemPage() {
   const entry = module?.items.find((i) => i.item.id === itemId);
   useTitle(entry?.item.material.title ?? 'Item');
 
-  if (view.error) return view.error instanceof NotEnrolled ? <NotFoundPage what="course" /> : <Status tone="error">{view.error.message}</Status>;
+  if (view.error)
+    return view.error instanceof NotEnrolled ? <NotFoundPage what="course" /> : <Status tone="error">{view.error.message}</Status>;
   if (!view.data) return <p className="loading">Loading…</p>;
   if (!module || !entry) return <NotFoundPage what="item" />;
   const { item, state } = entry;

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, problemText, session, setUser, type Schemas } from '../api/client';
 import { Status } from '../components/Layout';
-import { must, useLoad, useTitle } from '../util';
+import { field, must, useLoad, useTitle } from '../util';
 
 type Preferences = Schemas['PreferencesDto'];
 type Kind = Exclude<keyof Preferences, 'quietHours'>;
@@ -41,11 +41,11 @@ export function PreferencesPage() {
       dueSoon: form.has('dueSoon'),
       overdue: form.has('overdue'),
       inactivity: form.has('inactivity'),
-      quietHours: quietOn ? { start: String(form.get('quietStart')), end: String(form.get('quietEnd')) } : null,
+      quietHours: quietOn ? { start: field(form, 'quietStart'), end: field(form, 'quietEnd') } : null,
     };
-    const timezone = String(form.get('timezone'));
+    const timezone = field(form, 'timezone');
     const saved = await api.PUT('/api/v1/me/notification-preferences', { body });
-    if (!saved.data) return setResult({ tone: 'error', text: problemText(saved.error as unknown, 'Your preferences were not saved.') });
+    if (!saved.data) return setResult({ tone: 'error', text: problemText(saved.error, 'Your preferences were not saved.') });
     if (timezone !== user.timezone) {
       const me = await api.PATCH('/api/v1/me', { body: { timezone } });
       if (!me.data) return setResult({ tone: 'error', text: problemText(me.error, 'Your time zone was not saved.') });

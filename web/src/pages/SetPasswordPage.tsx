@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { setPassword } from '../api/client';
 import { Status } from '../components/Layout';
-import { useTitle } from '../util';
+import { field, useTitle } from '../util';
 import { safeNext } from './SignInPage';
 
 const MIN_LENGTH = 10;
@@ -20,8 +20,8 @@ export function SetPasswordPage() {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const password = String(form.get('password'));
-    if (password !== String(form.get('confirm'))) return setError('The two passwords are not the same.');
+    const password = field(form, 'password');
+    if (password !== field(form, 'confirm')) return setError('The two passwords are not the same.');
     setBusy(true);
     const result = await setPassword(token, password);
     setBusy(false);

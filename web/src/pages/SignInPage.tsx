@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { session, signIn } from '../api/client';
 import { Status } from '../components/Layout';
-import { useTitle } from '../util';
+import { field, useTitle } from '../util';
 
 /** Only paths inside the app: a crafted ?next= must not send anyone to another site. */
 export const safeNext = (next: string | null) => (next && /^\/(?!\/)/.test(next) ? next : '/');
@@ -21,7 +21,7 @@ export function SignInPage() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setBusy(true);
-    const result = await signIn(String(form.get('email')), String(form.get('password')));
+    const result = await signIn(field(form, 'email'), field(form, 'password'));
     setBusy(false);
     if (result.user) void navigate(next, { replace: true });
     else setError(result.error);

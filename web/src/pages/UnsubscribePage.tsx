@@ -9,10 +9,7 @@ export function UnsubscribePage() {
   useTitle('Email preferences');
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
-  const scope = useLoad(
-    async () => must(await api.GET('/api/v1/notifications/unsubscribe', { params: { query: { token } } })),
-    token,
-  );
+  const scope = useLoad(async () => must(await api.GET('/api/v1/notifications/unsubscribe', { params: { query: { token } } })), token);
   const [done, setDone] = useState(false);
   const [error, setError] = useState<string>();
 
