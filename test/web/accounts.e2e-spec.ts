@@ -23,6 +23,19 @@ async function signIn(page: Page, email: string, password: string) {
   await page.getByRole('heading', { name: /^Hello/ }).waitFor();
 }
 
+/** Presses Tab until the focused element's text (or label) matches; fails after 40 presses. */
+async function tabTo(page: Page, text: RegExp): Promise<void> {
+  for (let i = 0; i < 40; i += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return `${el?.innerText ?? ''} ${el?.getAttribute('aria-label') ?? ''} ${el?.id ? (document.querySelector(`label[for="${el.id}"]`)?.textContent ?? '') : ''}`;
+    });
+    if (text.test(focused)) return;
+  }
+  throw new Error(`Tab never reached ${String(text)}`);
+}
+
 describe('accounts and every email link in the browser (e2e, chromium)', () => {
   let stack: WebStack;
   beforeAll(async () => {
@@ -75,6 +88,38 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
       await page.getByRole('heading', { name: /^Hello/ }).waitFor();
     });
     await context.close();
+  });
+
+  it('keyboard alone: sign in, open a course and an item, change a preference', async () => {
+    const { context, page } = await newPage(stack);
+    await journey(page, 'keyboard-navigation', async () => {
+      await page.goto('/sign-in');
+      await tabTo(page, /^\s*Email/);
+      await page.keyboard.type('student3@accord.local');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('accord-student-demo');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Hello, Chen Wei' }).waitFor();
+      await tabTo(page, /^Negotiating Peace/);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: /^Negotiating Peace/ }).waitFor();
+      await tabTo(page, /^Start: Getting started/);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: /^Getting started/ }).waitFor();
+      await tabTo(page, /Video: Getting started/); // the player itself takes focus (its controls are the browser's)
+      await tabTo(page, /^Email preferences/);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Email preferences' }).waitFor();
+      await tabTo(page, /Inactivity nudges/);
+      await page.keyboard.press('Space');
+      await tabTo(page, /^Save preferences/);
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').getByText('Saved.').waitFor();
+    });
+    await context.close();
+    const me = await login(stack.t, 'student3@accord.local', 'accord-student-demo');
+    const prefs = await stack.t.http().get('/api/v1/me/notification-preferences').set(bearer(me.accessToken)).expect(200);
+    expect(prefs.body.inactivity).toBe(false);
   });
 
   it('every link in every kind of email opens a page that renders, and axe finds nothing serious on any student page', async () => {
