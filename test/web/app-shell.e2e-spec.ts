@@ -93,6 +93,18 @@ describe('web app shell: served by the API, budgets, sign-in (e2e, chromium)', (
       await page.goto('/preferences');
       await page.getByRole('heading', { name: 'Sign in to Accord' }).waitFor();
       expect(new URL(page.url()).searchParams.get('next')).toBe('/preferences');
+      // Signing in there opens the page the link was for; a next= to another site is ignored.
+      await page.getByLabel('Email').fill(student.email);
+      await page.getByLabel('Password').fill(student.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Email preferences' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.goto('/sign-in?next=//evil.example/');
+      await page.getByLabel('Email').fill(student.email);
+      await page.getByLabel('Password').fill(student.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Hello, Kim Lee' }).waitFor();
+      expect(new URL(page.url()).origin).toBe(stack.base);
     });
     await context.close();
   });
