@@ -12,6 +12,9 @@ import { PreferencesPage } from './pages/PreferencesPage';
 import { SetPasswordPage } from './pages/SetPasswordPage';
 import { SignInPage } from './pages/SignInPage';
 import { outboxFor } from './outbox';
+import { AdminApp } from './admin/AdminApp';
+import { isStaff, OnlyFor } from './roles';
+import { TeachApp } from './teach/TeachApp';
 import { UnsubscribePage } from './pages/UnsubscribePage';
 import './styles.css';
 
@@ -27,6 +30,11 @@ function SignedIn({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (!user) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return children;
+}
+
+/** Students land on their courses; staff on the courses they teach. */
+function Home() {
+  return isStaff(session.user) ? <Navigate to="/teach" replace /> : <HomePage />;
 }
 
 function App() {
@@ -83,6 +91,26 @@ function App() {
           element={
             <SignedIn>
               <ItemPage />
+            </SignedIn>
+          }
+        />
+        <Route
+          path="/teach/*"
+          element={
+            <SignedIn>
+              <OnlyFor roles={['admin', 'instructor']}>
+                <TeachApp />
+              </OnlyFor>
+            </SignedIn>
+          }
+        />
+        <Route
+          path="/admin/*"
+          element={
+            <SignedIn>
+              <OnlyFor roles={['admin']}>
+                <AdminApp />
+              </OnlyFor>
             </SignedIn>
           }
         />

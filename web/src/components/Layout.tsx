@@ -36,6 +36,27 @@ export function Layout({ children }: { children: ReactNode }) {
                   My courses
                 </NavLink>
               </li>
+              {user.role !== 'student' && (
+                <li>
+                  <NavLink to="/teach">Teaching</NavLink>
+                </li>
+              )}
+              {user.role === 'admin' && (
+                <>
+                  <li>
+                    <NavLink to="/admin/users">People</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/admin/imports">Imports</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/admin/reminders">Reminders</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/admin/audit">Audit log</NavLink>
+                  </li>
+                </>
+              )}
               <li>
                 <NavLink to="/preferences">Email preferences</NavLink>
               </li>
