@@ -58,7 +58,7 @@ function App() {
           path="/"
           element={
             <SignedIn>
-              <HomePage />
+              <Home />
             </SignedIn>
           }
         />
