@@ -52,6 +52,7 @@ export async function newPage(stack: WebStack, options: { phone?: boolean } = {}
     baseURL: stack.base,
     viewport: options.phone ? { width: 360, height: 740 } : { width: 1280, height: 860 },
   });
+  context.setDefaultTimeout(15_000); // a step that waits longer than this has failed
   const page = await context.newPage();
   return { context, page };
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, problemText, session, setUser, type Schemas } from '../api/client';
 import { Status } from '../components/Layout';
+import { TimeZoneSelect } from '../components/TimeZoneSelect';
 import { field, must, useLoad, useTitle } from '../util';
 
 type Preferences = Schemas['PreferencesDto'];
@@ -14,11 +15,6 @@ const KINDS: Array<{ key: Kind; label: string; hint: string }> = [
   { key: 'inactivity', label: 'Inactivity nudges', hint: 'When you have not been active in a course for a while.' },
 ];
 
-const zones = (): string[] => {
-  const intl = Intl as typeof Intl & { supportedValuesOf?: (key: string) => string[] };
-  return intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
-};
-
 export function PreferencesPage() {
   useTitle('Email preferences');
   const user = session.user!;
@@ -30,7 +26,6 @@ export function PreferencesPage() {
   if (!loaded.data) return <p className="loading">Loading your preferences…</p>;
   const prefs = loaded.data;
   const quietOn = quiet ?? prefs.quietHours !== null;
-  const options = zones().includes(user.timezone) ? zones() : [user.timezone, ...zones()];
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -90,11 +85,7 @@ export function PreferencesPage() {
           )}
         </fieldset>
         <label htmlFor="timezone">Your time zone (due dates and quiet hours use it)</label>
-        <select id="timezone" name="timezone" defaultValue={user.timezone}>
-          {options.map((zone) => (
-            <option key={zone}>{zone}</option>
-          ))}
-        </select>
+        <TimeZoneSelect id="timezone" name="timezone" value={user.timezone} />
         <button type="submit">Save preferences</button>
         {result && <Status tone={result.tone}>{result.text}</Status>}
       </form>

@@ -76,7 +76,7 @@ export class CreateModuleDto {
   @MaxLength(10_000)
   description?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'Locked for students until then' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'Locked for students until then' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsDateString({ strict: true })
