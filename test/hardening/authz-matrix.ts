@@ -111,6 +111,7 @@ export const MATRIX: Record<string, Entry> = {
   'PATCH /api/v1/courses/{id}': { expect: COURSE_STAFF, body: () => ({ description: 'Edited' }) },
   'POST /api/v1/courses/{id}/publish': { expect: COURSE_STAFF },
   'POST /api/v1/courses/{id}/archive': { expect: COURSE_STAFF },
+  'POST /api/v1/courses/{id}/unarchive': { expect: COURSE_STAFF }, // 409 for a course that is not archived counts as let through
   'PUT /api/v1/courses/{id}/instructors/{userId}': { expect: COURSE_STAFF },
   'DELETE /api/v1/courses/{id}/instructors/{userId}': { expect: COURSE_STAFF },
   'GET /api/v1/courses/{id}/modules': { expect: COURSE_READ },
