@@ -127,6 +127,7 @@ export const MATRIX: Record<string, Entry> = {
   'GET /api/v1/courses/{id}/cohorts': { expect: COURSE_STAFF },
   'POST /api/v1/courses/{id}/cohorts': { expect: COURSE_STAFF, body: () => ({ name: `Cohort ${Math.random().toString(36).slice(2)}` }) },
   'PATCH /api/v1/cohorts/{id}': { expect: COURSE_STAFF, body: () => ({ name: `Renamed ${Math.random().toString(36).slice(2)}` }) },
+  'DELETE /api/v1/cohorts/{id}': { expect: COURSE_STAFF }, // the fixture's cohort is empty: 204
   'GET /api/v1/courses/{id}/enrolments': { expect: COURSE_STAFF },
   'POST /api/v1/courses/{id}/enrolments': {
     expect: COURSE_STAFF,
