@@ -79,7 +79,11 @@ describe('users and /me (e2e)', () => {
     const linkIn = (text: string) => decodeURIComponent(/token=([^\s"&<]+)/.exec(text)![1]);
 
     it('issues a fresh link (the old one stops working), at most once a minute, and refuses once a password is set', async () => {
-      const created = await t.http().post('/api/v1/users').set(bearer(adminToken)).send({ email: 'late@test.local', name: 'Late', role: 'student' });
+      const created = await t
+        .http()
+        .post('/api/v1/users')
+        .set(bearer(adminToken))
+        .send({ email: 'late@test.local', name: 'Late', role: 'student' });
       const id = created.body.id as string;
       const [first] = await t.mail.waitFor((m) => m.some((x) => x.to.includes('late@test.local')));
       const oldToken = linkIn(first.text);
@@ -114,7 +118,11 @@ describe('users and /me (e2e)', () => {
     });
 
     it('refuses deactivated users (409), unknown ids (404) and callers who are not admins (403, 401)', async () => {
-      const created = await t.http().post('/api/v1/users').set(bearer(adminToken)).send({ email: 'gone@test.local', name: 'Gone', role: 'student' });
+      const created = await t
+        .http()
+        .post('/api/v1/users')
+        .set(bearer(adminToken))
+        .send({ email: 'gone@test.local', name: 'Gone', role: 'student' });
       await t.http().delete(`/api/v1/users/${created.body.id}`).set(bearer(adminToken)).expect(204);
       await t.db.query("UPDATE password_tokens SET created_at = created_at - interval '2 minutes' WHERE user_id = $1", [created.body.id]);
       expect((await resend(created.body.id)).status).toBe(409);
