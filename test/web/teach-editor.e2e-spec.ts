@@ -117,12 +117,12 @@ describe('an instructor builds and assigns a course in the browser (e2e, chromiu
     await journey(page, 'teach-assign', async () => {
       await page.getByRole('link', { name: 'Assignments' }).click();
       await page.getByRole('heading', { level: 1, name: 'Assignments' }).waitFor();
-      await page.getByLabel('Module').selectOption({ label: 'Peace processes' });
+      await page.getByLabel('Module', { exact: true }).selectOption({ label: 'Peace processes' });
       await page.getByLabel('A cohort').check();
       await page.getByLabel('Due (America/New_York)').fill('2027-03-15T17:00');
       // 17:00 in New York on 15 March 2027 (daylight time) is 21:00 UTC.
       await page
-        .getByText(/21:00 UTC/)
+        .getByText(/(21:00|9:00 PM) UTC/)
         .first()
         .waitFor();
       await page.getByText('2 students will get it.').waitFor();

@@ -76,7 +76,7 @@ export function AssignmentsPage() {
       <NewAssignment data={data} write={write} />
       <h2>Current assignments</h2>
       {data.assignments.length === 0 && <p>None yet.</p>}
-      <div className="table-wrap">
+      <div className="table-wrap" hidden={data.assignments.length === 0}>
         <table>
           <thead>
             <tr>

@@ -108,7 +108,9 @@ export function CourseEditorPage() {
               module={module}
               modules={modules}
               write={write}
-              onMove={(delta, buttonId) => void reorderModules(moved(modules, index, index + delta), buttonId)}
+              onMove={(delta) =>
+                void reorderModules(moved(modules, index, index + delta), moveFocus(module.id, index + delta, modules.length, delta))
+              }
               setFocusAfter={setFocusAfter}
             />
           </li>
@@ -133,6 +135,16 @@ export function CourseEditorPage() {
       />
     </>
   );
+}
+
+/**
+ * After a keyboard move the moved row's button keeps the focus: the same direction, or the other
+ * one when the row reached the end and that button is now disabled.
+ */
+function moveFocus(id: string, to: number, length: number, delta: number): string {
+  const atEnd = delta < 0 ? to === 0 : to === length - 1;
+  const direction = delta < 0 !== atEnd ? 'up' : 'down';
+  return `${direction}-${id}`;
 }
 
 type Write = (call: Promise<{ error?: unknown; response: Response }>, done: string) => Promise<boolean>;
@@ -235,7 +247,7 @@ function ModuleEditor({
   module: Module;
   modules: Module[];
   write: Write;
-  onMove: (delta: number, buttonId: string) => void;
+  onMove: (delta: number) => void;
   setFocusAfter: (id: string | undefined) => void;
 }) {
   const [editing, setEditing] = useState(false);
@@ -286,7 +298,7 @@ function ModuleEditor({
           className="secondary"
           disabled={index === 0}
           aria-label={`Move module ${module.title} up`}
-          onClick={() => onMove(-1, `up-${module.id}`)}
+          onClick={() => onMove(-1)}
         >
           ↑ Up
         </button>
@@ -296,7 +308,7 @@ function ModuleEditor({
           className="secondary"
           disabled={index === modules.length - 1}
           aria-label={`Move module ${module.title} down`}
-          onClick={() => onMove(1, `down-${module.id}`)}
+          onClick={() => onMove(1)}
         >
           ↓ Down
         </button>
@@ -367,7 +379,9 @@ function ModuleEditor({
               write={write}
               first={i === 0}
               last={i === module.items.length - 1}
-              onMove={(delta, focus) => void reorderItems(moved(module.items, i, i + delta), focus)}
+              onMove={(delta) =>
+                void reorderItems(moved(module.items, i, i + delta), moveFocus(item.id, i + delta, module.items.length, delta))
+              }
             />
           </li>
         ))}
@@ -388,7 +402,7 @@ function ItemEditor({
   write: Write;
   first: boolean;
   last: boolean;
-  onMove: (delta: number, focusId: string) => void;
+  onMove: (delta: number) => void;
 }) {
   const [rule, setRule] = useState(item.completion.type);
   const title = item.material.title;
@@ -443,7 +457,7 @@ function ItemEditor({
           className="secondary"
           disabled={first}
           aria-label={`Move ${title} up`}
-          onClick={() => onMove(-1, `up-${item.id}`)}
+          onClick={() => onMove(-1)}
         >
           ↑
         </button>
@@ -453,7 +467,7 @@ function ItemEditor({
           className="secondary"
           disabled={last}
           aria-label={`Move ${title} down`}
-          onClick={() => onMove(1, `down-${item.id}`)}
+          onClick={() => onMove(1)}
         >
           ↓
         </button>
