@@ -24,6 +24,7 @@ async function signInTo(page: Page, next: string, email: string, password: strin
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
 }
 
 const ADMIN = ['admin@accord.local', 'accord-admin-demo'] as const;
@@ -66,7 +67,7 @@ describe('admin pages in the browser (e2e, chromium, real API, worker and SMTP s
         'email,name,cohort',
         'amara@test.local,Amara Obi,',
         'bruno@test.local,Bruno Costa,',
-        'student1@accord.local,,', // already enrolled by the demo seeder
+        'student@accord.local,,', // already enrolled by the demo seeder
         'amara@test.local,Amara again,', // twice in the file
         'not-an-email,Nobody,',
         '',
@@ -77,7 +78,7 @@ describe('admin pages in the browser (e2e, chromium, real API, worker and SMTP s
     await journey(page, 'admin-import', async () => {
       await signInTo(page, '/admin/imports', ...ADMIN);
       await page.getByRole('heading', { level: 1, name: 'Bulk enrolment' }).waitFor();
-      await page.getByLabel('Course').selectOption({ label: 'Negotiating Peace' });
+      await page.getByLabel('Course', { exact: true }).selectOption({ label: 'Negotiating Peace' });
       await page.getByLabel('CSV file').setInputFiles(csv);
       await page.getByRole('button', { name: 'Check this file' }).click();
 
@@ -89,7 +90,7 @@ describe('admin pages in the browser (e2e, chromium, real API, worker and SMTP s
       expect(await rows()).toEqual([
         ['1', 'amara@test.local', 'New account: will be invited and enrolled', ''],
         ['2', 'bruno@test.local', 'New account: will be invited and enrolled', ''],
-        ['3', 'student1@accord.local', 'Already enrolled: no change', ''],
+        ['3', 'student@accord.local', 'Already enrolled: no change', ''],
         ['4', 'amara@test.local', 'Will not be imported', 'duplicate in file (first in row 1)'],
         ['5', 'not-an-email', 'Will not be imported', 'invalid email'],
       ]);
@@ -170,7 +171,7 @@ describe('admin pages in the browser (e2e, chromium, real API, worker and SMTP s
     await journey(page, 'admin-users', async () => {
       await signInTo(page, '/admin/users', ...ADMIN);
       await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
-      await page.getByRole('row', { name: /student1@accord\.local/ }).waitFor();
+      await page.getByRole('row', { name: /student@accord\.local/ }).waitFor();
 
       await page.getByLabel('Name', { exact: true }).fill('Greta Lind');
       await page.getByLabel('Email', { exact: true }).fill('greta@test.local');
@@ -214,7 +215,7 @@ describe('admin pages in the browser (e2e, chromium, real API, worker and SMTP s
       await page.getByLabel('Role', { exact: true }).first().selectOption('student');
       await page.getByRole('button', { name: 'Search' }).click();
       await page.waitForURL(/role=student/);
-      await page.getByRole('row', { name: /student1@accord\.local/ }).waitFor();
+      await page.getByRole('row', { name: /student@accord\.local/ }).waitFor();
       await expect(page.getByRole('row', { name: /admin@accord\.local/ }).count()).resolves.toBe(0);
       await shot(page, 'admin-users');
     });
