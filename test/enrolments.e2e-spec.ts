@@ -225,6 +225,59 @@ describe('enrolments (e2e)', () => {
     });
   });
 
+  describe('cohort deletion', () => {
+    it('refuses (409) while enrolments or live assignments use the cohort, naming them; then deletes (204)', async () => {
+      const c = await freshCourse('Cohort deletion');
+      const mod = (await http().post(`/api/v1/courses/${c}/modules`).set(as(owner.accessToken)).send({ title: 'Mediation basics' })).body.id;
+      await http().post(`/api/v1/courses/${c}/publish`).set(as(owner.accessToken)).expect(200);
+      const cohort = (await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Evening' })).body.id;
+      const enrolled: string[] = [];
+      for (const email of ['ana@cohort.test', 'ben@cohort.test', 'cy@cohort.test', 'dee@cohort.test']) {
+        const res = await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ email, cohortId: cohort });
+        enrolled.push(res.body.id);
+      }
+      await http().delete(`/api/v1/enrolments/${enrolled[3]}`).set(as(owner.accessToken)).expect(204);
+      const dueAt = '2031-03-01T12:00:00.000Z';
+      const assignment = await http()
+        .post(`/api/v1/courses/${c}/assignments`)
+        .set(as(owner.accessToken))
+        .send({ moduleId: mod, dueAt, target: { type: 'cohort', cohortId: cohort } });
+      expect(assignment.status).toBe(201);
+
+      const refused = await http().delete(`/api/v1/cohorts/${cohort}`).set(as(owner.accessToken));
+      expect(refused.status).toBe(409);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body.detail).toBe(
+        `The cohort "Evening" is used by 4 enrolments (ana@cohort.test, ben@cohort.test, cy@cohort.test, …) and 1 assignment (Mediation basics, due ${dueAt})`,
+      );
+      expect(refused.body.errors).toEqual([
+        { field: 'enrolments', message: 'ana@cohort.test' },
+        { field: 'enrolments', message: 'ben@cohort.test' },
+        { field: 'enrolments', message: 'cy@cohort.test' },
+        { field: 'enrolments', message: 'dee@cohort.test (dropped)' },
+        { field: 'assignments', message: `Mediation basics, due ${dueAt}` },
+      ]);
+
+      // A cancelled assignment no longer counts; moved enrolments no longer count.
+      await http().delete(`/api/v1/assignments/${assignment.body.id}`).set(as(owner.accessToken)).expect(204);
+      for (const id of enrolled.slice(1)) await http().patch(`/api/v1/enrolments/${id}`).set(as(owner.accessToken)).send({ cohortId: null }).expect(200);
+      const one = await http().delete(`/api/v1/cohorts/${cohort}`).set(as(owner.accessToken));
+      expect(one.status).toBe(409);
+      expect(one.body.detail).toBe('The cohort "Evening" is used by 1 enrolment (ana@cohort.test)');
+      await http().patch(`/api/v1/enrolments/${enrolled[0]}`).set(as(owner.accessToken)).send({ cohortId: null }).expect(200);
+
+      // Another course's instructor: 404, as for every other cohort write. Students: 403.
+      expect((await http().delete(`/api/v1/cohorts/${cohort}`).set(as(other.accessToken))).status).toBe(404);
+      expect((await http().delete(`/api/v1/cohorts/${cohort}`).set(as(student.accessToken))).status).toBe(403);
+      await http().delete(`/api/v1/cohorts/${cohort}`).set(as(owner.accessToken)).expect(204);
+      expect((await http().get(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken))).body.data).toEqual([]);
+      expect((await t.db.query('SELECT count(*)::int AS n FROM assignments WHERE course_id = $1', [c])).rows[0].n).toBe(0);
+      expect((await http().delete(`/api/v1/cohorts/${cohort}`).set(as(owner.accessToken))).status).toBe(404);
+      const audit = await t.db.query("SELECT actor_id, before FROM audit_log WHERE action = 'cohort.deleted' AND entity_id = $1", [cohort]);
+      expect(audit.rows).toEqual([{ actor_id: owner.id, before: { courseId: c, name: 'Evening' } }]);
+    });
+  });
+
   describe('bulk import', () => {
     it('reports each row error without blocking good rows', async () => {
       const c = await freshCourse('Bulk errors');

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req
 import {
   ApiBearerAuth,
   ApiBody,
+  ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -146,6 +147,18 @@ export class EnrolmentsController {
     @RequestId() requestId: string,
   ): Promise<CohortDto> {
     return this.enrolments.renameCohort(caller, id, body.name, requestId);
+  }
+
+  @Delete('cohorts/:id')
+  @HttpCode(204)
+  @Roles('admin', 'instructor')
+  @ApiNoContentResponse({ description: 'Deleted (its cancelled assignments go with it)' })
+  @ApiConflictResponse({
+    description:
+      'Still used by enrolments (any status) or live assignments: the detail names the first three of each, `errors` lists up to 50 of each (`field` is `enrolments` or `assignments`)',
+  })
+  async deleteCohort(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<void> {
+    await this.enrolments.deleteCohort(caller, id, requestId);
   }
 
   @Get('me/enrolments')
