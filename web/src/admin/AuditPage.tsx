@@ -4,6 +4,7 @@ import { api, session, type Schemas } from '../api/client';
 import { Status } from '../components/Layout';
 import { field, formatDateTime, must, useTitle } from '../util';
 import { usePaged } from './paged';
+import { TableWrap } from './TableWrap';
 
 type Entry = Schemas['AuditEntryDto'];
 type Entity = 'user' | 'course' | 'module' | 'item' | 'material' | 'enrolment' | 'cohort' | 'assignment' | 'reminder';
@@ -140,7 +141,7 @@ export function AuditPage() {
       {invalid && <Status tone="error">{invalid}</Status>}
       {list.error && <Status tone="error">{list.error}</Status>}
 
-      <div className="table-wrap">
+      <TableWrap label="Audit entries, table">
         <table>
           <caption className="visually-hidden">Audit entries, newest first</caption>
           <thead>
@@ -190,7 +191,7 @@ export function AuditPage() {
             })}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {!list.loading && !list.error && list.items.length === 0 && <p>No entries{filtered ? ' match these filters' : ''}.</p>}
       {list.loading && <p className="loading">Loading the audit log…</p>}
       {list.more && !list.loading && (

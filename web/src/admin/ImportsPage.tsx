@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { api, problemText, type Schemas } from '../api/client';
 import { Status } from '../components/Layout';
 import { must, useLoad, useTitle } from '../util';
+import { TableWrap } from './TableWrap';
 import { uploadFile } from './upload';
 
 type Outcome = 'created' | 'existing' | 'invited' | 'invalid';
@@ -53,7 +54,7 @@ function RowsTable({ result, caption }: { result: Result; caption: string }) {
   const rows = rowsOf(result);
   if (rows.length === 0) return null;
   return (
-    <div className="table-wrap">
+    <TableWrap label={caption}>
       <table>
         <caption>{caption}</caption>
         <thead>
@@ -80,7 +81,7 @@ function RowsTable({ result, caption }: { result: Result; caption: string }) {
           The first {result.failed.length} of {result.failedCount} failed rows are listed.
         </p>
       )}
-    </div>
+    </TableWrap>
   );
 }
 

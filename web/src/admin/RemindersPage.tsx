@@ -4,6 +4,7 @@ import { api, problemText, session, type Schemas } from '../api/client';
 import { Status } from '../components/Layout';
 import { field, formatDateTime, must, useTitle } from '../util';
 import { usePaged } from './paged';
+import { TableWrap } from './TableWrap';
 
 type Reminder = Schemas['ReminderDto'];
 type ReminderStatus = Reminder['status'];
@@ -147,7 +148,7 @@ export function RemindersPage() {
       {message && <Status tone={message.tone}>{message.text}</Status>}
       {list.error && <Status tone="error">{list.error}</Status>}
 
-      <div className="table-wrap">
+      <TableWrap label="Reminders, table">
         <table>
           <caption className="visually-hidden">Reminders with status {status}</caption>
           <thead>
@@ -189,7 +190,7 @@ export function RemindersPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {!list.loading && !list.error && list.items.length === 0 && <p>No {status} reminders.</p>}
       {list.loading && <p className="loading">Loading reminders…</p>}
       {list.more && !list.loading && (

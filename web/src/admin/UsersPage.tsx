@@ -6,7 +6,7 @@ import type { Role } from '../roles';
 import { field, formatDateTime, must, useTitle } from '../util';
 import { ConfirmDialog } from './ConfirmDialog';
 import { usePaged } from './paged';
-import { postJson } from './upload';
+import { TableWrap } from './TableWrap';
 
 const ROLES: Array<{ value: Role; label: string }> = [
   { value: 'student', label: 'Student' },
@@ -85,8 +85,8 @@ export function UsersPage() {
   }
 
   async function resend(user: User) {
-    const answer = await postJson(`/api/v1/users/${encodeURIComponent(user.id)}/invitation`);
-    if (!answer.ok) return setMessage({ tone: 'error', text: problemText(answer.problem, 'The invitation was not sent again.') });
+    const answer = await api.POST('/api/v1/users/{id}/invitation', { params: { path: { id: user.id } } });
+    if (!answer.response.ok) return setMessage({ tone: 'error', text: problemText(answer.error, 'The invitation was not sent again.') });
     setMessage({ tone: 'success', text: `A new invitation to ${user.email} is on its way. Links in earlier invitations no longer work.` });
   }
 
@@ -123,7 +123,7 @@ export function UsersPage() {
       {message && <Status tone={message.tone}>{message.text}</Status>}
       {list.error && <Status tone="error">{list.error}</Status>}
 
-      <div className="table-wrap">
+      <TableWrap label="People, table">
         <table>
           <caption className="visually-hidden">People{q || role ? ' matching the search' : ''}</caption>
           <thead>
@@ -177,7 +177,7 @@ export function UsersPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {!list.loading && !list.error && list.items.length === 0 && <p>Nobody matches.</p>}
       {list.loading && <p className="loading">Loading people…</p>}
       {list.more && !list.loading && (

@@ -48,17 +48,3 @@ function send<T>(url: string, file: File, onProgress: (fraction: number) => void
     xhr.send(form);
   });
 }
-
-/** A JSON POST outside the typed client (for a path the committed openapi.json does not list yet). */
-export async function postJson(url: string): Promise<{ ok: boolean; status: number; problem?: { detail?: string } }> {
-  const go = () =>
-    fetch(url, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json', ...(accessToken() ? { Authorization: `Bearer ${accessToken()}` } : {}) },
-    });
-  let response = await go();
-  if (response.status === 401 && (await refresh())) response = await go();
-  const problem = response.ok ? undefined : ((await response.json().catch(() => undefined)) as { detail?: string } | undefined);
-  return { ok: response.ok, status: response.status, problem };
-}
