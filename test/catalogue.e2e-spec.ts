@@ -40,6 +40,44 @@ describe('materials catalogue (e2e)', () => {
     expect(author.body.data.map((m: { slug: string }) => m.slug)).toEqual(expect.arrayContaining(['bargaining-with-the-devil']));
   });
 
+  it('adds a highlight only when q is given: matched words in <mark>, everything else HTML-escaped', async () => {
+    const created = await t
+      .http()
+      .post('/api/v1/materials')
+      .set(bearer(admin))
+      .send(
+        material({
+          title: '<script>alert(1)</script> Colombia',
+          summary: 'Talks in <b>Havana</b> & "Oslo" ended the war in Colombia\ue000 after \ue001 decades.',
+          url: 'https://example.edu/xss',
+        }),
+      );
+    expect(created.status).toBe(201);
+    const res = await t.http().get('/api/v1/materials').query({ q: 'Colombia', limit: 200 }).set(bearer(student.accessToken));
+    const hit = res.body.data.find((m: { id: string }) => m.id === created.body.id);
+    expect(hit.title).toBe('<script>alert(1)</script> Colombia');
+    expect(hit.highlight).toBe(
+      // Summary fragments leave out what the text parser reads as HTML tags (<b>); the marker characters are removed.
+      '&lt;script&gt;alert(1)&lt;/script&gt; <mark>Colombia</mark> — Talks in  Havana  &amp; &quot;Oslo&quot; ended the war in <mark>Colombia</mark> after  decades',
+    );
+    // Every item of the page has one; the only tags in any of them are <mark> and </mark>.
+    for (const m of res.body.data as Array<{ highlight: string }>) {
+      expect(typeof m.highlight).toBe('string');
+      expect(m.highlight.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+    }
+    const santos = res.body.data.find((m: { title: string }) => m.title === 'Advice for Peace: Ending Civil War in Colombia');
+    expect(santos.highlight).toMatch(/^Advice for Peace: Ending Civil War in <mark>Colombia<\/mark>/);
+    // English stemming: "negotiators" marks "Negotiation" too, as written in the text.
+    const stem = await t.http().get('/api/v1/materials').query({ q: 'negotiators' }).set(bearer(student.accessToken));
+    expect(stem.body.data[0].highlight).toMatch(/<mark>Negotiation<\/mark>/);
+    const plain = await t.http().get('/api/v1/materials').set(bearer(student.accessToken));
+    expect(plain.body.data.every((m: object) => !('highlight' in m))).toBe(true);
+    expect(((await t.http().get(`/api/v1/materials/${created.body.id}`).set(bearer(student.accessToken))).body as object)).not.toHaveProperty(
+      'highlight',
+    );
+    await t.http().delete(`/api/v1/materials/${created.body.id}`).set(bearer(admin)).expect(204);
+  });
+
   it('filters by tag and kind', async () => {
     const crisis = await t.http().get('/api/v1/materials').query({ tag: 'Crisis Negotiations' }).set(bearer(student.accessToken));
     expect(crisis.body.data.length).toBeGreaterThanOrEqual(2);

@@ -11,6 +11,17 @@ export interface MaterialFilter {
 
 export type RankedMaterial = Material & { rank?: number };
 
+/** Private-use characters that mark a match in ts_headline's output; removed from the text first, so they mark nothing else. */
+export const MATCH_START = '\uE000';
+export const MATCH_END = '\uE001';
+
+export interface MaterialHeadline {
+  /** The whole title, matches marked. */
+  title: string;
+  /** Up to two fragments of the summary around its matches, or null when the summary has none. */
+  summary: string | null;
+}
+
 @Injectable()
 export class MaterialsRepository extends TransactionalRepository {
   findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Material | null> {
@@ -67,6 +78,31 @@ export class MaterialsRepository extends TransactionalRepository {
       id,
     ]);
     return rows.length > 0;
+  }
+
+  /**
+   * ts_headline of the title (whole) and of the summary (fragments, only when it matches) for the
+   * materials of one page: a second query over at most a page of ids, so no other row pays for it.
+   */
+  async headlines(ids: string[], q: string): Promise<Map<string, MaterialHeadline>> {
+    if (!ids.length) return new Map();
+    const marks = `StartSel=${MATCH_START}, StopSel=${MATCH_END}`;
+    const rows: Array<{ id: string; title: string; summary: string | null }> = await this.dataSource.query(
+      `WITH query AS (SELECT websearch_to_tsquery('english', $2) AS q)
+       SELECT m.id,
+              ts_headline('english', translate(m.title, $3, ''), query.q, $4) AS title,
+              CASE WHEN to_tsvector('english', m.summary) @@ query.q
+                   THEN ts_headline('english', translate(m.summary, $3, ''), query.q, $5) END AS summary
+       FROM materials m, query WHERE m.id = ANY($1::uuid[])`,
+      [
+        ids,
+        q,
+        MATCH_START + MATCH_END,
+        `${marks}, HighlightAll=true`,
+        `${marks}, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … "`,
+      ],
+    );
+    return new Map(rows.map((r) => [r.id, { title: r.title, summary: r.summary }]));
   }
 
   /**

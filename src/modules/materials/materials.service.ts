@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Conflict, NotFound } from '../../common/errors';
+import { escapeHtml } from '../../common/html';
 import { decodeKeys, Page, pageLimit, toPage } from '../../common/pagination';
 import { slugify, uniqueSlug } from '../../common/slug';
 import { AuditService } from '../audit/audit.service';
 import { ActorContext } from '../users/users.service';
 import { CreateMaterialDto, MaterialDto, MaterialQuery, UpdateMaterialDto } from './dto/material.dto';
 import { Material } from './entities/material.entity';
-import { MaterialsRepository } from './materials.repository';
+import { MATCH_END, MATCH_START, MaterialHeadline, MaterialsRepository } from './materials.repository';
 
 /** Lower case, trimmed, single-spaced, unique, in first-seen order. */
 export function normaliseTags(tags: string[] | undefined): string[] {
@@ -17,6 +18,15 @@ export function normaliseTags(tags: string[] | undefined): string[] {
     if (clean) seen.add(clean);
   }
   return [...seen];
+}
+
+/**
+ * The headline as HTML the web app can render: everything escaped, then only the match markers
+ * become <mark> elements. Title, then " — " and the summary's fragments when the summary matched.
+ */
+export function highlightHtml(headline: MaterialHeadline): string {
+  const text = headline.summary ? `${headline.title} — ${headline.summary}` : headline.title;
+  return escapeHtml(text).replaceAll(MATCH_START, '<mark>').replaceAll(MATCH_END, '</mark>');
 }
 
 const snapshot = (m: Material) => ({
@@ -84,11 +94,16 @@ export class MaterialsService {
     const q = query.q?.trim() || undefined;
     const after = decodeKeys(query.cursor, q ? ['number', 'uuid'] : ['date', 'uuid']);
     const rows = await this.materials.list({ q, tag: query.tag, kind: query.kind }, after, limit);
+    const headlines = q ? await this.materials.headlines(rows.slice(0, limit).map((m) => m.id), q) : null;
     return toPage(
       rows,
       limit,
       (m) => (q ? [m.rank ?? 0, m.id] : [m.createdAt.toISOString(), m.id]),
-      (m) => MaterialDto.from(m),
+      (m) => {
+        const dto = MaterialDto.from(m);
+        const headline = headlines?.get(m.id);
+        return headline ? { ...dto, highlight: highlightHtml(headline) } : dto;
+      },
     );
   }
 

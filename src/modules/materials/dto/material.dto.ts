@@ -37,6 +37,12 @@ export class MaterialDto {
   @ApiProperty({ format: 'date', nullable: true, type: String }) publishedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiPropertyOptional({
+    description:
+      'Only in `GET /materials?q=`: the title (and, when the summary matches, " — " and up to two fragments of it) as HTML: all text escaped, matched words in <mark>…</mark>, no other tags',
+    example: 'Advice for Peace: Ending Civil War in <mark>Colombia</mark>',
+  })
+  highlight?: string;
 
   static from(m: Material): MaterialDto {
     return {
