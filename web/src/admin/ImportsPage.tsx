@@ -5,9 +5,9 @@ import { must, useLoad, useTitle } from '../util';
 import { TableWrap } from './TableWrap';
 import { uploadFile } from './upload';
 
-type Outcome = 'created' | 'existing' | 'invited' | 'invalid';
-type DetailRow = { row: number; email: string; outcome: Outcome; error?: string };
-type Result = Schemas['BulkResultDto'] & { rows?: DetailRow[] };
+type Result = Schemas['BulkResultDto'];
+type DetailRow = Schemas['BulkRowOutcomeDto'];
+type Outcome = DetailRow['outcome'];
 type Phase = { step: 'idle' } | { step: 'sending'; dryRun: boolean; fraction: number } | { step: 'error'; text: string };
 
 const OUTCOME: Record<Outcome, { dry: string; done: string }> = {
