@@ -85,8 +85,7 @@ describe('admin pages in the browser (e2e, chromium, real API, worker and SMTP s
       const check = page.getByRole('region', { name: /^Check of spring-intake\.csv/ });
       await check.waitFor();
       const table = check.getByRole('table');
-      const rows = async () =>
-        (await table.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t').map((cell) => cell.trim()));
+      const rows = async () => (await table.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t').map((cell) => cell.trim()));
       expect(await rows()).toEqual([
         ['1', 'amara@test.local', 'New account: will be invited and enrolled', ''],
         ['2', 'bruno@test.local', 'New account: will be invited and enrolled', ''],
@@ -108,10 +107,7 @@ describe('admin pages in the browser (e2e, chromium, real API, worker and SMTP s
       await page.getByRole('button', { name: 'Commit this file' }).click();
       const done = page.getByRole('region', { name: /^Imported spring-intake\.csv into Negotiating Peace/ });
       await done.waitFor();
-      await done
-        .getByRole('status')
-        .getByText('2 enrolled (2 invited by email), 1 already enrolled, 2 not imported.')
-        .waitFor();
+      await done.getByRole('status').getByText('2 enrolled (2 invited by email), 1 already enrolled, 2 not imported.').waitFor();
       expect((await done.getByRole('table').locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')[2].trim())).toEqual([
         'Invited and enrolled',
         'Invited and enrolled',
@@ -155,7 +151,10 @@ describe('admin pages in the browser (e2e, chromium, real API, worker and SMTP s
       await row.getByText('550 5.1.1 mailbox unavailable').waitFor();
       await shot(page, 'admin-reminders-failed');
       await row.getByRole('button', { name: `Retry welcome email to ${email}` }).click();
-      await page.getByRole('status').getByText(/is scheduled again/).waitFor();
+      await page
+        .getByRole('status')
+        .getByText(/is scheduled again/)
+        .waitFor();
       await row.getByText('scheduled', { exact: true }).waitFor();
 
       await sendDueReminders();
@@ -180,7 +179,10 @@ describe('admin pages in the browser (e2e, chromium, real API, worker and SMTP s
       await page.getByLabel('Email', { exact: true }).fill('greta@test.local');
       await page.getByLabel('Role', { exact: true }).last().selectOption('instructor');
       await page.getByRole('button', { name: 'Add person' }).click();
-      await page.getByRole('status').getByText('Added Greta Lind (greta@test.local) as instructor. An invitation email is on its way.').waitFor();
+      await page
+        .getByRole('status')
+        .getByText('Added Greta Lind (greta@test.local) as instructor. An invitation email is on its way.')
+        .waitFor();
       await mailTo(stack, 'greta@test.local', 'You are invited');
 
       await page.getByRole('searchbox', { name: 'Name or email' }).fill('greta');
@@ -196,7 +198,10 @@ describe('admin pages in the browser (e2e, chromium, real API, worker and SMTP s
         "UPDATE password_tokens SET created_at = created_at - interval '2 minutes' WHERE user_id = (SELECT id FROM users WHERE email = 'greta@test.local')",
       );
       await greta.getByRole('button', { name: 'Resend invitation to Greta Lind' }).click();
-      await page.getByRole('status').getByText(/A new invitation to greta@test\.local is on its way/).waitFor();
+      await page
+        .getByRole('status')
+        .getByText(/A new invitation to greta@test\.local is on its way/)
+        .waitFor();
       await until(() => invitations() === 2, 20_000);
 
       await greta.getByLabel('Role of Greta Lind', { exact: true }).selectOption('student');
@@ -265,7 +270,11 @@ describe('admin pages in the browser (e2e, chromium, real API, worker and SMTP s
       ]) {
         await page.goto(url);
         await page.getByRole('heading', { level: 1, name: title }).waitFor();
-        await page.locator('tbody tr').first().waitFor({ timeout: 5_000 }).catch(() => undefined);
+        await page
+          .locator('tbody tr')
+          .first()
+          .waitFor({ timeout: 5_000 })
+          .catch(() => undefined);
         await expect(page.getByRole('heading', { level: 1 }).count()).resolves.toBe(1);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect([url, overflow]).toEqual([url, 0]);

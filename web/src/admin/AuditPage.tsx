@@ -93,7 +93,8 @@ export function AuditPage() {
     }
     for (const name of ['entityId', 'actorId']) {
       const value = next.get(name);
-      if (value && !isUuid(value)) return setInvalid(`${name === 'entityId' ? 'Entity id' : 'Actor id'} must be an id such as 3f2b…-… (36 characters).`);
+      if (value && !isUuid(value))
+        return setInvalid(`${name === 'entityId' ? 'Entity id' : 'Actor id'} must be an id such as 3f2b…-… (36 characters).`);
     }
     setInvalid(undefined);
     setParams(next);
@@ -118,7 +119,14 @@ export function AuditPage() {
         </div>
         <div>
           <label htmlFor="audit-action">Action</label>
-          <input type="text" id="audit-action" name="action" defaultValue={action} placeholder="user.created" aria-describedby="audit-action-hint" />
+          <input
+            type="text"
+            id="audit-action"
+            name="action"
+            defaultValue={action}
+            placeholder="user.created"
+            aria-describedby="audit-action-hint"
+          />
           <p className="hint" id="audit-action-hint">
             Exact, e.g. user.deactivated
           </p>
@@ -168,7 +176,11 @@ export function AuditPage() {
                     {target && (
                       <>
                         <br />
-                        <Link to={`/admin/audit?entity=${encodeURIComponent(entry.entity)}&entityId=${target}`} className="id" aria-label={`All entries for ${entry.entity} ${target}`}>
+                        <Link
+                          to={`/admin/audit?entity=${encodeURIComponent(entry.entity)}&entityId=${target}`}
+                          className="id"
+                          aria-label={`All entries for ${entry.entity} ${target}`}
+                        >
                           {target}
                         </Link>
                       </>

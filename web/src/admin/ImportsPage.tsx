@@ -115,8 +115,10 @@ export function ImportsPage() {
     if (dryRun) query.set('dryRun', 'true');
     if (createCohorts) query.set('createCohorts', 'true');
     try {
-      const answer = await uploadFile<Result>(`/api/v1/courses/${encodeURIComponent(course.id)}/enrolments/bulk?${query.toString()}`, file, (fraction) =>
-        setPhase({ step: 'sending', dryRun, fraction }),
+      const answer = await uploadFile<Result>(
+        `/api/v1/courses/${encodeURIComponent(course.id)}/enrolments/bulk?${query.toString()}`,
+        file,
+        (fraction) => setPhase({ step: 'sending', dryRun, fraction }),
       );
       if (!answer.body) {
         const fallback = answer.status === 413 ? 'The file is too large (at most 10,000 rows).' : `The server answered ${answer.status}.`;
@@ -157,8 +159,8 @@ export function ImportsPage() {
       <h1>Bulk enrolment</h1>
       <p>
         Enrol a list of students into a course from a CSV file with the header <code>email,name,cohort</code> (name and cohort may be
-        empty). People without an account get one and an invitation email. First the file is checked without changing anything; then you
-        commit it.
+        empty). People without an account get one, and their welcome email has a link to choose a password. First the file is checked
+        without changing anything; then you commit it.
       </p>
       {courses.error && <Status tone="error">{courses.error.message}</Status>}
       <form onSubmit={(e) => void dryRun(e)}>
@@ -220,7 +222,9 @@ export function ImportsPage() {
 
       {phase.step === 'sending' && (
         <div className="upload-progress">
-          <label htmlFor="upload-progress">{phase.dryRun ? 'Checking' : 'Importing'} {file?.name}</label>
+          <label htmlFor="upload-progress">
+            {phase.dryRun ? 'Checking' : 'Importing'} {file?.name}
+          </label>
           <progress id="upload-progress" max={1} value={phase.fraction < 1 ? phase.fraction : undefined} />
           <Status>
             {phase.fraction < 1

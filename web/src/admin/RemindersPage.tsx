@@ -181,7 +181,12 @@ export function RemindersPage() {
                 </td>
                 <td>
                   {r.status === 'failed' && (
-                    <button type="button" className="secondary" onClick={() => void retry(r)} aria-label={`Retry ${kindLabel(r.kind).toLowerCase()} email to ${r.user.email}`}>
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => void retry(r)}
+                      aria-label={`Retry ${kindLabel(r.kind).toLowerCase()} email to ${r.user.email}`}
+                    >
                       Retry
                     </button>
                   )}

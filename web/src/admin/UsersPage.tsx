@@ -163,7 +163,12 @@ export function UsersPage() {
                 <td>{user.lastLoginAt ? formatDateTime(user.lastLoginAt, me.timezone) : 'Never'}</td>
                 <td className="actions">
                   {user.isActive && !user.hasPassword && (
-                    <button type="button" className="secondary" onClick={() => void resend(user)} aria-label={`Resend invitation to ${user.name}`}>
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => void resend(user)}
+                      aria-label={`Resend invitation to ${user.name}`}
+                    >
                       Resend invitation
                     </button>
                   )}
@@ -204,7 +209,15 @@ export function UsersPage() {
         <p className="hint" id="new-password-hint">
           Leave it empty to email an invitation with a link to choose one. At least 10 characters.
         </p>
-        <input type="password" id="new-password" name="password" minLength={10} maxLength={200} autoComplete="new-password" aria-describedby="new-password-hint" />
+        <input
+          type="password"
+          id="new-password"
+          name="password"
+          minLength={10}
+          maxLength={200}
+          autoComplete="new-password"
+          aria-describedby="new-password-hint"
+        />
         <button type="submit">Add person</button>
       </form>
 
@@ -215,9 +228,7 @@ export function UsersPage() {
           onConfirm={() => void deactivate(confirming)}
           onCancel={() => setConfirming(undefined)}
         >
-          <p>
-            {confirming.email} is signed out at once and can no longer sign in. Their enrolments and progress are kept.
-          </p>
+          <p>{confirming.email} is signed out at once and can no longer sign in. Their enrolments and progress are kept.</p>
         </ConfirmDialog>
       )}
     </>

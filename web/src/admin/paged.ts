@@ -16,7 +16,10 @@ export interface Paged<T> {
  * A cursor-paginated list: the first page when `key` changes (or on reload()), the next page on
  * loadMore(). Answers to an older key are dropped, so a quick second search never shows the first.
  */
-export function usePaged<T>(load: (cursor: string | undefined) => Promise<{ data: T[]; nextCursor: string | null }>, key: string): Paged<T> {
+export function usePaged<T>(
+  load: (cursor: string | undefined) => Promise<{ data: T[]; nextCursor: string | null }>,
+  key: string,
+): Paged<T> {
   const [items, setItems] = useState<T[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string>();
