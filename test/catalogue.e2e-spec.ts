@@ -72,7 +72,7 @@ describe('materials catalogue (e2e)', () => {
     expect(stem.body.data[0].highlight).toMatch(/<mark>Negotiation<\/mark>/);
     const plain = await t.http().get('/api/v1/materials').set(bearer(student.accessToken));
     expect(plain.body.data.every((m: object) => !('highlight' in m))).toBe(true);
-    expect(((await t.http().get(`/api/v1/materials/${created.body.id}`).set(bearer(student.accessToken))).body as object)).not.toHaveProperty(
+    expect((await t.http().get(`/api/v1/materials/${created.body.id}`).set(bearer(student.accessToken))).body as object).not.toHaveProperty(
       'highlight',
     );
     await t.http().delete(`/api/v1/materials/${created.body.id}`).set(bearer(admin)).expect(204);

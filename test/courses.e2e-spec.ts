@@ -441,8 +441,7 @@ describe('courses, modules and items (e2e)', () => {
     expect(e.status).toBe(201);
     await http().post(`/api/v1/courses/${c}/archive`).set(as(owner.accessToken)).expect(200);
     await t.db.query("UPDATE reminders SET status = 'skipped', skip_reason = 'cancelled' WHERE enrolment_id = $1", [e.body.id]);
-    const ids = async () =>
-      (await t.db.query('SELECT id, status FROM reminders WHERE enrolment_id = $1 ORDER BY id', [e.body.id])).rows;
+    const ids = async () => (await t.db.query('SELECT id, status FROM reminders WHERE enrolment_id = $1 ORDER BY id', [e.body.id])).rows;
     const before = await ids();
     expect(before.length).toBeGreaterThan(0);
     await http().post(`/api/v1/courses/${c}/unarchive`).set(as(owner.accessToken)).expect(200);

@@ -228,7 +228,8 @@ describe('enrolments (e2e)', () => {
   describe('cohort deletion', () => {
     it('refuses (409) while enrolments or live assignments use the cohort, naming them; then deletes (204)', async () => {
       const c = await freshCourse('Cohort deletion');
-      const mod = (await http().post(`/api/v1/courses/${c}/modules`).set(as(owner.accessToken)).send({ title: 'Mediation basics' })).body.id;
+      const mod = (await http().post(`/api/v1/courses/${c}/modules`).set(as(owner.accessToken)).send({ title: 'Mediation basics' })).body
+        .id;
       await http().post(`/api/v1/courses/${c}/publish`).set(as(owner.accessToken)).expect(200);
       const cohort = (await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Evening' })).body.id;
       const enrolled: string[] = [];
@@ -260,7 +261,8 @@ describe('enrolments (e2e)', () => {
 
       // A cancelled assignment no longer counts; moved enrolments no longer count.
       await http().delete(`/api/v1/assignments/${assignment.body.id}`).set(as(owner.accessToken)).expect(204);
-      for (const id of enrolled.slice(1)) await http().patch(`/api/v1/enrolments/${id}`).set(as(owner.accessToken)).send({ cohortId: null }).expect(200);
+      for (const id of enrolled.slice(1))
+        await http().patch(`/api/v1/enrolments/${id}`).set(as(owner.accessToken)).send({ cohortId: null }).expect(200);
       const one = await http().delete(`/api/v1/cohorts/${cohort}`).set(as(owner.accessToken));
       expect(one.status).toBe(409);
       expect(one.body.detail).toBe('The cohort "Evening" is used by 1 enrolment (ana@cohort.test)');
@@ -411,7 +413,9 @@ describe('enrolments (e2e)', () => {
 
     describe('multipart/form-data upload', () => {
       const upload = (courseId: string, file: Buffer | string, options: { field?: string; charset?: string; query?: string } = {}) => {
-        let req = http().post(`/api/v1/courses/${courseId}/enrolments/bulk${options.query ?? ''}`).set(as(owner.accessToken));
+        let req = http()
+          .post(`/api/v1/courses/${courseId}/enrolments/bulk${options.query ?? ''}`)
+          .set(as(owner.accessToken));
         if (options.charset) req = req.field('charset', options.charset);
         return req.attach(options.field ?? 'file', Buffer.isBuffer(file) ? file : Buffer.from(file, 'utf8'), {
           filename: 'students.csv',
@@ -422,7 +426,10 @@ describe('enrolments (e2e)', () => {
       it('imports a CSV file sent as the form field "file", like a text/csv body', async () => {
         const c = await freshCourse('Multipart');
         await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Evening' });
-        const res = await upload(c, '\ufeffemail,name,cohort\r\nmp1@test.local,Ana Núñez,Evening\r\nmp2@test.local,,\r\nnot-an-email,,\r\n');
+        const res = await upload(
+          c,
+          '\ufeffemail,name,cohort\r\nmp1@test.local,Ana Núñez,Evening\r\nmp2@test.local,,\r\nnot-an-email,,\r\n',
+        );
         expect(res.status).toBe(200);
         expect(res.body).toMatchObject({ created: 2, existing: 0, failed: [{ row: 3, email: 'not-an-email', error: 'invalid email' }] });
         const { rows } = await t.db.query(
@@ -447,7 +454,9 @@ describe('enrolments (e2e)', () => {
         expect((await upload(c, utf16)).body).toMatchObject({ created: 1, failed: [] });
         const utf16Body = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email,name\nu16b@test.local,Ólafur\n', 'utf16le')]);
         expect((await bulkCsv(c, utf16Body as unknown as string)).body).toMatchObject({ created: 1, failed: [] });
-        const { rows } = await t.db.query("SELECT email, name FROM users WHERE email IN ('cp@test.local', 'u16@test.local', 'u16b@test.local') ORDER BY email");
+        const { rows } = await t.db.query(
+          "SELECT email, name FROM users WHERE email IN ('cp@test.local', 'u16@test.local', 'u16b@test.local') ORDER BY email",
+        );
         expect(rows).toEqual([
           { email: 'cp@test.local', name: 'José Müller' },
           { email: 'u16@test.local', name: 'Zoë Ōta' },

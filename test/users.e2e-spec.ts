@@ -79,9 +79,13 @@ describe('users and /me (e2e)', () => {
     const linkIn = (text: string) => decodeURIComponent(/token=([^\s"&<]+)/.exec(text)![1]);
 
     it('issues a fresh link (the old one stops working), at most once a minute, and refuses once a password is set', async () => {
-      const created = await t.http().post('/api/v1/users').set(bearer(adminToken)).send({ email: 'late@test.local', name: 'Late', role: 'student' });
+      const created = await t
+        .http()
+        .post('/api/v1/users')
+        .set(bearer(adminToken))
+        .send({ email: 'resend-late@test.local', name: 'Late', role: 'student' });
       const id = created.body.id as string;
-      const [first] = await t.mail.waitFor((m) => m.some((x) => x.to.includes('late@test.local')));
+      const [first] = await t.mail.waitFor((m) => m.some((x) => x.to.includes('resend-late@test.local')));
       const oldToken = linkIn(first.text);
 
       // The invitation just went out: a second one within the minute → 429 with Retry-After.
@@ -93,8 +97,8 @@ describe('users and /me (e2e)', () => {
       await t.db.query("UPDATE password_tokens SET created_at = created_at - interval '2 minutes' WHERE user_id = $1", [id]);
       const res = await resend(id);
       expect(res.status).toBe(202);
-      const mails = await t.mail.waitFor((m) => m.filter((x) => x.to.includes('late@test.local')).length === 2);
-      const second = mails.filter((x) => x.to.includes('late@test.local'))[1];
+      const mails = await t.mail.waitFor((m) => m.filter((x) => x.to.includes('resend-late@test.local')).length === 2);
+      const second = mails.filter((x) => x.to.includes('resend-late@test.local'))[1];
       expect(second.subject).toMatch(/invited/i);
       const newToken = linkIn(second.text);
       expect(newToken).not.toBe(oldToken);
@@ -114,7 +118,11 @@ describe('users and /me (e2e)', () => {
     });
 
     it('refuses deactivated users (409), unknown ids (404) and callers who are not admins (403, 401)', async () => {
-      const created = await t.http().post('/api/v1/users').set(bearer(adminToken)).send({ email: 'gone@test.local', name: 'Gone', role: 'student' });
+      const created = await t
+        .http()
+        .post('/api/v1/users')
+        .set(bearer(adminToken))
+        .send({ email: 'resend-gone@test.local', name: 'Gone', role: 'student' });
       await t.http().delete(`/api/v1/users/${created.body.id}`).set(bearer(adminToken)).expect(204);
       await t.db.query("UPDATE password_tokens SET created_at = created_at - interval '2 minutes' WHERE user_id = $1", [created.body.id]);
       expect((await resend(created.body.id)).status).toBe(409);

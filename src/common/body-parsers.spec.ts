@@ -53,4 +53,13 @@ describe('body text', () => {
     expect(csvText(latin1, 'text/csv; charset="ISO-8859-1"')).toContain('Müller');
     expect(() => csvText(latin1, 'text/csv; charset=x-made-up')).toThrow('not supported');
   });
+
+  it('reads UTF-16 (little or big endian) when a byte order mark says so and no charset is named', () => {
+    const text = 'email,name\nz@example.org,Zoë\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    expect(csvText(le, 'text/csv')).toBe(text);
+    expect(csvText(Buffer.from(le).swap16(), undefined)).toBe(text); // big endian: FE FF …
+    // A lone half of a character is not UTF-16: 400, not a silent U+FFFD.
+    expect(() => csvText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from([0x41])]), 'text/csv')).toThrow('not valid utf-16le');
+  });
 });

@@ -147,21 +147,21 @@ export class EnrolmentsRepository extends TransactionalRepository {
    * counted, and the first `limit` of each named (read-only look at the assignments' tables).
    */
   async cohortUsage(manager: EntityManager, cohortId: string, limit: number): Promise<CohortUsage> {
-    const [counts] = (await manager.query(
+    const [counts] = await manager.query<Array<{ enrolments: number; assignments: number }>>(
       `SELECT (SELECT count(*) FROM enrolments WHERE cohort_id = $1)::int AS enrolments,
               (SELECT count(*) FROM assignments WHERE cohort_id = $1 AND cancelled_at IS NULL)::int AS assignments`,
       [cohortId],
-    )) as Array<{ enrolments: number; assignments: number }>;
-    const enrolments = (await manager.query(
+    );
+    const enrolments = await manager.query<Array<{ email: string; status: string }>>(
       `SELECT u.email, e.status FROM enrolments e JOIN users u ON u.id = e.user_id
        WHERE e.cohort_id = $1 ORDER BY u.email LIMIT $2`,
       [cohortId, limit],
-    )) as Array<{ email: string; status: string }>;
-    const assignments = (await manager.query(
+    );
+    const assignments = await manager.query<Array<{ moduleTitle: string; dueAt: Date }>>(
       `SELECT m.title AS "moduleTitle", a.due_at AS "dueAt" FROM assignments a JOIN modules m ON m.id = a.module_id
        WHERE a.cohort_id = $1 AND a.cancelled_at IS NULL ORDER BY a.due_at, a.id LIMIT $2`,
       [cohortId, limit],
-    )) as Array<{ moduleTitle: string; dueAt: Date }>;
+    );
     return { enrolmentCount: counts.enrolments, assignmentCount: counts.assignments, enrolments, assignments };
   }
 

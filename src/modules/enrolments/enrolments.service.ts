@@ -272,6 +272,8 @@ export class EnrolmentsService {
     await this.enrolments.transaction(async (manager) => {
       // The course row lock serialises this with enrolments and assignments that pick the cohort.
       await this.access.writable(caller, found.courseId, manager);
+      // Deleted by a concurrent request while this one waited for the lock.
+      if (!(await this.enrolments.findCohort(id, manager))) throw new NotFound('Cohort');
       const usage = await this.enrolments.cohortUsage(manager, id, COHORT_USAGE_LIST_LIMIT);
       if (usage.enrolmentCount || usage.assignmentCount) throw new CohortInUse(found.name, usage);
       await this.enrolments.deleteCohort(manager, id);

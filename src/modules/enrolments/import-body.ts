@@ -73,7 +73,10 @@ export async function multipartCsv(request: FastifyRequest, limitBytes: number):
       } else if (part.fieldname === 'charset' && typeof part.value === 'string' && !file) {
         charset = part.value.trim();
       } else {
-        throw badForm(`Unexpected form field "${part.fieldname.slice(0, 40)}"; the form takes "charset" then "file"`, part.fieldname.slice(0, 40));
+        throw badForm(
+          `Unexpected form field "${part.fieldname.slice(0, 40)}"; the form takes "charset" then "file"`,
+          part.fieldname.slice(0, 40),
+        );
       }
     }
   } catch (error) {

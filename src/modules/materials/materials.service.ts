@@ -94,7 +94,12 @@ export class MaterialsService {
     const q = query.q?.trim() || undefined;
     const after = decodeKeys(query.cursor, q ? ['number', 'uuid'] : ['date', 'uuid']);
     const rows = await this.materials.list({ q, tag: query.tag, kind: query.kind }, after, limit);
-    const headlines = q ? await this.materials.headlines(rows.slice(0, limit).map((m) => m.id), q) : null;
+    const headlines = q
+      ? await this.materials.headlines(
+          rows.slice(0, limit).map((m) => m.id),
+          q,
+        )
+      : null;
     return toPage(
       rows,
       limit,

@@ -53,7 +53,9 @@ export class UsersController {
 
   @Post(':id/invitation')
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'A fresh set-password link is issued (older unused ones stop working) and the invitation email queued' })
+  @ApiAcceptedResponse({
+    description: 'A fresh set-password link is issued (older unused ones stop working) and the invitation email queued',
+  })
   @ApiConflictResponse({ description: 'The user already has a password (they can use "Forgot password"), or is deactivated' })
   @ApiTooManyRequestsResponse({ description: 'A link was issued to this user less than a minute ago; see Retry-After' })
   async resendInvitation(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<void> {

@@ -125,7 +125,8 @@ export class UsersService {
       // The user row lock serialises concurrent resends, so the interval check below holds.
       const user = await this.requireLocked(id, manager);
       if (!user.isActive) throw new Conflict('The user is deactivated; reactivate them before inviting again', 'user-deactivated');
-      if (user.hasPassword) throw new Conflict('The user has already set a password; they can use "Forgot password"', 'already-has-password');
+      if (user.hasPassword)
+        throw new Conflict('The user has already set a password; they can use "Forgot password"', 'already-has-password');
       const since = await this.invitations.secondsSinceLastIssued(manager, id);
       if (since !== null && since < INVITATION_RESEND_INTERVAL_SECONDS)
         throw new TooManyRequests('An invitation was sent to this user less than a minute ago', INVITATION_RESEND_INTERVAL_SECONDS - since);

@@ -189,7 +189,7 @@ export class BulkResultDto {
     type: [BulkRowOutcomeDto],
     maxItems: BULK_ROW_LIMIT,
     description:
-      'With details=true only: every data row in order. In an instructor\'s dry run, rows that would invite a new account say created (as `invited` is 0 there)',
+      "With details=true only: every data row in order. In an instructor's dry run, rows that would invite a new account say created (as `invited` is 0 there)",
   })
   rows?: BulkRowOutcomeDto[];
 }
