@@ -161,6 +161,11 @@ describe('admin pages in the browser (e2e, chromium, real API, worker and SMTP s
       await row.getByText('sent', { exact: true }).waitFor({ timeout: 15_000 });
       await expect(row.getByRole('button', { name: /Retry/ }).count()).resolves.toBe(0);
       await shot(page, 'admin-reminders-retried');
+
+      // The queue dashboard opens from here with a one-time ticket.
+      await page.getByRole('button', { name: 'Open the queue dashboard' }).click();
+      await page.waitForURL(/\/admin\/queues/);
+      await until(async () => /bull|queue/i.test(await page.title()));
     });
     await context.close();
     await mailTo(stack, email, 'Welcome to');
