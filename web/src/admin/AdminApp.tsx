@@ -1,17 +1,19 @@
-import { Route, Routes } from 'react-router';
+import { Navigate, Route, Routes } from 'react-router';
 import { NotFoundPage } from '../pages/NotFoundPage';
-import { useTitle } from '../util';
-
-function Placeholder() {
-  useTitle('Administration');
-  return <h1>Administration</h1>;
-}
+import { AuditPage } from './AuditPage';
+import { ImportsPage } from './ImportsPage';
+import { RemindersPage } from './RemindersPage';
+import { UsersPage } from './UsersPage';
 
 /** Admin pages under /admin/… (users, imports, failed reminders, audit log). */
 export function AdminApp() {
   return (
     <Routes>
-      <Route path="users" element={<Placeholder />} />
+      <Route index element={<Navigate to="users" replace />} />
+      <Route path="users" element={<UsersPage />} />
+      <Route path="imports" element={<ImportsPage />} />
+      <Route path="reminders" element={<RemindersPage />} />
+      <Route path="audit" element={<AuditPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );
