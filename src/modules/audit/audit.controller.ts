@@ -33,10 +33,10 @@ class AuditQuery extends PageQuery {
 
 class AuditEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) actorId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) actorId: string | null;
   @ApiProperty({ example: 'user.deactivated' }) action: string;
   @ApiProperty({ example: 'user' }) entity: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) entityId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) entityId: string | null;
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true }) before: Record<string, unknown> | null;
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true }) after: Record<string, unknown> | null;
   @ApiProperty({ nullable: true }) requestId: string | null;

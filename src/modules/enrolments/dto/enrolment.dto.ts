@@ -200,7 +200,7 @@ export class UpdateEnrolmentDto {
   @IsIn(ENROLMENT_STATUSES)
   status?: EnrolmentStatus;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null removes the cohort' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null removes the cohort' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsUUID()
