@@ -81,7 +81,7 @@ export function AuditPage() {
       ),
     params.toString(),
   );
-  const names = useNames(list.items.map((e) => e.actorId as unknown as string | null).filter((id): id is string => Boolean(id)));
+  const names = useNames(list.items.map((e) => e.actorId).filter((id): id is string => Boolean(id)));
 
   function filter(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -163,8 +163,8 @@ export function AuditPage() {
           </thead>
           <tbody>
             {list.items.map((entry) => {
-              const actor = entry.actorId as unknown as string | null;
-              const target = entry.entityId as unknown as string | null;
+              const actor = entry.actorId;
+              const target = entry.entityId;
               return (
                 <tr key={entry.id}>
                   <th scope="row">{formatDateTime(entry.createdAt, me.timezone)}</th>
