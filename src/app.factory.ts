@@ -1,3 +1,5 @@
+import fastifyMultipart from '@fastify/multipart';
+import { HttpStatus } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -11,6 +13,7 @@ import { AppModule } from './app.module';
 import { AccessTokenVerifier } from './modules/auth/access-token-verifier';
 import { isHealthRoute, markRoute } from './common/access-log';
 import { registerBodyParsers } from './common/body-parsers';
+import { DomainError } from './common/errors';
 import { configureCursors } from './common/pagination';
 import { registerQueryGuard } from './common/query-guard';
 import { registerRateLimit } from './common/rate-limit';
@@ -93,6 +96,12 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
 
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify, { tooManyItems: { [BULK_PATH]: () => tooManyRows() } });
+  // multipart/form-data is read by the bulk import's handler (after the guards), and refused everywhere else.
+  await app.register(fastifyMultipart, { limits: { fileSize: config.http.importBodyLimitBytes, files: 1, parts: 2 } });
+  fastify.addHook('preValidation', async (request) => {
+    if (request.isMultipart() && request.routeOptions?.url !== BULK_PATH)
+      throw new DomainError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported-media-type', 'This route does not take multipart/form-data');
+  });
   configureCursors(config.auth.jwtSecret);
   if (config.http.rateLimitPerUser > 0 || config.http.rateLimitPerIp > 0) {
     const tokens = app.get(AccessTokenVerifier);

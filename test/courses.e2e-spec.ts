@@ -403,6 +403,53 @@ describe('courses, modules and items (e2e)', () => {
     expect((await http().get(`/api/v1/courses/${c}/modules`).set(as(owner.accessToken))).body.data).toHaveLength(1);
   });
 
+  it('unarchives to published when the course had been published, else to draft; 409 when not archived', async () => {
+    const published = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'Back again' })).body.id;
+    await http().post(`/api/v1/courses/${published}/publish`).set(as(owner.accessToken)).expect(200);
+    const notArchived = await http().post(`/api/v1/courses/${published}/unarchive`).set(as(owner.accessToken));
+    expect(notArchived.status).toBe(409);
+    expect(notArchived.headers['content-type']).toContain('application/problem+json');
+    expect(notArchived.body.detail).toBe('The course is published, not archived');
+    await http().post(`/api/v1/courses/${published}/archive`).set(as(owner.accessToken)).expect(200);
+    const back = await http().post(`/api/v1/courses/${published}/unarchive`).set(as(owner.accessToken));
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ id: published, status: 'published', archivedAt: null });
+    expect(back.body.publishedAt).toEqual(expect.any(String));
+    // Writable again.
+    await http().patch(`/api/v1/courses/${published}`).set(as(owner.accessToken)).send({ title: 'Back again, edited' }).expect(200);
+
+    const draft = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'Never published' })).body.id;
+    await http().post(`/api/v1/courses/${draft}/archive`).set(as(owner.accessToken)).expect(200);
+    // Another course's instructor and students do not get to see it.
+    expect((await http().post(`/api/v1/courses/${draft}/unarchive`).set(as(other.accessToken))).status).toBe(404);
+    expect((await http().post(`/api/v1/courses/${draft}/unarchive`).set(as(student.accessToken))).status).toBe(403);
+    const toDraft = await http().post(`/api/v1/courses/${draft}/unarchive`).set(as(admin));
+    expect(toDraft.status).toBe(200);
+    expect(toDraft.body).toMatchObject({ status: 'draft', publishedAt: null, archivedAt: null });
+
+    const audit = await http().get('/api/v1/admin/audit').query({ entity: 'course', limit: 200 }).set(as(admin));
+    const entries = audit.body.data.filter((a: { action: string; entityId: string }) => a.action === 'course.unarchived');
+    expect(entries.map((a: { entityId: string }) => a.entityId).sort()).toEqual([published, draft].sort());
+    const first = entries.find((a: { entityId: string }) => a.entityId === published);
+    expect(first).toMatchObject({ actorId: owner.id, before: { status: 'archived' }, after: { status: 'published' } });
+  });
+
+  it('does not resend on unarchive a reminder that was skipped while the course was archived', async () => {
+    const c = (await http().post('/api/v1/courses').set(as(owner.accessToken)).send({ title: 'Reminders kept' })).body.id;
+    await http().post(`/api/v1/courses/${c}/publish`).set(as(owner.accessToken)).expect(200);
+    const e = await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ userId: outsider.id });
+    expect(e.status).toBe(201);
+    await http().post(`/api/v1/courses/${c}/archive`).set(as(owner.accessToken)).expect(200);
+    await t.db.query("UPDATE reminders SET status = 'skipped', skip_reason = 'cancelled' WHERE enrolment_id = $1", [e.body.id]);
+    const ids = async () =>
+      (await t.db.query('SELECT id, status FROM reminders WHERE enrolment_id = $1 ORDER BY id', [e.body.id])).rows;
+    const before = await ids();
+    expect(before.length).toBeGreaterThan(0);
+    await http().post(`/api/v1/courses/${c}/unarchive`).set(as(owner.accessToken)).expect(200);
+    // Unarchiving writes no reminder rows and revives none.
+    expect(await ids()).toEqual(before);
+  });
+
   it('audits changes to courses, modules and items', async () => {
     const res = await http().get('/api/v1/admin/audit').query({ actorId: owner.id, limit: 200 }).set(as(admin));
     const actions = new Set(res.body.data.map((a: { action: string }) => a.action));

@@ -225,6 +225,59 @@ describe('enrolments (e2e)', () => {
     });
   });
 
+  describe('cohort deletion', () => {
+    it('refuses (409) while enrolments or live assignments use the cohort, naming them; then deletes (204)', async () => {
+      const c = await freshCourse('Cohort deletion');
+      const mod = (await http().post(`/api/v1/courses/${c}/modules`).set(as(owner.accessToken)).send({ title: 'Mediation basics' })).body.id;
+      await http().post(`/api/v1/courses/${c}/publish`).set(as(owner.accessToken)).expect(200);
+      const cohort = (await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Evening' })).body.id;
+      const enrolled: string[] = [];
+      for (const email of ['ana@cohort.test', 'ben@cohort.test', 'cy@cohort.test', 'dee@cohort.test']) {
+        const res = await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ email, cohortId: cohort });
+        enrolled.push(res.body.id);
+      }
+      await http().delete(`/api/v1/enrolments/${enrolled[3]}`).set(as(owner.accessToken)).expect(204);
+      const dueAt = '2031-03-01T12:00:00.000Z';
+      const assignment = await http()
+        .post(`/api/v1/courses/${c}/assignments`)
+        .set(as(owner.accessToken))
+        .send({ moduleId: mod, dueAt, target: { type: 'cohort', cohortId: cohort } });
+      expect(assignment.status).toBe(201);
+
+      const refused = await http().delete(`/api/v1/cohorts/${cohort}`).set(as(owner.accessToken));
+      expect(refused.status).toBe(409);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body.detail).toBe(
+        `The cohort "Evening" is used by 4 enrolments (ana@cohort.test, ben@cohort.test, cy@cohort.test, …) and 1 assignment (Mediation basics, due ${dueAt})`,
+      );
+      expect(refused.body.errors).toEqual([
+        { field: 'enrolments', message: 'ana@cohort.test' },
+        { field: 'enrolments', message: 'ben@cohort.test' },
+        { field: 'enrolments', message: 'cy@cohort.test' },
+        { field: 'enrolments', message: 'dee@cohort.test (dropped)' },
+        { field: 'assignments', message: `Mediation basics, due ${dueAt}` },
+      ]);
+
+      // A cancelled assignment no longer counts; moved enrolments no longer count.
+      await http().delete(`/api/v1/assignments/${assignment.body.id}`).set(as(owner.accessToken)).expect(204);
+      for (const id of enrolled.slice(1)) await http().patch(`/api/v1/enrolments/${id}`).set(as(owner.accessToken)).send({ cohortId: null }).expect(200);
+      const one = await http().delete(`/api/v1/cohorts/${cohort}`).set(as(owner.accessToken));
+      expect(one.status).toBe(409);
+      expect(one.body.detail).toBe('The cohort "Evening" is used by 1 enrolment (ana@cohort.test)');
+      await http().patch(`/api/v1/enrolments/${enrolled[0]}`).set(as(owner.accessToken)).send({ cohortId: null }).expect(200);
+
+      // Another course's instructor: 404, as for every other cohort write. Students: 403.
+      expect((await http().delete(`/api/v1/cohorts/${cohort}`).set(as(other.accessToken))).status).toBe(404);
+      expect((await http().delete(`/api/v1/cohorts/${cohort}`).set(as(student.accessToken))).status).toBe(403);
+      await http().delete(`/api/v1/cohorts/${cohort}`).set(as(owner.accessToken)).expect(204);
+      expect((await http().get(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken))).body.data).toEqual([]);
+      expect((await t.db.query('SELECT count(*)::int AS n FROM assignments WHERE course_id = $1', [c])).rows[0].n).toBe(0);
+      expect((await http().delete(`/api/v1/cohorts/${cohort}`).set(as(owner.accessToken))).status).toBe(404);
+      const audit = await t.db.query("SELECT actor_id, before FROM audit_log WHERE action = 'cohort.deleted' AND entity_id = $1", [cohort]);
+      expect(audit.rows).toEqual([{ actor_id: owner.id, before: { courseId: c, name: 'Evening' } }]);
+    });
+  });
+
   describe('bulk import', () => {
     it('reports each row error without blocking good rows', async () => {
       const c = await freshCourse('Bulk errors');
@@ -354,6 +407,132 @@ describe('enrolments (e2e)', () => {
         .set(as(owner.accessToken))
         .send({ rows: [{ email: 'x@test.local', admin: true }] });
       expect(bad.status).toBe(400);
+    });
+
+    describe('multipart/form-data upload', () => {
+      const upload = (courseId: string, file: Buffer | string, options: { field?: string; charset?: string; query?: string } = {}) => {
+        let req = http().post(`/api/v1/courses/${courseId}/enrolments/bulk${options.query ?? ''}`).set(as(owner.accessToken));
+        if (options.charset) req = req.field('charset', options.charset);
+        return req.attach(options.field ?? 'file', Buffer.isBuffer(file) ? file : Buffer.from(file, 'utf8'), {
+          filename: 'students.csv',
+          contentType: 'text/csv',
+        });
+      };
+
+      it('imports a CSV file sent as the form field "file", like a text/csv body', async () => {
+        const c = await freshCourse('Multipart');
+        await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Evening' });
+        const res = await upload(c, '\ufeffemail,name,cohort\r\nmp1@test.local,Ana Núñez,Evening\r\nmp2@test.local,,\r\nnot-an-email,,\r\n');
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ created: 2, existing: 0, failed: [{ row: 3, email: 'not-an-email', error: 'invalid email' }] });
+        const { rows } = await t.db.query(
+          'SELECT u.email, u.name, c.name AS cohort FROM enrolments e JOIN users u ON u.id = e.user_id LEFT JOIN cohorts c ON c.id = e.cohort_id WHERE e.course_id = $1 ORDER BY u.email',
+          [c],
+        );
+        expect(rows).toEqual([
+          { email: 'mp1@test.local', name: 'Ana Núñez', cohort: 'Evening' },
+          { email: 'mp2@test.local', name: 'mp2', cohort: null },
+        ]);
+        expect((await upload(c, 'email\nmp1@test.local\n', { query: '?dryRun=true' })).body).toMatchObject({ created: 0, existing: 1 });
+      });
+
+      it('reads Windows-1252 (named in a charset field) and UTF-16 with a BOM, in a file and in a text/csv body', async () => {
+        const c = await freshCourse('Multipart encodings');
+        const cp1252 = Buffer.from('email,name\ncp@test.local,Jos\xe9 M\xfcller\n', 'latin1');
+        expect((await upload(c, cp1252, { charset: 'windows-1252' })).body).toMatchObject({ created: 1, failed: [] });
+        // Without the charset the same bytes are not UTF-8: 400, nothing written.
+        const unnamed = await upload(c, Buffer.from('email,name\ncp2@test.local,Jos\xe9\n', 'latin1'));
+        expect(unnamed.status).toBe(400);
+        const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email,name\nu16@test.local,Zoë Ōta\n', 'utf16le')]);
+        expect((await upload(c, utf16)).body).toMatchObject({ created: 1, failed: [] });
+        const utf16Body = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email,name\nu16b@test.local,Ólafur\n', 'utf16le')]);
+        expect((await bulkCsv(c, utf16Body as unknown as string)).body).toMatchObject({ created: 1, failed: [] });
+        const { rows } = await t.db.query("SELECT email, name FROM users WHERE email IN ('cp@test.local', 'u16@test.local', 'u16b@test.local') ORDER BY email");
+        expect(rows).toEqual([
+          { email: 'cp@test.local', name: 'José Müller' },
+          { email: 'u16@test.local', name: 'Zoë Ōta' },
+          { email: 'u16b@test.local', name: 'Ólafur' },
+        ]);
+      });
+
+      it('refuses a form without a "file" field, other fields, two files, more than 10,000 rows and files past the body limit', async () => {
+        const c = await freshCourse('Multipart refusals');
+        const wrongName = await upload(c, 'email\nw@test.local\n', { field: 'csv' });
+        expect(wrongName.status).toBe(400);
+        expect(wrongName.headers['content-type']).toContain('application/problem+json');
+        const noFile = await http().post(`/api/v1/courses/${c}/enrolments/bulk`).set(as(owner.accessToken)).field('charset', 'utf-8');
+        expect(noFile.status).toBe(400);
+        expect(noFile.body.errors).toEqual([{ field: 'file', message: 'A multipart import needs the CSV in a file field named "file"' }]);
+        const extra = await http()
+          .post(`/api/v1/courses/${c}/enrolments/bulk`)
+          .set(as(owner.accessToken))
+          .field('admin', 'true')
+          .attach('file', Buffer.from('email\nx@test.local\n'), { filename: 'a.csv', contentType: 'text/csv' });
+        expect(extra.status).toBe(400);
+        const two = await http()
+          .post(`/api/v1/courses/${c}/enrolments/bulk`)
+          .set(as(owner.accessToken))
+          .attach('file', Buffer.from('email\ny@test.local\n'), { filename: 'a.csv', contentType: 'text/csv' })
+          .attach('file', Buffer.from('email\nz@test.local\n'), { filename: 'b.csv', contentType: 'text/csv' });
+        expect(two.status).toBe(400);
+        const many = await upload(c, ['email', ...Array.from({ length: 10_001 }, (_, i) => `mbig${i}@test.local`)].join('\n'));
+        expect(many.status).toBe(413);
+        expect(many.body.detail).toContain('10000');
+        const huge = await upload(c, Buffer.alloc(9 * 1_048_576, 'a'));
+        expect(huge.status).toBe(413);
+        const { rows } = await t.db.query('SELECT count(*)::int AS n FROM enrolments WHERE course_id = $1', [c]);
+        expect(rows[0].n).toBe(0);
+        // Other routes do not take multipart bodies.
+        const elsewhere = await http().post('/api/v1/courses').set(as(owner.accessToken)).field('title', 'Form course');
+        expect(elsewhere.status).toBe(415);
+        // Students are refused before the file is read.
+        const student403 = await http()
+          .post(`/api/v1/courses/${c}/enrolments/bulk`)
+          .set(as(student.accessToken))
+          .attach('file', Buffer.from('email\ns@test.local\n'), { filename: 'a.csv', contentType: 'text/csv' });
+        expect(student403.status).toBe(403);
+      });
+    });
+
+    it('answers per-row outcomes with details=true, for dry runs and real runs', async () => {
+      const c = await freshCourse('Row outcomes');
+      await http().post(`/api/v1/courses/${c}/enrolments`).set(as(owner.accessToken)).send({ userId: student.id }).expect(201);
+      const known = await createUser(t, admin, { email: 'known@outcomes.test', role: 'student' });
+      const csv = 'email\nstu@test.local\nknown@outcomes.test\nNEW@outcomes.test\nbroken\nnew@outcomes.test\nother@test.local\n';
+      const expected = [
+        { row: 1, email: 'stu@test.local', outcome: 'existing' },
+        { row: 2, email: 'known@outcomes.test', outcome: 'created' },
+        { row: 3, email: 'new@outcomes.test', outcome: 'invited' },
+        { row: 4, email: 'broken', outcome: 'invalid', error: 'invalid email' },
+        { row: 5, email: 'new@outcomes.test', outcome: 'invalid', error: 'duplicate in file (first in row 3)' },
+        { row: 6, email: 'other@test.local', outcome: 'invalid', error: 'cannot be enrolled' },
+      ];
+      // Without details the answer is as before: no rows.
+      const plain = await bulkCsv(c, csv, '?dryRun=true');
+      expect(plain.body.rows).toBeUndefined();
+      // An instructor's dry run does not tell which emails have accounts: "invited" reads "created".
+      const dryInstructor = await bulkCsv(c, csv, '?dryRun=true&details=true');
+      expect(dryInstructor.body).toMatchObject({ created: 2, existing: 1, invited: 0, failedCount: 3, dryRun: true });
+      expect(dryInstructor.body.rows).toEqual(expected.map((r) => (r.outcome === 'invited' ? { ...r, outcome: 'created' } : r)));
+      const dryAdmin = await http()
+        .post(`/api/v1/courses/${c}/enrolments/bulk?dryRun=true&details=true`)
+        .set(as(admin))
+        .set('Content-Type', 'text/csv')
+        .send(csv);
+      expect(dryAdmin.body.rows).toEqual(expected.map((r) => (r.row === 6 ? { ...r, error: 'not a student (instructor)' } : r)));
+      const real = await bulkCsv(c, csv, '?details=true');
+      expect(real.body).toMatchObject({ created: 2, existing: 1, invited: 1, failedCount: 3, dryRun: false });
+      expect(real.body.rows).toEqual(expected);
+      expect(known.id).toEqual(expect.any(String));
+      // JSON bodies too.
+      const json = await http()
+        .post(`/api/v1/courses/${c}/enrolments/bulk?details=true`)
+        .set(as(owner.accessToken))
+        .send({ rows: [{ email: 'known@outcomes.test' }, { email: 'fresh@outcomes.test' }] });
+      expect(json.body.rows).toEqual([
+        { row: 1, email: 'known@outcomes.test', outcome: 'existing' },
+        { row: 2, email: 'fresh@outcomes.test', outcome: 'invited' },
+      ]);
     });
 
     it('answers 413 with the limit beyond 10,000 rows', async () => {

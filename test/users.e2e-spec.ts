@@ -74,6 +74,57 @@ describe('users and /me (e2e)', () => {
     expect(again.body.errors[0].field).toBe('token');
   });
 
+  describe('resending an invitation', () => {
+    const resend = (id: string, token = adminToken) => t.http().post(`/api/v1/users/${id}/invitation`).set(bearer(token));
+    const linkIn = (text: string) => decodeURIComponent(/token=([^\s"&<]+)/.exec(text)![1]);
+
+    it('issues a fresh link (the old one stops working), at most once a minute, and refuses once a password is set', async () => {
+      const created = await t.http().post('/api/v1/users').set(bearer(adminToken)).send({ email: 'late@test.local', name: 'Late', role: 'student' });
+      const id = created.body.id as string;
+      const [first] = await t.mail.waitFor((m) => m.some((x) => x.to.includes('late@test.local')));
+      const oldToken = linkIn(first.text);
+
+      // The invitation just went out: a second one within the minute → 429 with Retry-After.
+      const tooSoon = await resend(id);
+      expect(tooSoon.status).toBe(429);
+      expect(Number(tooSoon.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(tooSoon.headers['retry-after'])).toBeLessThanOrEqual(60);
+
+      await t.db.query("UPDATE password_tokens SET created_at = created_at - interval '2 minutes' WHERE user_id = $1", [id]);
+      const res = await resend(id);
+      expect(res.status).toBe(202);
+      const mails = await t.mail.waitFor((m) => m.filter((x) => x.to.includes('late@test.local')).length === 2);
+      const second = mails.filter((x) => x.to.includes('late@test.local'))[1];
+      expect(second.subject).toMatch(/invited/i);
+      const newToken = linkIn(second.text);
+      expect(newToken).not.toBe(oldToken);
+      expect((await resend(id)).status).toBe(429);
+
+      const stale = await t.http().post('/api/v1/auth/set-password').send({ token: oldToken, password: 'late-but-here-1' });
+      expect(stale.status).toBe(400);
+      const set = await t.http().post('/api/v1/auth/set-password').send({ token: newToken, password: 'late-but-here-1' });
+      expect(set.status).toBe(200);
+
+      await t.db.query("UPDATE password_tokens SET created_at = created_at - interval '2 minutes' WHERE user_id = $1", [id]);
+      const hasPassword = await resend(id);
+      expect(hasPassword.status).toBe(409);
+      expect(hasPassword.headers['content-type']).toMatch(/problem\+json/);
+      const audit = await t.db.query("SELECT actor_id FROM audit_log WHERE action = 'user.invitation_resent' AND entity_id = $1", [id]);
+      expect(audit.rows).toHaveLength(1);
+    });
+
+    it('refuses deactivated users (409), unknown ids (404) and callers who are not admins (403, 401)', async () => {
+      const created = await t.http().post('/api/v1/users').set(bearer(adminToken)).send({ email: 'gone@test.local', name: 'Gone', role: 'student' });
+      await t.http().delete(`/api/v1/users/${created.body.id}`).set(bearer(adminToken)).expect(204);
+      await t.db.query("UPDATE password_tokens SET created_at = created_at - interval '2 minutes' WHERE user_id = $1", [created.body.id]);
+      expect((await resend(created.body.id)).status).toBe(409);
+      expect((await resend('00000000-0000-4000-8000-000000000000')).status).toBe(404);
+      expect((await resend(created.body.id, instructor.accessToken)).status).toBe(403);
+      expect((await resend(created.body.id, student.accessToken)).status).toBe(403);
+      expect((await t.http().post(`/api/v1/users/${created.body.id}/invitation`)).status).toBe(401);
+    });
+  });
+
   it('rejects a forged set-password token', async () => {
     const res = await t
       .http()

@@ -95,6 +95,9 @@ export function csvText(body: Buffer, contentType: string | undefined): string {
       );
     }
   }
+  // No charset named: a UTF-16 byte order mark says UTF-16 (spreadsheets' "Unicode text" export).
+  if (!charset && body.length >= 2 && ((body[0] === 0xff && body[1] === 0xfe) || (body[0] === 0xfe && body[1] === 0xff)))
+    encoding = body[0] === 0xff ? 'utf-16le' : 'utf-16be';
   if (encoding === 'utf-8') return utf8Text(body, ' (save the file as "CSV UTF-8", or name its charset in the Content-Type)');
   try {
     return new TextDecoder(encoding, { fatal: true }).decode(body);

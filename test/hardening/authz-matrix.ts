@@ -94,6 +94,7 @@ export const MATRIX: Record<string, Entry> = {
   'GET /api/v1/users/{id}': { expect: ADMIN_ONLY },
   'PATCH /api/v1/users/{id}': { expect: ADMIN_ONLY, body: () => ({ name: 'Renamed' }) },
   'DELETE /api/v1/users/{id}': { expect: ADMIN_ONLY },
+  'POST /api/v1/users/{id}/invitation': { expect: ADMIN_ONLY }, // the fixture's victim has no password and no link yet: 202
   'GET /api/v1/admin/audit': { expect: ADMIN_ONLY },
   'GET /api/v1/admin/reminders': { expect: ADMIN_ONLY },
   'POST /api/v1/admin/reminders/{id}/retry': { expect: ADMIN_ONLY },
@@ -111,6 +112,7 @@ export const MATRIX: Record<string, Entry> = {
   'PATCH /api/v1/courses/{id}': { expect: COURSE_STAFF, body: () => ({ description: 'Edited' }) },
   'POST /api/v1/courses/{id}/publish': { expect: COURSE_STAFF },
   'POST /api/v1/courses/{id}/archive': { expect: COURSE_STAFF },
+  'POST /api/v1/courses/{id}/unarchive': { expect: COURSE_STAFF }, // 409 for a course that is not archived counts as let through
   'PUT /api/v1/courses/{id}/instructors/{userId}': { expect: COURSE_STAFF },
   'DELETE /api/v1/courses/{id}/instructors/{userId}': { expect: COURSE_STAFF },
   'GET /api/v1/courses/{id}/modules': { expect: COURSE_READ },
@@ -126,6 +128,7 @@ export const MATRIX: Record<string, Entry> = {
   'GET /api/v1/courses/{id}/cohorts': { expect: COURSE_STAFF },
   'POST /api/v1/courses/{id}/cohorts': { expect: COURSE_STAFF, body: () => ({ name: `Cohort ${Math.random().toString(36).slice(2)}` }) },
   'PATCH /api/v1/cohorts/{id}': { expect: COURSE_STAFF, body: () => ({ name: `Renamed ${Math.random().toString(36).slice(2)}` }) },
+  'DELETE /api/v1/cohorts/{id}': { expect: COURSE_STAFF }, // the fixture's cohort is empty: 204
   'GET /api/v1/courses/{id}/enrolments': { expect: COURSE_STAFF },
   'POST /api/v1/courses/{id}/enrolments': {
     expect: COURSE_STAFF,

@@ -75,6 +75,18 @@ export class CoursesController {
     return this.courses.archive(caller, id, requestId);
   }
 
+  @Post(':id/unarchive')
+  @HttpCode(200)
+  @Roles('admin', 'instructor')
+  @ApiOkResponse({
+    type: CourseDto,
+    description: 'Back to published when the course had been published, else to draft. Reminders skipped while archived are not re-sent.',
+  })
+  @ApiConflictResponse({ description: 'The course is not archived (type …/course-not-archived)' })
+  unarchive(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<CourseDto> {
+    return this.courses.unarchive(caller, id, requestId);
+  }
+
   @Put(':id/instructors/:userId')
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: CourseDto })

@@ -147,6 +147,28 @@ export class CoursesService {
     return this.dto(course);
   }
 
+  /**
+   * archived → published when it had been published (publishedAt is kept), else → draft.
+   * Reminders are not re-planned: the ones that fell due while archived were skipped for good.
+   */
+  async unarchive(caller: Caller, id: string, requestId?: string): Promise<CourseDto> {
+    const course = await this.courses.transaction(async (manager) => {
+      const before = await this.access.writable(caller, id, manager, { allowArchived: true });
+      if (before.status !== 'archived') throw new Conflict(`The course is ${before.status}, not archived`, 'course-not-archived');
+      const after = await this.courses.update(manager, id, { status: before.publishedAt ? 'published' : 'draft', archivedAt: null });
+      await this.audit.record(manager, {
+        ...actor(caller, requestId),
+        action: 'course.unarchived',
+        entity: 'course',
+        entityId: id,
+        before: snapshot(before),
+        after: snapshot(after),
+      });
+      return after;
+    });
+    return this.dto(course);
+  }
+
   async addInstructor(caller: Caller, id: string, userId: string, requestId?: string): Promise<CourseDto> {
     const course = await this.courses.transaction(async (manager) => {
       const course = await this.access.writable(caller, id, manager);

@@ -7,7 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { ReminderScheduleService } from '../reminders/reminder-schedule.service';
 import { UserAccounts } from '../users/user-accounts';
 import { ImportRow } from './csv';
-import { BULK_FAILED_LIST_LIMIT, BulkFailureDto, BulkResultDto, BULK_ROW_LIMIT } from './dto/enrolment.dto';
+import { BULK_FAILED_LIST_LIMIT, BulkFailureDto, BulkResultDto, BULK_ROW_LIMIT, BulkRowOutcomeDto } from './dto/enrolment.dto';
 import { enrolmentRefusal, isEmail } from './enrolment-rules';
 import { EnrolmentsRepository } from './enrolments.repository';
 import { tooManyRows } from './import-body';
@@ -18,6 +18,13 @@ interface ValidRow {
   name: string;
   cohort?: string;
 }
+
+/** An instructor's dry run must not tell which emails already have an account. */
+const hideAccounts = (result: BulkResultDto): BulkResultDto => ({
+  ...result,
+  invited: 0,
+  ...(result.rows && { rows: result.rows.map((r) => (r.outcome === 'invited' ? { ...r, outcome: 'created' as const } : r)) }),
+});
 
 /** Thrown inside a dry run's transaction to roll everything back once the counts are known. */
 class DryRunRollback extends Error {
@@ -48,7 +55,7 @@ export class EnrolmentImportService {
     caller: Caller,
     courseId: string,
     rows: Array<ImportRow & { row: number }>,
-    options: { dryRun: boolean; createCohorts: boolean },
+    options: { dryRun: boolean; createCohorts: boolean; details?: boolean },
     requestId?: string,
   ): Promise<BulkResultDto> {
     if (rows.length > BULK_ROW_LIMIT) throw tooManyRows(rows.length);
@@ -57,7 +64,7 @@ export class EnrolmentImportService {
     try {
       const result = await this.enrolments.transaction(async (manager) => {
         await this.access.writable(caller, courseId, manager);
-        const result = await this.apply(manager, caller, courseId, valid, failed, options, requestId);
+        const result = await this.apply(manager, caller, courseId, rows, valid, failed, options, requestId);
         if (options.dryRun) throw new DryRunRollback(result);
         return result;
       });
@@ -75,7 +82,7 @@ export class EnrolmentImportService {
       return result;
     } catch (error) {
       // A dry run must not tell an instructor which emails already have an account.
-      if (error instanceof DryRunRollback) return caller.role === 'admin' ? error.result : { ...error.result, invited: 0 };
+      if (error instanceof DryRunRollback) return caller.role === 'admin' ? error.result : hideAccounts(error.result);
       throw error;
     }
   }
@@ -115,9 +122,10 @@ export class EnrolmentImportService {
     manager: EntityManager,
     caller: Caller,
     courseId: string,
+    input: Array<ImportRow & { row: number }>,
     rows: ValidRow[],
     failed: BulkFailureDto[],
-    options: { dryRun: boolean; createCohorts: boolean },
+    options: { dryRun: boolean; createCohorts: boolean; details?: boolean },
     requestId?: string,
   ): Promise<BulkResultDto> {
     // Cohorts by name (case-sensitive as written; an exact match is required).
@@ -179,7 +187,7 @@ export class EnrolmentImportService {
 
     failed.sort((a, b) => a.row - b.row);
     // The list is capped (a 10,000-row file of bad rows is not a 1 MB answer); the count is not.
-    return {
+    const result: BulkResultDto = {
       created: created.length,
       existing: enrollable.length - created.length,
       failed: failed.slice(0, BULK_FAILED_LIST_LIMIT),
@@ -188,5 +196,19 @@ export class EnrolmentImportService {
       invited: invited.length,
       cohortsCreated,
     };
+    if (options.details) {
+      const enrolled = new Set(created.map((e) => e.user_id));
+      const newAccounts = new Set(invited.map((u) => u.id));
+      const failures = new Map(failed.map((f) => [f.row, f]));
+      const valid = new Map(rows.map((r) => [r.row, r]));
+      result.rows = input.map((r): BulkRowOutcomeDto => {
+        const failure = failures.get(r.row);
+        if (failure) return { row: r.row, email: failure.email, outcome: 'invalid', error: failure.error };
+        const email = valid.get(r.row)!.email;
+        const userId = users.get(email)!.id;
+        return { row: r.row, email, outcome: !enrolled.has(userId) ? 'existing' : newAccounts.has(userId) ? 'invited' : 'created' };
+      });
+    }
+    return result;
   }
 }

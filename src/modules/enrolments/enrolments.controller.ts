@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req
 import {
   ApiBearerAuth,
   ApiBody,
+  ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -32,7 +33,7 @@ import {
 } from './dto/enrolment.dto';
 import { EnrolmentImportService } from './enrolment-import.service';
 import { EnrolmentsService } from './enrolments.service';
-import { importRows } from './import-body';
+import { importRows, multipartCsv } from './import-body';
 
 @ApiTags('enrolments')
 @ApiBearerAuth()
@@ -79,12 +80,20 @@ export class CourseEnrolmentsController {
   @Post('enrolments/bulk')
   @HttpCode(200)
   @ApiExtraModels(BulkEnrolDto)
-  @ApiConsumes('application/json', 'text/csv')
+  @ApiConsumes('application/json', 'text/csv', 'multipart/form-data')
   @ApiBody({
     description:
-      'JSON `{rows: [{email, name?, cohort?}]}` or a `text/csv` file with the header `email,name,cohort` (UTF-8, or the charset the Content-Type names such as `text/csv; charset=windows-1252`; BOM optional, quoted fields, CRLF or LF)',
+      'JSON `{rows: [{email, name?, cohort?}]}`, a `text/csv` file with the header `email,name,cohort` (UTF-8, UTF-16 with BOM, or the charset the Content-Type names such as `text/csv; charset=windows-1252`; BOM optional, quoted fields, CRLF or LF), or `multipart/form-data` with that file in the field `file` (optionally preceded by a `charset` field naming its charset)',
     schema: {
-      oneOf: [{ $ref: getSchemaPath(BulkEnrolDto) }, { type: 'string', example: 'email,name,cohort\nana@example.org,Ana,Evening\n' }],
+      oneOf: [
+        { $ref: getSchemaPath(BulkEnrolDto) },
+        { type: 'string', example: 'email,name,cohort\nana@example.org,Ana,Evening\n' },
+        {
+          type: 'object',
+          required: ['file'],
+          properties: { charset: { type: 'string', example: 'windows-1252' }, file: { type: 'string', format: 'binary' } },
+        },
+      ],
     },
   })
   @ApiOkResponse({
@@ -99,8 +108,15 @@ export class CourseEnrolmentsController {
     @CurrentUser() caller: Caller,
     @RequestId() requestId: string,
   ): Promise<BulkResultDto> {
-    const rows = await importRows(req.body);
-    return this.imports.import(caller, id, rows, { dryRun: query.dryRun ?? false, createCohorts: query.createCohorts ?? false }, requestId);
+    const body = req.isMultipart() ? await multipartCsv(req, req.routeOptions.bodyLimit ?? 0) : req.body;
+    const rows = await importRows(body);
+    return this.imports.import(
+      caller,
+      id,
+      rows,
+      { dryRun: query.dryRun ?? false, createCohorts: query.createCohorts ?? false, details: query.details ?? false },
+      requestId,
+    );
   }
 
   @Get('enrolments')
@@ -146,6 +162,18 @@ export class EnrolmentsController {
     @RequestId() requestId: string,
   ): Promise<CohortDto> {
     return this.enrolments.renameCohort(caller, id, body.name, requestId);
+  }
+
+  @Delete('cohorts/:id')
+  @HttpCode(204)
+  @Roles('admin', 'instructor')
+  @ApiNoContentResponse({ description: 'Deleted (its cancelled assignments go with it)' })
+  @ApiConflictResponse({
+    description:
+      'Still used by enrolments (any status) or live assignments: the detail names the first three of each, `errors` lists up to 50 of each (`field` is `enrolments` or `assignments`)',
+  })
+  async deleteCohort(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<void> {
+    await this.enrolments.deleteCohort(caller, id, requestId);
   }
 
   @Get('me/enrolments')

@@ -142,6 +142,34 @@ export class EnrolmentsRepository extends TransactionalRepository {
     return manager.getRepository(Cohort).findOneByOrFail({ id });
   }
 
+  /**
+   * What keeps a cohort from being deleted: its enrolments (any status) and its live assignments,
+   * counted, and the first `limit` of each named (read-only look at the assignments' tables).
+   */
+  async cohortUsage(manager: EntityManager, cohortId: string, limit: number): Promise<CohortUsage> {
+    const [counts] = (await manager.query(
+      `SELECT (SELECT count(*) FROM enrolments WHERE cohort_id = $1)::int AS enrolments,
+              (SELECT count(*) FROM assignments WHERE cohort_id = $1 AND cancelled_at IS NULL)::int AS assignments`,
+      [cohortId],
+    )) as Array<{ enrolments: number; assignments: number }>;
+    const enrolments = (await manager.query(
+      `SELECT u.email, e.status FROM enrolments e JOIN users u ON u.id = e.user_id
+       WHERE e.cohort_id = $1 ORDER BY u.email LIMIT $2`,
+      [cohortId, limit],
+    )) as Array<{ email: string; status: string }>;
+    const assignments = (await manager.query(
+      `SELECT m.title AS "moduleTitle", a.due_at AS "dueAt" FROM assignments a JOIN modules m ON m.id = a.module_id
+       WHERE a.cohort_id = $1 AND a.cancelled_at IS NULL ORDER BY a.due_at, a.id LIMIT $2`,
+      [cohortId, limit],
+    )) as Array<{ moduleTitle: string; dueAt: Date }>;
+    return { enrolmentCount: counts.enrolments, assignmentCount: counts.assignments, enrolments, assignments };
+  }
+
+  /** Deletes the cohort; its cancelled assignments go with it (foreign key cascade). */
+  async deleteCohort(manager: EntityManager, id: string): Promise<void> {
+    await manager.getRepository(Cohort).delete({ id });
+  }
+
   /** Creates the named cohorts that are missing (concurrency-safe); returns how many were created. */
   async ensureCohorts(manager: EntityManager, courseId: string, names: string[]): Promise<number> {
     if (!names.length) return 0;
@@ -168,4 +196,11 @@ export class EnrolmentsRepository extends TransactionalRepository {
       [courseId, rows.map((r) => r.userId), rows.map((r) => r.cohortId)],
     );
   }
+}
+
+export interface CohortUsage {
+  enrolmentCount: number;
+  assignmentCount: number;
+  enrolments: Array<{ email: string; status: string }>;
+  assignments: Array<{ moduleTitle: string; dueAt: Date }>;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Caller } from '../../common/auth.decorators';
 import { Clock } from '../../common/clock';
-import { Conflict, InvalidInput, NotFound } from '../../common/errors';
+import { Conflict, DomainError, InvalidInput, NotFound } from '../../common/errors';
 import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { CourseAccess } from '../courses/course-access';
@@ -12,7 +12,7 @@ import type { Role } from '../users/role';
 import { UserAccounts } from '../users/user-accounts';
 import { CohortDto, EnrolDto, EnrolmentDto, EnrolmentQuery, MyEnrolmentDto, UpdateEnrolmentDto } from './dto/enrolment.dto';
 import { assertTransition, enrolmentRefusal } from './enrolment-rules';
-import { EnrolmentsRepository, EnrolmentWithUser } from './enrolments.repository';
+import { CohortUsage, EnrolmentsRepository, EnrolmentWithUser } from './enrolments.repository';
 import { Cohort } from './entities/cohort.entity';
 import { Enrolment } from './entities/enrolment.entity';
 
@@ -35,6 +35,29 @@ export function toEnrolmentDto(e: EnrolmentWithUser): EnrolmentDto {
 }
 
 const cohortDto = (c: Cohort): CohortDto => ({ id: c.id, courseId: c.courseId, name: c.name, createdAt: c.createdAt.toISOString() });
+
+/** How many enrolments and assignments a refused cohort deletion names in `errors` (the detail names 3 of each). */
+export const COHORT_USAGE_LIST_LIMIT = 50;
+const COHORT_DETAIL_NAMES = 3;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const named = (names: string[], total: number) =>
+  names.slice(0, COHORT_DETAIL_NAMES).join(', ') + (total > COHORT_DETAIL_NAMES ? ', …' : '');
+
+/** 409 for a cohort still in use: the detail names the first few uses, `errors` up to COHORT_USAGE_LIST_LIMIT of each. */
+export class CohortInUse extends DomainError {
+  constructor(name: string, usage: CohortUsage) {
+    const enrolments = usage.enrolments.map((e) => (e.status === 'dropped' ? `${e.email} (dropped)` : e.email));
+    const assignments = usage.assignments.map((a) => `${a.moduleTitle}, due ${a.dueAt.toISOString()}`);
+    const parts: string[] = [];
+    if (usage.enrolmentCount) parts.push(`${plural(usage.enrolmentCount, 'enrolment')} (${named(enrolments, usage.enrolmentCount)})`);
+    if (usage.assignmentCount) parts.push(`${plural(usage.assignmentCount, 'assignment')} (${named(assignments, usage.assignmentCount)})`);
+    super(409, 'cohort-in-use', `The cohort "${name}" is used by ${parts.join(' and ')}`, [
+      ...enrolments.map((message) => ({ field: 'enrolments', message })),
+      ...assignments.map((message) => ({ field: 'assignments', message })),
+    ]);
+  }
+}
 
 @Injectable()
 export class EnrolmentsService {
@@ -240,6 +263,27 @@ export class EnrolmentsService {
       return renamed;
     });
     return cohortDto(cohort);
+  }
+
+  /** 204; 409 naming what still uses it (enrolments of any status, live assignments). */
+  async deleteCohort(caller: Caller, id: string, requestId?: string): Promise<void> {
+    const found = await this.enrolments.findCohort(id);
+    if (!found) throw new NotFound('Cohort');
+    await this.enrolments.transaction(async (manager) => {
+      // The course row lock serialises this with enrolments and assignments that pick the cohort.
+      await this.access.writable(caller, found.courseId, manager);
+      const usage = await this.enrolments.cohortUsage(manager, id, COHORT_USAGE_LIST_LIMIT);
+      if (usage.enrolmentCount || usage.assignmentCount) throw new CohortInUse(found.name, usage);
+      await this.enrolments.deleteCohort(manager, id);
+      await this.audit.record(manager, {
+        actorId: caller.id,
+        requestId,
+        action: 'cohort.deleted',
+        entity: 'cohort',
+        entityId: id,
+        before: { courseId: found.courseId, name: found.name },
+      });
+    });
   }
 
   private async refuseDuplicateCohort(manager: EntityManager, courseId: string, name: string): Promise<void> {

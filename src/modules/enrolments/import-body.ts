@@ -1,4 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { csvText } from '../../common/body-parsers';
 import { DomainError, InvalidInput } from '../../common/errors';
 import { validateDto } from '../../common/validation';
 import type { ImportRow } from './csv';
@@ -33,4 +35,50 @@ export async function importRows(body: unknown): Promise<Array<ImportRow & { row
   if (Array.isArray(rows) && rows.length > BULK_ROW_LIMIT) throw tooManyRows(rows.length);
   const valid = await validateDto(BulkEnrolDto, body);
   return valid.rows.map((r, index) => ({ row: index + 1, email: r.email, name: r.name, cohort: r.cohort }));
+}
+
+const fileTooLarge = (limitBytes: number) =>
+  new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', `The file exceeds the import size limit of ${limitBytes} bytes`);
+
+const badForm = (message: string, field = 'file') => new InvalidInput(message, [{ field, message }]);
+
+/** Errors of @fastify/multipart and busboy, as the problems the rest of the route answers. */
+function formError(error: unknown, limitBytes: number): Error {
+  if (error instanceof DomainError) return error;
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return fileTooLarge(limitBytes);
+  if (code === 'FST_FILES_LIMIT') return badForm('Send one file, in the field named "file"');
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PROTO_VIOLATION')
+    return badForm('The form takes a "file" field and, before it, an optional "charset" field; nothing else', 'body');
+  return badForm(`The multipart body could not be read: ${(error as Error).message ?? 'malformed'}`, 'body');
+}
+
+/**
+ * The CSV text of a `multipart/form-data` bulk import: one file field named `file`, optionally
+ * preceded by a `charset` field (a file part's own charset is not passed on by the parser), read
+ * with the same rules as a `text/csv` body (UTF-8, a UTF-16 BOM, or the named charset). The file
+ * may be as large as the route's body limit (IMPORT_BODY_LIMIT_BYTES).
+ */
+export async function multipartCsv(request: FastifyRequest, limitBytes: number): Promise<string> {
+  if (Number(request.headers['content-length']) > limitBytes)
+    throw new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', 'The request body exceeds the size limit');
+  let charset: string | undefined;
+  let file: Buffer | undefined;
+  try {
+    const parts = request.parts({ limits: { fileSize: limitBytes, files: 1, fields: 1, parts: 2, fieldSize: 64, headerPairs: 20 } });
+    for await (const part of parts) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') throw badForm(`Unexpected file field "${part.fieldname.slice(0, 40)}"; name it "file"`);
+        file = await part.toBuffer();
+      } else if (part.fieldname === 'charset' && typeof part.value === 'string' && !file) {
+        charset = part.value.trim();
+      } else {
+        throw badForm(`Unexpected form field "${part.fieldname.slice(0, 40)}"; the form takes "charset" then "file"`, part.fieldname.slice(0, 40));
+      }
+    }
+  } catch (error) {
+    throw formError(error, limitBytes);
+  }
+  if (!file) throw badForm('A multipart import needs the CSV in a file field named "file"');
+  return csvText(file, charset ? `text/csv; charset=${charset}` : undefined);
 }

@@ -72,6 +72,15 @@ export class InvitationService {
     ]);
   }
 
+  /** Inside the caller's transaction: seconds since the user's newest token (of any kind) was issued, or null when none. */
+  async secondsSinceLastIssued(manager: EntityManager, userId: string): Promise<number | null> {
+    const [row] = (await manager.query(
+      `SELECT extract(epoch FROM now() - max(created_at))::float8 AS seconds FROM password_tokens WHERE user_id = $1`,
+      [userId],
+    )) as Array<{ seconds: number | null }>;
+    return row?.seconds ?? null;
+  }
+
   /** Set-based variant for bulk imports: one token per user, written in one statement. */
   async issueMany(manager: EntityManager, userIds: string[]): Promise<void> {
     if (!userIds.length) return;

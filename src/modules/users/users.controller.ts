@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Ip, Param, Patch, Post, Query } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -47,6 +49,15 @@ export class UsersController {
     @RequestId() requestId: string,
   ): Promise<UserDto> {
     return this.users.update(id, body, { actorId: caller.id, requestId });
+  }
+
+  @Post(':id/invitation')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'A fresh set-password link is issued (older unused ones stop working) and the invitation email queued' })
+  @ApiConflictResponse({ description: 'The user already has a password (they can use "Forgot password"), or is deactivated' })
+  @ApiTooManyRequestsResponse({ description: 'A link was issued to this user less than a minute ago; see Retry-After' })
+  async resendInvitation(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<void> {
+    await this.users.resendInvitation(id, { actorId: caller.id, requestId });
   }
 
   @Delete(':id')

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { Conflict, InvalidInput, NotFound } from '../../common/errors';
+import { Conflict, InvalidInput, NotFound, TooManyRequests } from '../../common/errors';
 import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { LoginThrottle } from '../auth/login-throttle';
@@ -11,6 +11,9 @@ import type { Role } from './role';
 import { InvitationService } from './invitation.service';
 import { PasswordHasher } from './password-hasher';
 import { UsersRepository, UserWithPasswordFlag } from './users.repository';
+
+/** At most one invitation (or reset link) per user in this many seconds: an admin's double click sends one email. */
+export const INVITATION_RESEND_INTERVAL_SECONDS = 60;
 
 const snapshot = (u: User) => ({ email: u.email, name: u.name, role: u.role, timezone: u.timezone, isActive: u.isActive });
 
@@ -111,6 +114,28 @@ export class UsersService {
 
   async deactivate(id: string, actor: ActorContext): Promise<void> {
     await this.update(id, { isActive: false }, actor);
+  }
+
+  /**
+   * A fresh set-password link for a user who never set a password: older unused links stop working,
+   * the invitation email is queued after commit. 409 when the user has a password or is deactivated.
+   */
+  async resendInvitation(id: string, actor: ActorContext): Promise<void> {
+    const tokenId = await this.users.transaction(async (manager) => {
+      // The user row lock serialises concurrent resends, so the interval check below holds.
+      const user = await this.requireLocked(id, manager);
+      if (!user.isActive) throw new Conflict('The user is deactivated; reactivate them before inviting again', 'user-deactivated');
+      if (user.hasPassword) throw new Conflict('The user has already set a password; they can use "Forgot password"', 'already-has-password');
+      const since = await this.invitations.secondsSinceLastIssued(manager, id);
+      if (since !== null && since < INVITATION_RESEND_INTERVAL_SECONDS)
+        throw new TooManyRequests('An invitation was sent to this user less than a minute ago', INVITATION_RESEND_INTERVAL_SECONDS - since);
+      await this.invitations.expireUnused(manager, id);
+      const tokenId = await this.invitations.issue(manager, id);
+      await this.audit.record(manager, { ...actor, action: 'user.invitation_resent', entity: 'user', entityId: id });
+      return tokenId;
+    });
+    await this.invitations.send(tokenId);
+    this.logger.log({ userId: id }, 'invitation resent');
   }
 
   /** `from`: the signed-in caller's email and address, which the current-password check is throttled by. */

@@ -143,6 +143,27 @@ export class BulkQuery {
   @Transform(bool)
   @IsBoolean()
   createCohorts?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Also answer `rows`: the outcome of every data row' })
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
+  details?: boolean;
+}
+
+export const BULK_ROW_OUTCOMES = ['created', 'existing', 'invited', 'invalid'] as const;
+export type BulkRowOutcome = (typeof BULK_ROW_OUTCOMES)[number];
+
+export class BulkRowOutcomeDto {
+  @ApiProperty({ description: '1-based data row (header and blank lines excluded), as in `failed`' }) row: number;
+  @ApiProperty({ description: 'As written in the row (trimmed and lower-cased when it is a valid email)' }) email: string;
+  @ApiProperty({
+    enum: BULK_ROW_OUTCOMES,
+    description:
+      'created: enrolled (existing account); invited: enrolled with a new invited account; existing: already enrolled, unchanged; invalid: not enrolled, see error',
+  })
+  outcome: BulkRowOutcome;
+  @ApiPropertyOptional({ description: 'Why the row was not enrolled (outcome invalid), as in `failed`' }) error?: string;
 }
 
 export class BulkFailureDto {
@@ -164,6 +185,13 @@ export class BulkResultDto {
   @ApiProperty() dryRun: boolean;
   @ApiProperty({ description: 'Accounts created (invited) for unknown emails' }) invited: number;
   @ApiProperty({ description: 'Cohorts created with createCohorts=true' }) cohortsCreated: number;
+  @ApiPropertyOptional({
+    type: [BulkRowOutcomeDto],
+    maxItems: BULK_ROW_LIMIT,
+    description:
+      'With details=true only: every data row in order. In an instructor\'s dry run, rows that would invite a new account say created (as `invited` is 0 there)',
+  })
+  rows?: BulkRowOutcomeDto[];
 }
 
 export class UpdateEnrolmentDto {
