@@ -98,13 +98,15 @@ describe('instructor progress report, drill-down, reminders and cohorts in the b
       const percentButton = page.getByRole('button', { name: /^Course percent/ });
       await percentButton.click();
       await until(
-        async () => (await page.getByRole('columnheader', { name: 'Course percent', exact: true }).getAttribute('aria-sort')) === 'ascending',
+        async () =>
+          (await page.getByRole('columnheader', { name: 'Course percent', exact: true }).getAttribute('aria-sort')) === 'ascending',
       );
       await until(async () => (await tableNames(page))[2] === 'Sam Student'); // Chen and Lucía have 0 % (ties go by enrolment)
       await percentButton.focus();
       await page.keyboard.press('Enter');
       await until(
-        async () => (await page.getByRole('columnheader', { name: 'Course percent', exact: true }).getAttribute('aria-sort')) === 'descending',
+        async () =>
+          (await page.getByRole('columnheader', { name: 'Course percent', exact: true }).getAttribute('aria-sort')) === 'descending',
       );
       await until(async () => (await tableNames(page))[0] === 'Sam Student');
       await expect(studentHeader.getAttribute('aria-sort')).resolves.toBeNull();
@@ -136,7 +138,7 @@ describe('instructor progress report, drill-down, reminders and cohorts in the b
       // The CSV, as the table is sorted now (percent, descending): same students, same order, same numbers.
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
       expect(download.suggestedFilename()).toBe(`progress-${courseId}.csv`);
-      const csv = parseCsv(readFileSync((await download.path())!, 'utf8')).map((r) => r.fields);
+      const csv = parseCsv(readFileSync(await download.path(), 'utf8')).map((r) => r.fields);
       const [head, ...lines] = csv;
       expect(head.slice(0, 4)).toEqual(['enrolmentId', 'userId', 'name', 'email']);
       expect(head).toContain('module 1: Start here');

@@ -87,11 +87,7 @@ export function DrillDownPage() {
                           </td>
                           <td className="num">{formatPercent(item.percent)}</td>
                           <td className="num">
-                            {item.coveredPercent === null ? (
-                              <span className="muted">Not a video rule</span>
-                            ) : (
-                              formatPercent(item.coveredPercent)
-                            )}
+                            {item.coveredPercent === null ? <span className="muted">—</span> : formatPercent(item.coveredPercent)}
                           </td>
                           <td>
                             {item.state !== 'completed' ? (
