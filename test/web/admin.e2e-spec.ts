@@ -1,5 +1,4 @@
 /// <reference lib="dom" />
-import AxeBuilder from '@axe-core/playwright';
 import { mkdtempSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
@@ -9,15 +8,7 @@ import { bearer, login } from '../helpers/app';
 import { ReminderDriver } from '../helpers/reminders';
 import { demoSeeder } from '../helpers/seed';
 import type { WebStack } from './browser';
-import { journey, linkIn, mailTo, newPage, shot, startWebStack, until } from './browser';
-
-/** Serious and critical WCAG 2.x A/AA findings on the page as it is now. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
+import { journey, linkIn, mailTo, newPage, seriousViolations, shot, startWebStack, until } from './browser';
 
 async function signInTo(page: Page, next: string, email: string, password: string) {
   await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);

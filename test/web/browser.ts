@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'fs';
 import path from 'path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -96,4 +97,12 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${check.toString()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Serious and critical WCAG 2.2 A/AA findings of axe on the page as it is now, one line each. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }

@@ -1,15 +1,8 @@
 /// <reference lib="dom" />
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
 import { bearer, login } from '../helpers/app';
 import { demoSeeder } from '../helpers/seed';
 import type { WebStack } from './browser';
-import { journey, newPage, shot, startWebStack } from './browser';
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-}
+import { journey, newPage, seriousViolations, shot, startWebStack } from './browser';
 
 describe('an instructor builds and assigns a course in the browser (e2e, chromium)', () => {
   let stack: WebStack;

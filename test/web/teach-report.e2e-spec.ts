@@ -1,5 +1,4 @@
 /// <reference lib="dom" />
-import AxeBuilder from '@axe-core/playwright';
 import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
 import type { Page } from 'playwright-core';
@@ -7,15 +6,7 @@ import { parseCsv } from '../../src/modules/enrolments/csv';
 import { bearer, login } from '../helpers/app';
 import { demoSeeder } from '../helpers/seed';
 import type { WebStack } from './browser';
-import { journey, newPage, shot, startWebStack, until } from './browser';
-
-/** Serious and critical WCAG 2.x A/AA findings on the page as it is now. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
+import { journey, newPage, seriousViolations, shot, startWebStack, until } from './browser';
 
 async function signIn(page: Page, email: string, password: string) {
   await page.goto('/sign-in');

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
-import { api, problemText, type Schemas } from '../api/client';
+import { api, type Schemas } from '../api/client';
 import { Status } from '../components/Layout';
 import { field, must, useLoad, useTitle } from '../util';
 import { CourseNav } from './CourseNav';
+import { useWriter, type Write } from './writer';
 import { describeInstant, utcToZoned, zonedToUtc } from './zoned';
 
 type Assignment = Schemas['AssignmentDto'];
@@ -21,8 +22,7 @@ function reached(target: Target | Schemas['TargetView'], enrolments: Enrolment[]
 /** Assign modules with due dates entered in the course's time zone; reschedule, cancel, per-student overrides. */
 export function AssignmentsPage() {
   const { id = '' } = useParams();
-  const [round, setRound] = useState(0);
-  const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string }>();
+  const { round, message, write } = useWriter();
   const loaded = useLoad(async () => {
     const path = { params: { path: { id } } };
     const [course, modules, cohorts, enrolments, assignments] = await Promise.all([
@@ -48,17 +48,6 @@ export function AssignmentsPage() {
   const moduleTitle = new Map(data.modules.map((m) => [m.id, m.title]));
   const cohortName = new Map(data.cohorts.map((c) => [c.id, c.name]));
   const studentName = new Map(data.enrolments.map((e) => [e.id, e.user.name || e.user.email]));
-
-  async function write(call: Promise<{ error?: unknown; response: Response }>, done: string): Promise<boolean> {
-    const { error, response } = await call;
-    if (!response.ok) {
-      setMessage({ tone: 'error', text: problemText(error, 'That did not work.') });
-      return false;
-    }
-    setMessage({ tone: 'success', text: done });
-    setRound((n) => n + 1);
-    return true;
-  }
 
   const describeTarget = (a: Assignment) =>
     a.target.type === 'course'
@@ -152,7 +141,6 @@ type Data = {
   enrolments: Enrolment[];
   assignments: Assignment[];
 };
-type Write = (call: Promise<{ error?: unknown; response: Response }>, done: string) => Promise<boolean>;
 
 /** A due date typed in the course's zone, with the UTC instant and "in the past" said beside it. */
 function DueInput({ id, zone, value, onChange }: { id: string; zone: string; value: string; onChange: (v: string) => void }) {

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
-import { api, problemText, type Schemas } from '../api/client';
+import { api, type Schemas } from '../api/client';
 import { Status } from '../components/Layout';
 import { TimeZoneSelect } from '../components/TimeZoneSelect';
 import { KIND_TEXT } from '../course-data';
@@ -8,12 +8,12 @@ import { NotFoundPage } from '../pages/NotFoundPage';
 import { field, must, useLoad, useTitle } from '../util';
 import { CatalogueSearch } from './CatalogueSearch';
 import { CourseNav } from './CourseNav';
+import { useWriter, type Write } from './writer';
 import { describeInstant, utcToZoned, zonedToUtc } from './zoned';
 
 type Course = Schemas['CourseDto'];
 type Module = Schemas['ModuleDto'];
 type Item = Schemas['ItemDto'];
-type Message = { tone: 'success' | 'error'; text: string } | undefined;
 
 /** Moves `ids[from]` by `delta` places; the new order (unchanged when it would leave the list). */
 export function moved<T>(list: T[], from: number, to: number): T[] {
@@ -41,8 +41,7 @@ function dragProps(id: string, onDrop: (draggedId: string) => void) {
 /** The course editor: settings and lifecycle, modules and items in order, the catalogue to add from. */
 export function CourseEditorPage() {
   const { id = '' } = useParams();
-  const [round, setRound] = useState(0);
-  const [message, setMessage] = useState<Message>();
+  const { round, message, write } = useWriter();
   const [focusAfter, setFocusAfter] = useState<string>();
   const loaded = useLoad(async () => {
     const path = { params: { path: { id } } };
@@ -63,18 +62,6 @@ export function CourseEditorPage() {
     );
   if (!loaded.data) return <p className="loading">Loading the course…</p>;
   const { course, modules } = loaded.data;
-
-  /** Runs a write; shows its problem in words, or `done`, and reloads. */
-  async function write(call: Promise<{ error?: unknown; response: Response }>, done: string): Promise<boolean> {
-    const { error, response } = await call;
-    if (!response.ok) {
-      setMessage({ tone: 'error', text: problemText(error, 'That did not work.') });
-      return false;
-    }
-    setMessage({ tone: 'success', text: done });
-    setRound((n) => n + 1);
-    return true;
-  }
 
   const reorderModules = (order: Module[], focus?: string) => {
     setFocusAfter(focus);
@@ -146,8 +133,6 @@ function moveFocus(id: string, to: number, length: number, delta: number): strin
   const direction = delta < 0 !== atEnd ? 'up' : 'down';
   return `${direction}-${id}`;
 }
-
-type Write = (call: Promise<{ error?: unknown; response: Response }>, done: string) => Promise<boolean>;
 
 function Lifecycle({ course, write }: { course: Course; write: Write }) {
   const path = { params: { path: { id: course.id } } };

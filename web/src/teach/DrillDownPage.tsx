@@ -2,20 +2,11 @@ import { Link, useLocation, useParams } from 'react-router';
 import { api, session } from '../api/client';
 import { Status } from '../components/Layout';
 import { ProgressBar } from '../components/ProgressBar';
+import { KIND_TEXT, MODULE_STATE } from '../course-data';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { formatDateTime, formatPercent, must, useLoad, useTitle } from '../util';
 import { CourseNav } from './CourseNav';
 import { notFound, REPORT_STATE, useCourse } from './report/shared';
-
-const MODULE_STATE = { locked: 'Locked', available: 'Available', in_progress: 'In progress', completed: 'Completed' } as const;
-const KIND = {
-  video: 'Video',
-  case_study: 'Case study',
-  role_play: 'Role play',
-  article: 'Article',
-  teaching_note: 'Teaching note',
-  book: 'Book',
-} as const;
 
 /** One student's progress in the course: every module and item, with the evidence behind each completion. */
 export function DrillDownPage() {
@@ -80,7 +71,7 @@ export function DrillDownPage() {
                         <tr key={item.id}>
                           <th scope="row">
                             {item.material?.title ?? 'An item just added'}
-                            {item.material && <span className="cell-note">{KIND[item.material.kind]}</span>}
+                            {item.material && <span className="cell-note">{KIND_TEXT[item.material.kind]}</span>}
                           </th>
                           <td>
                             <span className={`badge badge-${item.state}`}>{REPORT_STATE[item.state]}</span>
