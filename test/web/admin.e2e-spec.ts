@@ -209,7 +209,7 @@ describe('admin pages in the browser (e2e, chromium, real API, worker and SMTP s
       await page.keyboard.press('Enter');
       const dialog = page.getByRole('dialog', { name: 'Deactivate Greta Lind?' });
       await dialog.waitFor();
-      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Cancel');
+      await page.waitForFunction(() => document.activeElement?.textContent === 'Cancel');
       await shot(page, 'admin-users-confirm');
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'hidden' });

@@ -225,7 +225,12 @@ describe('instructor progress report, drill-down, reminders and cohorts in the b
 
       await page.getByRole('button', { name: 'Rename Weekend' }).click();
       const rename = page.getByLabel('New name for “Weekend”');
-      await expect(rename.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+      await rename.waitFor();
+      await page.waitForFunction(
+        () =>
+          document.activeElement?.getAttribute('aria-label')?.startsWith('New name') ||
+          (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent?.startsWith('New name'),
+      );
       await rename.fill('Weekend section');
       await page.keyboard.press('Enter');
       await page.getByRole('status').getByText('Renamed “Weekend” to “Weekend section”.').waitFor();
