@@ -1,4 +1,4 @@
-import { countSegments, isLocked, segmentsToMultirange } from './progress-rules';
+import { countSegments, isLocked, itemPercent, segmentsToMultirange } from './progress-rules';
 
 describe('isLocked', () => {
   const now = new Date('2026-11-25T12:00:00Z');
@@ -73,5 +73,17 @@ describe('segmentsToMultirange', () => {
     [[[0, 1e300]]],
   ])('rejects %p', (input) => {
     expect(segmentsToMultirange(input)).toHaveProperty('error');
+  });
+});
+
+describe('itemPercent', () => {
+  it('shows a view or mark_done item completed as 100 %, whatever was stored', () => {
+    expect(itemPercent('completed', 0, null)).toBe(100);
+    expect(itemPercent('completed', null, null)).toBe(100);
+  });
+  it('shows a watch item its own percent, completed or not, rounded to one decimal', () => {
+    expect(itemPercent('completed', 95.04, 95)).toBe(95);
+    expect(itemPercent('in_progress', 42.46, 40)).toBe(42.5);
+    expect(itemPercent('not_started', null, null)).toBe(0);
   });
 });

@@ -14,6 +14,19 @@ export function roundPercent(value: number): number {
 }
 
 /**
+ * An item's displayed percent: what was stored, except that an item completed by opening it or
+ * marking it done is 100 % (those rules have no percent of their own; coverage is null for them).
+ */
+export function itemPercent(
+  state: 'not_started' | 'in_progress' | 'completed',
+  percent: number | null,
+  coveredPercent: number | null,
+): number {
+  if (state === 'completed' && coveredPercent === null) return 100;
+  return roundPercent(percent ?? 0);
+}
+
+/**
  * A percentage as every progress view shows it: one decimal, halves up, the same as the stored
  * `round(100.0 * done / total, 1)` of accord_derive_enrolments; 0 when there is nothing to count.
  */

@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { Conflict, InvalidInput, NotFound } from '../../common/errors';
 import { CourseAccess } from '../courses/course-access';
 import { CourseProgressDto, EnrolmentProgressDto, ItemStateDto, ModuleState } from './dto/progress.dto';
-import { isLocked, percentOf, roundPercent } from './progress-rules';
+import { isLocked, itemPercent, percentOf, roundPercent } from './progress-rules';
 import { CourseViewRepository, CourseViewRow } from './course-view.repository';
 import { ProgressAdmissionRepository } from './progress-admission.repository';
 import { ProgressWritesRepository } from './progress-writes.repository';
@@ -51,7 +51,7 @@ export class ProgressService {
       const items = m.items.map((i) => ({
         id: i.id,
         state: i.state ?? ('not_started' as const),
-        percent: roundPercent(i.percent ?? 0),
+        percent: itemPercent(i.state ?? 'not_started', i.percent, i.coveredPercent),
         positionSeconds: i.positionSeconds ?? null,
         evidenced: i.evidenced,
         coveredPercent: i.coveredPercent === null ? null : roundPercent(i.coveredPercent),
