@@ -53,7 +53,10 @@ describe('times and warnings (e2e)', () => {
         .send({ title: `article ${randomUUID()}`, kind: 'article', url: 'https://example.edu/x' })
     ).body.id;
     item = (
-      await http().post(`/api/v1/modules/${m1}/items`).set(as(owner.accessToken)).send({ materialId: material, completion: { type: 'view' } })
+      await http()
+        .post(`/api/v1/modules/${m1}/items`)
+        .set(as(owner.accessToken))
+        .send({ materialId: material, completion: { type: 'view' } })
     ).body.id;
     await http().post(`/api/v1/courses/${course}/publish`).set(as(owner.accessToken)).expect(200);
     const enrol = async (userId: string) =>
@@ -67,16 +70,20 @@ describe('times and warnings (e2e)', () => {
   });
 
   describe('a date-time without an offset is refused, naming the field', () => {
-    it.each(['2026-12-20T17:00', '2026-12-20T17:00:00', '2026-12-20T17:00:00.000', '2026-12-20', '2026-02-30T17:00:00Z', '2026-12-20T17:00:00+0100'])(
-      'assignment dueAt %s → 400',
-      async (dueAt) => {
-        const res = await http()
-          .post(`/api/v1/courses/${course}/assignments`)
-          .set(as(owner.accessToken))
-          .send({ moduleId: m2, dueAt, target: { type: 'course' } });
-        expectOffsetRefused(res, 'dueAt');
-      },
-    );
+    it.each([
+      '2026-12-20T17:00',
+      '2026-12-20T17:00:00',
+      '2026-12-20T17:00:00.000',
+      '2026-12-20',
+      '2026-02-30T17:00:00Z',
+      '2026-12-20T17:00:00+0100',
+    ])('assignment dueAt %s → 400', async (dueAt) => {
+      const res = await http()
+        .post(`/api/v1/courses/${course}/assignments`)
+        .set(as(owner.accessToken))
+        .send({ moduleId: m2, dueAt, target: { type: 'course' } });
+      expectOffsetRefused(res, 'dueAt');
+    });
 
     it('accepts Z, +HH:MM and -HH:MM offsets, with or without seconds', async () => {
       for (const dueAt of ['2026-12-20T17:00Z', '2026-12-20T18:00:00+01:00', '2026-12-20T12:00:00.5-05:00']) {
@@ -108,7 +115,10 @@ describe('times and warnings (e2e)', () => {
         'dueAt',
       );
       expectOffsetRefused(
-        await http().post(`/api/v1/courses/${course}/modules`).set(as(owner.accessToken)).send({ title: 'Late', unlockAt: '2026-12-20T17:00' }),
+        await http()
+          .post(`/api/v1/courses/${course}/modules`)
+          .set(as(owner.accessToken))
+          .send({ title: 'Late', unlockAt: '2026-12-20T17:00' }),
         'unlockAt',
       );
       expectOffsetRefused(
@@ -153,7 +163,10 @@ describe('times and warnings (e2e)', () => {
       expect(rows.map((r) => r.kind)).toEqual(['assignment']); // what the warnings say is what the scheduler did
 
       // Within the overdue delay: that reminder still goes out, at its time.
-      const moved = await http().patch(`/api/v1/assignments/${res.body.id}`).set(as(owner.accessToken)).send({ dueAt: at(-30) });
+      const moved = await http()
+        .patch(`/api/v1/assignments/${res.body.id}`)
+        .set(as(owner.accessToken))
+        .send({ dueAt: at(-30) });
       expect(moved.status).toBe(200);
       expect(moved.body.warnings).toEqual([
         'The due date is in the past: no due-soon reminder will be sent',

@@ -81,7 +81,11 @@ export class AssignmentsRepository extends TransactionalRepository {
    * Students the assignment applies to who already have the same module assigned by another
    * active assignment, and the distinct due dates that apply to them there (the first `limit`).
    */
-  async alreadyAssigned(manager: EntityManager, assignmentId: string, limit: number): Promise<{ students: number; dueDates: Date[]; more: boolean }> {
+  async alreadyAssigned(
+    manager: EntityManager,
+    assignmentId: string,
+    limit: number,
+  ): Promise<{ students: number; dueDates: Date[]; more: boolean }> {
     const rows: Array<{ due_at: Date; students: number; dates: number }> = await manager.query(
       `WITH overlap AS (
          SELECT e.id AS enrolment_id, ${effectiveDue('b', 'e')} AS due_at

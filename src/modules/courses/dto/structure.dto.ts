@@ -75,7 +75,13 @@ export class CreateModuleDto {
   @MaxLength(10_000)
   description?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'Locked for students until then; with a time zone offset (Z or ±HH:MM)', example: ISO_INSTANT_EXAMPLE })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Locked for students until then; with a time zone offset (Z or ±HH:MM)',
+    example: ISO_INSTANT_EXAMPLE,
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsIsoInstant()

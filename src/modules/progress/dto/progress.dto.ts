@@ -1,15 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  isIn,
-  IsNumber,
-  isNumber,
-  IsOptional,
-  IsUUID,
-  isUUID,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, isIn, IsNumber, isNumber, IsOptional, IsUUID, isUUID } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 import { IsIsoInstant, isIsoInstant, ISO_INSTANT_EXAMPLE } from '../../../common/validators';
 import { EVENT_TYPES, EventType, ITEM_STATES, ItemState } from '../entities/item-progress.entity';
