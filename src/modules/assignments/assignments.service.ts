@@ -14,7 +14,6 @@ import { AssignmentsRepository } from './assignments.repository';
 import { AssignmentDto, AssignmentQuery, CreateAssignmentDto, MyAssignmentDto, MyAssignmentStatus } from './dto/assignment.dto';
 import { Assignment } from './entities/assignment.entity';
 import { alreadyAssignedWarning, dueDateWarnings } from './due-warnings';
-import { Course } from '../courses/entities/course.entity';
 
 const DUE_KINDS = ['due_soon', 'overdue'];
 
@@ -231,7 +230,11 @@ export class AssignmentsService {
   }
 
   /** Locks the assignment for a change: 404 unless the caller manages its course or when it was cancelled (cancelling is final). */
-  private async lockActive(caller: Caller, id: string, manager: EntityManager): Promise<{ assignment: Assignment; course: Course }> {
+  private async lockActive(
+    caller: Caller,
+    id: string,
+    manager: EntityManager,
+  ): Promise<{ assignment: Assignment; course: Awaited<ReturnType<CourseAccess['writable']>> }> {
     const found = await this.assignments.findById(id, manager);
     if (!found) throw new NotFound('Assignment');
     const course = await this.access.writable(caller, found.courseId, manager);

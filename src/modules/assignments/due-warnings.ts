@@ -1,4 +1,8 @@
-import type { ReminderPolicy } from '../courses/entities/course.entity';
+/** The part of a course's reminder policy that due dates use. */
+export interface DuePolicy {
+  dueSoonMinutesBefore: number;
+  overdueMinutesAfter: number;
+}
 
 const MINUTE = 60_000;
 
@@ -14,7 +18,7 @@ export function minutesInWords(minutes: number): string {
  * the past, or closer than the due-soon lead, loses reminders without an error. Said in words so
  * the person who set the date knows.
  */
-export function dueDateWarnings(dueAt: Date, policy: ReminderPolicy, now: Date): string[] {
+export function dueDateWarnings(dueAt: Date, policy: DuePolicy, now: Date): string[] {
   const warnings: string[] = [];
   const past = dueAt.getTime() < now.getTime();
   const lead = policy.dueSoonMinutesBefore;
