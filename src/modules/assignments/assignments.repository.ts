@@ -77,6 +77,30 @@ export class AssignmentsRepository extends TransactionalRepository {
     return before;
   }
 
+  /**
+   * Students the assignment applies to who already have the same module assigned by another
+   * active assignment, and the distinct due dates that apply to them there (the first `limit`).
+   */
+  async alreadyAssigned(
+    manager: EntityManager,
+    assignmentId: string,
+    limit: number,
+  ): Promise<{ students: number; dueDates: Date[]; more: boolean }> {
+    const rows: Array<{ due_at: Date; students: number; dates: number }> = await manager.query(
+      `WITH overlap AS (
+         SELECT e.id AS enrolment_id, ${effectiveDue('b', 'e')} AS due_at
+         FROM assignments a
+         JOIN enrolments e ON e.course_id = a.course_id AND e.status IN ('invited', 'active')
+         JOIN assignments b ON b.course_id = a.course_id AND b.module_id = a.module_id AND b.id <> a.id AND b.cancelled_at IS NULL
+         WHERE a.id = $1 AND ${appliesTo('a', 'e')} AND ${appliesTo('b', 'e')}
+       )
+       SELECT d.due_at, (SELECT count(DISTINCT enrolment_id) FROM overlap)::int AS students, count(*) OVER ()::int AS dates
+       FROM (SELECT DISTINCT due_at FROM overlap) d ORDER BY d.due_at LIMIT $2`,
+      [assignmentId, limit],
+    );
+    return { students: rows[0]?.students ?? 0, dueDates: rows.map((r) => new Date(r.due_at)), more: (rows[0]?.dates ?? 0) > rows.length };
+  }
+
   /** Whether the assignment applies to the enrolment (as the reminders and /me views see it). */
   async appliesToEnrolment(manager: EntityManager, assignmentId: string, enrolmentId: string): Promise<boolean> {
     const rows: unknown[] = await manager.query(

@@ -13,6 +13,7 @@ import { ReminderScheduleService } from '../reminders/reminder-schedule.service'
 import { AssignmentsRepository } from './assignments.repository';
 import { AssignmentDto, AssignmentQuery, CreateAssignmentDto, MyAssignmentDto, MyAssignmentStatus } from './dto/assignment.dto';
 import { Assignment } from './entities/assignment.entity';
+import { alreadyAssignedWarning, dueDateWarnings } from './due-warnings';
 
 const DUE_KINDS = ['due_soon', 'overdue'];
 
@@ -36,9 +37,10 @@ export class AssignmentsService {
   async create(caller: Caller, courseId: string, input: CreateAssignmentDto, requestId?: string): Promise<AssignmentDto> {
     const now = this.clock.now();
     let handingOver: Promise<void> = Promise.resolve();
+    const warnings: string[] = [];
     const id = await this.assignments
       .transaction(async (manager) => {
-        await this.access.writable(caller, courseId, manager);
+        const course = await this.access.writable(caller, courseId, manager);
         const module = await this.courses.findModule(input.moduleId, manager);
         if (!module || module.courseId !== courseId)
           throw new InvalidInput('The module is not a module of this course', [
@@ -75,6 +77,10 @@ export class AssignmentsService {
         );
         // The notices are due now: their jobs are queued while the rows are written (senders that
         // get there first wait for this transaction), rather than at the next dispatch.
+        warnings.push(...dueDateWarnings(new Date(input.dueAt), course.reminderPolicy, now));
+        const overlap = await this.assignments.alreadyAssigned(manager, created.id, 5);
+        const twice = alreadyAssignedWarning(overlap.students, overlap.dueDates, overlap.more);
+        if (twice) warnings.push(twice);
         const notices = await this.reminders.planNotices(manager, created.id);
         handingOver = this.queue.handOver(notices.ids, now, notices.xid);
         await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [created.id] }, now, notices, { newAssignment: true });
@@ -89,7 +95,7 @@ export class AssignmentsService {
         return created.id;
       })
       .finally(() => handingOver);
-    return this.dto(id);
+    return { ...(await this.dto(id)), warnings };
   }
 
   async list(caller: Caller, courseId: string, query: AssignmentQuery): Promise<Page<AssignmentDto>> {
@@ -107,8 +113,10 @@ export class AssignmentsService {
 
   /** New due date: pending due_soon/overdue rows are cancelled (`rescheduled`) and replaced. */
   async reschedule(caller: Caller, id: string, dueAt: string, requestId?: string): Promise<AssignmentDto> {
+    let warnings: string[] = [];
     await this.assignments.transaction(async (manager) => {
-      const before = await this.lockActive(caller, id, manager);
+      const { assignment: before, course } = await this.lockActive(caller, id, manager);
+      warnings = dueDateWarnings(new Date(dueAt), course.reminderPolicy, this.clock.now());
       if (before.dueAt.getTime() === new Date(dueAt).getTime()) return;
       await this.assignments.update(manager, id, { dueAt: new Date(dueAt) });
       await this.reminders.cancelPending(manager, { assignmentId: id, kinds: DUE_KINDS }, 'rescheduled');
@@ -123,7 +131,7 @@ export class AssignmentsService {
         after: { dueAt: new Date(dueAt).toISOString() },
       });
     });
-    return this.dto(id);
+    return { ...(await this.dto(id)), warnings };
   }
 
   /** Cancelled assignments stop applying; every pending reminder of theirs is cancelled. Idempotent. */
@@ -147,8 +155,10 @@ export class AssignmentsService {
   }
 
   async setOverride(caller: Caller, id: string, enrolmentId: string, dueAt: string, requestId?: string): Promise<AssignmentDto> {
+    let warnings: string[] = [];
     await this.assignments.transaction(async (manager) => {
-      const assignment = await this.lockActive(caller, id, manager);
+      const { assignment, course } = await this.lockActive(caller, id, manager);
+      warnings = dueDateWarnings(new Date(dueAt), course.reminderPolicy, this.clock.now());
       await this.requireTargetEnrolment(manager, assignment, enrolmentId);
       const before = await this.assignments.upsertOverride(manager, id, enrolmentId, new Date(dueAt));
       await this.replaceFor(manager, id, enrolmentId);
@@ -162,7 +172,7 @@ export class AssignmentsService {
         after: { enrolmentId, dueAt: new Date(dueAt).toISOString() },
       });
     });
-    return this.dto(id);
+    return { ...(await this.dto(id)), warnings };
   }
 
   async removeOverride(caller: Caller, id: string, enrolmentId: string, requestId?: string): Promise<void> {
@@ -220,13 +230,17 @@ export class AssignmentsService {
   }
 
   /** Locks the assignment for a change: 404 unless the caller manages its course or when it was cancelled (cancelling is final). */
-  private async lockActive(caller: Caller, id: string, manager: EntityManager): Promise<Assignment> {
+  private async lockActive(
+    caller: Caller,
+    id: string,
+    manager: EntityManager,
+  ): Promise<{ assignment: Assignment; course: Awaited<ReturnType<CourseAccess['writable']>> }> {
     const found = await this.assignments.findById(id, manager);
     if (!found) throw new NotFound('Assignment');
-    await this.access.writable(caller, found.courseId, manager);
+    const course = await this.access.writable(caller, found.courseId, manager);
     const locked = await this.assignments.findById(id, manager, true);
     if (!locked || locked.cancelledAt) throw new NotFound('Assignment');
-    return locked;
+    return { assignment: locked, course };
   }
 
   private async dto(id: string): Promise<AssignmentDto> {

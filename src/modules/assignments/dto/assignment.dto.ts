@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsDateString,
   IsDefined,
   IsIn,
   IsObject,
@@ -13,7 +12,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { ArrayDistinct } from '../../../common/validators';
+import { ArrayDistinct, IsIsoInstant, ISO_INSTANT_EXAMPLE } from '../../../common/validators';
 import { PageQuery } from '../../../common/pagination';
 import { TARGET_TYPES, TargetType } from '../entities/assignment.entity';
 
@@ -37,13 +36,16 @@ export class TargetDto {
   enrolmentIds?: string[];
 }
 
+const DUE_AT =
+  'With a time zone offset (Z or ±HH:MM); a time without one is refused. A date in the past is accepted with a warning naming the reminders that will not be sent';
+
 export class CreateAssignmentDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   moduleId: string;
 
-  @ApiProperty({ format: 'date-time', example: '2026-12-15T17:00:00Z' })
-  @IsDateString({ strict: true })
+  @ApiProperty({ format: 'date-time', example: ISO_INSTANT_EXAMPLE, description: DUE_AT })
+  @IsIsoInstant()
   dueAt: string;
 
   @ApiProperty({ type: TargetDto, example: { type: 'course' } })
@@ -55,8 +57,8 @@ export class CreateAssignmentDto {
 }
 
 export class RescheduleDto {
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString({ strict: true })
+  @ApiProperty({ format: 'date-time', example: ISO_INSTANT_EXAMPLE, description: DUE_AT })
+  @IsIsoInstant()
   dueAt: string;
 }
 
@@ -80,6 +82,13 @@ export class AssignmentDto {
   @ApiProperty({ type: [OverrideView] }) overrides: OverrideView[];
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) cancelledAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'On create, reschedule and override only: things the change did that the caller may not expect (reminders that will not be sent because their time has passed; students who already have the module assigned)',
+    example: ['The due date is in the past: no due-soon reminder will be sent'],
+  })
+  warnings?: string[];
 }
 
 export class AssignmentPageDto {

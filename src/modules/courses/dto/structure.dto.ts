@@ -5,7 +5,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsDefined,
   IsIn,
   IsInt,
@@ -20,7 +19,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { ArrayDistinct } from '../../../common/validators';
+import { ArrayDistinct, IsIsoInstant, ISO_INSTANT_EXAMPLE } from '../../../common/validators';
 import { MaterialDto } from '../../materials/dto/material.dto';
 import { CompletionRule } from '../entities/course-item.entity';
 
@@ -76,10 +75,16 @@ export class CreateModuleDto {
   @MaxLength(10_000)
   description?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'Locked for students until then' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Locked for students until then; with a time zone offset (Z or ±HH:MM)',
+    example: ISO_INSTANT_EXAMPLE,
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
-  @IsDateString({ strict: true })
+  @IsIsoInstant()
   unlockAt?: string | null;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Modules of the same course that must be completed first' })

@@ -1,18 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsDateString,
-  isDateString,
-  IsIn,
-  isIn,
-  IsNumber,
-  isNumber,
-  IsOptional,
-  IsUUID,
-  isUUID,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, isIn, IsNumber, isNumber, IsOptional, IsUUID, isUUID } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
+import { IsIsoInstant, isIsoInstant, ISO_INSTANT_EXAMPLE } from '../../../common/validators';
 import { EVENT_TYPES, EventType, ITEM_STATES, ItemState } from '../entities/item-progress.entity';
 import { MAX_SECONDS, MAX_SEGMENTS_PER_BATCH, MAX_SEGMENTS_PER_EVENT } from '../progress-rules';
 import { UserSummaryDto } from '../../users/dto/user.dto';
@@ -20,7 +9,6 @@ import { MATERIAL_KINDS, MaterialKind } from '../../materials/dto/material.dto';
 
 export const MAX_BATCH = 500;
 const FINITE = { allowNaN: false, allowInfinity: false };
-const STRICT_DATE = { strict: true };
 
 /** One event; validated per event so a bad one is rejected alone, not the batch. */
 export class ProgressEventDto {
@@ -61,8 +49,8 @@ export class ProgressEventDto {
   @ArrayMaxSize(MAX_SEGMENTS_PER_EVENT)
   watchedSegments?: Array<[number, number]>;
 
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString(STRICT_DATE)
+  @ApiProperty({ format: 'date-time', example: ISO_INSTANT_EXAMPLE, description: 'With a time zone offset (Z or ±HH:MM)' })
+  @IsIsoInstant()
   occurredAt: string;
 }
 
@@ -85,7 +73,7 @@ export function isWellFormedEvent(raw: unknown): raw is ProgressEventDto {
     optional(e.positionSeconds, (v) => isNumber(v, FINITE)) &&
     optional(e.percent, (v) => isNumber(v, FINITE)) &&
     optional(e.watchedSegments, (v) => Array.isArray(v) && v.length <= MAX_SEGMENTS_PER_EVENT) &&
-    isDateString(e.occurredAt, STRICT_DATE)
+    isIsoInstant(e.occurredAt)
   );
 }
 
