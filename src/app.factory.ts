@@ -17,6 +17,7 @@ import { DomainError } from './common/errors';
 import { configureCursors } from './common/pagination';
 import { registerQueryGuard } from './common/query-guard';
 import { registerRateLimit } from './common/rate-limit';
+import { registerRouteMethods } from './common/route-methods';
 import { registerSecurityHeaders } from './common/security-headers';
 import { sendProblem } from './common/problem.filter';
 import { REDIS } from './modules/redis/redis.module';
@@ -95,6 +96,8 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   app.setGlobalPrefix(API_PREFIX, { exclude: OUTSIDE_PREFIX });
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Before any route is added: a wrong method on a known path answers 405 with Allow (see sendProblem).
+  registerRouteMethods(fastify);
   registerBodyParsers(fastify, { tooManyItems: { [BULK_PATH]: () => tooManyRows() } });
   // multipart/form-data is read by the bulk import's handler (after the guards), and refused everywhere else.
   await app.register(fastifyMultipart, { limits: { fileSize: config.http.importBodyLimitBytes, files: 1, parts: 2 } });

@@ -43,6 +43,35 @@ describe('HTTP conventions and operations (e2e)', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);
   });
 
+  it('answers a wrong method on an existing path with 405 and Allow, not 404', async () => {
+    const login405 = await t.http().delete('/api/v1/auth/login');
+    expect(login405.status).toBe(405);
+    expect(login405.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(login405.headers.allow).toBe('POST');
+    expect(login405.body).toMatchObject({
+      status: 405,
+      title: 'Method Not Allowed',
+      type: 'https://accord.dev/problems/method-not-allowed',
+    });
+    expect(login405.body.detail).toBe('/api/v1/auth/login does not answer DELETE; it answers POST');
+
+    const courses = await t.http().put('/api/v1/courses?token=secret');
+    expect(courses.status).toBe(405);
+    expect(courses.headers.allow).toBe('GET, HEAD, POST');
+    expect(courses.body.instance).toBe('/api/v1/courses');
+    expect(courses.body.detail).not.toContain('secret');
+
+    // A path with a parameter: the allowed methods are the pattern's.
+    const course = await t.http().post('/api/v1/courses/00000000-0000-4000-8000-000000000000');
+    expect(course.status).toBe(405);
+    expect(course.headers.allow?.split(', ')).toEqual(expect.arrayContaining(['GET', 'HEAD', 'PATCH']));
+    expect(course.headers.allow).not.toContain('POST');
+
+    // An unknown path stays a 404, whatever the method.
+    expect((await t.http().delete('/api/v1/no/such/route')).status).toBe(404);
+    expect((await t.http().post('/api/v1/courses/x/nowhere')).status).toBe(404);
+  });
+
   it('echoes a caller-supplied request id and generates one otherwise', async () => {
     const given = await t.http().get('/api/v1/health/live').set('X-Request-Id', 'trace-abc-123');
     expect(given.headers['x-request-id']).toBe('trace-abc-123');

@@ -43,6 +43,21 @@ export class InvalidInput extends DomainError {
   }
 }
 
+/** A path that exists, asked with a method it does not answer: 405 with the methods it does in `Allow`. */
+export class MethodNotAllowed extends DomainError {
+  constructor(method: string, path: string, allowed: string[]) {
+    super(
+      HttpStatus.METHOD_NOT_ALLOWED,
+      'method-not-allowed',
+      `${path} does not answer ${method}; it answers ${allowed.join(', ')}`,
+      undefined,
+      {
+        Allow: allowed.join(', '),
+      },
+    );
+  }
+}
+
 export class Unauthenticated extends DomainError {
   constructor(message = 'Authentication is required') {
     super(HttpStatus.UNAUTHORIZED, 'unauthenticated', message);

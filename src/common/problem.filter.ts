@@ -1,8 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { redactUrl } from './access-log';
-import { DomainError, FieldError } from './errors';
+import { DomainError, FieldError, MethodNotAllowed } from './errors';
+import { allowedMethods } from './route-methods';
 
 export interface Problem {
   type: string;
@@ -205,8 +206,16 @@ export function toProblem(rendered: Rendered, instance: string, requestId: strin
 
 const logger = new Logger('Problem');
 
+/** No route for this method and path: a 405 when the path exists with other methods, else the 404 as it is. */
+function methodNotAllowed(error: unknown, request: FastifyRequest): MethodNotAllowed | null {
+  if (!(error instanceof NotFoundException)) return null;
+  const allowed = allowedMethods(request);
+  if (!allowed.length || allowed.includes(request.method)) return null;
+  return new MethodNotAllowed(request.method, request.url.split('?')[0], allowed);
+}
+
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const rendered = renderError(error);
+  const rendered = renderError(methodNotAllowed(error, request) ?? error);
   if (rendered.status >= 500) {
     logger.error({ err: error, requestId: request.id, url: redactUrl(request.url) }, 'unhandled error');
   }

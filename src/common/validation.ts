@@ -5,14 +5,27 @@ import { validate } from 'class-validator';
 import type { FieldError } from './errors';
 import { InvalidInput } from './errors';
 
+const readable = (message: string) => (message.startsWith('property ') ? message.replace(/^property (\S+) /, '$1 ') : message);
+
+/**
+ * One message per field, in plain words: "password is required" when it is missing (not every
+ * rule it then fails), otherwise the first rule it fails in the order the DTO declares them.
+ * class-validator runs (and reports) decorators bottom-up, so the declared order is the reverse.
+ */
+function firstMessage(error: ValidationError): string | undefined {
+  const constraints = error.constraints ?? {};
+  if (constraints.whitelistValidation) return readable(constraints.whitelistValidation);
+  const messages = Object.values(constraints).reverse();
+  if (!messages.length) return undefined;
+  if (error.value === undefined || error.value === null) return `${error.property} is required`;
+  return readable(messages[0]);
+}
+
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
-      field,
-      message: message.startsWith('property ') ? message.replace(/^property (\S+) /, '$1 ') : message,
-    }));
-    return [...own, ...flatten(error.children ?? [], field)];
+    const message = firstMessage(error);
+    return message ? [{ field, message }] : flatten(error.children ?? [], field);
   });
 }
 
@@ -29,7 +42,8 @@ export const VALIDATION_OPTIONS = {
   whitelist: true,
   forbidNonWhitelisted: true,
   forbidUnknownValues: true,
-  validationError: { target: false, value: false },
+  // The value is read (to tell a missing field) but never written into an answer: see flatten.
+  validationError: { target: false, value: true },
 };
 
 /** Global pipe: unknown fields are refused (mass assignment), errors name the field. */

@@ -119,6 +119,36 @@ describe('malformed input never 500s (e2e)', () => {
     });
   });
 
+  describe('plain validation messages (issue 19 item 3)', () => {
+    it('says a missing field is required, once, not every rule it then fails', async () => {
+      const res = await t.http().post('/api/v1/auth/login').send({ email: 'someone@example.edu' });
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([{ field: 'password', message: 'password is required' }]);
+      const both = await t.http().post('/api/v1/auth/login').send({});
+      expect(both.body.errors).toEqual([
+        { field: 'email', message: 'email is required' },
+        { field: 'password', message: 'password is required' },
+      ]);
+    });
+
+    it('gives one message per field: the first rule it fails', async () => {
+      const res = await t.http().post('/api/v1/auth/login').send({ email: 'not-an-email', password: 42 });
+      expect(res.body.errors).toEqual([
+        { field: 'email', message: 'email must be an email' },
+        { field: 'password', message: 'password must be a string' },
+      ]);
+    });
+
+    it('answers a bad path id with 400 naming the parameter', async () => {
+      const res = await t.http().get('/api/v1/courses/not-a-uuid').set(bearer(token));
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([{ field: 'id', message: 'id must be a UUID' }]);
+      const member = await t.http().delete(`/api/v1/courses/${course}/instructors/nope`).set(bearer(token));
+      expectProblem(member, 400);
+      expect(member.body.errors).toEqual([{ field: 'userId', message: 'userId must be a UUID' }]);
+    });
+  });
+
   describe('omitted or misshapen nested objects', () => {
     const dueAt = new Date(Date.now() + 86_400_000).toISOString();
 
