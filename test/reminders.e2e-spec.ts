@@ -345,7 +345,10 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
     expect([empty.status, empty.body]).toEqual([200, quiet.body]);
     const off = await http().patch(url).set(as(ana.accessToken)).send({ quietHours: null });
     expect(off.body.quietHours).toBeNull();
-    const bad = await http().patch(url).set(as(ana.accessToken)).send({ spam: true, welcome: null, quietHours: { start: '9' } });
+    const bad = await http()
+      .patch(url)
+      .set(as(ana.accessToken))
+      .send({ spam: true, welcome: null, quietHours: { start: '9' } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['spam', 'welcome', 'quietHours.start']));
     expect((await http().get(url).set(as(ana.accessToken))).body).toEqual({ ...quiet.body, quietHours: null });

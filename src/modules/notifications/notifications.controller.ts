@@ -28,7 +28,10 @@ export class PreferencesController {
   }
 
   @Patch()
-  @ApiOkResponse({ type: PreferencesDto, description: 'Any subset of the fields; the rest keep their value. An empty body changes nothing.' })
+  @ApiOkResponse({
+    type: PreferencesDto,
+    description: 'Any subset of the fields; the rest keep their value. An empty body changes nothing.',
+  })
   @ApiBadRequestResponse({ description: 'An unknown field, a wrong type, a boolean sent as null or a bad HH:MM' })
   patch(@Body() body: PreferencesPatchDto, @CurrentUser() caller: Caller): Promise<PreferencesDto> {
     return this.notifications.patch(caller.id, body);
