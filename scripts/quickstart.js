@@ -48,7 +48,12 @@ async function main() {
     log('SMTP: using SMTP_URL');
   } else {
     const { startMailCatcher } = require('./lib/mail-catcher');
-    const catcher = await startMailCatcher({ smtpPort: await freePort(1025), webPort: await freePort(1080) });
+    const catcher = await startMailCatcher({
+      smtpPort: await freePort(1025),
+      webPort: await freePort(1080),
+      dir: path.join(services.stateDir, 'mail'),
+      limit: 500,
+    });
     services.cleanups.push(() => catcher.close());
     smtpUrl = catcher.smtpUrl;
     mailWeb = catcher.webUrl;

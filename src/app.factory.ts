@@ -1,4 +1,5 @@
 import fastifyMultipart from '@fastify/multipart';
+import { quietBootLogger } from './common/boot-logger';
 import { HttpStatus } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -92,7 +93,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     bodyParser: false, // ours (registerBodyParsers) check encoding, depth and sizes before parsing
     logger: options.logger === false ? false : undefined,
   });
-  if (options.logger !== false) app.useLogger(app.get(Logger));
+  if (options.logger !== false) app.useLogger(quietBootLogger(app.get(Logger)));
   app.setGlobalPrefix(API_PREFIX, { exclude: OUTSIDE_PREFIX });
 
   const fastify = app.getHttpAdapter().getInstance();

@@ -330,6 +330,31 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
     expect((await http().get(url)).status).toBe(401);
   });
 
+  it('patches any subset of the notification preferences, rejecting unknown fields and null booleans', async () => {
+    const url = '/api/v1/me/notification-preferences';
+    const start = { welcome: true, assignment: true, dueSoon: true, overdue: true, inactivity: true, quietHours: null };
+    await http().put(url).set(as(ana.accessToken)).send(start).expect(200);
+    const one = await http().patch(url).set(as(ana.accessToken)).send({ inactivity: false });
+    expect([one.status, one.body]).toEqual([200, { ...start, inactivity: false }]);
+    const quiet = await http()
+      .patch(url)
+      .set(as(ana.accessToken))
+      .send({ quietHours: { start: '22:00', end: '07:00' }, dueSoon: false });
+    expect(quiet.body).toEqual({ ...start, inactivity: false, dueSoon: false, quietHours: { start: '22:00', end: '07:00' } });
+    const empty = await http().patch(url).set(as(ana.accessToken)).send({});
+    expect([empty.status, empty.body]).toEqual([200, quiet.body]);
+    const off = await http().patch(url).set(as(ana.accessToken)).send({ quietHours: null });
+    expect(off.body.quietHours).toBeNull();
+    const bad = await http()
+      .patch(url)
+      .set(as(ana.accessToken))
+      .send({ spam: true, welcome: null, quietHours: { start: '9' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['spam', 'welcome', 'quietHours.start']));
+    expect((await http().get(url).set(as(ana.accessToken))).body).toEqual({ ...quiet.body, quietHours: null });
+    expect((await http().patch(url).send({ welcome: false })).status).toBe(401);
+  });
+
   it('lets an admin retry a failed reminder, which then goes out once', async () => {
     const c = await course('Retries');
     const u = await createUser(t, admin, { email: 'retry@test.local', role: 'student' });

@@ -1,18 +1,50 @@
 'use strict';
-// An in-process SMTP catcher: accepts every message, keeps it in memory, and lists it on a small web page.
+// An in-process SMTP catcher: accepts every message, keeps it in memory (and, given `dir`, in dir/messages.json so
+// the mail survives an `npm start` restart), and lists it on a small web page.
+const fs = require('fs');
 const http = require('http');
+const path = require('path');
 const { SMTPServer } = require('smtp-server');
 const { simpleParser } = require('mailparser');
 
 const escape = (s) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
+/** Reads dir/messages.json; a missing or unreadable file is an empty mailbox (the catcher is a dev tool). */
+function loadMessages(file, limit) {
+  try {
+    const list = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return Array.isArray(list) ? list.slice(-limit) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Writes the whole list to a temporary file and renames it, so a crash never leaves half a file. */
+function saveMessages(file, messages) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(messages));
+  fs.renameSync(tmp, file);
+}
+
 /**
  * Starts the catcher. `smtpPort`/`webPort` 0 picks free ports. `failNext(n)` makes the next n messages fail (for tests).
+ * `dir`: keep the newest `limit` messages in dir/messages.json and load them at start (`npm start` uses .accord/mail).
  * Returns { smtpUrl, webUrl, messages, waitFor, clear, close }.
  */
-async function startMailCatcher({ smtpPort = 0, webPort = 0, web = true, limit = 1000 } = {}) {
-  const messages = [];
+async function startMailCatcher({ smtpPort = 0, webPort = 0, web = true, limit = 1000, dir = null } = {}) {
+  const file = dir ? path.join(dir, 'messages.json') : null;
+  if (dir) fs.mkdirSync(dir, { recursive: true });
+  const messages = file ? loadMessages(file, limit) : [];
+  let lastId = messages.reduce((max, m) => Math.max(max, Number(m.id) || 0), 0);
+  const persist = () => {
+    if (!file) return;
+    try {
+      saveMessages(file, messages);
+    } catch (error) {
+      console.warn(`mail catcher: could not save ${file}: ${error.message}`);
+    }
+  };
   const waiters = [];
   let failures = 0;
   // hold(): answer no DATA until release(); a client that disconnects meanwhile delivered nothing.
@@ -44,7 +76,7 @@ async function startMailCatcher({ smtpPort = 0, webPort = 0, web = true, limit =
           // No derived bodies (text → HTML with links, HTML → text): the catcher keeps the parts as sent.
           const parsed = await simpleParser(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, skipHtmlToText: true });
           const message = {
-            id: messages.length + 1,
+            id: ++lastId,
             receivedAt: new Date().toISOString(),
             envelope: {
               from: session.envelope.mailFrom && session.envelope.mailFrom.address,
@@ -69,6 +101,7 @@ async function startMailCatcher({ smtpPort = 0, webPort = 0, web = true, limit =
           };
           messages.push(message);
           if (messages.length > limit) messages.shift();
+          persist();
           for (const waiter of [...waiters]) waiter();
           callback();
         } catch (error) {
@@ -128,6 +161,7 @@ async function startMailCatcher({ smtpPort = 0, webPort = 0, web = true, limit =
     },
     clear() {
       messages.length = 0;
+      persist();
     },
     /** Resolves once `predicate(messages)` holds, or rejects after timeoutMs. */
     waitFor(predicate, timeoutMs = 10000) {

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, RequestMethod } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { IncomingMessage } from 'http';
@@ -24,6 +24,8 @@ export class CoreModule {
       exports: [APP_CONFIG],
       imports: [
         LoggerModule.forRoot({
+          // path-to-regexp 8 syntax; nestjs-pino's default '*' makes Nest warn 'Unsupported route path "/api/v1/*"'.
+          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
           pinoHttp: {
             name: `accord-${name}`,
             level: config.logLevel,

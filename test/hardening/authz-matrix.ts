@@ -79,6 +79,7 @@ export const MATRIX: Record<string, Entry> = {
     expect: SIGNED_IN,
     body: () => ({ welcome: true, assignment: true, dueSoon: true, overdue: true, inactivity: false, quietHours: null }),
   },
+  'PATCH /api/v1/me/notification-preferences': { expect: SIGNED_IN, body: () => ({ inactivity: true }) },
   'GET /api/v1/me/courses/{courseId}/progress': { expect: ENROLLED_ONLY },
 
   'POST /api/v1/users': {

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { NoStore } from '../../common/no-store';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller, CurrentUser, Public } from '../../common/auth.decorators';
 import { escapeHtml, htmlPage } from '../../common/html';
-import { PreferencesDto } from './dto/preferences.dto';
+import { PreferencesDto, PreferencesPatchDto } from './dto/preferences.dto';
 import { UnsubscribeDto, UnsubscribeScopeDto } from './dto/unsubscribe.dto';
 import { NotificationsService } from './notifications.service';
 import { KIND_LABEL } from './preference-fields';
@@ -25,6 +25,16 @@ export class PreferencesController {
   @ApiOkResponse({ type: PreferencesDto })
   put(@Body() body: PreferencesDto, @CurrentUser() caller: Caller): Promise<PreferencesDto> {
     return this.notifications.put(caller.id, body);
+  }
+
+  @Patch()
+  @ApiOkResponse({
+    type: PreferencesDto,
+    description: 'Any subset of the fields; the rest keep their value. An empty body changes nothing.',
+  })
+  @ApiBadRequestResponse({ description: 'An unknown field, a wrong type, a boolean sent as null or a bad HH:MM' })
+  patch(@Body() body: PreferencesPatchDto, @CurrentUser() caller: Caller): Promise<PreferencesDto> {
+    return this.notifications.patch(caller.id, body);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInput } from '../../common/errors';
 import { ReminderKind } from '../reminders/reminder-kinds';
-import { PreferencesDto } from './dto/preferences.dto';
+import { PreferencesDto, PreferencesPatchDto } from './dto/preferences.dto';
 import { NotificationPreferences } from './entities/notification-preferences.entity';
 import { PREFERENCE_OF } from './preference-fields';
 import { DEFAULT_PREFERENCES, PreferencesRepository } from './preferences.repository';
@@ -40,6 +40,19 @@ export class NotificationsService {
       quietEnd: input.quietHours?.end ?? null,
     });
     return toPreferencesDto(saved);
+  }
+
+  /** Partial update: fields left out keep their stored (or default) value. */
+  async patch(userId: string, input: PreferencesPatchDto): Promise<PreferencesDto> {
+    const current = await this.get(userId);
+    return this.put(userId, {
+      welcome: input.welcome ?? current.welcome,
+      assignment: input.assignment ?? current.assignment,
+      dueSoon: input.dueSoon ?? current.dueSoon,
+      overdue: input.overdue ?? current.overdue,
+      inactivity: input.inactivity ?? current.inactivity,
+      quietHours: input.quietHours === undefined ? current.quietHours : input.quietHours,
+    });
   }
 
   /** One-click unsubscribe: turns that kind off. Idempotent; a bad token is a 400. */

@@ -30,3 +30,24 @@ export class PreferencesDto {
   @Type(() => QuietHoursDto)
   quietHours: QuietHoursDto | null;
 }
+
+const present = (_: object, v: unknown) => v !== undefined;
+
+/**
+ * PATCH: any subset of the PUT fields; absent fields keep their value. `null` is only meaningful for quietHours
+ * (turns them off); a boolean field sent as null is a 400. An empty body changes nothing and answers 200.
+ */
+export class PreferencesPatchDto {
+  @ApiProperty({ required: false }) @ValidateIf(present) @IsBoolean() welcome?: boolean;
+  @ApiProperty({ required: false }) @ValidateIf(present) @IsBoolean() assignment?: boolean;
+  @ApiProperty({ required: false }) @ValidateIf(present) @IsBoolean() dueSoon?: boolean;
+  @ApiProperty({ required: false }) @ValidateIf(present) @IsBoolean() overdue?: boolean;
+  @ApiProperty({ required: false }) @ValidateIf(present) @IsBoolean() inactivity?: boolean;
+
+  @ApiProperty({ type: QuietHoursDto, nullable: true, required: false, description: 'null: no quiet hours; absent: unchanged' })
+  @ValidateIf((_, v) => v !== undefined && v !== null)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => QuietHoursDto)
+  quietHours?: QuietHoursDto | null;
+}
