@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
-import { createHash } from 'crypto';
 import { APP_CONFIG, AppConfig } from '../../config/env';
 import { TooManyRequests } from '../../common/errors';
 import { orUnavailable } from '../../common/unavailable';
 import { REDIS } from '../redis/redis.module';
+import { keyHash, WINDOW_COUNT_LUA } from './window-counter';
 
-const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
+const hash = keyHash;
 
 /** The four keys of one sign-in attempt; emails and addresses appear only hashed. */
 const keysFor = (email: string, ip: string) => [
@@ -24,13 +24,7 @@ const keysFor = (email: string, ip: string) => [
  * KEYS: account+address, address, account, known address. ARGV: window ms, account window ms,
  * account+address limit, address limit, account limit.
  */
-const ATTEMPT = `
-local function count(key, ms)
-  local n = redis.call('INCR', key)
-  local ttl = redis.call('PTTL', key)
-  if ttl < 0 then redis.call('PEXPIRE', key, ms) ttl = tonumber(ms) end
-  return n, ttl
-end
+const ATTEMPT = `${WINDOW_COUNT_LUA}
 local n, ttl = count(KEYS[1], ARGV[1])
 if n > tonumber(ARGV[3]) then return ttl end
 n, ttl = count(KEYS[2], ARGV[1])

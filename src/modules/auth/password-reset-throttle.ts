@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
-import { createHash } from 'crypto';
 import { APP_CONFIG, AppConfig } from '../../config/env';
 import { TooManyRequests } from '../../common/errors';
 import { orUnavailable } from '../../common/unavailable';
 import { REDIS } from '../redis/redis.module';
+import { keyHash, WINDOW_COUNT_LUA } from './window-counter';
 
-const hash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
+const hash = keyHash;
 
 /**
  * Counts one request on the address, then on the email, and answers how long it is refused (ms;
@@ -14,13 +14,7 @@ const hash = (value: string) => createHash('sha256').update(value).digest('hex')
  * address cannot use up the budget of every email it names. KEYS: address, email. ARGV: window
  * ms, address limit, email limit.
  */
-const REQUEST = `
-local function count(key, ms)
-  local n = redis.call('INCR', key)
-  local ttl = redis.call('PTTL', key)
-  if ttl < 0 then redis.call('PEXPIRE', key, ms) ttl = tonumber(ms) end
-  return n, ttl
-end
+const REQUEST = `${WINDOW_COUNT_LUA}
 local n, ttl = count(KEYS[1], ARGV[1])
 if n > tonumber(ARGV[2]) then return ttl end
 n, ttl = count(KEYS[2], ARGV[1])
