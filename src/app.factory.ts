@@ -1,7 +1,8 @@
 import fastifyMultipart from '@fastify/multipart';
 import { quietBootLogger } from './common/boot-logger';
+import type { Type } from '@nestjs/common';
 import { HttpStatus } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -16,6 +17,7 @@ import { isHealthRoute, markRoute } from './common/access-log';
 import { registerBodyParsers } from './common/body-parsers';
 import { DomainError } from './common/errors';
 import { configureCursors } from './common/pagination';
+import { completeOpenApi } from './common/openapi-contract';
 import { registerQueryGuard } from './common/query-guard';
 import { registerRateLimit } from './common/rate-limit';
 import { registerRouteMethods } from './common/route-methods';
@@ -50,9 +52,13 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
+  const controllers = [...app.get(ModulesContainer).values()].flatMap((module) =>
+    [...module.controllers.values()].map((wrapper) => wrapper.metatype as Type),
+  );
+  return completeOpenApi(document, controllers);
 }
 
 /**

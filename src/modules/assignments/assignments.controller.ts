@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
@@ -21,6 +21,7 @@ export class AssignmentsController {
   constructor(private readonly assignments: AssignmentsService) {}
 
   @Post('courses/:id/assignments')
+  @ApiOperation({ summary: "Assign a module with a due date", description: "Assigns a module to the whole course, a cohort or chosen enrolments, due at an instant (ISO 8601 with an offset). The assignment notice and the due-soon and overdue reminders are scheduled with it." })
   @Roles('admin', 'instructor')
   @ApiCreatedResponse({ type: AssignmentDto, description: 'Reminder rows (assignment, due_soon, overdue) are written with it' })
   create(
@@ -33,6 +34,7 @@ export class AssignmentsController {
   }
 
   @Get('courses/:id/assignments')
+  @ApiOperation({ summary: "List a course's assignments", description: "Assignments with their targets and per-student overrides; cursor-paginated." })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: AssignmentPageDto })
   list(@Param('id', uuidPipe) id: string, @Query() query: AssignmentQuery, @CurrentUser() caller: Caller): Promise<Page<AssignmentDto>> {
@@ -40,6 +42,7 @@ export class AssignmentsController {
   }
 
   @Patch('assignments/:id')
+  @ApiOperation({ summary: "Change a due date", description: "Moves the due date; pending due-soon and overdue reminders are replaced for the new date." })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: AssignmentDto, description: 'Pending due reminders are replaced for the new date' })
   reschedule(
@@ -52,6 +55,7 @@ export class AssignmentsController {
   }
 
   @Delete('assignments/:id')
+  @ApiOperation({ summary: "Cancel an assignment", description: "Cancels the assignment; its pending reminders are cancelled." })
   @HttpCode(204)
   @Roles('admin', 'instructor')
   @ApiNoContentResponse({ description: 'Cancelled; pending reminders are cancelled' })
@@ -60,6 +64,7 @@ export class AssignmentsController {
   }
 
   @Put('assignments/:id/overrides/:enrolmentId')
+  @ApiOperation({ summary: "Set one student's due date", description: "Gives one enrolment its own due date for this assignment (an extension); their reminders follow it." })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: AssignmentDto })
   setOverride(
@@ -73,6 +78,7 @@ export class AssignmentsController {
   }
 
   @Delete('assignments/:id/overrides/:enrolmentId')
+  @ApiOperation({ summary: "Remove one student's due date", description: "The enrolment goes back to the assignment's due date." })
   @HttpCode(204)
   @Roles('admin', 'instructor')
   @ApiNoContentResponse()
@@ -86,6 +92,7 @@ export class AssignmentsController {
   }
 
   @Get('me/assignments')
+  @ApiOperation({ summary: "List my assignments", description: "The caller's assignments with the due date that applies to them (overrides included), filtered by upcoming, overdue or done." })
   @ApiOkResponse({ type: MyAssignmentListDto, description: 'With the due date that applies to the caller' })
   async mine(@Query() query: MyAssignmentsQuery, @CurrentUser() caller: Caller): Promise<MyAssignmentListDto> {
     return { data: await this.assignments.mine(caller, query.status) };

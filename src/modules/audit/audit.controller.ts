@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Roles } from '../../common/auth.decorators';
 import { Page, PageQuery } from '../../common/pagination';
@@ -59,6 +59,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
+  @ApiOperation({ summary: "Read the audit log", description: "Changes with who made them, before and after values and the request id, newest first; filtered by entity, entity id, actor and action." })
   @Roles('admin')
   @ApiOkResponse({ type: AuditPageDto })
   async list(@Query() query: AuditQuery): Promise<Page<AuditEntryDto>> {

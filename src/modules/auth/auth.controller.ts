@@ -8,8 +8,7 @@ import {
   ApiOkResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+  ApiUnauthorizedResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth.decorators';
 import { Unauthenticated } from '../../common/errors';
@@ -50,12 +49,31 @@ export class AuthController {
   ) {}
 
   @Post('login')
+  @ApiOperation({ summary: "Sign in with email and password", description: "Checks the email and password and starts a sign-in session: a short-lived access token (send it as `Authorization: Bearer`) and a refresh token. With `X-Accord-Session: cookie` the refresh token is set in an HttpOnly cookie instead of the body. Wrong email and wrong password get the same 401. Failures are throttled per account and per client address (429 with Retry-After)." })
   @NoStore()
   @HttpCode(200)
   @UseGuards(LocalAuthGuard)
   @SESSION_MODE
-  @ApiBody({ type: LoginDto })
-  @ApiOkResponse({ type: TokenPairDto })
+  @ApiBody({ type: LoginDto, examples: { admin: { summary: 'The demo admin', value: { email: 'admin@accord.local', password: 'accord-admin-demo' } } } })
+  @ApiOkResponse({
+    type: TokenPairDto,
+    example: {
+      accessToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI4ZTFkM2M1YiIsInJvbGUiOiJhZG1pbiJ9.c2lnbmF0dXJl',
+      refreshToken: 'rt_3q2+7wZx9mYkL0pNf4sT8vB1cD6eH5jR',
+      expiresIn: 900,
+      user: {
+        id: '8e1d3c5b-7a9f-4b2d-8e6c-4a1f3b5d7c9e',
+        email: 'admin@accord.local',
+        name: 'Accord Admin',
+        role: 'admin',
+        timezone: 'Europe/Helsinki',
+        isActive: true,
+        hasPassword: true,
+        lastLoginAt: '2026-11-02T08:15:00.000Z',
+        createdAt: '2026-09-01T10:00:00.000Z',
+      },
+    },
+  })
   @ApiUnauthorizedResponse({ description: 'Wrong email or password (the same answer for both)' })
   @ApiTooManyRequestsResponse({ description: 'Too many failures for this account or address; see Retry-After' })
   login(@Req() req: FastifyRequest & { user: Session }, @Res({ passthrough: true }) reply: FastifyReply): SessionBody {
@@ -63,6 +81,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @ApiOperation({ summary: "Exchange a refresh token for a new pair", description: "Spends the refresh token (from the body, or the accord_refresh cookie with X-CSRF-Token) and answers a new access and refresh token. Presenting an already spent token revokes the whole session family (401). A cookie without a matching X-CSRF-Token is 403." })
   @NoStore()
   @HttpCode(200)
   @SESSION_MODE
@@ -89,6 +108,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @ApiOperation({ summary: "Sign out (end the session)", description: "Revokes the session family of the refresh token (from the body, or the cookie with X-CSRF-Token); idempotent. In cookie mode both cookies are cleared." })
   @HttpCode(204)
   @CSRF
   @ApiBody({ type: RefreshDto, required: false, description: 'Omitted (or `{}`) in cookie mode' })
@@ -104,6 +124,7 @@ export class AuthController {
   }
 
   @Post('set-password')
+  @ApiOperation({ summary: "Set a password from an invitation or reset link", description: "Takes the single-use token from a set-password email link and the new password, signs the user in and ends their other sessions. An invited student becomes active. An invalid, expired or used token is 400 naming `token`." })
   @NoStore()
   @HttpCode(200)
   @SESSION_MODE
@@ -117,6 +138,7 @@ export class AuthController {
   }
 
   @Post('password-reset')
+  @ApiOperation({ summary: "Request a password-reset email", description: "Answers 202 whatever the email, so it cannot be used to find accounts; an active account gets a single-use, expiring set-password link. Throttled per email and per client address (429 with Retry-After)." })
   @HttpCode(202)
   @ApiAcceptedResponse({
     description: 'The same answer whatever the email: an active account gets a single-use, expiring set-password link by email',

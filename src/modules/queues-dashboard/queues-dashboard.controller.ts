@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Caller, CurrentUser, Roles } from '../../common/auth.decorators';
 import { NoStore } from '../../common/no-store';
 import { QueuesDashboardSessions } from './queues-dashboard.sessions';
@@ -17,6 +17,7 @@ export class QueuesDashboardController {
 
   /** A one-time link that opens the queue dashboard in a browser (sets a 30-minute cookie that ends with this sign-in session). */
   @Post('session')
+  @ApiOperation({ summary: "Open the queue dashboard", description: "A one-time link (valid for a minute) that opens the BullMQ dashboard at /admin/queues in a browser and sets a 30-minute cookie that ends with this sign-in session." })
   @NoStore()
   @HttpCode(200)
   @Roles('admin')

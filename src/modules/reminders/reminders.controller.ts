@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
@@ -13,6 +13,7 @@ export class RemindersController {
   constructor(private readonly reminders: RemindersService) {}
 
   @Get('courses/:id/reminders')
+  @ApiOperation({ summary: "List a course's reminders", description: "Reminder emails of the course with their state (scheduled, queued, sending, sent, skipped with reason, cancelled, failed); filtered by kind and status." })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: ReminderPageDto })
   course(@Param('id', uuidPipe) id: string, @Query() query: ReminderQuery, @CurrentUser() caller: Caller): Promise<Page<ReminderDto>> {
@@ -20,6 +21,7 @@ export class RemindersController {
   }
 
   @Get('admin/reminders')
+  @ApiOperation({ summary: "List all reminders", description: "Reminder emails of every course, for operators; same filters as the course list." })
   @Roles('admin')
   @ApiOkResponse({ type: ReminderPageDto })
   all(@Query() query: ReminderQuery, @CurrentUser() caller: Caller): Promise<Page<ReminderDto>> {
@@ -27,6 +29,7 @@ export class RemindersController {
   }
 
   @Post('admin/reminders/:id/retry')
+  @ApiOperation({ summary: "Retry a failed reminder", description: "Schedules a failed reminder again; the worker sends it once. A reminder that is not failed is 409." })
   @HttpCode(200)
   @Roles('admin')
   @ApiOkResponse({ type: ReminderDto, description: 'Scheduled again; the worker sends it once' })
