@@ -29,6 +29,37 @@ describe('committed artefacts stay true', () => {
     expect(generated).toEqual(committed);
   });
 
+  it('gives every operation a summary, a description, a described tag and the answers its guards and limiter give', async () => {
+    const document = await generateOpenApi(loadConfig(OPENAPI_ENV));
+    const tags = new Set((document.tags ?? []).map((tag) => tag.name));
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      (['get', 'put', 'post', 'patch', 'delete'] as const).flatMap((method) => (item[method] ? [{ path, method, op: item[method] }] : [])),
+    );
+    expect(operations.length).toBeGreaterThan(60);
+    for (const { path, method, op } of operations) {
+      const where = `${method.toUpperCase()} ${path}`;
+      expect({ where, summary: Boolean(op.summary), description: /\*\*Who may call:\*\*/.test(op.description ?? '') }).toEqual({
+        where,
+        summary: true,
+        description: true,
+      });
+      expect({ where, tagged: (op.tags ?? []).length > 0 && (op.tags ?? []).every((tag) => tags.has(tag)) }).toEqual({ where, tagged: true });
+      expect({ where, has: ['400', '500'].filter((status) => op.responses[status]) }).toEqual({ where, has: ['400', '500'] });
+      if (op.security) expect({ where, has401: Boolean(op.responses['401']) }).toEqual({ where, has401: true });
+      if (!path.startsWith('/api/v1/health/'))
+        expect({ where, has429: Boolean(op.responses['429']) }).toEqual({ where, has429: true });
+    }
+    const course = document.paths['/api/v1/courses/{id}'].get!;
+    expect(course.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path', schema: expect.objectContaining({ format: 'uuid' }) }));
+    type Answer = { headers?: Record<string, unknown> };
+    expect((document.components?.responses?.TooManyRequests as Answer).headers).toEqual(
+      expect.objectContaining({ 'Retry-After': expect.anything(), 'RateLimit-Limit': expect.anything(), 'RateLimit-Reset': expect.anything() }),
+    );
+    // The limiter's headers are declared on success answers too, and the health probes (never counted) have none.
+    expect(Object.keys((course.responses['200'] as Answer).headers ?? {})).toEqual(expect.arrayContaining(['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']));
+    expect(document.paths['/api/v1/health/live'].get!.responses['429']).toBeUndefined();
+  });
+
   it('keeps reminders tied to an enrolment and its user, as the foreign keys they replace did', async () => {
     const database = await createTestDatabase();
     const db = new Pool({ connectionString: database.url, max: 2 });
