@@ -43,20 +43,30 @@ describe('committed artefacts stay true', () => {
         summary: true,
         description: true,
       });
-      expect({ where, tagged: (op.tags ?? []).length > 0 && (op.tags ?? []).every((tag) => tags.has(tag)) }).toEqual({ where, tagged: true });
+      expect({ where, tagged: (op.tags ?? []).length > 0 && (op.tags ?? []).every((tag) => tags.has(tag)) }).toEqual({
+        where,
+        tagged: true,
+      });
       expect({ where, has: ['400', '500'].filter((status) => op.responses[status]) }).toEqual({ where, has: ['400', '500'] });
       if (op.security) expect({ where, has401: Boolean(op.responses['401']) }).toEqual({ where, has401: true });
-      if (!path.startsWith('/api/v1/health/'))
-        expect({ where, has429: Boolean(op.responses['429']) }).toEqual({ where, has429: true });
+      if (!path.startsWith('/api/v1/health/')) expect({ where, has429: Boolean(op.responses['429']) }).toEqual({ where, has429: true });
     }
     const course = document.paths['/api/v1/courses/{id}'].get!;
-    expect(course.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path', schema: expect.objectContaining({ format: 'uuid' }) }));
+    expect(course.parameters).toContainEqual(
+      expect.objectContaining({ name: 'id', in: 'path', schema: expect.objectContaining({ format: 'uuid' }) }),
+    );
     type Answer = { headers?: Record<string, unknown> };
     expect((document.components?.responses?.TooManyRequests as Answer).headers).toEqual(
-      expect.objectContaining({ 'Retry-After': expect.anything(), 'RateLimit-Limit': expect.anything(), 'RateLimit-Reset': expect.anything() }),
+      expect.objectContaining({
+        'Retry-After': expect.anything(),
+        'RateLimit-Limit': expect.anything(),
+        'RateLimit-Reset': expect.anything(),
+      }),
     );
     // The limiter's headers are declared on success answers too, and the health probes (never counted) have none.
-    expect(Object.keys((course.responses['200'] as Answer).headers ?? {})).toEqual(expect.arrayContaining(['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']));
+    expect(Object.keys((course.responses['200'] as Answer).headers ?? {})).toEqual(
+      expect.arrayContaining(['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']),
+    );
     expect(document.paths['/api/v1/health/live'].get!.responses['429']).toBeUndefined();
   });
 

@@ -79,12 +79,21 @@ const PROBLEM_SCHEMA = {
         type: 'object',
         required: ['field', 'message'],
         properties: {
-          field: text(200, { description: 'The field, query or path parameter (dotted for nested fields: rows.3.email)', example: 'email' }),
+          field: text(200, {
+            description: 'The field, query or path parameter (dotted for nested fields: rows.3.email)',
+            example: 'email',
+          }),
           message: text(1_000, { description: 'The first rule the field failed, in plain words', example: 'email must be an email' }),
         },
       },
     },
-    errorsTotal: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000, description: `Present when errors was cut to its first ${MAX_PROBLEM_ERRORS}` },
+    errorsTotal: {
+      type: 'integer',
+      format: 'int32',
+      minimum: 0,
+      maximum: 1_000_000,
+      description: `Present when errors was cut to its first ${MAX_PROBLEM_ERRORS}`,
+    },
   },
 };
 
@@ -203,7 +212,12 @@ function respond(operation: OperationObject, status: number, description: string
   }
   // The limiter's 429 and the problem filter's 503 carry Retry-After; the readiness probe's own 503 does not.
   const fresh = problemResponse(status, declared?.description ?? description, limited, status === 429 || (status === 503 && limited));
-  responses[status] = { ...fresh, ...declared, headers: { ...fresh.headers, ...declared?.headers }, content: declared?.content ?? fresh.content };
+  responses[status] = {
+    ...fresh,
+    ...declared,
+    headers: { ...fresh.headers, ...declared?.headers },
+    content: declared?.content ?? fresh.content,
+  };
 }
 
 /**
@@ -249,7 +263,12 @@ export function completeOpenApi(document: OpenAPIObject, controllers: Type[]): O
       if (!fact.isPublic || fact.guards.some((guard) => CREDENTIAL_GUARDS.has(guard))) respond(operation, 401, '', limited);
       if (fact.roles.length) respond(operation, 403, `Your role does not allow this (requires ${fact.roles.join(' or ')})`, limited);
       if (uuidDescribed.size)
-        respond(operation, 404, `No such ${[...uuidDescribed].join(' / ')}, or not one you may see (the answer does not tell which)`, limited);
+        respond(
+          operation,
+          404,
+          `No such ${[...uuidDescribed].join(' / ')}, or not one you may see (the answer does not tell which)`,
+          limited,
+        );
       if (limited) respond(operation, 429, '', limited);
       respond(operation, 500, '', limited);
       if (limited) respond(operation, 503, '', limited);

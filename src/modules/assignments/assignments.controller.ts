@@ -21,7 +21,11 @@ export class AssignmentsController {
   constructor(private readonly assignments: AssignmentsService) {}
 
   @Post('courses/:id/assignments')
-  @ApiOperation({ summary: "Assign a module with a due date", description: "Assigns a module to the whole course, a cohort or chosen enrolments, due at an instant (ISO 8601 with an offset). The assignment notice and the due-soon and overdue reminders are scheduled with it." })
+  @ApiOperation({
+    summary: 'Assign a module with a due date',
+    description:
+      'Assigns a module to the whole course, a cohort or chosen enrolments, due at an instant (ISO 8601 with an offset). The assignment notice and the due-soon and overdue reminders are scheduled with it.',
+  })
   @Roles('admin', 'instructor')
   @ApiCreatedResponse({ type: AssignmentDto, description: 'Reminder rows (assignment, due_soon, overdue) are written with it' })
   create(
@@ -34,7 +38,10 @@ export class AssignmentsController {
   }
 
   @Get('courses/:id/assignments')
-  @ApiOperation({ summary: "List a course's assignments", description: "Assignments with their targets and per-student overrides; cursor-paginated." })
+  @ApiOperation({
+    summary: "List a course's assignments",
+    description: 'Assignments with their targets and per-student overrides; cursor-paginated.',
+  })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: AssignmentPageDto })
   list(@Param('id', uuidPipe) id: string, @Query() query: AssignmentQuery, @CurrentUser() caller: Caller): Promise<Page<AssignmentDto>> {
@@ -42,7 +49,10 @@ export class AssignmentsController {
   }
 
   @Patch('assignments/:id')
-  @ApiOperation({ summary: "Change a due date", description: "Moves the due date; pending due-soon and overdue reminders are replaced for the new date." })
+  @ApiOperation({
+    summary: 'Change a due date',
+    description: 'Moves the due date; pending due-soon and overdue reminders are replaced for the new date.',
+  })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: AssignmentDto, description: 'Pending due reminders are replaced for the new date' })
   reschedule(
@@ -55,7 +65,7 @@ export class AssignmentsController {
   }
 
   @Delete('assignments/:id')
-  @ApiOperation({ summary: "Cancel an assignment", description: "Cancels the assignment; its pending reminders are cancelled." })
+  @ApiOperation({ summary: 'Cancel an assignment', description: 'Cancels the assignment; its pending reminders are cancelled.' })
   @HttpCode(204)
   @Roles('admin', 'instructor')
   @ApiNoContentResponse({ description: 'Cancelled; pending reminders are cancelled' })
@@ -64,7 +74,10 @@ export class AssignmentsController {
   }
 
   @Put('assignments/:id/overrides/:enrolmentId')
-  @ApiOperation({ summary: "Set one student's due date", description: "Gives one enrolment its own due date for this assignment (an extension); their reminders follow it." })
+  @ApiOperation({
+    summary: "Set one student's due date",
+    description: 'Gives one enrolment its own due date for this assignment (an extension); their reminders follow it.',
+  })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: AssignmentDto })
   setOverride(
@@ -92,7 +105,11 @@ export class AssignmentsController {
   }
 
   @Get('me/assignments')
-  @ApiOperation({ summary: "List my assignments", description: "The caller's assignments with the due date that applies to them (overrides included), filtered by upcoming, overdue or done." })
+  @ApiOperation({
+    summary: 'List my assignments',
+    description:
+      "The caller's assignments with the due date that applies to them (overrides included), filtered by upcoming, overdue or done.",
+  })
   @ApiOkResponse({ type: MyAssignmentListDto, description: 'With the due date that applies to the caller' })
   async mine(@Query() query: MyAssignmentsQuery, @CurrentUser() caller: Caller): Promise<MyAssignmentListDto> {
     return { data: await this.assignments.mine(caller, query.status) };

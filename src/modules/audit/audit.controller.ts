@@ -59,7 +59,11 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @ApiOperation({ summary: "Read the audit log", description: "Changes with who made them, before and after values and the request id, newest first; filtered by entity, entity id, actor and action." })
+  @ApiOperation({
+    summary: 'Read the audit log',
+    description:
+      'Changes with who made them, before and after values and the request id, newest first; filtered by entity, entity id, actor and action.',
+  })
   @Roles('admin')
   @ApiOkResponse({ type: AuditPageDto })
   async list(@Query() query: AuditQuery): Promise<Page<AuditEntryDto>> {

@@ -8,7 +8,9 @@ import {
   ApiOkResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse, ApiOperation } from '@nestjs/swagger';
+  ApiUnauthorizedResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth.decorators';
 import { Unauthenticated } from '../../common/errors';
@@ -49,12 +51,19 @@ export class AuthController {
   ) {}
 
   @Post('login')
-  @ApiOperation({ summary: "Sign in with email and password", description: "Checks the email and password and starts a sign-in session: a short-lived access token (send it as `Authorization: Bearer`) and a refresh token. With `X-Accord-Session: cookie` the refresh token is set in an HttpOnly cookie instead of the body. Wrong email and wrong password get the same 401. Failures are throttled per account and per client address (429 with Retry-After)." })
+  @ApiOperation({
+    summary: 'Sign in with email and password',
+    description:
+      'Checks the email and password and starts a sign-in session: a short-lived access token (send it as `Authorization: Bearer`) and a refresh token. With `X-Accord-Session: cookie` the refresh token is set in an HttpOnly cookie instead of the body. Wrong email and wrong password get the same 401. Failures are throttled per account and per client address (429 with Retry-After).',
+  })
   @NoStore()
   @HttpCode(200)
   @UseGuards(LocalAuthGuard)
   @SESSION_MODE
-  @ApiBody({ type: LoginDto, examples: { admin: { summary: 'The demo admin', value: { email: 'admin@accord.local', password: 'accord-admin-demo' } } } })
+  @ApiBody({
+    type: LoginDto,
+    examples: { admin: { summary: 'The demo admin', value: { email: 'admin@accord.local', password: 'accord-admin-demo' } } },
+  })
   @ApiOkResponse({
     type: TokenPairDto,
     example: {
@@ -81,7 +90,11 @@ export class AuthController {
   }
 
   @Post('refresh')
-  @ApiOperation({ summary: "Exchange a refresh token for a new pair", description: "Spends the refresh token (from the body, or the accord_refresh cookie with X-CSRF-Token) and answers a new access and refresh token. Presenting an already spent token revokes the whole session family (401). A cookie without a matching X-CSRF-Token is 403." })
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new pair',
+    description:
+      'Spends the refresh token (from the body, or the accord_refresh cookie with X-CSRF-Token) and answers a new access and refresh token. Presenting an already spent token revokes the whole session family (401). A cookie without a matching X-CSRF-Token is 403.',
+  })
   @NoStore()
   @HttpCode(200)
   @SESSION_MODE
@@ -108,7 +121,11 @@ export class AuthController {
   }
 
   @Post('logout')
-  @ApiOperation({ summary: "Sign out (end the session)", description: "Revokes the session family of the refresh token (from the body, or the cookie with X-CSRF-Token); idempotent. In cookie mode both cookies are cleared." })
+  @ApiOperation({
+    summary: 'Sign out (end the session)',
+    description:
+      'Revokes the session family of the refresh token (from the body, or the cookie with X-CSRF-Token); idempotent. In cookie mode both cookies are cleared.',
+  })
   @HttpCode(204)
   @CSRF
   @ApiBody({ type: RefreshDto, required: false, description: 'Omitted (or `{}`) in cookie mode' })
@@ -124,7 +141,11 @@ export class AuthController {
   }
 
   @Post('set-password')
-  @ApiOperation({ summary: "Set a password from an invitation or reset link", description: "Takes the single-use token from a set-password email link and the new password, signs the user in and ends their other sessions. An invited student becomes active. An invalid, expired or used token is 400 naming `token`." })
+  @ApiOperation({
+    summary: 'Set a password from an invitation or reset link',
+    description:
+      'Takes the single-use token from a set-password email link and the new password, signs the user in and ends their other sessions. An invited student becomes active. An invalid, expired or used token is 400 naming `token`.',
+  })
   @NoStore()
   @HttpCode(200)
   @SESSION_MODE
@@ -138,7 +159,11 @@ export class AuthController {
   }
 
   @Post('password-reset')
-  @ApiOperation({ summary: "Request a password-reset email", description: "Answers 202 whatever the email, so it cannot be used to find accounts; an active account gets a single-use, expiring set-password link. Throttled per email and per client address (429 with Retry-After)." })
+  @ApiOperation({
+    summary: 'Request a password-reset email',
+    description:
+      'Answers 202 whatever the email, so it cannot be used to find accounts; an active account gets a single-use, expiring set-password link. Throttled per email and per client address (429 with Retry-After).',
+  })
   @HttpCode(202)
   @ApiAcceptedResponse({
     description: 'The same answer whatever the email: an active account gets a single-use, expiring set-password link by email',

@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
@@ -28,7 +36,10 @@ export class CoursesController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: "Create a course", description: "Creates a draft course; the creator becomes one of its instructors. A slug already taken is 409." })
+  @ApiOperation({
+    summary: 'Create a course',
+    description: 'Creates a draft course; the creator becomes one of its instructors. A slug already taken is 409.',
+  })
   @Roles('admin', 'instructor')
   @ApiCreatedResponse({ type: CourseDto, description: 'The creator becomes an instructor of the course' })
   create(@Body() body: CreateCourseDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<CourseDto> {
@@ -36,21 +47,29 @@ export class CoursesController {
   }
 
   @Get()
-  @ApiOperation({ summary: "List courses", description: "Admins see every course, instructors the courses they teach, students the published courses they are enrolled in. Cursor-paginated." })
+  @ApiOperation({
+    summary: 'List courses',
+    description:
+      'Admins see every course, instructors the courses they teach, students the published courses they are enrolled in. Cursor-paginated.',
+  })
   @ApiOkResponse({ type: CoursePageDto, description: 'Admins: all; instructors: theirs; students: published courses they are enrolled in' })
   list(@Query() query: CourseQuery, @CurrentUser() caller: Caller): Promise<Page<CourseDto>> {
     return this.courses.list(caller, query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: "Get a course", description: "One course, if the caller may see it (else 404)." })
+  @ApiOperation({ summary: 'Get a course', description: 'One course, if the caller may see it (else 404).' })
   @ApiOkResponse({ type: CourseDto })
   get(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller): Promise<CourseDto> {
     return this.courses.get(caller, id);
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: "Update a course", description: "Changes title, description, slug, timezone or reminder policy. Archived courses are read-only (409); a slug already taken is 409." })
+  @ApiOperation({
+    summary: 'Update a course',
+    description:
+      'Changes title, description, slug, timezone or reminder policy. Archived courses are read-only (409); a slug already taken is 409.',
+  })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: CourseDto })
   @ApiConflictResponse({ description: 'Archived courses are read-only; slug taken' })
@@ -64,7 +83,10 @@ export class CoursesController {
   }
 
   @Post(':id/publish')
-  @ApiOperation({ summary: "Publish a course", description: "Makes a draft course visible to its enrolled students. Idempotent for a published course; an archived one is 409." })
+  @ApiOperation({
+    summary: 'Publish a course',
+    description: 'Makes a draft course visible to its enrolled students. Idempotent for a published course; an archived one is 409.',
+  })
   @HttpCode(200)
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: CourseDto })
@@ -73,7 +95,10 @@ export class CoursesController {
   }
 
   @Post(':id/archive')
-  @ApiOperation({ summary: "Archive a course", description: "Makes the course read-only; pending reminders are skipped while it is archived." })
+  @ApiOperation({
+    summary: 'Archive a course',
+    description: 'Makes the course read-only; pending reminders are skipped while it is archived.',
+  })
   @HttpCode(200)
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: CourseDto })
@@ -82,7 +107,11 @@ export class CoursesController {
   }
 
   @Post(':id/unarchive')
-  @ApiOperation({ summary: "Unarchive a course", description: "Back to published if it had been published, else draft. Reminders skipped while archived are not re-sent. 409 when the course is not archived." })
+  @ApiOperation({
+    summary: 'Unarchive a course',
+    description:
+      'Back to published if it had been published, else draft. Reminders skipped while archived are not re-sent. 409 when the course is not archived.',
+  })
   @HttpCode(200)
   @Roles('admin', 'instructor')
   @ApiOkResponse({
@@ -95,7 +124,10 @@ export class CoursesController {
   }
 
   @Put(':id/instructors/:userId')
-  @ApiOperation({ summary: "Add an instructor to a course", description: "Makes an instructor (or admin) user an instructor of the course; idempotent." })
+  @ApiOperation({
+    summary: 'Add an instructor to a course',
+    description: 'Makes an instructor (or admin) user an instructor of the course; idempotent.',
+  })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: CourseDto })
   addInstructor(
@@ -108,7 +140,10 @@ export class CoursesController {
   }
 
   @Delete(':id/instructors/:userId')
-  @ApiOperation({ summary: "Remove an instructor from a course", description: "Removes an instructor; the last one cannot be removed (409)." })
+  @ApiOperation({
+    summary: 'Remove an instructor from a course',
+    description: 'Removes an instructor; the last one cannot be removed (409).',
+  })
   @HttpCode(204)
   @Roles('admin', 'instructor')
   @ApiNoContentResponse()
@@ -123,14 +158,18 @@ export class CoursesController {
   }
 
   @Get(':id/modules')
-  @ApiOperation({ summary: "List a course's modules", description: "Modules in order, each with its items and their materials." })
+  @ApiOperation({ summary: "List a course's modules", description: 'Modules in order, each with its items and their materials.' })
   @ApiOkResponse({ type: ModuleListDto, description: 'Modules in order, each with its items and their materials' })
   async modules(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller): Promise<ModuleListDto> {
     return { data: await this.structure.list(caller, id) };
   }
 
   @Post(':id/modules')
-  @ApiOperation({ summary: "Add a module to a course", description: "Appends a module after the last one, optionally with an unlock time and prerequisite modules. Prerequisites that would form a cycle are 409; so is an archived course." })
+  @ApiOperation({
+    summary: 'Add a module to a course',
+    description:
+      'Appends a module after the last one, optionally with an unlock time and prerequisite modules. Prerequisites that would form a cycle are 409; so is an archived course.',
+  })
   @Roles('admin', 'instructor')
   @ApiCreatedResponse({ type: ModuleDto, description: 'Appended after the last module' })
   @ApiConflictResponse({ description: 'Prerequisites would form a cycle; course archived' })
@@ -144,7 +183,11 @@ export class CoursesController {
   }
 
   @Put(':id/modules/order')
-  @ApiOperation({ summary: "Reorder a course's modules", description: "Takes every module id of the course in the new order (a missing or foreign id is 400) and answers the modules in that order." })
+  @ApiOperation({
+    summary: "Reorder a course's modules",
+    description:
+      'Takes every module id of the course in the new order (a missing or foreign id is 400) and answers the modules in that order.',
+  })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: ModuleListDto })
   async reorderModules(
@@ -165,7 +208,11 @@ export class ModulesController {
   constructor(private readonly structure: StructureService) {}
 
   @Patch(':id')
-  @ApiOperation({ summary: "Update a module", description: "Changes title, description, unlock time or prerequisites. Prerequisites that would form a cycle are 409 (the detail names it)." })
+  @ApiOperation({
+    summary: 'Update a module',
+    description:
+      'Changes title, description, unlock time or prerequisites. Prerequisites that would form a cycle are 409 (the detail names it).',
+  })
   @ApiOkResponse({ type: ModuleDto })
   @ApiConflictResponse({ description: 'Prerequisites would form a cycle (the detail names it); course archived' })
   update(
@@ -178,7 +225,10 @@ export class ModulesController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: "Delete a module", description: "Removes the module, its items and prerequisite links; the other modules' positions close up." })
+  @ApiOperation({
+    summary: 'Delete a module',
+    description: "Removes the module, its items and prerequisite links; the other modules' positions close up.",
+  })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The module, its items and prerequisite links are removed; positions close up' })
   async delete(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<void> {
@@ -186,7 +236,11 @@ export class ModulesController {
   }
 
   @Post(':id/items')
-  @ApiOperation({ summary: "Add an item to a module", description: "Appends an item that presents a catalogue material, with its completion rule: view, watch (minimum percent of the video watched) or mark_done." })
+  @ApiOperation({
+    summary: 'Add an item to a module',
+    description:
+      'Appends an item that presents a catalogue material, with its completion rule: view, watch (minimum percent of the video watched) or mark_done.',
+  })
   @ApiCreatedResponse({ type: ItemDto, description: 'Appended after the last item' })
   createItem(
     @Param('id', uuidPipe) id: string,
@@ -198,7 +252,10 @@ export class ModulesController {
   }
 
   @Put(':id/items/order')
-  @ApiOperation({ summary: "Reorder a module's items", description: "Takes every item id of the module in the new order and answers the module." })
+  @ApiOperation({
+    summary: "Reorder a module's items",
+    description: 'Takes every item id of the module in the new order and answers the module.',
+  })
   @ApiOkResponse({ type: ModuleDto })
   reorderItems(
     @Param('id', uuidPipe) id: string,
@@ -218,7 +275,7 @@ export class ItemsController {
   constructor(private readonly structure: StructureService) {}
 
   @Patch(':id')
-  @ApiOperation({ summary: "Update an item", description: "Changes whether the item is required and its completion rule." })
+  @ApiOperation({ summary: 'Update an item', description: 'Changes whether the item is required and its completion rule.' })
   @ApiOkResponse({ type: ItemDto })
   update(
     @Param('id', uuidPipe) id: string,
@@ -230,7 +287,7 @@ export class ItemsController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: "Delete an item", description: "Removes the item from its module; positions close up." })
+  @ApiOperation({ summary: 'Delete an item', description: 'Removes the item from its module; positions close up.' })
   @HttpCode(204)
   @ApiNoContentResponse()
   async delete(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<void> {

@@ -10,7 +10,9 @@ import {
   ApiPayloadTooLargeResponse,
   ApiTags,
   getSchemaPath,
-  ApiExtraModels, ApiOperation } from '@nestjs/swagger';
+  ApiExtraModels,
+  ApiOperation,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
@@ -45,7 +47,11 @@ export class CourseEnrolmentsController {
   ) {}
 
   @Post('cohorts')
-  @ApiOperation({ summary: "Create a cohort", description: "A named group of a course's students (for example an evening section), used to enrol, assign and report by group. A name already used in the course is 409." })
+  @ApiOperation({
+    summary: 'Create a cohort',
+    description:
+      "A named group of a course's students (for example an evening section), used to enrol, assign and report by group. A name already used in the course is 409.",
+  })
   @ApiCreatedResponse({ type: CohortDto })
   createCohort(
     @Param('id', uuidPipe) id: string,
@@ -57,14 +63,18 @@ export class CourseEnrolmentsController {
   }
 
   @Get('cohorts')
-  @ApiOperation({ summary: "List a course's cohorts", description: "Every cohort of the course." })
+  @ApiOperation({ summary: "List a course's cohorts", description: 'Every cohort of the course.' })
   @ApiOkResponse({ type: CohortListDto })
   async cohorts(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller): Promise<CohortListDto> {
     return { data: await this.enrolments.cohorts(caller, id) };
   }
 
   @Post('enrolments')
-  @ApiOperation({ summary: "Enrol one student", description: "Enrols an existing user (by userId or email) or, for an unknown email, creates an invited student. 201 for a new enrolment; 200 with the existing one when already enrolled (a dropped enrolment is reactivated)." })
+  @ApiOperation({
+    summary: 'Enrol one student',
+    description:
+      'Enrols an existing user (by userId or email) or, for an unknown email, creates an invited student. 201 for a new enrolment; 200 with the existing one when already enrolled (a dropped enrolment is reactivated).',
+  })
   @ApiCreatedResponse({ type: EnrolmentDto, description: 'Enrolled (an unknown email becomes an invited student)' })
   @ApiOkResponse({ type: EnrolmentDto, description: 'Already enrolled: the existing enrolment (a dropped one is reactivated)' })
   async enrol(
@@ -80,7 +90,11 @@ export class CourseEnrolmentsController {
   }
 
   @Post('enrolments/bulk')
-  @ApiOperation({ summary: "Enrol students in bulk (JSON or CSV)", description: "Enrols up to 10,000 rows in one request, from JSON rows, a CSV file (header `email,name,cohort`) or a multipart upload of that file. One bad row never blocks the others and a rerun of the same file creates nothing new. `dryRun=true` answers the counts it would produce and writes nothing; `createCohorts=true` creates cohorts named in the file. More rows than the limit is 413." })
+  @ApiOperation({
+    summary: 'Enrol students in bulk (JSON or CSV)',
+    description:
+      'Enrols up to 10,000 rows in one request, from JSON rows, a CSV file (header `email,name,cohort`) or a multipart upload of that file. One bad row never blocks the others and a rerun of the same file creates nothing new. `dryRun=true` answers the counts it would produce and writes nothing; `createCohorts=true` creates cohorts named in the file. More rows than the limit is 413.',
+  })
   @HttpCode(200)
   @ApiExtraModels(BulkEnrolDto)
   @ApiConsumes('application/json', 'text/csv', 'multipart/form-data')
@@ -101,15 +115,13 @@ export class CourseEnrolmentsController {
     examples: {
       csv: {
         summary: 'text/csv: a spreadsheet export (quoted field, empty cells)',
-        value: 'email,name,cohort\r\nana.perez@example.org,Ana Pérez,Evening\r\nj.muller@example.org,"Müller, Jonas",Evening\r\nkim@example.org,,\r\n',
+        value:
+          'email,name,cohort\r\nana.perez@example.org,Ana Pérez,Evening\r\nj.muller@example.org,"Müller, Jonas",Evening\r\nkim@example.org,,\r\n',
       },
       json: {
         summary: 'application/json: rows',
         value: {
-          rows: [
-            { email: 'ana.perez@example.org', name: 'Ana Pérez', cohort: 'Evening' },
-            { email: 'kim@example.org' },
-          ],
+          rows: [{ email: 'ana.perez@example.org', name: 'Ana Pérez', cohort: 'Evening' }, { email: 'kim@example.org' }],
         },
       },
     },
@@ -147,7 +159,10 @@ export class CourseEnrolmentsController {
   }
 
   @Get('enrolments')
-  @ApiOperation({ summary: "List a course's enrolments", description: "Enrolments with their students, filtered by status and cohort; cursor-paginated." })
+  @ApiOperation({
+    summary: "List a course's enrolments",
+    description: 'Enrolments with their students, filtered by status and cohort; cursor-paginated.',
+  })
   @ApiOkResponse({ type: EnrolmentPageDto })
   list(@Param('id', uuidPipe) id: string, @Query() query: EnrolmentQuery, @CurrentUser() caller: Caller): Promise<Page<EnrolmentDto>> {
     return this.enrolments.list(caller, id, query);
@@ -161,7 +176,10 @@ export class EnrolmentsController {
   constructor(private readonly enrolments: EnrolmentsService) {}
 
   @Patch('enrolments/:id')
-  @ApiOperation({ summary: "Change an enrolment", description: "Changes the status (any \u2192 dropped, dropped \u2192 active; others 409) or the cohort." })
+  @ApiOperation({
+    summary: 'Change an enrolment',
+    description: 'Changes the status (any \u2192 dropped, dropped \u2192 active; others 409) or the cohort.',
+  })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: EnrolmentDto, description: 'Allowed status changes: any → dropped, dropped → active; others 409' })
   update(
@@ -174,7 +192,10 @@ export class EnrolmentsController {
   }
 
   @Delete('enrolments/:id')
-  @ApiOperation({ summary: "Drop an enrolment", description: "Sets the enrolment to dropped (idempotent); its pending reminders are skipped." })
+  @ApiOperation({
+    summary: 'Drop an enrolment',
+    description: 'Sets the enrolment to dropped (idempotent); its pending reminders are skipped.',
+  })
   @HttpCode(204)
   @Roles('admin', 'instructor')
   @ApiNoContentResponse({ description: 'Dropped (idempotent)' })
@@ -183,7 +204,7 @@ export class EnrolmentsController {
   }
 
   @Patch('cohorts/:id')
-  @ApiOperation({ summary: "Rename a cohort", description: "A name already used in the course is 409." })
+  @ApiOperation({ summary: 'Rename a cohort', description: 'A name already used in the course is 409.' })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: CohortDto })
   rename(
@@ -196,7 +217,10 @@ export class EnrolmentsController {
   }
 
   @Delete('cohorts/:id')
-  @ApiOperation({ summary: "Delete a cohort", description: "Deletes a cohort nobody uses; while enrolments or live assignments use it, 409 naming them." })
+  @ApiOperation({
+    summary: 'Delete a cohort',
+    description: 'Deletes a cohort nobody uses; while enrolments or live assignments use it, 409 naming them.',
+  })
   @HttpCode(204)
   @Roles('admin', 'instructor')
   @ApiNoContentResponse({ description: 'Deleted (its cancelled assignments go with it)' })
@@ -209,7 +233,7 @@ export class EnrolmentsController {
   }
 
   @Get('me/enrolments')
-  @ApiOperation({ summary: "List my enrolments", description: "The caller's enrolments with their courses." })
+  @ApiOperation({ summary: 'List my enrolments', description: "The caller's enrolments with their courses." })
   @ApiOkResponse({ type: MyEnrolmentListDto })
   async mine(@CurrentUser() caller: Caller): Promise<MyEnrolmentListDto> {
     return { data: await this.enrolments.mine(caller) };

@@ -27,7 +27,10 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: "Liveness probe", description: "Answers 200 while the process serves HTTP; checks nothing else. Not rate-limited." })
+  @ApiOperation({
+    summary: 'Liveness probe',
+    description: 'Answers 200 while the process serves HTTP; checks nothing else. Not rate-limited.',
+  })
   @ApiOkResponse({ type: LivenessDto })
   live(): LivenessDto {
     return { status: 'ok' };
@@ -35,7 +38,10 @@ export class HealthController {
 
   /** 503 while PostgreSQL or Redis does not answer; the pools reconnect by themselves. */
   @Get('ready')
-  @ApiOperation({ summary: "Readiness probe", description: "Checks PostgreSQL and Redis (2 s each): 200 when both answer, 503 otherwise. Not rate-limited." })
+  @ApiOperation({
+    summary: 'Readiness probe',
+    description: 'Checks PostgreSQL and Redis (2 s each): 200 when both answer, 503 otherwise. Not rate-limited.',
+  })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({ type: ReadinessDto })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessDto> {

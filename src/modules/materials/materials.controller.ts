@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
@@ -13,7 +21,10 @@ export class MaterialsController {
   constructor(private readonly materials: MaterialsService) {}
 
   @Post()
-  @ApiOperation({ summary: "Add a material to the catalogue", description: "Adds a video, case study, role play, article, teaching note or book." })
+  @ApiOperation({
+    summary: 'Add a material to the catalogue',
+    description: 'Adds a video, case study, role play, article, teaching note or book.',
+  })
   @Roles('admin', 'instructor')
   @ApiCreatedResponse({ type: MaterialDto })
   create(@Body() body: CreateMaterialDto, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<MaterialDto> {
@@ -21,21 +32,25 @@ export class MaterialsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "Search the catalogue", description: "Materials filtered by kind and tag; with `q`, a full-text search ranked by relevance, otherwise newest first. Cursor-paginated." })
+  @ApiOperation({
+    summary: 'Search the catalogue',
+    description:
+      'Materials filtered by kind and tag; with `q`, a full-text search ranked by relevance, otherwise newest first. Cursor-paginated.',
+  })
   @ApiOkResponse({ type: MaterialPageDto, description: 'With q: ranked by relevance; otherwise newest first' })
   list(@Query() query: MaterialQuery): Promise<Page<MaterialDto>> {
     return this.materials.list(query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: "Get a material", description: "One material by id." })
+  @ApiOperation({ summary: 'Get a material', description: 'One material by id.' })
   @ApiOkResponse({ type: MaterialDto })
   get(@Param('id', uuidPipe) id: string): Promise<MaterialDto> {
     return this.materials.get(id);
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: "Update a material", description: "Changes any field of a material; courses that use it see the change." })
+  @ApiOperation({ summary: 'Update a material', description: 'Changes any field of a material; courses that use it see the change.' })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: MaterialDto })
   update(
@@ -48,7 +63,7 @@ export class MaterialsController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: "Delete a material", description: "Deletes a material no course item uses; otherwise 409 naming the courses." })
+  @ApiOperation({ summary: 'Delete a material', description: 'Deletes a material no course item uses; otherwise 409 naming the courses.' })
   @HttpCode(204)
   @Roles('admin', 'instructor')
   @ApiNoContentResponse()

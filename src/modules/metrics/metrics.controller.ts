@@ -1,5 +1,13 @@
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags, ApiUnauthorizedResponse, ApiOperation } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { Public } from '../../common/auth.decorators';
 import { MetricsTokenGuard } from './metrics-token.guard';
 import { registry } from './metrics';
@@ -10,7 +18,11 @@ import { registry } from './metrics';
 @UseGuards(MetricsTokenGuard)
 export class MetricsController {
   @Get()
-  @ApiOperation({ summary: "Prometheus metrics", description: "HTTP latency histograms, queue depths and reminder counters in the Prometheus text format. 404 while METRICS_TOKEN is not set." })
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description:
+      'HTTP latency histograms, queue depths and reminder counters in the Prometheus text format. 404 while METRICS_TOKEN is not set.',
+  })
   @Header('Content-Type', registry.contentType)
   @ApiBearerAuth()
   @ApiProduces('text/plain')

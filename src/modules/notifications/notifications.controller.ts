@@ -16,21 +16,21 @@ export class PreferencesController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @ApiOperation({ summary: "Get my email preferences", description: "Which kinds of email I get, and my quiet hours." })
+  @ApiOperation({ summary: 'Get my email preferences', description: 'Which kinds of email I get, and my quiet hours.' })
   @ApiOkResponse({ type: PreferencesDto })
   get(@CurrentUser() caller: Caller): Promise<PreferencesDto> {
     return this.notifications.get(caller.id);
   }
 
   @Put()
-  @ApiOperation({ summary: "Replace my email preferences", description: "Sets every field at once; use PATCH for a few." })
+  @ApiOperation({ summary: 'Replace my email preferences', description: 'Sets every field at once; use PATCH for a few.' })
   @ApiOkResponse({ type: PreferencesDto })
   put(@Body() body: PreferencesDto, @CurrentUser() caller: Caller): Promise<PreferencesDto> {
     return this.notifications.put(caller.id, body);
   }
 
   @Patch()
-  @ApiOperation({ summary: "Change some of my email preferences", description: "Any subset of the fields; the rest keep their value." })
+  @ApiOperation({ summary: 'Change some of my email preferences', description: 'Any subset of the fields; the rest keep their value.' })
   @ApiOkResponse({
     type: PreferencesDto,
     description: 'Any subset of the fields; the rest keep their value. An empty body changes nothing.',
@@ -52,7 +52,11 @@ export class UnsubscribeController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Post()
-  @ApiOperation({ summary: "One-click unsubscribe (RFC 8058)", description: "The POST a mail client sends to the List-Unsubscribe link (token in the query); answers a small HTML page. People who open the link in a browser get the web app's page instead. A forged or altered token is 400." })
+  @ApiOperation({
+    summary: 'One-click unsubscribe (RFC 8058)',
+    description:
+      "The POST a mail client sends to the List-Unsubscribe link (token in the query); answers a small HTML page. People who open the link in a browser get the web app's page instead. A forged or altered token is 400.",
+  })
   @HttpCode(200)
   @ApiOkResponse({ description: 'Unsubscribed from that kind of email (idempotent); 400 for a forged or altered token' })
   @Header('Cache-Control', 'no-store')
@@ -71,7 +75,7 @@ export class UnsubscribeApiController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @ApiOperation({ summary: "Describe an unsubscribe link", description: "The kind of email the link's token stops; nothing is changed." })
+  @ApiOperation({ summary: 'Describe an unsubscribe link', description: "The kind of email the link's token stops; nothing is changed." })
   @NoStore()
   @ApiQuery({ name: 'token', required: true, description: 'The token from the unsubscribe link' })
   @ApiOkResponse({ type: UnsubscribeScopeDto, description: 'The kind of email the link stops; nothing is changed' })

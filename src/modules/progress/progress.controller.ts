@@ -7,7 +7,9 @@ import {
   ApiProduces,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiTooManyRequestsResponse, ApiOperation } from '@nestjs/swagger';
+  ApiTooManyRequestsResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { Caller, CurrentUser, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
@@ -65,7 +67,12 @@ const REPORT_EXAMPLE = {
       state: 'in_progress',
       modules: [
         { moduleId: '1a3c5e7b-9d2f-4b6a-8c1e-3f5a7c9e1b2d', number: 1, title: 'Colombia: the peace process', state: 'completed' },
-        { moduleId: '6b8d1f3a-5c7e-4a9b-8d2f-4a6c8e1b3d5f', number: 2, title: 'Great negotiator: Martti Ahtisaari', state: 'not_completed' },
+        {
+          moduleId: '6b8d1f3a-5c7e-4a9b-8d2f-4a6c8e1b3d5f',
+          number: 2,
+          title: 'Great negotiator: Martti Ahtisaari',
+          state: 'not_completed',
+        },
       ],
     },
   ],
@@ -88,9 +95,16 @@ export class ProgressController {
   ) {}
 
   @Post('progress/events')
-  @ApiOperation({ summary: "Send progress events", description: "Records a batch of up to 500 events from a player or reader: viewed, progressed (position, percent, watched segments) and completed. `eventId` is a client UUID, so resending a batch never counts twice. Each event is accepted, a duplicate, or rejected with a reason (for example a locked module or a course the caller is not enrolled in); a bad event never fails the batch. Watch rules complete only on the server's coverage of `watchedSegments`. 413 past 500 events or 5,000 segments; 429/503 when the student's earlier writes are still queued." })
+  @ApiOperation({
+    summary: 'Send progress events',
+    description:
+      "Records a batch of up to 500 events from a player or reader: viewed, progressed (position, percent, watched segments) and completed. `eventId` is a client UUID, so resending a batch never counts twice. Each event is accepted, a duplicate, or rejected with a reason (for example a locked module or a course the caller is not enrolled in); a bad event never fails the batch. Watch rules complete only on the server's coverage of `watchedSegments`. 413 past 500 events or 5,000 segments; 429/503 when the student's earlier writes are still queued.",
+  })
   @HttpCode(200)
-  @ApiBody({ type: ProgressBatchDto, examples: { player: { summary: 'A video player batch with watched segments', value: EVENTS_EXAMPLE } } })
+  @ApiBody({
+    type: ProgressBatchDto,
+    examples: { player: { summary: 'A video player batch with watched segments', value: EVENTS_EXAMPLE } },
+  })
   @ApiOkResponse({
     type: BatchResultDto,
     description: 'Per event: accepted, duplicate (same eventId again) or rejected with a reason',
@@ -104,7 +118,10 @@ export class ProgressController {
   }
 
   @Post('items/:id/complete')
-  @ApiOperation({ summary: "Mark an item done", description: "Completes a mark_done item for the caller (idempotent); other completion rules are 409." })
+  @ApiOperation({
+    summary: 'Mark an item done',
+    description: 'Completes a mark_done item for the caller (idempotent); other completion rules are 409.',
+  })
   @HttpCode(200)
   @ApiOkResponse({ type: ItemStateDto, description: 'mark_done items only; idempotent' })
   @ApiTooManyRequestsResponse({ description: QUEUE_FULL })
@@ -114,14 +131,22 @@ export class ProgressController {
   }
 
   @Get('me/courses/:courseId/progress')
-  @ApiOperation({ summary: "Get my progress in a course", description: "Percent done, module states (locked, available, in_progress, completed) with due dates, and per item the state and resume position." })
+  @ApiOperation({
+    summary: 'Get my progress in a course',
+    description:
+      'Percent done, module states (locked, available, in_progress, completed) with due dates, and per item the state and resume position.',
+  })
   @ApiOkResponse({ type: CourseProgressDto })
   mine(@Param('courseId', uuidPipe) courseId: string, @CurrentUser() caller: Caller): Promise<CourseProgressDto> {
     return this.progress.courseProgress(caller, courseId);
   }
 
   @Get('courses/:id/progress')
-  @ApiOperation({ summary: "Progress report of a course", description: "One row per enrolment: the student, percent done, completed items, overdue assignments, last activity, cohort and per-module percent; filtered by cohort and state and sorted. With `format=csv` or `Accept: text/csv` the whole report streams as CSV; otherwise JSON pages." })
+  @ApiOperation({
+    summary: 'Progress report of a course',
+    description:
+      'One row per enrolment: the student, percent done, completed items, overdue assignments, last activity, cohort and per-module percent; filtered by cohort and state and sorted. With `format=csv` or `Accept: text/csv` the whole report streams as CSV; otherwise JSON pages.',
+  })
   @Roles('admin', 'instructor')
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({
@@ -144,7 +169,10 @@ export class ProgressController {
   }
 
   @Get('courses/:id/progress/summary')
-  @ApiOperation({ summary: "Per-module completion summary", description: "For each module, how many enrolments have completed it, are in progress or have not started, and the rate." })
+  @ApiOperation({
+    summary: 'Per-module completion summary',
+    description: 'For each module, how many enrolments have completed it, are in progress or have not started, and the rate.',
+  })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: SummaryDto })
   summary(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller): Promise<SummaryDto> {
@@ -152,7 +180,11 @@ export class ProgressController {
   }
 
   @Get('courses/:id/enrolments/:enrolmentId/progress')
-  @ApiOperation({ summary: "One student's progress", description: "The student's view of the course with each item's last activity and whether its completion was judged from watched segments or self-reported. 404 for enrolments of other courses." })
+  @ApiOperation({
+    summary: "One student's progress",
+    description:
+      "The student's view of the course with each item's last activity and whether its completion was judged from watched segments or self-reported. 404 for enrolments of other courses.",
+  })
   @Roles('admin', 'instructor')
   @ApiOkResponse({
     type: EnrolmentProgressDto,

@@ -17,7 +17,11 @@ export class QueuesDashboardController {
 
   /** A one-time link that opens the queue dashboard in a browser (sets a 30-minute cookie that ends with this sign-in session). */
   @Post('session')
-  @ApiOperation({ summary: "Open the queue dashboard", description: "A one-time link (valid for a minute) that opens the BullMQ dashboard at /admin/queues in a browser and sets a 30-minute cookie that ends with this sign-in session." })
+  @ApiOperation({
+    summary: 'Open the queue dashboard',
+    description:
+      'A one-time link (valid for a minute) that opens the BullMQ dashboard at /admin/queues in a browser and sets a 30-minute cookie that ends with this sign-in session.',
+  })
   @NoStore()
   @HttpCode(200)
   @Roles('admin')

@@ -13,7 +13,11 @@ export class RemindersController {
   constructor(private readonly reminders: RemindersService) {}
 
   @Get('courses/:id/reminders')
-  @ApiOperation({ summary: "List a course's reminders", description: "Reminder emails of the course with their state (scheduled, queued, sending, sent, skipped with reason, cancelled, failed); filtered by kind and status." })
+  @ApiOperation({
+    summary: "List a course's reminders",
+    description:
+      'Reminder emails of the course with their state (scheduled, queued, sending, sent, skipped with reason, cancelled, failed); filtered by kind and status.',
+  })
   @Roles('admin', 'instructor')
   @ApiOkResponse({ type: ReminderPageDto })
   course(@Param('id', uuidPipe) id: string, @Query() query: ReminderQuery, @CurrentUser() caller: Caller): Promise<Page<ReminderDto>> {
@@ -21,7 +25,10 @@ export class RemindersController {
   }
 
   @Get('admin/reminders')
-  @ApiOperation({ summary: "List all reminders", description: "Reminder emails of every course, for operators; same filters as the course list." })
+  @ApiOperation({
+    summary: 'List all reminders',
+    description: 'Reminder emails of every course, for operators; same filters as the course list.',
+  })
   @Roles('admin')
   @ApiOkResponse({ type: ReminderPageDto })
   all(@Query() query: ReminderQuery, @CurrentUser() caller: Caller): Promise<Page<ReminderDto>> {
@@ -29,7 +36,10 @@ export class RemindersController {
   }
 
   @Post('admin/reminders/:id/retry')
-  @ApiOperation({ summary: "Retry a failed reminder", description: "Schedules a failed reminder again; the worker sends it once. A reminder that is not failed is 409." })
+  @ApiOperation({
+    summary: 'Retry a failed reminder',
+    description: 'Schedules a failed reminder again; the worker sends it once. A reminder that is not failed is 409.',
+  })
   @HttpCode(200)
   @Roles('admin')
   @ApiOkResponse({ type: ReminderDto, description: 'Scheduled again; the worker sends it once' })
