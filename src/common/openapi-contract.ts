@@ -29,6 +29,7 @@ export const TAGS: Record<string, string> = {
   progress: 'Progress events from players and readers, and progress reports',
   reminders: 'Reminder emails (assignment, due soon, overdue, inactivity) and their delivery state',
   notifications: 'Email preferences and unsubscribe links',
+  calendar: 'Calendar feeds of due dates (iCalendar)',
   audit: 'The audit log of changes (admins)',
   admin: 'Operator tools (admins)',
   health: 'Liveness, readiness and metrics for operators',
