@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Caller, CurrentUser, Public } from '../../common/auth.decorators';
 import { NoStore } from '../../common/no-store';
@@ -38,6 +38,7 @@ export class CalendarFeedController {
   @Get(':file')
   @Header('Cache-Control', 'private, no-cache')
   @ApiProduces('text/calendar')
+  @ApiParam({ name: 'file', description: 'The secret token from GET /me/calendar, then `.ics`', schema: { type: 'string', maxLength: 80 } })
   @ApiOkResponse({ description: 'RFC 5545 iCalendar of your due dates', content: { 'text/calendar': { schema: { type: 'string' } } } })
   @ApiResponse({ status: 304, description: 'Unchanged since the ETag sent in If-None-Match' })
   @ApiNotFoundResponse({ description: 'Unknown or rotated token (problem+json)' })
