@@ -47,7 +47,8 @@ describe('calendar feed (e2e)', () => {
   const http = () => t.http();
   const TRICKY = 'Bargaining, with; the \\ Devil: a very long module title that needs folding across lines — ça va';
 
-  const feedPath = async (token: string) => new URL((await http().get('/api/v1/me/calendar').set(bearer(token)).expect(200)).body.url).pathname;
+  const feedPath = async (token: string) =>
+    new URL((await http().get('/api/v1/me/calendar').set(bearer(token)).expect(200)).body.url).pathname;
   const fetchFeed = (path: string) =>
     http()
       .get(path)
@@ -87,12 +88,21 @@ describe('calendar feed (e2e)', () => {
         .expect(201)
     ).body.id;
     for (const m of [m1, m2])
-      await http().post(`/api/v1/modules/${m}/items`).set(bearer(owner.accessToken)).send({ materialId: material, completion: { type: 'view' } }).expect(201);
+      await http()
+        .post(`/api/v1/modules/${m}/items`)
+        .set(bearer(owner.accessToken))
+        .send({ materialId: material, completion: { type: 'view' } })
+        .expect(201);
     await http().post(`/api/v1/courses/${course}/publish`).set(bearer(owner.accessToken)).expect(200);
-    const cohort = (await http().post(`/api/v1/courses/${course}/cohorts`).set(bearer(owner.accessToken)).send({ name: 'Evening' }).expect(201)).body
-      .id;
+    const cohort = (
+      await http().post(`/api/v1/courses/${course}/cohorts`).set(bearer(owner.accessToken)).send({ name: 'Evening' }).expect(201)
+    ).body.id;
     const samEnrolment = (
-      await http().post(`/api/v1/courses/${course}/enrolments`).set(bearer(owner.accessToken)).send({ userId: sam.id, cohortId: cohort }).expect(201)
+      await http()
+        .post(`/api/v1/courses/${course}/enrolments`)
+        .set(bearer(owner.accessToken))
+        .send({ userId: sam.id, cohortId: cohort })
+        .expect(201)
     ).body.id;
     await http().post(`/api/v1/courses/${course}/enrolments`).set(bearer(owner.accessToken)).send({ userId: ana.id }).expect(201);
     const assign = async (moduleId: string, dueAt: string, target: object) =>
@@ -105,7 +115,11 @@ describe('calendar feed (e2e)', () => {
       ).body.id as string;
     a1 = await assign(m1, at(48), { type: 'course' });
     a2 = await assign(m2, at(72), { type: 'cohort', cohortId: cohort });
-    await http().put(`/api/v1/assignments/${a1}/overrides/${samEnrolment}`).set(bearer(owner.accessToken)).send({ dueAt: at(96) }).expect(200);
+    await http()
+      .put(`/api/v1/assignments/${a1}/overrides/${samEnrolment}`)
+      .set(bearer(owner.accessToken))
+      .send({ dueAt: at(96) })
+      .expect(200);
   });
 
   afterAll(() => t.close());
@@ -119,7 +133,10 @@ describe('calendar feed (e2e)', () => {
     expect(url.origin).toBe('https://accord.test');
     expect(url.pathname).toMatch(/^\/api\/v1\/calendar\/[\w-]{22}\.[\w-]{43}\.ics$/);
     expect(first.body.webcalUrl).toBe(first.body.url.replace(/^https:/, 'webcal:'));
-    const token = url.pathname.split('/').pop()!.replace(/\.ics$/, '');
+    const token = url.pathname
+      .split('/')
+      .pop()!
+      .replace(/\.ics$/, '');
     const { rows } = await t.db.query(`SELECT f.*::text AS row, token_hash FROM calendar_feeds f WHERE user_id = $1`, [sam.id]);
     expect(rows).toHaveLength(1);
     expect(rows[0].token_hash).toBe(createHash('sha256').update(token).digest('hex'));
@@ -162,7 +179,11 @@ describe('calendar feed (e2e)', () => {
     expect(unchanged.status).toBe(304);
     const old = parseFeed(before.body).find((e) => e.uid.startsWith(a2))!;
 
-    await http().patch(`/api/v1/assignments/${a2}`).set(bearer(owner.accessToken)).send({ dueAt: at(120) }).expect(200);
+    await http()
+      .patch(`/api/v1/assignments/${a2}`)
+      .set(bearer(owner.accessToken))
+      .send({ dueAt: at(120) })
+      .expect(200);
     const after = await fetchFeed(path).set('If-None-Match', etag).expect(200);
     expect(after.headers.etag).not.toBe(etag);
     const moved = parseFeed(after.body).find((e) => e.uid.startsWith(a2))!;
@@ -172,7 +193,11 @@ describe('calendar feed (e2e)', () => {
 
     // A new override for Sam moves his event and raises its SEQUENCE too.
     const enrolment = (await t.db.query(`SELECT id FROM enrolments WHERE user_id = $1`, [sam.id])).rows[0].id;
-    await http().put(`/api/v1/assignments/${a2}/overrides/${enrolment}`).set(bearer(owner.accessToken)).send({ dueAt: at(130) }).expect(200);
+    await http()
+      .put(`/api/v1/assignments/${a2}/overrides/${enrolment}`)
+      .set(bearer(owner.accessToken))
+      .send({ dueAt: at(130) })
+      .expect(200);
     const overridden = parseFeed((await fetchFeed(path).expect(200)).body).find((e) => e.uid.startsWith(a2))!;
     expect(overridden.start).toBe(at(130));
     expect(overridden.sequence).toBeGreaterThan(moved.sequence);
@@ -209,7 +234,11 @@ describe('calendar feed (e2e)', () => {
     expect(gone.status).toBe(404);
     expect(gone.headers['content-type']).toMatch(/application\/problem\+json/);
     await fetchFeed(newPath).expect(200);
-    for (const path of ['/api/v1/calendar/nothing.ics', `/api/v1/calendar/${'a'.repeat(22)}.${'b'.repeat(43)}.ics`, newPath.replace(/\.ics$/, '')]) {
+    for (const path of [
+      '/api/v1/calendar/nothing.ics',
+      `/api/v1/calendar/${'a'.repeat(22)}.${'b'.repeat(43)}.ics`,
+      newPath.replace(/\.ics$/, ''),
+    ]) {
       const res = await http().get(path);
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);

@@ -132,7 +132,10 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(oldUrl);
       await shot(page, 'preferences-calendar');
       await page.getByRole('button', { name: 'Replace calendar link' }).click();
-      await page.getByRole('status').getByText(/The old link no longer works/).waitFor();
+      await page
+        .getByRole('status')
+        .getByText(/The old link no longer works/)
+        .waitFor();
       newUrl = await field.inputValue();
     });
     await context.close();

@@ -235,7 +235,10 @@ export class AssignmentsService {
    * user who is both in one course sees it once, as a student.
    */
   async calendarEntries(userId: string): Promise<CalendarEntry[]> {
-    const [studying, teaching] = await Promise.all([this.assignments.studentDueDates(userId, true), this.assignments.taughtDueDates(userId)]);
+    const [studying, teaching] = await Promise.all([
+      this.assignments.studentDueDates(userId, true),
+      this.assignments.taughtDueDates(userId),
+    ]);
     const seen = new Set(studying.map((r) => r.assignment_id));
     return [...studying, ...teaching.filter((r) => !seen.has(r.assignment_id))].map((r) => ({
       assignmentId: r.assignment_id,

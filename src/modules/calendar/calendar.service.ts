@@ -67,7 +67,9 @@ export class CalendarService {
       stamp: e.changedAt,
       start: e.dueAt,
       summary: `Due: ${e.moduleTitle} (${e.courseTitle})`,
-      description: e.asStudent ? `"${e.moduleTitle}" in "${e.courseTitle}" is due.` : `Due date of "${e.moduleTitle}" for your students in "${e.courseTitle}".`,
+      description: e.asStudent
+        ? `"${e.moduleTitle}" in "${e.courseTitle}" is due.`
+        : `Due date of "${e.moduleTitle}" for your students in "${e.courseTitle}".`,
       url: e.asStudent ? `${base}/courses/${e.courseSlug}/modules/${e.moduleId}` : `${base}/teach/courses/${e.courseId}/assignments`,
       cancelled: e.cancelled,
       alarmMinutes,

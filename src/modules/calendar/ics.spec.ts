@@ -20,7 +20,13 @@ describe('iCalendar writing', () => {
   });
 
   it('marks cancelled events and gives alarms only to live ones, with CRLF line ends', () => {
-    const base = { uid: 'u@h', sequence: 2, stamp: new Date('2026-12-01T00:00:00Z'), start: new Date('2026-12-04T14:00:00Z'), summary: 'Due' };
+    const base = {
+      uid: 'u@h',
+      sequence: 2,
+      stamp: new Date('2026-12-01T00:00:00Z'),
+      start: new Date('2026-12-04T14:00:00Z'),
+      summary: 'Due',
+    };
     const ics = renderCalendar('Accord', [
       { ...base, cancelled: false, alarmMinutes: 30 },
       { ...base, uid: 'v@h', cancelled: true, alarmMinutes: 30 },

@@ -11,7 +11,10 @@ export function escapeText(value: string): string {
 
 /** A UTC DATE-TIME: 20261204T140000Z (seconds kept, milliseconds dropped). */
 export function utcDateTime(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**

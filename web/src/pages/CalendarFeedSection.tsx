@@ -44,7 +44,14 @@ export function CalendarFeedSection({ userId }: { userId: string }) {
       {current && (
         <>
           <label htmlFor="calendarUrl">Calendar feed URL</label>
-          <input id="calendarUrl" type="text" readOnly value={current.url} aria-describedby="calendar-hint" onFocus={(e) => e.target.select()} />
+          <input
+            id="calendarUrl"
+            type="text"
+            readOnly
+            value={current.url}
+            aria-describedby="calendar-hint"
+            onFocus={(e) => e.target.select()}
+          />
           <div className="row">
             <button type="button" onClick={() => void copy()}>
               Copy calendar link
