@@ -8,6 +8,7 @@ import { AppConfig } from './config/env';
 import { AssignmentsModule } from './modules/assignments/assignments.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { CalendarModule } from './modules/calendar/calendar.module';
 import { CoursesModule } from './modules/courses/courses.module';
 import { EnrolmentsModule } from './modules/enrolments/enrolments.module';
 import { HealthModule } from './modules/health/health.module';
@@ -36,6 +37,7 @@ export class AppModule {
         ProgressModule,
         RemindersModule,
         NotificationsModule,
+        CalendarModule,
         HealthModule,
         MetricsModule,
         QueuesDashboardModule,

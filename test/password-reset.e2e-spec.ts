@@ -1,3 +1,4 @@
+import { mailDate } from '../src/modules/mail/mail-dates';
 import type { CaughtMail, TestApp } from './helpers/app';
 import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 
@@ -34,6 +35,7 @@ describe('forgot password (e2e)', () => {
 
   it('answers 202 with the same body for an unknown email and a real one; only the real one gets a mail', async () => {
     const user = await createUser(t, adminToken, { email: 'forgetful@test.local', name: 'Forgetful Fran', role: 'student' });
+    await t.http().patch('/api/v1/me').set(bearer(user.accessToken)).send({ timezone: 'America/Bogota' }).expect(200);
     const unknown = await requestReset('nobody.here@test.local');
     const known = await requestReset(user.email);
     for (const res of [unknown, known]) {
@@ -43,7 +45,8 @@ describe('forgot password (e2e)', () => {
     const [mail] = await waitForMails(user.email, 1).then(() => mailsTo(user.email));
     expect(mail.subject).toBe('Reset your Accord password');
     expect(mail.text).toContain('Hello Forgetful Fran');
-    expect(mail.text).toMatch(/expires on \w{3}, \d{2} \w{3} \d{4}/);
+    // The expiry in the recipient's zone (issue 18 item 5), its year only when not this year.
+    expect(mail.text).toMatch(/expires on \w+day \d{1,2} \w+( \d{4})?, \d{2}:\d{2} \(America\/Bogota\)/);
     expect(mail.html).toContain('Choose a new password');
     const { url } = resetLink(mail);
     expect(url.pathname).toBe('/set-password');
@@ -56,12 +59,13 @@ describe('forgot password (e2e)', () => {
     );
     expect(mailsTo('nobody.here@test.local')).toEqual([]);
     const { rows } = await t.db.query(
-      `SELECT EXTRACT(EPOCH FROM t.expires_at - t.created_at)::float AS ttl FROM password_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = $1`,
+      `SELECT EXTRACT(EPOCH FROM t.expires_at - t.created_at)::float AS ttl, t.expires_at FROM password_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = $1`,
       [user.email],
     );
     expect(rows).toHaveLength(1);
     // expires_at comes from the app's clock, created_at from the database's: a few milliseconds apart.
     expect(Math.abs(rows[0].ttl - 30 * 60)).toBeLessThan(5);
+    expect(mail.text).toContain(`expires on ${mailDate(rows[0].expires_at, 'America/Bogota', new Date())}.`);
   });
 
   it('signs in through the link, ends the other sessions, and the link works once', async () => {

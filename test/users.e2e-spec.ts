@@ -1,3 +1,4 @@
+import { mailDate } from '../src/modules/mail/mail-dates';
 import type { TestApp } from './helpers/app';
 import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 
@@ -56,8 +57,11 @@ describe('users and /me (e2e)', () => {
     expect(mail.subject).toMatch(/invited/i);
     expect(mail.html).toContain('set-password');
     const token = decodeURIComponent(/token=([^\s"&<]+)/.exec(mail.text)![1]);
-    const { rows } = await t.db.query('SELECT token_hash FROM password_tokens WHERE user_id = $1', [res.body.id]);
+    const { rows } = await t.db.query('SELECT token_hash, expires_at FROM password_tokens WHERE user_id = $1', [res.body.id]);
     expect(rows[0].token_hash).not.toContain(token.split('.')[1]);
+    // The expiry in the invited person's zone (issue 18 item 5).
+    expect(mail.text).toContain(`expires on ${mailDate(rows[0].expires_at, 'Europe/Helsinki', new Date())}.`);
+    expect(mail.text).toMatch(/expires on \w+day \d{1,2} \w+( \d{4})?, \d{2}:\d{2} \(Europe\/Helsinki\)/);
 
     const before = await t.http().post('/api/v1/auth/login').send({ email: 'new.person@test.local', password: 'my-new-password' });
     expect(before.status).toBe(401);

@@ -12,6 +12,11 @@ describe('redactUrl', () => {
     ['/x?token[]=abc', '/x?token[]=[redacted]'],
     ['/x?q=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln&limit=5', '/x?q=[redacted]&limit=5'],
     ['/x/0b9d8c7e-1111-4222-8333-944445555666.abcdefghijABCDEFGHIJ0123456789_-abcdefghijk', '/x/[redacted]'],
+    // A calendar feed's secret URL (issue 18): the token has the same `<id>.<mac>` shape.
+    [
+      '/api/v1/calendar/AbCdEfGhIjKlMnOpQrStUv.0123456789abcdefghijklmnopqrstuvwxyzABCDEFG.ics?alarm=30',
+      '/api/v1/calendar/[redacted].ics?alarm=30',
+    ],
     ['/api/v1/courses?limit=5&cursor=abc', '/api/v1/courses?limit=5&cursor=abc'],
     ['/x?%E0%A4%A=1&token', '/x?%E0%A4%A=1&token'],
   ])('%s → %s', (url, expected) => {

@@ -2,6 +2,7 @@ import { Assignment } from '../modules/assignments/entities/assignment.entity';
 import { AssignmentEnrolment } from '../modules/assignments/entities/assignment-enrolment.entity';
 import { AssignmentOverride } from '../modules/assignments/entities/assignment-override.entity';
 import { AuditEntry } from '../modules/audit/entities/audit-entry.entity';
+import { CalendarFeed } from '../modules/calendar/entities/calendar-feed.entity';
 import { AuthSession } from '../modules/auth/entities/auth-session.entity';
 import { PasswordToken } from '../modules/users/entities/password-token.entity';
 import { RefreshToken } from '../modules/auth/entities/refresh-token.entity';
@@ -43,4 +44,5 @@ export const ENTITIES = [
   ItemProgress,
   ModuleCompletion,
   NotificationPreferences,
+  CalendarFeed,
 ];

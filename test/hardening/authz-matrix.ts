@@ -74,6 +74,9 @@ export const MATRIX: Record<string, Entry> = {
   'PATCH /api/v1/me': { expect: SIGNED_IN, body: () => ({ timezone: 'Europe/Helsinki' }) },
   'GET /api/v1/me/enrolments': { expect: SIGNED_IN },
   'GET /api/v1/me/assignments': { expect: SIGNED_IN },
+  'GET /api/v1/me/calendar': { expect: SIGNED_IN },
+  'POST /api/v1/me/calendar/rotate': { expect: SIGNED_IN },
+  'GET /api/v1/calendar/{file}': { public: true }, // the secret token in the path is the authority; unknown → 404 (calendar.e2e-spec.ts)
   'GET /api/v1/me/notification-preferences': { expect: SIGNED_IN },
   'PUT /api/v1/me/notification-preferences': {
     expect: SIGNED_IN,

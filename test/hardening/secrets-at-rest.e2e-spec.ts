@@ -101,6 +101,11 @@ describe('no working secret at rest (e2e)', () => {
     const unsubscribe = /<[^>]*unsubscribe\?token=([^>]+)>/.exec(mailTo('student@rest.test').headers['list-unsubscribe'])![1];
     expect(mailTo('student@rest.test').text).toContain(`unsubscribe?token=${unsubscribe}`);
 
+    // A calendar feed (issue 18): its secret URL must not be at rest either.
+    const feedUrl = (await t.http().get('/api/v1/me/calendar').set(bearer(instructor)).expect(200)).body.url as string;
+    const feedToken = /\/calendar\/([^/]+)\.ics$/.exec(feedUrl)![1];
+    expect((await t.http().get(new URL(feedUrl).pathname)).status).toBe(200);
+
     // …but nothing stored is token-shaped, and whatever looks like one does not work.
     const stored = await everythingStored();
     const candidates = stored.flatMap(({ where, value }) => tokenShaped(value).map((token) => ({ where, token })));
@@ -108,11 +113,13 @@ describe('no working secret at rest (e2e)', () => {
     for (const { where, token } of candidates) {
       const set = await t.http().post('/api/v1/auth/set-password').send({ token, password: 'taken-over-password' });
       const unsub = await t.http().post('/unsubscribe').query({ token });
-      if (set.status < 300 || unsub.status < 300) worked.push(`${where}: ${token}`);
+      const feed = await t.http().get(`/api/v1/calendar/${encodeURIComponent(token)}.ics`);
+      if (set.status < 300 || unsub.status < 300 || feed.status < 300) worked.push(`${where}: ${token}`);
     }
     expect(worked).toEqual([]);
     expect(candidates).toEqual([]);
-    for (const secret of [setPassword, unsubscribe]) expect(stored.filter((s) => s.value.includes(secret)).map((s) => s.where)).toEqual([]);
+    for (const secret of [setPassword, unsubscribe, feedToken])
+      expect(stored.filter((s) => s.value.includes(secret)).map((s) => s.where)).toEqual([]);
 
     // The links from the emails are the ones that work.
     expect((await t.http().post('/api/v1/auth/set-password').send({ token: setPassword, password: 'newcomer-password' })).status).toBe(200);

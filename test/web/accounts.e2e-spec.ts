@@ -113,6 +113,40 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
     expect(prefs.body.inactivity).toBe(false);
   });
 
+  it('preferences show the calendar feed link: copy puts it on the clipboard, replace gives a new one and the old one stops working', async () => {
+    const { context, page } = await newPage(stack);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.base });
+    let oldUrl = '';
+    let newUrl = '';
+    await journey(page, 'calendar-feed', async () => {
+      await signIn(page, 'student@accord.local', 'accord-student-demo');
+      await page.goto('/preferences');
+      await page.getByRole('heading', { level: 2, name: 'Calendar feed' }).waitFor();
+      const field = page.getByLabel('Calendar feed URL');
+      await field.waitFor();
+      oldUrl = await field.inputValue();
+      expect(oldUrl).toMatch(/\/api\/v1\/calendar\/[\w-]+\.[\w-]+\.ics$/);
+      expect(await page.getByRole('link', { name: 'Open in your calendar app' }).getAttribute('href')).toMatch(/^webcal:/);
+      await page.getByRole('button', { name: 'Copy calendar link' }).click();
+      await page.getByRole('status').getByText('Link copied.').waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(oldUrl);
+      await shot(page, 'preferences-calendar');
+      await page.getByRole('button', { name: 'Replace calendar link' }).click();
+      await page
+        .getByRole('status')
+        .getByText(/The old link no longer works/)
+        .waitFor();
+      newUrl = await field.inputValue();
+    });
+    await context.close();
+    expect(newUrl).not.toBe(oldUrl);
+    const path = (url: string) => new URL(url).pathname;
+    expect((await stack.t.http().get(path(oldUrl))).status).toBe(404);
+    const feed = await stack.t.http().get(path(newUrl));
+    expect(feed.status).toBe(200);
+    expect(feed.headers['content-type']).toBe('text/calendar; charset=utf-8');
+  });
+
   it('every link in every kind of email opens a page that renders, and axe finds nothing serious on any student page', async () => {
     const t = stack.t;
     const driver = new ReminderDriver(t, [stack.worker]);

@@ -17,6 +17,14 @@ export interface MyAssignmentRow {
   done: boolean;
 }
 
+export interface DueDateRow extends MyAssignmentRow {
+  course_slug: string;
+  cancelled_at: Date | null;
+  revision: number;
+  /** When this due date last changed (the assignment, or the student's override). */
+  changed_at: Date;
+}
+
 @Injectable()
 export class AssignmentsRepository extends TransactionalRepository {
   findById(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Assignment | null> {
@@ -121,18 +129,51 @@ export class AssignmentsRepository extends TransactionalRepository {
       .getMany();
   }
 
+  /** Counts one more change of the assignment's due dates (the calendar feed's SEQUENCE). */
+  async bumpRevision(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`UPDATE assignments SET revision = revision + 1, updated_at = now() WHERE id = $1`, [id]);
+  }
+
   /** The caller's assignments in published courses, with the due date that applies and whether the module is done. */
   mine(userId: string): Promise<MyAssignmentRow[]> {
+    return this.studentDueDates(userId, false);
+  }
+
+  /**
+   * The due dates a student has: assignments of the published courses they are enrolled in (not
+   * dropped) that apply to them, with their override applied. /me/assignments and the calendar
+   * feed both read them here; the feed keeps cancelled ones (to cancel its events).
+   */
+  studentDueDates(userId: string, includeCancelled: boolean): Promise<DueDateRow[]> {
     return this.dataSource.query(
-      `SELECT a.id AS assignment_id, c.id AS course_id, c.title AS course_title, m.id AS module_id, m.title AS module_title,
+      `SELECT a.id AS assignment_id, c.id AS course_id, c.title AS course_title, c.slug AS course_slug,
+              m.id AS module_id, m.title AS module_title,
               ${effectiveDue('a', 'e')} AS due_at,
-              EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = a.module_id) AS done
+              EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = a.module_id) AS done,
+              a.cancelled_at, a.revision,
+              GREATEST(a.updated_at, (SELECT o.updated_at FROM assignment_overrides o WHERE o.assignment_id = a.id AND o.enrolment_id = e.id)) AS changed_at
        FROM enrolments e
        JOIN courses c ON c.id = e.course_id AND c.status = 'published'
-       JOIN assignments a ON a.course_id = e.course_id AND a.cancelled_at IS NULL
+       JOIN assignments a ON a.course_id = e.course_id AND ($2::boolean OR a.cancelled_at IS NULL)
        JOIN modules m ON m.id = a.module_id
        WHERE e.user_id = $1 AND e.status <> 'dropped' AND ${appliesTo('a', 'e')}
        ORDER BY due_at, a.id`,
+      [userId, includeCancelled],
+    );
+  }
+
+  /** The due dates of the assignments of every course the user teaches (the assignment's own date). */
+  taughtDueDates(userId: string): Promise<DueDateRow[]> {
+    return this.dataSource.query(
+      `SELECT a.id AS assignment_id, c.id AS course_id, c.title AS course_title, c.slug AS course_slug,
+              m.id AS module_id, m.title AS module_title, a.due_at, false AS done,
+              a.cancelled_at, a.revision, a.updated_at AS changed_at
+       FROM course_instructors ci
+       JOIN courses c ON c.id = ci.course_id
+       JOIN assignments a ON a.course_id = c.id
+       JOIN modules m ON m.id = a.module_id
+       WHERE ci.user_id = $1
+       ORDER BY a.due_at, a.id`,
       [userId],
     );
   }

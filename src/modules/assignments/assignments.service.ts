@@ -17,6 +17,23 @@ import { alreadyAssignedWarning, dueDateWarnings } from './due-warnings';
 
 const DUE_KINDS = ['due_soon', 'overdue'];
 
+/** One due date in a user's calendar feed. */
+export interface CalendarEntry {
+  assignmentId: string;
+  courseId: string;
+  /** The user's own due date as a student; false: a due date of a course they teach. */
+  asStudent: boolean;
+  courseTitle: string;
+  courseSlug: string;
+  moduleId: string;
+  moduleTitle: string;
+  dueAt: Date;
+  cancelled: boolean;
+  /** Grows with every change of the assignment's due dates: the event's SEQUENCE. */
+  revision: number;
+  changedAt: Date;
+}
+
 /**
  * Assignments of modules with due dates. Every change writes its audit row and, in the same
  * transaction, the reminder rows it implies (or cancels the pending ones it replaces).
@@ -119,6 +136,7 @@ export class AssignmentsService {
       warnings = dueDateWarnings(new Date(dueAt), course.reminderPolicy, this.clock.now());
       if (before.dueAt.getTime() === new Date(dueAt).getTime()) return;
       await this.assignments.update(manager, id, { dueAt: new Date(dueAt) });
+      await this.assignments.bumpRevision(manager, id);
       await this.reminders.cancelPending(manager, { assignmentId: id, kinds: DUE_KINDS }, 'rescheduled');
       await this.reminders.scheduleAssignmentReminders(manager, { assignmentIds: [id] }, this.clock.now(), 'none');
       await this.audit.record(manager, {
@@ -142,6 +160,7 @@ export class AssignmentsService {
       await this.access.writable(caller, found.courseId, manager);
       if (found.cancelledAt) return;
       await this.assignments.update(manager, id, { cancelledAt: this.clock.now() });
+      await this.assignments.bumpRevision(manager, id);
       await this.reminders.cancelPending(manager, { assignmentId: id }, 'cancelled');
       await this.audit.record(manager, {
         actorId: caller.id,
@@ -161,6 +180,7 @@ export class AssignmentsService {
       warnings = dueDateWarnings(new Date(dueAt), course.reminderPolicy, this.clock.now());
       await this.requireTargetEnrolment(manager, assignment, enrolmentId);
       const before = await this.assignments.upsertOverride(manager, id, enrolmentId, new Date(dueAt));
+      await this.assignments.bumpRevision(manager, id);
       await this.replaceFor(manager, id, enrolmentId);
       await this.audit.record(manager, {
         actorId: caller.id,
@@ -180,6 +200,7 @@ export class AssignmentsService {
       await this.lockActive(caller, id, manager);
       const before = await this.assignments.deleteOverride(manager, id, enrolmentId);
       if (!before) return;
+      await this.assignments.bumpRevision(manager, id);
       await this.replaceFor(manager, id, enrolmentId);
       await this.audit.record(manager, {
         actorId: caller.id,
@@ -206,6 +227,32 @@ export class AssignmentsService {
         status: r.done ? 'done' : new Date(r.due_at).getTime() < now ? 'overdue' : 'upcoming',
       }))
       .filter((a) => !status || a.status === status);
+  }
+
+  /**
+   * Every due date the user's calendar shows: as a student (effective dates, cancelled ones kept)
+   * and as an instructor of courses (the assignments' own dates). One entry per assignment: a
+   * user who is both in one course sees it once, as a student.
+   */
+  async calendarEntries(userId: string): Promise<CalendarEntry[]> {
+    const [studying, teaching] = await Promise.all([
+      this.assignments.studentDueDates(userId, true),
+      this.assignments.taughtDueDates(userId),
+    ]);
+    const seen = new Set(studying.map((r) => r.assignment_id));
+    return [...studying, ...teaching.filter((r) => !seen.has(r.assignment_id))].map((r) => ({
+      assignmentId: r.assignment_id,
+      courseId: r.course_id,
+      asStudent: seen.has(r.assignment_id),
+      courseTitle: r.course_title,
+      courseSlug: r.course_slug,
+      moduleId: r.module_id,
+      moduleTitle: r.module_title,
+      dueAt: new Date(r.due_at),
+      cancelled: r.cancelled_at !== null,
+      revision: Number(r.revision),
+      changedAt: new Date(r.changed_at),
+    }));
   }
 
   /** The student's pending due reminders follow their new due date. */

@@ -1,9 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
+import { Clock } from '../../common/clock';
 import { InvitationService } from '../users/invitation.service';
 import { UserAccounts } from '../users/user-accounts';
 import { InvitationJobData, MailJob, QueueName } from '../jobs/queues';
+import { mailDate } from './mail-dates';
 import { MailerService } from './mailer.service';
 import { render } from './templates';
 
@@ -16,6 +18,7 @@ export class MailProcessor extends WorkerHost {
     private readonly invitations: InvitationService,
     private readonly users: UserAccounts,
     private readonly mailer: MailerService,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -39,7 +42,7 @@ export class MailProcessor extends WorkerHost {
     const mail = render('invitation', {
       name: user.name,
       link: this.invitations.linkFor(token.id),
-      expiresAt: token.expiresAt.toUTCString(),
+      expiresAt: mailDate(token.expiresAt, user.timezone, this.clock.now()),
     });
     await this.mailer.send({ to: user.email, ...mail, messageId: `<invitation-${token.id}@accord>` });
     this.logger.log({ userId: user.id, passwordTokenId }, 'invitation sent');
@@ -55,7 +58,7 @@ export class MailProcessor extends WorkerHost {
     const mail = render('password_reset', {
       name: user.name,
       link: this.invitations.resetLinkFor(token.id),
-      expiresAt: token.expiresAt.toUTCString(),
+      expiresAt: mailDate(token.expiresAt, user.timezone, this.clock.now()),
     });
     await this.mailer.send({ to: user.email, ...mail, messageId: `<password-reset-${token.id}@accord>` });
     this.logger.log({ userId: user.id, passwordTokenId }, 'password reset sent');

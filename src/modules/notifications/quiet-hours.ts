@@ -73,7 +73,7 @@ export function quietUntil(now: Date, timeZone: string, window: { start: string;
   return zonedTimeToUtc(base.getUTCFullYear(), base.getUTCMonth() + 1, base.getUTCDate(), Math.floor(end / 60), end % 60, timeZone);
 }
 
-/** "Tuesday 15 December 2026, 17:00 (Europe/Helsinki)" */
+/** "Tuesday 15 December 2026, 17:00 (Europe/Helsinki)". Emails use `mailDate` (mail/mail-dates.ts), which drops the current year. */
 export function formatInZone(at: Date, timeZone: string): string {
   return `${formatter(timeZone, 'long').format(at)} (${timeZone})`;
 }

@@ -4,7 +4,8 @@ import { APP_CONFIG, AppConfig } from '../../config/env';
 import { ComposedMail, fillLinks, LINK_MARKERS, usesLink } from '../mail/links';
 import { MailerService } from '../mail/mailer.service';
 import { render } from '../mail/templates';
-import { DEFAULT_QUIET_HOURS, formatInZone, formatter, quietUntil } from '../notifications/quiet-hours';
+import { mailDate } from '../mail/mail-dates';
+import { DEFAULT_QUIET_HOURS, quietUntil } from '../notifications/quiet-hours';
 import { UnsubscribeTokens } from '../notifications/unsubscribe-tokens';
 import { InvitationService } from '../users/invitation.service';
 import { reminderKind, SkipCheck } from './reminder-kinds';
@@ -155,8 +156,8 @@ export class ReminderSender {
       unsubscribeUrl: LINK_MARKERS.unsubscribe,
     };
     if (ctx.due_at) {
-      data.dueAt = formatInZone(new Date(ctx.due_at), ctx.timezone);
-      data.dueAtShort = formatter(ctx.timezone, 'short').format(new Date(ctx.due_at));
+      data.dueAt = mailDate(new Date(ctx.due_at), ctx.timezone, this.clock.now());
+      data.dueAtShort = mailDate(new Date(ctx.due_at), ctx.timezone, this.clock.now(), 'short');
     }
     // Every template gets the same data and uses what it names ({{days}}, {{setPasswordUrl}}…): no kind is special here.
     data.days = Math.max(1, Math.floor((this.clock.now().getTime() - new Date(ctx.quiet_since).getTime()) / 86_400_000));

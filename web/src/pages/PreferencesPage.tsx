@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, problemText, session, setUser, type Schemas } from '../api/client';
 import { Status } from '../components/Layout';
 import { TimeZoneSelect } from '../components/TimeZoneSelect';
+import { CalendarFeedSection } from './CalendarFeedSection';
 import { field, must, useLoad, useTitle } from '../util';
 
 type Preferences = Schemas['PreferencesDto'];
@@ -89,6 +90,7 @@ export function PreferencesPage() {
         <button type="submit">Save preferences</button>
         {result && <Status tone={result.tone}>{result.text}</Status>}
       </form>
+      <CalendarFeedSection userId={user.id} />
     </>
   );
 }

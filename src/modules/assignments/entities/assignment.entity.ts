@@ -44,6 +44,10 @@ export class Assignment {
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
   cancelledAt: Date | null;
 
+  /** Counts changes of its due dates (reschedule, override set or removed, cancel): the calendar feed's SEQUENCE. */
+  @Column({ type: 'integer', default: 0 })
+  revision: number;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
 
