@@ -1,5 +1,14 @@
 import { Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Caller, CurrentUser, Public } from '../../common/auth.decorators';
 import { NoStore } from '../../common/no-store';
@@ -14,6 +23,10 @@ export class MyCalendarController {
 
   @Get()
   @NoStore()
+  @ApiOperation({
+    summary: 'Get my calendar feed link',
+    description: 'Returns the secret URL of your RFC 5545 feed of due dates (and its `webcal://` form), creating it on the first call.',
+  })
   @ApiOkResponse({ type: CalendarLinkDto, description: 'Your secret feed URL; created on the first call' })
   get(@CurrentUser() caller: Caller): Promise<CalendarLinkDto> {
     return this.calendar.link(caller.id);
@@ -22,6 +35,10 @@ export class MyCalendarController {
   @Post('rotate')
   @HttpCode(200)
   @NoStore()
+  @ApiOperation({
+    summary: 'Replace my calendar feed link',
+    description: 'Issues a new secret feed URL; the old URL answers 404 from now on. Use it when a link has been shared by mistake.',
+  })
   @ApiOkResponse({ type: CalendarLinkDto, description: 'A new secret feed URL; the old one answers 404 from now on' })
   rotate(@CurrentUser() caller: Caller): Promise<CalendarLinkDto> {
     return this.calendar.rotate(caller.id);
@@ -36,6 +53,11 @@ export class CalendarFeedController {
   constructor(private readonly calendar: CalendarService) {}
 
   @Get(':file')
+  @ApiOperation({
+    summary: 'Read a calendar feed',
+    description:
+      'The iCalendar (RFC 5545) feed of due dates for the owner of the token: one event per assignment with a stable UID, a SEQUENCE that grows when the date moves and STATUS:CANCELLED for cancelled assignments. `?alarm=<minutes>` adds a VALARM. Sends an ETag; If-None-Match answers 304.',
+  })
   @Header('Cache-Control', 'private, no-cache')
   @ApiProduces('text/calendar')
   @ApiParam({ name: 'file', description: 'The secret token from GET /me/calendar, then `.ics`', schema: { type: 'string', maxLength: 80 } })
