@@ -112,7 +112,11 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
       throw new DomainError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported-media-type', 'This route does not take multipart/form-data');
     const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (typeof request.body === 'string' && (CSV_CONTENT_TYPES as readonly string[]).includes(type))
-      throw new DomainError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported-media-type', `This route does not take ${type}; send application/json`);
+      throw new DomainError(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        'unsupported-media-type',
+        `This route does not take ${type}; send application/json`,
+      );
   });
   configureCursors(config.auth.jwtSecret);
   if (config.http.rateLimitPerUser > 0 || config.http.rateLimitPerIp > 0) {

@@ -465,7 +465,12 @@ describe('enrolments (e2e)', () => {
 
       it('keeps newlines inside quoted cells and numbers rows by record, not by line', async () => {
         const c = await freshCourse('Quoted newlines');
-        const res = await send(c, 'email,name\r\nql1@test.local,"Ana\r\nde la Cruz"\r\nnot-an-email,"two\nlines"\r\nql2@test.local,Bo\r\n', 'text/csv', '?details=true');
+        const res = await send(
+          c,
+          'email,name\r\nql1@test.local,"Ana\r\nde la Cruz"\r\nnot-an-email,"two\nlines"\r\nql2@test.local,Bo\r\n',
+          'text/csv',
+          '?details=true',
+        );
         expect(res.body).toMatchObject({ created: 2, failedCount: 1 });
         expect(res.body.rows).toEqual([
           { row: 1, email: 'ql1@test.local', outcome: 'invited' },

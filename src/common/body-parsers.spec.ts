@@ -68,7 +68,15 @@ describe('body text', () => {
     expect(detectCsvEncoding(Buffer.from(text))).toBe('utf-8');
     expect(csvText(Buffer.from(`\ufeff${text}`), 'text/csv')).toBe(text);
     // Excel's plain "CSV" export: é is E9, the en dash 96 and the curly quotes 93/94 (not Latin-1's C1 controls).
-    const cp1252 = Buffer.from([...Buffer.from('email;name\nm@example.org;M\xfcller\np@example.org;P\xe9rez ', 'latin1'), 0x96, 0x20, 0x93, ...Buffer.from('Pepe'), 0x94, 0x0a]);
+    const cp1252 = Buffer.from([
+      ...Buffer.from('email;name\nm@example.org;M\xfcller\np@example.org;P\xe9rez ', 'latin1'),
+      0x96,
+      0x20,
+      0x93,
+      ...Buffer.from('Pepe'),
+      0x94,
+      0x0a,
+    ]);
     expect(detectCsvEncoding(cp1252)).toBe('windows-1252');
     expect(csvText(cp1252, 'application/vnd.ms-excel')).toBe(text);
     expect(csvText(cp1252, undefined)).toBe(text);

@@ -124,7 +124,8 @@ export function csvText(body: Buffer, contentType: string | undefined): string {
       );
     }
   }
-  if (encoding === 'utf-8') return utf8Text(body, ' (the Content-Type says charset=utf-8; name the charset the file is in, or leave it out)');
+  if (encoding === 'utf-8')
+    return utf8Text(body, ' (the Content-Type says charset=utf-8; name the charset the file is in, or leave it out)');
   if (encoding === 'windows-1252') return windows1252Text(body); // also what WHATWG makes of latin1 / iso-8859-1 labels
   try {
     const text = new TextDecoder(encoding, { fatal: true }).decode(body);

@@ -38,7 +38,11 @@ describe('bulk import limits (e2e)', () => {
     );
     const csv = await bulk(['email', ...Array.from({ length: 10_001 }, (_, i) => `c${i}@limits.test`)].join('\n'), 'text/csv', '');
     const huge = await bulk(`email\n${'x@limits.test\n'.repeat(500_000)}`, 'text/csv', '');
-    const semicolons = await bulk(['email;name', ...Array.from({ length: 10_001 }, (_, i) => `s${i}@limits.test;S`)].join('\r\n'), 'text/plain', '');
+    const semicolons = await bulk(
+      ['email;name', ...Array.from({ length: 10_001 }, (_, i) => `s${i}@limits.test;S`)].join('\r\n'),
+      'text/plain',
+      '',
+    );
     for (const res of [json, csv, huge, semicolons]) {
       expect(res.status).toBe(413);
       expect(res.body.detail).toMatch(/^An import takes at most 10000 rows and 8388608 bytes \(8 MiB\); this one has/);

@@ -71,7 +71,9 @@ function headerError(header: string[], delimiter: CsvDelimiter): CsvFileError {
     return new CsvFileError(`${wanted}; ${found}: the delimiter looks like ${delimiterName(other)}, ${hint}`);
   }
   const shown = header.slice(0, 10).map(quoteCell).join(', ') + (header.length > 10 ? ', …' : '');
-  return new CsvFileError(`${wanted}; found ${header.length} columns ${shown} separated by ${delimiterName(delimiter)}, none of them email`);
+  return new CsvFileError(
+    `${wanted}; found ${header.length} columns ${shown} separated by ${delimiterName(delimiter)}, none of them email`,
+  );
 }
 
 const NEWLINES = /\n/g;

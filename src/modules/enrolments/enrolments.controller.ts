@@ -83,8 +83,7 @@ export class CourseEnrolmentsController {
   @ApiExtraModels(BulkEnrolDto)
   @ApiConsumes('application/json', 'text/csv', 'application/vnd.ms-excel', 'text/plain', 'multipart/form-data')
   @ApiBody({
-    description:
-      `JSON \`{rows: [{email, name?, cohort?}]}\` (at most ${BULK_ROW_LIMIT} rows, and a CSV file as many), a CSV file with the header \`email,name,cohort\` sent as \`text/csv\`, \`application/vnd.ms-excel\` or \`text/plain\` (what browsers send for .csv), or \`multipart/form-data\` with that file in the field \`file\` (optionally preceded by a \`charset\` field). Columns are separated by \`,\` \`;\` or tab, whichever the header line uses most; the file is read in the charset the Content-Type (or the \`charset\` field) names, else UTF-16 by its BOM, UTF-8 (BOM optional) when the bytes are valid UTF-8, otherwise Windows-1252. Quoted fields may hold delimiters, \`""\` and newlines; CRLF or LF.`,
+    description: `JSON \`{rows: [{email, name?, cohort?}]}\` (at most ${BULK_ROW_LIMIT} rows, and a CSV file as many), a CSV file with the header \`email,name,cohort\` sent as \`text/csv\`, \`application/vnd.ms-excel\` or \`text/plain\` (what browsers send for .csv), or \`multipart/form-data\` with that file in the field \`file\` (optionally preceded by a \`charset\` field). Columns are separated by \`,\` \`;\` or tab, whichever the header line uses most; the file is read in the charset the Content-Type (or the \`charset\` field) names, else UTF-16 by its BOM, UTF-8 (BOM optional) when the bytes are valid UTF-8, otherwise Windows-1252. Quoted fields may hold delimiters, \`""\` and newlines; CRLF or LF.`,
     schema: {
       oneOf: [
         { $ref: getSchemaPath(BulkEnrolDto) },
@@ -102,8 +101,7 @@ export class CourseEnrolmentsController {
     description: `failed lists at most the first ${BULK_FAILED_LIST_LIMIT.toLocaleString('en')} failed rows; failedCount counts them all`,
   })
   @ApiPayloadTooLargeResponse({
-    description:
-      `More than ${BULK_ROW_LIMIT} rows (counted before any row is validated) or a body over IMPORT_BODY_LIMIT_BYTES (8 MiB by default); the problem detail states both limits`,
+    description: `More than ${BULK_ROW_LIMIT} rows (counted before any row is validated) or a body over IMPORT_BODY_LIMIT_BYTES (8 MiB by default); the problem detail states both limits`,
   })
   async bulk(
     @Param('id', uuidPipe) id: string,

@@ -71,8 +71,7 @@ function formError(error: unknown, limitBytes: number): Error {
  * may be as large as the route's body limit (IMPORT_BODY_LIMIT_BYTES).
  */
 export async function multipartCsv(request: FastifyRequest, limitBytes: number): Promise<string> {
-  if (Number(request.headers['content-length']) > limitBytes)
-    throw tooManyBytes(limitBytes);
+  if (Number(request.headers['content-length']) > limitBytes) throw tooManyBytes(limitBytes);
   let charset: string | undefined;
   let file: Buffer | undefined;
   try {
