@@ -79,45 +79,58 @@ function headerError(header: string[], delimiter: CsvDelimiter): CsvFileError {
 const NEWLINES = /\n/g;
 const isBlank = (fields: string[]) => fields.every((f) => f.trim() === '');
 
+/** A non-blank CSV row; `line` (1-based, where it starts) is worked out on first read, as only error messages need it. */
+export interface CsvRow {
+  readonly fields: string[];
+  readonly line: number;
+}
+
 /**
  * RFC 4180 CSV through csv-parse: quoted fields (with "" escapes and embedded delimiters or
- * newlines, read as LF), CRLF, LF or CR line ends, an optional UTF-8 BOM, rows of any length, a stray quote inside an
- * unquoted cell kept as written. Returns the non-blank rows' fields with the 1-based line each
- * started on; past `maxRows` such rows it throws CsvTooManyRows, having parsed only that far.
+ * newlines, read as LF), CRLF, LF or CR line ends, an optional UTF-8 BOM, rows of any length, a
+ * stray quote inside an unquoted cell kept as written. Returns the non-blank rows; past `maxRows`
+ * such rows it throws CsvTooManyRows, having parsed only that far.
  */
-export function parseCsv(
-  text: string,
-  maxRows = Infinity,
-  delimiter: CsvDelimiter = detectDelimiter(text),
-): Array<{ line: number; fields: string[] }> {
+export function parseCsv(text: string, maxRows = Infinity, delimiter: CsvDelimiter = detectDelimiter(text)): CsvRow[] {
   // One kind of line break, so csv-parse's line numbers hold (it counts a quoted CRLF as two lines).
   const input = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
-  const read = (to?: number) => {
+  const options = {
+    delimiter,
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    record_delimiter: '\n',
+  };
+  const read = (to?: number): string[][] => {
     try {
-      return parse(input, {
-        delimiter,
-        bom: true,
-        info: true,
-        relax_column_count: true,
-        relax_quotes: true,
-        skip_empty_lines: true,
-        record_delimiter: '\n',
-        ...(to !== undefined && { to }),
-      }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+      return parse(input, { ...options, ...(to !== undefined && { to }) });
     } catch (error) {
       if (error instanceof CsvError) throw new CsvFileError(`The CSV file cannot be read: ${error.message}`);
       throw error;
     }
   };
-  const keep = (records: Array<{ record: string[]; info: { lines: number } }>) =>
-    records
-      .filter((r) => !isBlank(r.record))
-      .map((r) => ({ line: r.info.lines - r.record.reduce((n, f) => n + (f.match(NEWLINES)?.length ?? 0), 0), fields: r.record }));
   // Parse one record past the limit; only rows of blank cells (skipped) can make a second, full pass needed.
   const cap = Number.isFinite(maxRows) ? maxRows + 1 : undefined;
   let records = read(cap);
-  if (cap !== undefined && records.length >= cap && keep(records).length <= maxRows) records = read();
-  const rows = keep(records);
+  const nonBlank = () => records.reduce((n, r) => n + (isBlank(r) ? 0 : 1), 0);
+  if (cap !== undefined && records.length >= cap && nonBlank() <= maxRows) records = read();
+  // Start lines cost a second pass with csv-parse's info (2-3x slower), taken only when a message needs one.
+  let lines: number[] | undefined;
+  const lineOf = (index: number) =>
+    (lines ??= (
+      parse(input, { ...options, info: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>
+    ).map((r) => r.info.lines - r.record.reduce((n, f) => n + (f.match(NEWLINES)?.length ?? 0), 0)))[index];
+  const rows: CsvRow[] = [];
+  records.forEach((fields, index) => {
+    if (isBlank(fields)) return;
+    rows.push({
+      fields,
+      get line() {
+        return lineOf(index);
+      },
+    });
+  });
   if (rows.length > maxRows) throw new CsvTooManyRows(`more than ${maxRows} rows`);
   return rows;
 }
