@@ -118,9 +118,9 @@ export function parseCsv(text: string, maxRows = Infinity, delimiter: CsvDelimit
   // Start lines cost a second pass with csv-parse's info (2-3x slower), taken only when a message needs one.
   let lines: number[] | undefined;
   const lineOf = (index: number) =>
-    (lines ??= (
-      parse(input, { ...options, info: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>
-    ).map((r) => r.info.lines - r.record.reduce((n, f) => n + (f.match(NEWLINES)?.length ?? 0), 0)))[index];
+    (lines ??= (parse(input, { ...options, info: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>).map(
+      (r) => r.info.lines - r.record.reduce((n, f) => n + (f.match(NEWLINES)?.length ?? 0), 0),
+    ))[index];
   const rows: CsvRow[] = [];
   records.forEach((fields, index) => {
     if (isBlank(fields)) return;
