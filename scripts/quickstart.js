@@ -112,7 +112,7 @@ async function main() {
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  const { DEMO_USERS } = require(path.join(root, 'dist', 'src', 'seed', 'demo-users.js'));
+  const { demoAccountLines } = require(path.join(root, 'dist', 'src', 'seed', 'demo-users.js'));
   const pad = (s) => s.padEnd(16);
   console.log(
     [
@@ -126,8 +126,7 @@ async function main() {
       `  ${pad('Mail catcher')}${mailWeb || `(SMTP_URL is set: ${smtpUrl.replace(/\/\/[^@]*@/, '//')})`}`,
       `  ${pad('Health')}${publicUrl}/api/v1/health/ready`,
       '',
-      '  Demo accounts:',
-      ...DEMO_USERS.slice(0, 3).map((u) => `    ${pad(u.role)}${u.email.padEnd(28)} ${u.password}`),
+      ...demoAccountLines(),
       '',
       '  Press Ctrl-C to stop everything started here.',
       '',

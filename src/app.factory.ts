@@ -14,7 +14,7 @@ import type Redis from 'ioredis';
 import { AppModule } from './app.module';
 import { AccessTokenVerifier } from './modules/auth/access-token-verifier';
 import { isHealthRoute, markRoute } from './common/access-log';
-import { registerBodyParsers } from './common/body-parsers';
+import { CSV_CONTENT_TYPES, registerBodyParsers } from './common/body-parsers';
 import { DomainError } from './common/errors';
 import { configureCursors } from './common/pagination';
 import { completeOpenApi } from './common/openapi-contract';
@@ -25,7 +25,7 @@ import { registerSecurityHeaders } from './common/security-headers';
 import { sendProblem } from './common/problem.filter';
 import { REDIS } from './modules/redis/redis.module';
 import type { AppConfig } from './config/env';
-import { BULK_PATH, tooManyRows } from './modules/enrolments/import-body';
+import { BULK_PATH, tooManyBytes, tooManyRows } from './modules/enrolments/import-body';
 import { httpDuration } from './modules/metrics/metrics';
 import { mountQueuesDashboard } from './modules/queues-dashboard/queues-dashboard';
 import { isMediaRoute, registerMediaFiles } from './modules/media/media-files';
@@ -105,12 +105,24 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   const fastify = app.getHttpAdapter().getInstance();
   // Before any route is added: a wrong method on a known path answers 405 with Allow (see sendProblem).
   registerRouteMethods(fastify);
-  registerBodyParsers(fastify, { tooManyItems: { [BULK_PATH]: () => tooManyRows() } });
+  const importBytes = config.http.importBodyLimitBytes;
+  registerBodyParsers(fastify, {
+    routes: { [BULK_PATH]: { tooManyItems: () => tooManyRows(importBytes), tooLarge: () => tooManyBytes(importBytes) } },
+  });
   // multipart/form-data is read by the bulk import's handler (after the guards), and refused everywhere else.
   await app.register(fastifyMultipart, { limits: { fileSize: config.http.importBodyLimitBytes, files: 1, parts: 2 } });
+  // So are CSV bodies (text/csv, application/vnd.ms-excel, text/plain).
   fastify.addHook('preValidation', async (request) => {
-    if (request.isMultipart() && request.routeOptions?.url !== BULK_PATH)
+    if (request.routeOptions?.url === BULK_PATH) return;
+    if (request.isMultipart())
       throw new DomainError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported-media-type', 'This route does not take multipart/form-data');
+    const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (typeof request.body === 'string' && (CSV_CONTENT_TYPES as readonly string[]).includes(type))
+      throw new DomainError(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        'unsupported-media-type',
+        `This route does not take ${type}; send application/json`,
+      );
   });
   configureCursors(config.auth.jwtSecret);
   if (config.http.rateLimitPerUser > 0 || config.http.rateLimitPerIp > 0) {

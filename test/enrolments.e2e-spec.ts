@@ -397,6 +397,119 @@ describe('enrolments (e2e)', () => {
       expect(noEmail.status).toBe(400);
     });
 
+    describe('files as spreadsheets save them', () => {
+      const send = (courseId: string, body: Buffer | string, contentType = 'text/csv', query = '') =>
+        http()
+          .post(`/api/v1/courses/${courseId}/enrolments/bulk${query}`)
+          .set(as(owner.accessToken))
+          .set('Content-Type', contentType)
+          .send(Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'));
+      const stored = async (courseId: string) =>
+        (
+          await t.db.query(
+            'SELECT u.email, u.name, c.name AS cohort FROM enrolments e JOIN users u ON u.id = e.user_id LEFT JOIN cohorts c ON c.id = e.cohort_id WHERE e.course_id = $1 ORDER BY u.email',
+            [courseId],
+          )
+        ).rows;
+
+      it('reads semicolons with a UTF-8 BOM (Excel "CSV UTF-8" in much of Europe), commas in names kept', async () => {
+        const c = await freshCourse('Semicolons');
+        await http().post(`/api/v1/courses/${c}/cohorts`).set(as(owner.accessToken)).send({ name: 'Abend' });
+        const res = await send(c, '\ufeffEmail;Name;Cohort\r\nsemi1@test.local;Müller, Jürgen;Abend\r\nsemi2@test.local;"Pérez; Ana";\r\n');
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ created: 2, failed: [] });
+        expect(await stored(c)).toEqual([
+          { email: 'semi1@test.local', name: 'Müller, Jürgen', cohort: 'Abend' },
+          { email: 'semi2@test.local', name: 'Pérez; Ana', cohort: null },
+        ]);
+      });
+
+      it('reads tab-separated text sent as text/plain', async () => {
+        const c = await freshCourse('Tabs');
+        const res = await send(c, 'email\tname\ntab1@test.local\tTab, Person\ntab2@test.local\t\n', 'text/plain; charset=utf-8');
+        expect(res.body).toMatchObject({ created: 2, failed: [] });
+        expect(await stored(c)).toEqual([
+          { email: 'tab1@test.local', name: 'Tab, Person', cohort: null },
+          { email: 'tab2@test.local', name: 'tab2', cohort: null },
+        ]);
+      });
+
+      it('reads UTF-16 big and little endian with a BOM (Excel "Unicode text": tabs)', async () => {
+        const c = await freshCourse('UTF-16');
+        const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email\tname\nle@test.local\tMüller\n', 'utf16le')]);
+        const be = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email,name\nbe@test.local,Pérez\n', 'utf16le')]).swap16();
+        expect((await send(c, le)).body).toMatchObject({ created: 1, failed: [] });
+        expect((await send(c, be, 'application/vnd.ms-excel')).body).toMatchObject({ created: 1, failed: [] });
+        expect(await stored(c)).toEqual([
+          { email: 'be@test.local', name: 'Pérez', cohort: null },
+          { email: 'le@test.local', name: 'Müller', cohort: null },
+        ]);
+      });
+
+      it('reads Windows-1252 without being told (Excel "CSV" on Windows), sent as application/vnd.ms-excel', async () => {
+        const c = await freshCourse('Windows-1252');
+        // ü is FC, é E9, and the en dash 96 (a byte Latin-1 leaves as a control character).
+        const cp1252 = Buffer.from([
+          ...Buffer.from('email;name\r\nmueller@test.local;J\xfcrgen M\xfcller\r\nperez@test.local;Ana P\xe9rez ', 'latin1'),
+          0x96,
+          ...Buffer.from(' Bogot\xe1\r\n', 'latin1'),
+        ]);
+        const res = await send(c, cp1252, 'application/vnd.ms-excel');
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ created: 2, failed: [] });
+        expect(await stored(c)).toEqual([
+          { email: 'mueller@test.local', name: 'Jürgen Müller', cohort: null },
+          { email: 'perez@test.local', name: 'Ana Pérez – Bogotá', cohort: null },
+        ]);
+      });
+
+      it('keeps newlines inside quoted cells and numbers rows by record, not by line', async () => {
+        const c = await freshCourse('Quoted newlines');
+        const res = await send(
+          c,
+          'email,name\r\nql1@test.local,"Ana\r\nde la Cruz"\r\nnot-an-email,"two\nlines"\r\nql2@test.local,Bo\r\n',
+          'text/csv',
+          '?details=true',
+        );
+        expect(res.body).toMatchObject({ created: 2, failedCount: 1 });
+        expect(res.body.rows).toEqual([
+          { row: 1, email: 'ql1@test.local', outcome: 'invited' },
+          { row: 2, email: 'not-an-email', outcome: 'invalid', error: 'invalid email' },
+          { row: 3, email: 'ql2@test.local', outcome: 'invited' },
+        ]);
+        expect((await stored(c))[0]).toEqual({ email: 'ql1@test.local', name: 'Ana\nde la Cruz', cohort: null });
+        const broken = await send(c, 'email,name\nx@test.local,"never closed\n');
+        expect(broken.status).toBe(400);
+        expect(broken.body.detail).toMatch(/^The CSV file cannot be read: Quote Not Closed/);
+      });
+
+      it('says what header it found and what the delimiter looks like', async () => {
+        const c = await freshCourse('Header errors');
+        const quoted = await send(c, '"email;name;cohort"\n"a@test.local;A;"\n');
+        expect(quoted.status).toBe(400);
+        expect(quoted.headers['content-type']).toContain('application/problem+json');
+        expect(quoted.body.detail).toBe(
+          "The CSV header must name an email column (email,name,cohort); found 1 column 'email;name;cohort': the delimiter looks like ';', but the whole header line is one quoted cell; remove the quotes around it",
+        );
+        expect(quoted.body.errors).toEqual([{ field: 'body', message: quoted.body.detail }]);
+        const pipes = await send(c, 'email|name|cohort\na@test.local|A|\n', 'text/plain');
+        expect(pipes.body.detail).toBe(
+          "The CSV header must name an email column (email,name,cohort); found 1 column 'email|name|cohort': the delimiter looks like '|', which the import does not read; save the file with ',' ';' or tab between columns",
+        );
+        const wrongName = await send(c, 'mail\tname\na@test.local\tA\n');
+        expect(wrongName.body.detail).toBe(
+          "The CSV header must name an email column (email,name,cohort); found 2 columns 'mail', 'name' separated by tab, none of them email",
+        );
+        expect(await stored(c)).toEqual([]);
+      });
+
+      it('takes CSV content types on the import only: 415 elsewhere', async () => {
+        const res = await http().post('/api/v1/courses').set(as(owner.accessToken)).set('Content-Type', 'text/plain').send('title');
+        expect(res.status).toBe(415);
+        expect(res.body.detail).toBe('This route does not take text/plain; send application/json');
+      });
+    });
+
     it('accepts JSON rows too', async () => {
       const c = await freshCourse('JSON bulk');
       const res = await http()
@@ -447,17 +560,18 @@ describe('enrolments (e2e)', () => {
         const c = await freshCourse('Multipart encodings');
         const cp1252 = Buffer.from('email,name\ncp@test.local,Jos\xe9 M\xfcller\n', 'latin1');
         expect((await upload(c, cp1252, { charset: 'windows-1252' })).body).toMatchObject({ created: 1, failed: [] });
-        // Without the charset the same bytes are not UTF-8: 400, nothing written.
-        const unnamed = await upload(c, Buffer.from('email,name\ncp2@test.local,Jos\xe9\n', 'latin1'));
-        expect(unnamed.status).toBe(400);
+        // Without the charset the same bytes are not UTF-8, so they are read as Windows-1252.
+        const unnamed = await upload(c, Buffer.from('email;name\ncp2@test.local;P\xe9rez\n', 'latin1'));
+        expect(unnamed.body).toMatchObject({ created: 1, failed: [] });
         const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email,name\nu16@test.local,Zoë Ōta\n', 'utf16le')]);
         expect((await upload(c, utf16)).body).toMatchObject({ created: 1, failed: [] });
         const utf16Body = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email,name\nu16b@test.local,Ólafur\n', 'utf16le')]);
         expect((await bulkCsv(c, utf16Body as unknown as string)).body).toMatchObject({ created: 1, failed: [] });
         const { rows } = await t.db.query(
-          "SELECT email, name FROM users WHERE email IN ('cp@test.local', 'u16@test.local', 'u16b@test.local') ORDER BY email",
+          "SELECT email, name FROM users WHERE email IN ('cp@test.local', 'cp2@test.local', 'u16@test.local', 'u16b@test.local') ORDER BY email",
         );
         expect(rows).toEqual([
+          { email: 'cp2@test.local', name: 'Pérez' },
           { email: 'cp@test.local', name: 'José Müller' },
           { email: 'u16@test.local', name: 'Zoë Ōta' },
           { email: 'u16b@test.local', name: 'Ólafur' },
@@ -489,6 +603,9 @@ describe('enrolments (e2e)', () => {
         expect(many.body.detail).toContain('10000');
         const huge = await upload(c, Buffer.alloc(9 * 1_048_576, 'a'));
         expect(huge.status).toBe(413);
+        expect(huge.body.detail).toBe(
+          'An import takes at most 10000 rows and 8388608 bytes (8 MiB); this one is larger than 8388608 bytes. Split the file.',
+        );
         const { rows } = await t.db.query('SELECT count(*)::int AS n FROM enrolments WHERE course_id = $1', [c]);
         expect(rows[0].n).toBe(0);
         // Other routes do not take multipart bodies.

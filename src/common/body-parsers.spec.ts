@@ -1,4 +1,4 @@
-import { csvText, JsonShapeScanner, jsonShapeProblem as shapeOf, utf8Text } from './body-parsers';
+import { csvText, detectCsvEncoding, JsonShapeScanner, jsonShapeProblem as shapeOf, utf8Text } from './body-parsers';
 
 const jsonShapeProblem = (text: string) => shapeOf(Buffer.from(text));
 
@@ -48,7 +48,7 @@ describe('body text', () => {
 
   it('reads a CSV in the charset its Content-Type names, strictly', () => {
     const latin1 = Buffer.from('email,name\nm@example.org,M\xfcller\n', 'latin1');
-    expect(() => csvText(latin1, 'text/csv')).toThrow('CSV UTF-8');
+    expect(() => csvText(latin1, 'text/csv; charset=utf-8')).toThrow('not valid UTF-8 (the Content-Type says charset=utf-8');
     expect(csvText(latin1, 'text/csv; charset=windows-1252')).toBe('email,name\nm@example.org,Müller\n');
     expect(csvText(latin1, 'text/csv; charset="ISO-8859-1"')).toContain('Müller');
     expect(() => csvText(latin1, 'text/csv; charset=x-made-up')).toThrow('not supported');
@@ -61,5 +61,25 @@ describe('body text', () => {
     expect(csvText(Buffer.from(le).swap16(), undefined)).toBe(text); // big endian: FE FF …
     // A lone half of a character is not UTF-16: 400, not a silent U+FFFD.
     expect(() => csvText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from([0x41])]), 'text/csv')).toThrow('not valid utf-16le');
+  });
+
+  it('takes a CSV whose charset is not named as UTF-8 when its bytes are UTF-8, else as Windows-1252', () => {
+    const text = 'email;name\nm@example.org;Müller\np@example.org;Pérez – “Pepe”\n';
+    expect(detectCsvEncoding(Buffer.from(text))).toBe('utf-8');
+    expect(csvText(Buffer.from(`\ufeff${text}`), 'text/csv')).toBe(text);
+    // Excel's plain "CSV" export: é is E9, the en dash 96 and the curly quotes 93/94 (not Latin-1's C1 controls).
+    const cp1252 = Buffer.from([
+      ...Buffer.from('email;name\nm@example.org;M\xfcller\np@example.org;P\xe9rez ', 'latin1'),
+      0x96,
+      0x20,
+      0x93,
+      ...Buffer.from('Pepe'),
+      0x94,
+      0x0a,
+    ]);
+    expect(detectCsvEncoding(cp1252)).toBe('windows-1252');
+    expect(csvText(cp1252, 'application/vnd.ms-excel')).toBe(text);
+    expect(csvText(cp1252, undefined)).toBe(text);
+    expect(detectCsvEncoding(Buffer.from([0xfe, 0xff, 0, 0x61]))).toBe('utf-16be');
   });
 });

@@ -77,13 +77,42 @@ export function utf8Text(body: Buffer, what = ''): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** The encodings a CSV body is read in when its sender names none. */
+export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
 /**
- * A CSV file as text: UTF-8 unless the Content-Type names another charset (e.g. `charset=windows-1252`
- * for a spreadsheet's "CSV" export), which is then decoded strictly.
+ * The encoding of a CSV file whose sender named none: a UTF-16 byte order mark says UTF-16
+ * (spreadsheets' "Unicode text" export); bytes that are valid UTF-8 (with or without a BOM) are
+ * UTF-8; anything else is taken as Windows-1252, what Excel's plain "CSV" export writes in Western
+ * Europe and the Americas (a superset of Latin-1 in which every byte means a character).
+ */
+export function detectCsvEncoding(body: Uint8Array): CsvEncoding {
+  if (body.length >= 2 && body[0] === 0xff && body[1] === 0xfe) return 'utf-16le';
+  if (body.length >= 2 && body[0] === 0xfe && body[1] === 0xff) return 'utf-16be';
+  return isUtf8(body) ? 'utf-8' : 'windows-1252';
+}
+
+/** Windows-1252's 0x80–0x9F (undefined bytes keep their C1 code point, as the WHATWG table does). */
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * Windows-1252 bytes as text. Node's TextDecoder('windows-1252') decodes 0x80–0x9F as Latin-1's
+ * control characters, which would store "P\u0096rez" for the en dash of "Pérez – Pepe".
+ */
+export function windows1252Text(body: Uint8Array): string {
+  const latin1 = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  return /[\x80-\x9f]/.test(latin1) ? latin1.replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]) : latin1;
+}
+
+/**
+ * A CSV file as text, in the charset the Content-Type (or the import form's `charset` field)
+ * names, decoded strictly; with none named, in the encoding detectCsvEncoding finds.
  */
 export function csvText(body: Buffer, contentType: string | undefined): string {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
-  let encoding = 'utf-8';
+  let encoding: string = detectCsvEncoding(body);
   if (charset) {
     try {
       encoding = new TextDecoder(charset).encoding;
@@ -91,20 +120,23 @@ export function csvText(body: Buffer, contentType: string | undefined): string {
       throw new DomainError(
         HttpStatus.UNSUPPORTED_MEDIA_TYPE,
         'unsupported-media-type',
-        `The charset "${charset.slice(0, 40)}" is not supported; send the file as UTF-8`,
+        `The charset "${charset.slice(0, 40)}" is not supported; send the file as UTF-8, UTF-16 with a BOM or Windows-1252`,
       );
     }
   }
-  // No charset named: a UTF-16 byte order mark says UTF-16 (spreadsheets' "Unicode text" export).
-  if (!charset && body.length >= 2 && ((body[0] === 0xff && body[1] === 0xfe) || (body[0] === 0xfe && body[1] === 0xff)))
-    encoding = body[0] === 0xff ? 'utf-16le' : 'utf-16be';
-  if (encoding === 'utf-8') return utf8Text(body, ' (save the file as "CSV UTF-8", or name its charset in the Content-Type)');
+  if (encoding === 'utf-8')
+    return utf8Text(body, ' (the Content-Type says charset=utf-8; name the charset the file is in, or leave it out)');
+  if (encoding === 'windows-1252') return windows1252Text(body); // also what WHATWG makes of latin1 / iso-8859-1 labels
   try {
-    return new TextDecoder(encoding, { fatal: true }).decode(body);
+    const text = new TextDecoder(encoding, { fatal: true }).decode(body);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch {
     throw new InvalidInput(`The request body is not valid ${encoding}`, [{ field: 'body', message: `body is not valid ${encoding}` }]);
   }
 }
+
+/** Content types browsers and tools send a .csv file as; each is read as CSV text (only the bulk import takes them). */
+export const CSV_CONTENT_TYPES = ['text/csv', 'application/vnd.ms-excel', 'text/plain'] as const;
 
 /**
  * A body refused after it was read in full. It is answered from preValidation rather than from the
@@ -119,10 +151,18 @@ class RefusedBody {
  * The body parsers for every route (Nest's own are turned off): JSON and form bodies must be
  * UTF-8, JSON nesting and array lengths are checked on the raw bytes as they arrive (so
  * class-transformer never sees a 10,000-level or million-element body), and no string may hold a
- * NUL or a lone surrogate. CSV (the bulk import) arrives as text. `tooManyItems` gives a route
- * its own answer for an over-long array (the bulk import names its row limit).
+ * NUL or a lone surrogate. CSV (the bulk import; any of CSV_CONTENT_TYPES) arrives as text. `routes`
+ * give a route its own answers for an over-long array and an over-large body (the bulk import
+ * names its row and byte limits).
  */
-export function registerBodyParsers(fastify: FastifyInstance, options: { tooManyItems?: Record<string, () => Error> } = {}): void {
+export interface RouteBodyErrors {
+  /** An array over JSON_MAX_ARRAY_ITEMS elements. */
+  tooManyItems?: () => Error;
+  /** A body over the route's limit (as far as the parser sees it: Content-Length, or the bytes read). */
+  tooLarge?: () => Error;
+}
+
+export function registerBodyParsers(fastify: FastifyInstance, options: { routes?: Record<string, RouteBodyErrors> } = {}): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   const shapeError = (problem: JsonShapeProblem, request: FastifyRequest): Error => {
@@ -131,7 +171,7 @@ export function registerBodyParsers(fastify: FastifyInstance, options: { tooMany
         { field: 'body', message: `body must not nest deeper than ${JSON_MAX_DEPTH} levels` },
       ]);
     }
-    const own = options.tooManyItems?.[request.routeOptions?.url ?? ''];
+    const own = options.routes?.[request.routeOptions?.url ?? '']?.tooManyItems;
     return own
       ? own()
       : new DomainError(
@@ -140,14 +180,16 @@ export function registerBodyParsers(fastify: FastifyInstance, options: { tooMany
           `An array in the request body has more than ${JSON_MAX_ARRAY_ITEMS} elements; split the request`,
         );
   };
-  const tooLarge = () => new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', 'The request body exceeds the size limit');
+  const tooLarge = (request: FastifyRequest) =>
+    options.routes?.[request.routeOptions?.url ?? '']?.tooLarge?.() ??
+    new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', 'The request body exceeds the size limit');
   // Read by hand rather than with parseAs: the shape is judged chunk by chunk as the body arrives,
   // and once it is refused the rest is drained without being kept or joined (no 3 MB copy per attack).
   fastify.addContentTypeParser(
     'application/json',
     (request: FastifyRequest, payload: NodeJS.ReadableStream, done: (error: Error | null, body?: unknown) => void) => {
       const limit = request.routeOptions.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1_048_576;
-      if (Number(request.headers['content-length']) > limit) return done(tooLarge()); // not read: Fastify closes the connection
+      if (Number(request.headers['content-length']) > limit) return done(tooLarge(request)); // not read: Fastify closes the connection
       const scanner = new JsonShapeScanner();
       let chunks: Buffer[] = [];
       let received = 0;
@@ -156,7 +198,7 @@ export function registerBodyParsers(fastify: FastifyInstance, options: { tooMany
         if (received > limit) {
           payload.removeListener('data', onData);
           payload.removeListener('end', onEnd);
-          return done(tooLarge());
+          return done(tooLarge(request));
         }
         if (scanner.feed(chunk)) chunks = [];
         else chunks.push(chunk);
@@ -188,13 +230,36 @@ export function registerBodyParsers(fastify: FastifyInstance, options: { tooMany
       done(null, new RefusedBody(error as Error));
     }
   });
-  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    try {
-      done(null, csvText(body, request.headers['content-type']));
-    } catch (error) {
-      done(null, new RefusedBody(error as Error));
-    }
-  });
+  // Read by hand too, so an over-large file gets the route's own answer (parseAs would answer Fastify's).
+  fastify.addContentTypeParser(
+    [...CSV_CONTENT_TYPES],
+    (request: FastifyRequest, payload: NodeJS.ReadableStream, done: (error: Error | null, body?: unknown) => void) => {
+      const limit = request.routeOptions.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1_048_576;
+      if (Number(request.headers['content-length']) > limit) return done(tooLarge(request));
+      const chunks: Buffer[] = [];
+      let received = 0;
+      const onData = (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > limit) {
+          payload.removeListener('data', onData);
+          payload.removeListener('end', onEnd);
+          return done(tooLarge(request));
+        }
+        chunks.push(chunk);
+      };
+      const onEnd = () => {
+        try {
+          done(null, csvText(Buffer.concat(chunks, received), request.headers['content-type']));
+        } catch (error) {
+          done(null, new RefusedBody(error as Error));
+        }
+      };
+      payload.on('data', onData);
+      payload.on('end', onEnd);
+      payload.once('error', (error: Error) => done(error));
+      payload.resume();
+    },
+  );
   fastify.addHook('preValidation', async (request) => {
     if (request.body instanceof RefusedBody) throw request.body.error;
   });

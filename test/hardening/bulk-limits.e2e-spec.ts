@@ -23,7 +23,9 @@ describe('bulk import limits (e2e)', () => {
     const res = await bulk(body, 'application/json');
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(res.body.detail).toBe('An import takes at most 10000 rows; this one has more. Split the file.');
+    expect(res.body.detail).toBe(
+      'An import takes at most 10000 rows and 8388608 bytes (8 MiB); this one has more than 10000 rows. Split the file.',
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.text.length).toBeLessThan(1_000);
   });
@@ -36,11 +38,35 @@ describe('bulk import limits (e2e)', () => {
     );
     const csv = await bulk(['email', ...Array.from({ length: 10_001 }, (_, i) => `c${i}@limits.test`)].join('\n'), 'text/csv', '');
     const huge = await bulk(`email\n${'x@limits.test\n'.repeat(500_000)}`, 'text/csv', '');
-    for (const res of [json, csv, huge]) {
+    const semicolons = await bulk(
+      ['email;name', ...Array.from({ length: 10_001 }, (_, i) => `s${i}@limits.test;S`)].join('\r\n'),
+      'text/plain',
+      '',
+    );
+    for (const res of [json, csv, huge, semicolons]) {
       expect(res.status).toBe(413);
-      expect(res.body.detail).toMatch(/^An import takes at most 10000 rows/);
+      expect(res.body.detail).toMatch(/^An import takes at most 10000 rows and 8388608 bytes \(8 MiB\); this one has/);
     }
     expect(await enrolments()).toBe(0);
+  });
+
+  it('answers 413 naming both limits to a CSV body past the byte limit, whatever its content type', async () => {
+    const big = `email\n${'a-rather-long-address-to-fill-the-file@limits.test\n'.repeat(170_000)}`; // ~8.8 MB
+    for (const type of ['text/csv', 'application/vnd.ms-excel', 'text/plain']) {
+      const res = await bulk(big, type, '');
+      expect(res.status).toBe(413);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.detail).toBe(
+        'An import takes at most 10000 rows and 8388608 bytes (8 MiB); this one is larger than 8388608 bytes. Split the file.',
+      );
+    }
+    expect(await enrolments()).toBe(0);
+  });
+
+  it('declares maxItems 10000 for JSON rows in the served OpenAPI document, the limit it enforces', async () => {
+    const spec = (await t.http().get('/api/docs-json')).body;
+    expect(spec.components.schemas.BulkEnrolDto.properties.rows.maxItems).toBe(10_000);
+    expect(JSON.stringify(spec)).not.toContain('1000000');
   });
 
   it('still takes exactly 10,000 rows', async () => {

@@ -224,16 +224,20 @@ describe('malformed input never 500s (e2e)', () => {
         payload,
       });
 
-    it('refuses a Latin-1 CSV sent as UTF-8 with a 400 that says so (not a Content-Length error)', async () => {
+    it('reads a Latin-1 CSV sent with no charset as Windows-1252, and refuses it with a 400 that says so when labelled UTF-8', async () => {
+      const unnamed = await inject('text/csv', Buffer.from('email,name\nperez@latin1.test,P\xe9rez\n', 'latin1'));
+      expect(unnamed.statusCode).toBe(200);
+      expect(JSON.parse(unnamed.body)).toMatchObject({ created: 1, failedCount: 0 });
+      expect((await t.db.query("SELECT name FROM users WHERE email = 'perez@latin1.test'")).rows).toEqual([{ name: 'Pérez' }]);
       const res = await t
         .http()
         .post(`/api/v1/courses/${course}/enrolments/bulk`)
         .set(bearer(token))
-        .set('Content-Type', 'text/csv')
+        .set('Content-Type', 'text/csv; charset=utf-8')
         .send(latin1Csv as unknown as string);
       expectProblem(res, 400, 'body', /UTF-8/);
       expect(res.body.detail).toBe(
-        'The request body is not valid UTF-8 (save the file as "CSV UTF-8", or name its charset in the Content-Type)',
+        'The request body is not valid UTF-8 (the Content-Type says charset=utf-8; name the charset the file is in, or leave it out)',
       );
     });
 

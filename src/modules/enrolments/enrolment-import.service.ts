@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Caller } from '../../common/auth.decorators';
 import { Clock } from '../../common/clock';
+import { APP_CONFIG, AppConfig } from '../../config/env';
 import { CourseAccess } from '../courses/course-access';
 import { AuditService } from '../audit/audit.service';
 import { ReminderScheduleService } from '../reminders/reminder-schedule.service';
@@ -49,6 +50,7 @@ export class EnrolmentImportService {
     private readonly reminders: ReminderScheduleService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async import(
@@ -58,7 +60,7 @@ export class EnrolmentImportService {
     options: { dryRun: boolean; createCohorts: boolean; details?: boolean },
     requestId?: string,
   ): Promise<BulkResultDto> {
-    if (rows.length > BULK_ROW_LIMIT) throw tooManyRows(rows.length);
+    if (rows.length > BULK_ROW_LIMIT) throw tooManyRows(this.config.http.importBodyLimitBytes, rows.length);
     const started = Date.now();
     const { valid, failed } = this.validate(rows);
     try {

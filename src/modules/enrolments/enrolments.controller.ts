@@ -20,6 +20,7 @@ import { uuidPipe } from '../../common/pipes';
 import {
   BulkEnrolDto,
   BULK_FAILED_LIST_LIMIT,
+  BULK_ROW_LIMIT,
   BulkQuery,
   BulkResultDto,
   CohortDto,
@@ -97,10 +98,9 @@ export class CourseEnrolmentsController {
   })
   @HttpCode(200)
   @ApiExtraModels(BulkEnrolDto)
-  @ApiConsumes('application/json', 'text/csv', 'multipart/form-data')
+  @ApiConsumes('application/json', 'text/csv', 'application/vnd.ms-excel', 'text/plain', 'multipart/form-data')
   @ApiBody({
-    description:
-      'JSON `{rows: [{email, name?, cohort?}]}`, a `text/csv` file with the header `email,name,cohort` (UTF-8, UTF-16 with BOM, or the charset the Content-Type names such as `text/csv; charset=windows-1252`; BOM optional, quoted fields, CRLF or LF), or `multipart/form-data` with that file in the field `file` (optionally preceded by a `charset` field naming its charset)',
+    description: `JSON \`{rows: [{email, name?, cohort?}]}\` (at most ${BULK_ROW_LIMIT} rows, and a CSV file as many), a CSV file with the header \`email,name,cohort\` sent as \`text/csv\`, \`application/vnd.ms-excel\` or \`text/plain\` (what browsers send for .csv), or \`multipart/form-data\` with that file in the field \`file\` (optionally preceded by a \`charset\` field). Columns are separated by \`,\` \`;\` or tab, whichever the header line uses most; the file is read in the charset the Content-Type (or the \`charset\` field) names, else UTF-16 by its BOM, UTF-8 (BOM optional) when the bytes are valid UTF-8, otherwise Windows-1252. Quoted fields may hold delimiters, \`""\` and newlines; CRLF or LF.`,
     schema: {
       oneOf: [
         { $ref: getSchemaPath(BulkEnrolDto) },
@@ -139,7 +139,9 @@ export class CourseEnrolmentsController {
       cohortsCreated: 0,
     },
   })
-  @ApiPayloadTooLargeResponse({ description: 'More than 10,000 rows (counted before any row is validated)' })
+  @ApiPayloadTooLargeResponse({
+    description: `More than ${BULK_ROW_LIMIT} rows (counted before any row is validated) or a body over IMPORT_BODY_LIMIT_BYTES (8 MiB by default); the problem detail states both limits`,
+  })
   async bulk(
     @Param('id', uuidPipe) id: string,
     @Query() query: BulkQuery,
@@ -147,8 +149,9 @@ export class CourseEnrolmentsController {
     @CurrentUser() caller: Caller,
     @RequestId() requestId: string,
   ): Promise<BulkResultDto> {
-    const body = req.isMultipart() ? await multipartCsv(req, req.routeOptions.bodyLimit ?? 0) : req.body;
-    const rows = await importRows(body);
+    const limitBytes = req.routeOptions.bodyLimit ?? 0;
+    const body = req.isMultipart() ? await multipartCsv(req, limitBytes) : req.body;
+    const rows = await importRows(body, limitBytes);
     return this.imports.import(
       caller,
       id,

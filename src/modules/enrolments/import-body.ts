@@ -10,35 +10,45 @@ import { BULK_ROW_LIMIT, BulkEnrolDto } from './dto/enrolment.dto';
 /** The bulk import route (CourseEnrolmentsController.bulk): the app gives it a larger body limit and a row cap. */
 export const BULK_PATH = '/api/v1/courses/:id/enrolments/bulk';
 
-export const tooManyRows = (count?: number) =>
+const bytesText = (bytes: number) =>
+  bytes >= 1_048_576 && bytes % 1_048_576 === 0 ? `${bytes} bytes (${bytes / 1_048_576} MiB)` : `${bytes} bytes`;
+
+/** The limits an import is held to, as its 413 answers state them. */
+export const importLimitsText = (limitBytes: number) => `An import takes at most ${BULK_ROW_LIMIT} rows and ${bytesText(limitBytes)}`;
+
+export const tooManyRows = (limitBytes: number, count?: number) =>
   new DomainError(
     HttpStatus.PAYLOAD_TOO_LARGE,
     'too-large',
-    `An import takes at most ${BULK_ROW_LIMIT} rows; this one has ${count ?? 'more'}. Split the file.`,
+    `${importLimitsText(limitBytes)}; this one has ${count ?? `more than ${BULK_ROW_LIMIT}`} rows. Split the file.`,
+  );
+
+export const tooManyBytes = (limitBytes: number) =>
+  new DomainError(
+    HttpStatus.PAYLOAD_TOO_LARGE,
+    'too-large',
+    `${importLimitsText(limitBytes)}; this one is larger than ${limitBytes} bytes. Split the file.`,
   );
 
 /**
  * The rows of a bulk import body, JSON `{rows: [...]}` or CSV text. Rows are counted before any
  * is validated or built: past BULK_ROW_LIMIT the answer is 413 at the cost of counting.
  */
-export async function importRows(body: unknown): Promise<Array<ImportRow & { row: number }>> {
+export async function importRows(body: unknown, limitBytes: number): Promise<Array<ImportRow & { row: number }>> {
   if (typeof body === 'string') {
     try {
       return parseImportCsv(body, BULK_ROW_LIMIT);
     } catch (error) {
-      if (error instanceof CsvTooManyRows) throw tooManyRows();
+      if (error instanceof CsvTooManyRows) throw tooManyRows(limitBytes);
       if (error instanceof CsvFileError) throw new InvalidInput(error.message, [{ field: error.field, message: error.message }]);
       throw error;
     }
   }
   const rows = (body as { rows?: unknown } | null)?.rows;
-  if (Array.isArray(rows) && rows.length > BULK_ROW_LIMIT) throw tooManyRows(rows.length);
+  if (Array.isArray(rows) && rows.length > BULK_ROW_LIMIT) throw tooManyRows(limitBytes, rows.length);
   const valid = await validateDto(BulkEnrolDto, body);
   return valid.rows.map((r, index) => ({ row: index + 1, email: r.email, name: r.name, cohort: r.cohort }));
 }
-
-const fileTooLarge = (limitBytes: number) =>
-  new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', `The file exceeds the import size limit of ${limitBytes} bytes`);
 
 const badForm = (message: string, field = 'file') => new InvalidInput(message, [{ field, message }]);
 
@@ -46,7 +56,7 @@ const badForm = (message: string, field = 'file') => new InvalidInput(message, [
 function formError(error: unknown, limitBytes: number): Error {
   if (error instanceof DomainError) return error;
   const code = (error as { code?: string }).code;
-  if (code === 'FST_REQ_FILE_TOO_LARGE') return fileTooLarge(limitBytes);
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooManyBytes(limitBytes);
   if (code === 'FST_FILES_LIMIT') return badForm('Send one file, in the field named "file"');
   if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PROTO_VIOLATION')
     return badForm('The form takes a "file" field and, before it, an optional "charset" field; nothing else', 'body');
@@ -56,12 +66,12 @@ function formError(error: unknown, limitBytes: number): Error {
 /**
  * The CSV text of a `multipart/form-data` bulk import: one file field named `file`, optionally
  * preceded by a `charset` field (a file part's own charset is not passed on by the parser), read
- * with the same rules as a `text/csv` body (UTF-8, a UTF-16 BOM, or the named charset). The file
+ * with the same rules as a `text/csv` body (the named charset, else detected: UTF-16 by its BOM,
+ * UTF-8, or Windows-1252). The file
  * may be as large as the route's body limit (IMPORT_BODY_LIMIT_BYTES).
  */
 export async function multipartCsv(request: FastifyRequest, limitBytes: number): Promise<string> {
-  if (Number(request.headers['content-length']) > limitBytes)
-    throw new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', 'The request body exceeds the size limit');
+  if (Number(request.headers['content-length']) > limitBytes) throw tooManyBytes(limitBytes);
   let charset: string | undefined;
   let file: Buffer | undefined;
   try {

@@ -185,13 +185,13 @@ export function ImportsPage() {
         </select>
         <label htmlFor="import-file">CSV file</label>
         <p className="hint" id="import-file-hint">
-          UTF-8 (or Windows-1252), up to 10,000 rows.
+          Columns email, name, cohort separated by commas, semicolons or tabs; UTF-8, UTF-16 or Windows-1252; up to 10,000 rows.
         </p>
         <input
           type="file"
           id="import-file"
           name="file"
-          accept=".csv,text/csv"
+          accept=".csv,.txt,.tsv,text/csv,text/plain,text/tab-separated-values"
           required
           aria-describedby="import-file-hint"
           onChange={(e) => {
