@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { Roles } from '../../common/auth.decorators';
+import { AdminOnly } from '../../common/auth.decorators';
 import { Page, PageQuery } from '../../common/pagination';
 import { AuditService } from './audit.service';
 import { AuditEntry } from './entities/audit-entry.entity';
@@ -53,13 +53,12 @@ function toDto(entry: AuditEntry): AuditEntryDto {
 }
 
 @ApiTags('audit')
-@ApiBearerAuth()
 @Controller('admin/audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @Roles('admin')
+  @AdminOnly()
   @ApiOkResponse({ type: AuditPageDto })
   async list(@Query() query: AuditQuery): Promise<Page<AuditEntryDto>> {
     const { entity, entityId, actorId, action, ...page } = query;

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Caller, CurrentUser, Roles } from '../../common/auth.decorators';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { AdminOnly, Caller, CurrentUser } from '../../common/auth.decorators';
 import { NoStore } from '../../common/no-store';
 import { QueuesDashboardSessions } from './queues-dashboard.sessions';
 
@@ -10,7 +10,6 @@ class DashboardLinkDto {
 }
 
 @ApiTags('admin')
-@ApiBearerAuth()
 @Controller('admin/queues')
 export class QueuesDashboardController {
   constructor(private readonly sessions: QueuesDashboardSessions) {}
@@ -19,7 +18,7 @@ export class QueuesDashboardController {
   @Post('session')
   @NoStore()
   @HttpCode(200)
-  @Roles('admin')
+  @AdminOnly()
   @ApiOkResponse({ type: DashboardLinkDto })
   session(@CurrentUser() caller: Caller): Promise<DashboardLinkDto> {
     return this.sessions.ticketUrl(caller);
