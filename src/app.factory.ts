@@ -30,6 +30,7 @@ import { isMediaRoute, registerMediaFiles } from './modules/media/media-files';
 import { mountWebApp } from './modules/web/web-app';
 import { ADMIN_SECURITY } from './common/auth.decorators';
 import { boundFormattedStrings } from './common/openapi-limits';
+import { REQUEST_ID_MAX } from './common/limits';
 import { METRICS_SECURITY } from './modules/metrics/metrics-token.guard';
 
 export const API_PREFIX = 'api/v1';
@@ -41,7 +42,7 @@ const PAGES = ['unsubscribe'];
  * log, which redacts the token in the link), which otherwise covers only /api/v1/*.
  */
 const OUTSIDE_PREFIX = [...PAGES, 'set-password', 'media/*file'];
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const REQUEST_ID = new RegExp(`^[A-Za-z0-9._:-]{1,${REQUEST_ID_MAX}}$`);
 
 const JWT_DESCRIPTION =
   'An access token from POST /api/v1/auth/login or /auth/refresh: a JWS signed with HS256 and verified with that ' +
@@ -70,7 +71,10 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
       },
       ADMIN_SECURITY,
     )
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'The METRICS_TOKEN of this deployment (not a JWT)' }, METRICS_SECURITY)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'The METRICS_TOKEN of this deployment (not a JWT)' },
+      METRICS_SECURITY,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,

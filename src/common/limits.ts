@@ -50,3 +50,23 @@ export const FORMAT_MAX_LENGTH: Readonly<Record<string, number>> = {
   email: EMAIL_MAX,
   uri: URL_MAX,
 };
+
+// Bounds of strings the server writes (responses), for the contract.
+/** Title and summary fragments, every character at worst escaped (6) and alone inside <mark></mark> (13), plus separators. */
+export const HIGHLIGHT_MAX = (TITLE_MAX + SUMMARY_MAX + 10) * 19;
+/** An HS256 JWT with our few claims (ids, role, times) is ~300 characters; this leaves room to spare. */
+export const ACCESS_TOKEN_MAX = 2_048;
+/** A message the server writes (a row's error, a warning, a rejected event's reason). */
+export const MESSAGE_MAX = 1_000;
+/** A failed send's error as stored (reminder-send.repository truncates it). */
+export const LAST_ERROR_MAX = 2_000;
+/** RFC 5322 line limit, which a Message-ID header cannot exceed. */
+export const MESSAGE_ID_MAX = 998;
+/** A rejected progress event's eventId is echoed cut to this length. */
+export const EVENT_ID_ECHO_MAX = 100;
+/** Short machine words: a skip reason, a kind's label. */
+export const WORD_MAX = 64;
+/** An assignment change answers at most three warnings (due-soon, overdue, already assigned). */
+export const WARNINGS_MAX_ITEMS = 10;
+/** A client's X-Request-Id is kept only up to this length (else the server makes a UUID). */
+export const REQUEST_ID_MAX = 128;

@@ -13,7 +13,7 @@ export function boundFormattedStrings(document: OpenAPIObject): OpenAPIObject {
   while (stack.length) {
     const node = stack.pop();
     if (Array.isArray(node)) {
-      stack.push(...node);
+      stack.push(...(node as unknown[]));
     } else if (node !== null && typeof node === 'object') {
       const schema = node as Node;
       const max = typeof schema.format === 'string' ? FORMAT_MAX_LENGTH[schema.format] : undefined;

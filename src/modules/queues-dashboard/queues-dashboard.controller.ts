@@ -3,9 +3,11 @@ import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, Caller, CurrentUser } from '../../common/auth.decorators';
 import { NoStore } from '../../common/no-store';
 import { QueuesDashboardSessions } from './queues-dashboard.sessions';
+import { URL_MAX } from '../../common/limits';
 
 class DashboardLinkDto {
-  @ApiProperty({ example: 'http://localhost:3000/admin/queues?ticket=…', description: 'Open within expiresIn seconds' }) url: string;
+  @ApiProperty({ maxLength: URL_MAX, example: 'http://localhost:3000/admin/queues?ticket=…', description: 'Open within expiresIn seconds' })
+  url: string;
   @ApiProperty({ example: 60 }) expiresIn: number;
 }
 

@@ -6,6 +6,7 @@ import { EVENT_TYPES, EventType, ITEM_STATES, ItemState } from '../entities/item
 import { MAX_SECONDS, MAX_SEGMENTS_PER_BATCH, MAX_SEGMENTS_PER_EVENT } from '../progress-rules';
 import { UserSummaryDto } from '../../users/dto/user.dto';
 import { MATERIAL_KINDS, MaterialKind } from '../../materials/dto/material.dto';
+import { CURSOR_MAX, EVENT_ID_ECHO_MAX, MESSAGE_MAX, NAME_MAX, PAGE_LIMIT_MAX, TITLE_MAX } from '../../../common/limits';
 
 export const MAX_BATCH = 500;
 const FINITE = { allowNaN: false, allowInfinity: false };
@@ -88,14 +89,14 @@ export class ProgressBatchDto {
 }
 
 export class RejectedEventDto {
-  @ApiProperty({ description: 'The eventId as sent (may be empty when it was missing)' }) eventId: string;
-  @ApiProperty({ example: 'module locked' }) error: string;
+  @ApiProperty({ maxLength: EVENT_ID_ECHO_MAX, description: 'The eventId as sent (may be empty when it was missing)' }) eventId: string;
+  @ApiProperty({ maxLength: MESSAGE_MAX, example: 'module locked' }) error: string;
 }
 
 export class BatchResultDto {
   @ApiProperty() accepted: number;
   @ApiProperty() duplicates: number;
-  @ApiProperty({ type: [RejectedEventDto] }) rejected: RejectedEventDto[];
+  @ApiProperty({ type: [RejectedEventDto], maxItems: MAX_BATCH }) rejected: RejectedEventDto[];
 }
 
 export class ItemStateDto {
@@ -121,7 +122,7 @@ export class ItemStateDto {
 /** What a player needs of an item's material (the full material is in GET /courses/:id/modules). */
 export class ItemMaterialDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() title: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) title: string;
   @ApiProperty({ enum: MATERIAL_KINDS }) kind: MaterialKind;
   @ApiProperty({ format: 'uri' }) url: string;
   @ApiProperty({ nullable: true, type: Number, description: 'The length that watch coverage is judged against' }) durationSeconds:
@@ -144,7 +145,7 @@ export type ModuleState = (typeof MODULE_STATES)[number];
 
 export class ModuleProgressDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() title: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) title: string;
   @ApiProperty({ enum: MODULE_STATES }) state: ModuleState;
   @ApiProperty() percent: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The due date that applies to you' }) dueAt: string | null;
@@ -219,7 +220,7 @@ export class ReportModuleDto {
   @ApiProperty({ format: 'uuid' }) moduleId: string;
   @ApiProperty({ description: "1-based, the module's place in the course (the CSV column is named `module <number>: <title>`)" })
   number: number;
-  @ApiProperty() title: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) title: string;
   @ApiProperty({
     enum: REPORT_MODULE_STATES,
     description:
@@ -232,7 +233,7 @@ export class ReportRowDto {
   @ApiProperty({ format: 'uuid' }) enrolmentId: string;
   @ApiProperty({ type: UserSummaryDto }) user: UserSummaryDto;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) cohortId: string | null;
-  @ApiProperty({ nullable: true, type: String }) cohortName: string | null;
+  @ApiProperty({ nullable: true, type: String, maxLength: NAME_MAX }) cohortName: string | null;
   @ApiProperty() percent: number;
   @ApiProperty() completedItems: number;
   @ApiProperty() overdueAssignments: number;
@@ -247,13 +248,13 @@ export class ReportRowDto {
 }
 
 export class ReportPageDto {
-  @ApiProperty({ type: [ReportRowDto] }) data: ReportRowDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ type: [ReportRowDto], maxItems: PAGE_LIMIT_MAX }) data: ReportRowDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: CURSOR_MAX }) nextCursor: string | null;
 }
 
 export class ModuleSummaryDto {
   @ApiProperty({ format: 'uuid' }) moduleId: string;
-  @ApiProperty() title: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) title: string;
   @ApiProperty() position: number;
   @ApiProperty({ description: 'Enrolments (not dropped) in the course' }) enrolled: number;
   @ApiProperty({ description: 'Enrolments with an assignment of this module' }) assigned: number;
