@@ -28,11 +28,29 @@ export const SET_PASSWORD_TOKEN_MAX = 300;
 export const UNSUBSCRIBE_TOKEN_MAX = 1_000;
 /** A cell of a bulk enrolment row (email, name or cohort) before it is checked. */
 export const BULK_CELL_MAX = 400;
-/** Module ids in a reorder and prerequisites of one module. */
-export const MODULE_IDS_MAX_ITEMS = 1_000;
+/** A course holds at most this many modules (structure.service refuses the next with 409). */
+export const MODULES_PER_COURSE_MAX = 1_000;
+/** A module holds at most this many items (structure.service refuses the next with 409). */
+export const ITEMS_PER_MODULE_MAX = 1_000;
+/** A course has at most this many instructors (courses.service refuses the next with 409). */
+export const INSTRUCTORS_PER_COURSE_MAX = 50;
+/** A course has at most this many cohorts (created one by one or by a bulk import; the next is refused with 409). */
+export const COHORTS_PER_COURSE_MAX = 1_000;
+/** A reorder lists every module of the course or every item of the module. */
+export const MODULE_IDS_MAX_ITEMS = MODULES_PER_COURSE_MAX;
+export const ITEM_IDS_MAX_ITEMS = ITEMS_PER_MODULE_MAX;
 export const PREREQUISITES_MAX_ITEMS = 100;
-export const ITEM_IDS_MAX_ITEMS = 1_000;
 export const TARGET_ENROLMENTS_MAX_ITEMS = 10_000;
+/** Per-student due dates of one assignment (assignments.service refuses the next with 409). */
+export const OVERRIDES_PER_ASSIGNMENT_MAX = 10_000;
+/** GET /me/enrolments and /me/assignments answer at most this many rows (newest enrolments, soonest due dates first). */
+export const MY_LIST_MAX = 500;
+/** A bulk enrolment body's default size limit in bytes (IMPORT_BODY_LIMIT_BYTES); openapi.json declares it as the CSV's maxLength. */
+export const IMPORT_BODY_LIMIT_DEFAULT = 8 * 1_048_576;
+/** The X-CSRF-Token value: an HMAC-SHA256 in base64url (session-cookies.ts); any other value is refused with 403. */
+export const CSRF_TOKEN_LENGTH = 43;
+/** The `charset` field of a multipart bulk enrolment (the form parser's fieldSize). */
+export const CHARSET_MAX = 64;
 export const UUID_LENGTH = 36;
 /** The longest ISO 8601 instant isIsoInstant accepts (nanoseconds and an offset). */
 export const ISO_INSTANT_MAX = 40;

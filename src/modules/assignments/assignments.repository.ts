@@ -71,6 +71,10 @@ export class AssignmentsRepository extends TransactionalRepository {
     return before;
   }
 
+  countOverrides(manager: EntityManager, assignmentId: string): Promise<number> {
+    return manager.getRepository(AssignmentOverride).count({ where: { assignmentId } });
+  }
+
   async deleteOverride(manager: EntityManager, assignmentId: string, enrolmentId: string): Promise<AssignmentOverride | null> {
     const before = await manager.getRepository(AssignmentOverride).findOne({ where: { assignmentId, enrolmentId } });
     if (before) await manager.getRepository(AssignmentOverride).delete({ assignmentId, enrolmentId });
@@ -121,19 +125,30 @@ export class AssignmentsRepository extends TransactionalRepository {
       .getMany();
   }
 
-  /** The caller's assignments in published courses, with the due date that applies and whether the module is done. */
-  mine(userId: string): Promise<MyAssignmentRow[]> {
+  /**
+   * The caller's assignments in published courses, with the due date that applies and whether the module
+   * is done: soonest due first, the first `limit` with the given status (done / overdue at `now` / upcoming) or all.
+   */
+  mine(userId: string, status: 'done' | 'overdue' | 'upcoming' | null, now: Date, limit: number): Promise<MyAssignmentRow[]> {
     return this.dataSource.query(
-      `SELECT a.id AS assignment_id, c.id AS course_id, c.title AS course_title, m.id AS module_id, m.title AS module_title,
-              ${effectiveDue('a', 'e')} AS due_at,
-              EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = a.module_id) AS done
-       FROM enrolments e
-       JOIN courses c ON c.id = e.course_id AND c.status = 'published'
-       JOIN assignments a ON a.course_id = e.course_id AND a.cancelled_at IS NULL
-       JOIN modules m ON m.id = a.module_id
-       WHERE e.user_id = $1 AND e.status <> 'dropped' AND ${appliesTo('a', 'e')}
-       ORDER BY due_at, a.id`,
-      [userId],
+      `SELECT * FROM (
+         SELECT a.id AS assignment_id, c.id AS course_id, c.title AS course_title, m.id AS module_id, m.title AS module_title,
+                ${effectiveDue('a', 'e')} AS due_at,
+                EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = a.module_id) AS done
+         FROM enrolments e
+         JOIN courses c ON c.id = e.course_id AND c.status = 'published'
+         JOIN assignments a ON a.course_id = e.course_id AND a.cancelled_at IS NULL
+         JOIN modules m ON m.id = a.module_id
+         WHERE e.user_id = $1 AND e.status <> 'dropped' AND ${appliesTo('a', 'e')}
+       ) t
+       WHERE $2::text IS NULL OR $2 = CASE WHEN t.done THEN 'done' WHEN t.due_at < $3 THEN 'overdue' ELSE 'upcoming' END
+       ORDER BY t.due_at, t.assignment_id
+       LIMIT $4`,
+      [userId, status, now, limit],
     );
+  }
+
+  hasOverride(manager: EntityManager, assignmentId: string, enrolmentId: string): Promise<boolean> {
+    return manager.getRepository(AssignmentOverride).exists({ where: { assignmentId, enrolmentId } });
   }
 }

@@ -18,6 +18,8 @@ import { TARGET_TYPES, TargetType } from '../entities/assignment.entity';
 import {
   CURSOR_MAX,
   MESSAGE_MAX,
+  MY_LIST_MAX,
+  OVERRIDES_PER_ASSIGNMENT_MAX,
   PAGE_LIMIT_MAX,
   TARGET_ENROLMENTS_MAX_ITEMS,
   TITLE_MAX,
@@ -92,7 +94,7 @@ export class AssignmentDto {
   @ApiProperty({ format: 'uuid' }) moduleId: string;
   @ApiProperty({ format: 'date-time' }) dueAt: string;
   @ApiProperty({ type: TargetView }) target: TargetView;
-  @ApiProperty({ type: [OverrideView] }) overrides: OverrideView[];
+  @ApiProperty({ type: [OverrideView], maxItems: OVERRIDES_PER_ASSIGNMENT_MAX }) overrides: OverrideView[];
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) cancelledAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiPropertyOptional({
@@ -132,7 +134,8 @@ export class MyAssignmentDto {
 }
 
 export class MyAssignmentListDto {
-  @ApiProperty({ type: [MyAssignmentDto] }) data: MyAssignmentDto[];
+  @ApiProperty({ type: [MyAssignmentDto], maxItems: MY_LIST_MAX, description: `The first ${MY_LIST_MAX}, soonest due first` })
+  data: MyAssignmentDto[];
 }
 
 export class AssignmentQuery extends PageQuery {

@@ -6,7 +6,15 @@ import { PageQuery } from '../../../common/pagination';
 import { SLUG_PATTERN } from '../../../common/slug';
 import { IsTimeZone } from '../../users/dto/user.dto';
 import { Course, COURSE_STATUSES, CourseStatus, ReminderPolicy } from '../entities/course.entity';
-import { CURSOR_MAX, DESCRIPTION_MAX, PAGE_LIMIT_MAX, SLUG_MAX, TIMEZONE_MAX, TITLE_MAX } from '../../../common/limits';
+import {
+  CURSOR_MAX,
+  DESCRIPTION_MAX,
+  INSTRUCTORS_PER_COURSE_MAX,
+  PAGE_LIMIT_MAX,
+  SLUG_MAX,
+  TIMEZONE_MAX,
+  TITLE_MAX,
+} from '../../../common/limits';
 
 export class ReminderPolicyDto {
   @ApiPropertyOptional({
@@ -50,7 +58,7 @@ export class CourseDto {
   @ApiProperty({ enum: COURSE_STATUSES }) status: CourseStatus;
   @ApiProperty({ maxLength: TIMEZONE_MAX, example: 'America/New_York' }) timezone: string;
   @ApiProperty({ type: ReminderPolicyView }) reminderPolicy: ReminderPolicy;
-  @ApiProperty({ type: [String], format: 'uuid' }) instructorIds: string[];
+  @ApiProperty({ type: [String], format: 'uuid', maxItems: INSTRUCTORS_PER_COURSE_MAX }) instructorIds: string[];
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) publishedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) archivedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

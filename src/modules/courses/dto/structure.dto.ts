@@ -22,7 +22,15 @@ import {
 import { ArrayDistinct, IsIsoInstant, ISO_INSTANT_EXAMPLE } from '../../../common/validators';
 import { MaterialDto } from '../../materials/dto/material.dto';
 import { CompletionRule } from '../entities/course-item.entity';
-import { DESCRIPTION_MAX, ITEM_IDS_MAX_ITEMS, MODULE_IDS_MAX_ITEMS, PREREQUISITES_MAX_ITEMS, TITLE_MAX } from '../../../common/limits';
+import {
+  DESCRIPTION_MAX,
+  ITEMS_PER_MODULE_MAX,
+  ITEM_IDS_MAX_ITEMS,
+  MODULES_PER_COURSE_MAX,
+  MODULE_IDS_MAX_ITEMS,
+  PREREQUISITES_MAX_ITEMS,
+  TITLE_MAX,
+} from '../../../common/limits';
 
 export const COMPLETION_TYPES = ['view', 'watch', 'mark_done'] as const;
 
@@ -56,11 +64,11 @@ export class ModuleDto {
   @ApiProperty() position: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) unlockAt: string | null;
   @ApiProperty({ type: [String], format: 'uuid', maxItems: PREREQUISITES_MAX_ITEMS }) prerequisiteModuleIds: string[];
-  @ApiProperty({ type: [ItemDto] }) items: ItemDto[];
+  @ApiProperty({ type: [ItemDto], maxItems: ITEMS_PER_MODULE_MAX }) items: ItemDto[];
 }
 
 export class ModuleListDto {
-  @ApiProperty({ type: [ModuleDto] }) data: ModuleDto[];
+  @ApiProperty({ type: [ModuleDto], maxItems: MODULES_PER_COURSE_MAX }) data: ModuleDto[];
 }
 
 export class CreateModuleDto {

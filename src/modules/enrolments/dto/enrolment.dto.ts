@@ -20,9 +20,11 @@ import { UserSummaryDto } from '../../users/dto/user.dto';
 import { ENROLMENT_STATUSES, EnrolmentStatus } from '../entities/enrolment.entity';
 import {
   BULK_CELL_MAX,
+  COHORTS_PER_COURSE_MAX,
   CURSOR_MAX,
   EMAIL_MAX,
   MESSAGE_MAX,
+  MY_LIST_MAX,
   NAME_MAX,
   PAGE_LIMIT_MAX,
   SEARCH_MAX,
@@ -44,7 +46,7 @@ export class CohortDto {
 }
 
 export class CohortListDto {
-  @ApiProperty({ type: [CohortDto] }) data: CohortDto[];
+  @ApiProperty({ type: [CohortDto], maxItems: COHORTS_PER_COURSE_MAX }) data: CohortDto[];
 }
 
 export class CohortInput {
@@ -85,7 +87,7 @@ export class MyEnrolmentDto {
 }
 
 export class MyEnrolmentListDto {
-  @ApiProperty({ type: [MyEnrolmentDto] }) data: MyEnrolmentDto[];
+  @ApiProperty({ type: [MyEnrolmentDto], maxItems: MY_LIST_MAX, description: `The newest ${MY_LIST_MAX}` }) data: MyEnrolmentDto[];
 }
 
 export class EnrolDto {

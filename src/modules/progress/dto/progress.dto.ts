@@ -6,7 +6,16 @@ import { EVENT_TYPES, EventType, ITEM_STATES, ItemState } from '../entities/item
 import { MAX_SECONDS, MAX_SEGMENTS_PER_BATCH, MAX_SEGMENTS_PER_EVENT } from '../progress-rules';
 import { UserSummaryDto } from '../../users/dto/user.dto';
 import { MATERIAL_KINDS, MaterialKind } from '../../materials/dto/material.dto';
-import { CURSOR_MAX, EVENT_ID_ECHO_MAX, MESSAGE_MAX, NAME_MAX, PAGE_LIMIT_MAX, TITLE_MAX } from '../../../common/limits';
+import {
+  CURSOR_MAX,
+  EVENT_ID_ECHO_MAX,
+  ITEMS_PER_MODULE_MAX,
+  MESSAGE_MAX,
+  MODULES_PER_COURSE_MAX,
+  NAME_MAX,
+  PAGE_LIMIT_MAX,
+  TITLE_MAX,
+} from '../../../common/limits';
 
 export const MAX_BATCH = 500;
 const FINITE = { allowNaN: false, allowInfinity: false };
@@ -149,14 +158,14 @@ export class ModuleProgressDto {
   @ApiProperty({ enum: MODULE_STATES }) state: ModuleState;
   @ApiProperty() percent: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The due date that applies to you' }) dueAt: string | null;
-  @ApiProperty({ type: [CourseItemStateDto] }) items: CourseItemStateDto[];
+  @ApiProperty({ type: [CourseItemStateDto], maxItems: ITEMS_PER_MODULE_MAX }) items: CourseItemStateDto[];
 }
 
 export class CourseProgressDto {
   @ApiProperty() percent: number;
   @ApiProperty() completedItems: number;
   @ApiProperty() requiredItems: number;
-  @ApiProperty({ type: [ModuleProgressDto] }) modules: ModuleProgressDto[];
+  @ApiProperty({ type: [ModuleProgressDto], maxItems: MODULES_PER_COURSE_MAX }) modules: ModuleProgressDto[];
 }
 
 /** An item as the instructor's drill-down shows it: the student's item state and when it last changed. */
@@ -171,14 +180,14 @@ export class EnrolmentItemStateDto extends CourseItemStateDto {
 }
 
 export class EnrolmentModuleProgressDto extends ModuleProgressDto {
-  @ApiProperty({ type: [EnrolmentItemStateDto] }) override items: EnrolmentItemStateDto[];
+  @ApiProperty({ type: [EnrolmentItemStateDto], maxItems: ITEMS_PER_MODULE_MAX }) override items: EnrolmentItemStateDto[];
 }
 
 /** One student's progress as the student sees it (`/me/courses/:id/progress`), for the course's instructors. */
 export class EnrolmentProgressDto extends CourseProgressDto {
   @ApiProperty({ format: 'uuid' }) enrolmentId: string;
   @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty({ type: [EnrolmentModuleProgressDto] }) override modules: EnrolmentModuleProgressDto[];
+  @ApiProperty({ type: [EnrolmentModuleProgressDto], maxItems: MODULES_PER_COURSE_MAX }) override modules: EnrolmentModuleProgressDto[];
 }
 
 export const REPORT_STATES = ['not_started', 'in_progress', 'completed'] as const;
@@ -244,7 +253,8 @@ export class ReportRowDto {
   selfReportedCompletions: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastActivityAt: string | null;
   @ApiProperty({ enum: REPORT_STATES }) state: ReportState;
-  @ApiProperty({ type: [ReportModuleDto], description: 'One per module of the course, in course order' }) modules: ReportModuleDto[];
+  @ApiProperty({ type: [ReportModuleDto], maxItems: MODULES_PER_COURSE_MAX, description: 'One per module of the course, in course order' })
+  modules: ReportModuleDto[];
 }
 
 export class ReportPageDto {
@@ -264,5 +274,5 @@ export class ModuleSummaryDto {
 }
 
 export class SummaryDto {
-  @ApiProperty({ type: [ModuleSummaryDto] }) modules: ModuleSummaryDto[];
+  @ApiProperty({ type: [ModuleSummaryDto], maxItems: MODULES_PER_COURSE_MAX }) modules: ModuleSummaryDto[];
 }
