@@ -183,4 +183,37 @@ describe('declared limits are enforced (e2e)', () => {
     );
     expect(counts.rows[0]).toEqual({ modules: modulesMax, cohorts: cohortsMax });
   });
+
+  it('a module holds at most the declared number of items and a course of instructors: the next is refused with 409', async () => {
+    const itemsMax = declared(resolve(doc.components.schemas.ModuleDto).properties!.items.maxItems);
+    const instructorsMax = declared(resolve(doc.components.schemas.CourseDto).properties!.instructorIds.maxItems);
+    const own = (await t.http().post('/api/v1/courses').set(bearer(admin)).send({ title: 'Caps' })).body.id;
+    const module = (await t.http().post(`/api/v1/courses/${own}/modules`).set(bearer(admin)).send({ title: 'Full' })).body.id;
+    const material = (
+      await t.http().post('/api/v1/materials').set(bearer(admin)).send({ title: 'Caps', kind: 'article', url: 'https://example.org/c' })
+    ).body.id;
+    await t.db.query(
+      `INSERT INTO items (module_id, material_id, position, completion) SELECT $1, $2, n - 1, '{"type":"view"}' FROM generate_series(1, $3::int) n`,
+      [module, material, itemsMax],
+    );
+    const item = await t
+      .http()
+      .post(`/api/v1/modules/${module}/items`)
+      .set(bearer(admin))
+      .send({ materialId: material, completion: { type: 'view' } });
+    expect(item.status).toBe(409);
+    expect(item.body.detail).toBe(`A module holds at most ${itemsMax} items`);
+
+    // The creator (admin) is one instructor; fill the course up to the cap with instructors made in SQL.
+    await t.db.query(
+      `WITH u AS (INSERT INTO users (email, name, role) SELECT 'cap' || n || '@test.local', 'Cap ' || n, 'instructor' FROM generate_series(1, $2::int) n RETURNING id)
+       INSERT INTO course_instructors (course_id, user_id) SELECT $1, id FROM u`,
+      [own, instructorsMax - 1],
+    );
+    const extra = await createUser(t, admin, { email: 'one-more-instructor@test.local', role: 'instructor' });
+    const added = await t.http().put(`/api/v1/courses/${own}/instructors/${extra.id}`).set(bearer(admin));
+    expect(added.status).toBe(409);
+    const count = await t.db.query('SELECT count(*)::int AS n FROM course_instructors WHERE course_id = $1', [own]);
+    expect(count.rows[0].n).toBe(instructorsMax);
+  });
 });
