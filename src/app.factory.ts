@@ -30,6 +30,10 @@ import { httpDuration } from './modules/metrics/metrics';
 import { mountQueuesDashboard } from './modules/queues-dashboard/queues-dashboard';
 import { isMediaRoute, registerMediaFiles } from './modules/media/media-files';
 import { mountWebApp } from './modules/web/web-app';
+import { ADMIN_SECURITY } from './common/auth.decorators';
+import { boundFormattedStrings } from './common/openapi-limits';
+import { REQUEST_ID_MAX } from './common/limits';
+import { METRICS_SECURITY } from './modules/metrics/metrics-token.guard';
 
 export const API_PREFIX = 'api/v1';
 /** RFC 8058 one-click unsubscribe: mail clients POST to the link itself, outside the API prefix. */
@@ -40,7 +44,11 @@ const PAGES = ['unsubscribe'];
  * log, which redacts the token in the link), which otherwise covers only /api/v1/*.
  */
 const OUTSIDE_PREFIX = [...PAGES, 'set-password', 'media/*file'];
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const REQUEST_ID = new RegExp(`^[A-Za-z0-9._:-]{1,${REQUEST_ID_MAX}}$`);
+
+const JWT_DESCRIPTION =
+  'An access token from POST /api/v1/auth/login or /auth/refresh: a JWS signed with HS256 and verified with that ' +
+  'algorithm only (never alg none), with iss accord, exp, iat and the sign-in session; handled as RFC8725 (JWT best current practices) advises.';
 
 export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -50,7 +58,25 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
         'Errors are RFC 9457 application/problem+json with a requestId.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: JWT_DESCRIPTION,
+    })
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: `The access token of a user whose role is admin; any other role gets 403. ${JWT_DESCRIPTION}`,
+      },
+      ADMIN_SECURITY,
+    )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'The METRICS_TOKEN of this deployment (not a JWT)' },
+      METRICS_SECURITY,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
@@ -58,7 +84,7 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
   const controllers = [...app.get(ModulesContainer).values()].flatMap((module) =>
     [...module.controllers.values()].map((wrapper) => wrapper.metatype as Type),
   );
-  return completeOpenApi(document, controllers);
+  return boundFormattedStrings(completeOpenApi(document, controllers));
 }
 
 /**

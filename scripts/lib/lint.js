@@ -1,6 +1,7 @@
 'use strict';
-// Static checks: ESLint (typescript-eslint, type-aware) and Prettier. `npm run lint` and `npm test` check;
-// `npm run lint:fix` fixes what can be fixed. No dependencies of its own beyond the two tools.
+// Static checks: ESLint (typescript-eslint, type-aware), Prettier and Spectral (the committed openapi.json against
+// spectral:oas and the OWASP API Security ruleset, .spectral.yaml). `npm run lint` and `npm test` check;
+// `npm run lint:fix` fixes what can be fixed. No dependencies of its own beyond the tools.
 const { spawnSync } = require('child_process');
 const path = require('path');
 const { root } = require('./install');
@@ -15,7 +16,16 @@ function run(label, script, args) {
   return result.status === 0;
 }
 
-/** Runs ESLint and Prettier over the repository, and type-checks the web app against openapi.json; true when all are clean. */
+/** Spectral on the committed openapi.json (test/schema.e2e-spec.ts keeps it equal to what the app serves); true at 0 errors. */
+function lintApi() {
+  return run(
+    'Linting the API contract (spectral lint openapi.json, .spectral.yaml)',
+    ['@stoplight', 'spectral-cli', 'dist', 'index.js'],
+    ['lint', 'openapi.json', '--ruleset', '.spectral.yaml', '--fail-severity', 'warn', '--display-only-failures'],
+  );
+}
+
+/** Runs ESLint, Prettier and Spectral over the repository, and type-checks the web app against openapi.json; true when all are clean. */
 function lint({ fix = false } = {}) {
   // The web app's API types come from the committed openapi.json: a contract change that breaks a page fails here.
   const webTypes =
@@ -34,8 +44,14 @@ function lint({ fix = false } = {}) {
     ['prettier', 'bin', 'prettier.cjs'],
     [fix ? '--write' : '--check', '--log-level', fix ? 'warn' : 'log', '.'],
   );
-  if (eslint && prettier && webTypes) return true;
-  const failed = [eslint ? null : 'ESLint', prettier ? null : 'Prettier', webTypes ? null : 'the web app type check']
+  const spectral = lintApi();
+  if (eslint && prettier && webTypes && spectral) return true;
+  const failed = [
+    eslint ? null : 'ESLint',
+    prettier ? null : 'Prettier',
+    webTypes ? null : 'the web app type check',
+    spectral ? null : 'Spectral (openapi.json)',
+  ]
     .filter(Boolean)
     .join(' and ');
   console.error(
@@ -46,6 +62,9 @@ function lint({ fix = false } = {}) {
   return false;
 }
 
-module.exports = { lint };
+module.exports = { lint, lintApi };
 
-if (require.main === module) process.exit(lint({ fix: process.argv.includes('--fix') }) ? 0 : 1);
+if (require.main === module) {
+  const ok = process.argv.includes('--api') ? lintApi() : lint({ fix: process.argv.includes('--fix') });
+  process.exit(ok ? 0 : 1);
+}

@@ -4,20 +4,21 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { InvalidInput } from './errors';
 import { isUuid } from './uuid';
+import { CURSOR_MAX, PAGE_LIMIT_MAX } from './limits';
 
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(200)
+  @Max(PAGE_LIMIT_MAX)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page' })
+  @ApiPropertyOptional({ maxLength: CURSOR_MAX, description: 'Opaque cursor from a previous page' })
   @IsOptional()
   @IsString()
-  @MaxLength(1024)
+  @MaxLength(CURSOR_MAX)
   cursor?: string;
 }
 

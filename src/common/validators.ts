@@ -1,5 +1,6 @@
 import type { ValidationOptions } from 'class-validator';
 import { registerDecorator } from 'class-validator';
+import { ISO_INSTANT_MAX } from './limits';
 
 /**
  * Like class-validator's @ArrayUnique, in linear time: its indexOf-per-element check is
@@ -24,7 +25,7 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{
  * without one (`2026-12-20T17:00`) names no instant: the server would have to guess the zone.
  */
 export function isIsoInstant(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length > 40) return false;
+  if (typeof value !== 'string' || value.length > ISO_INSTANT_MAX) return false;
   const m = ISO_INSTANT.exec(value);
   if (!m) return false;
   const [year, month, day, hour, minute, second, offH, offM] = m.slice(1).map((p) => (p === undefined ? 0 : Number(p)));

@@ -1,3 +1,4 @@
+import { IMPORT_BODY_LIMIT_DEFAULT } from '../common/limits';
 /** Raised when an environment variable is missing or malformed; the message names it. */
 export class ConfigError extends Error {
   constructor(
@@ -184,7 +185,7 @@ export function loadConfig(env: Env = process.env) {
       corsOrigins,
       bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
       /** Bulk enrolment bodies (10,000 rows of JSON or CSV) get more room than other routes. */
-      importBodyLimitBytes: int(env, 'IMPORT_BODY_LIMIT_BYTES', 8 * 1_048_576, 1024, 100 * 1_048_576),
+      importBodyLimitBytes: int(env, 'IMPORT_BODY_LIMIT_BYTES', IMPORT_BODY_LIMIT_DEFAULT, 1024, 100 * 1_048_576),
       // Only behind a proxy you control: otherwise clients could choose their own IP (and dodge throttles).
       trustProxy: oneOf(env, 'TRUST_PROXY', ['true', 'false'] as const, 'false') === 'true',
       /** Requests per minute per signed-in user (all their tokens together), and per IP for anonymous callers; 0 turns the limit off. */

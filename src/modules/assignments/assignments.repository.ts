@@ -25,6 +25,20 @@ export interface DueDateRow extends MyAssignmentRow {
   changed_at: Date;
 }
 
+/** A student's due dates ($1 user id, $2 whether cancelled assignments are kept), unordered. */
+const STUDENT_DUE_DATES = `
+  SELECT a.id AS assignment_id, c.id AS course_id, c.title AS course_title, c.slug AS course_slug,
+         m.id AS module_id, m.title AS module_title,
+         ${effectiveDue('a', 'e')} AS due_at,
+         EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = a.module_id) AS done,
+         a.cancelled_at, a.revision,
+         GREATEST(a.updated_at, (SELECT o.updated_at FROM assignment_overrides o WHERE o.assignment_id = a.id AND o.enrolment_id = e.id)) AS changed_at
+  FROM enrolments e
+  JOIN courses c ON c.id = e.course_id AND c.status = 'published'
+  JOIN assignments a ON a.course_id = e.course_id AND ($2::boolean OR a.cancelled_at IS NULL)
+  JOIN modules m ON m.id = a.module_id
+  WHERE e.user_id = $1 AND e.status <> 'dropped' AND ${appliesTo('a', 'e')}`;
+
 @Injectable()
 export class AssignmentsRepository extends TransactionalRepository {
   findById(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Assignment | null> {
@@ -77,6 +91,10 @@ export class AssignmentsRepository extends TransactionalRepository {
     const before = await manager.getRepository(AssignmentOverride).findOne({ where: { assignmentId, enrolmentId } });
     await manager.getRepository(AssignmentOverride).upsert({ assignmentId, enrolmentId, dueAt }, ['assignmentId', 'enrolmentId']);
     return before;
+  }
+
+  countOverrides(manager: EntityManager, assignmentId: string): Promise<number> {
+    return manager.getRepository(AssignmentOverride).count({ where: { assignmentId } });
   }
 
   async deleteOverride(manager: EntityManager, assignmentId: string, enrolmentId: string): Promise<AssignmentOverride | null> {
@@ -134,9 +152,18 @@ export class AssignmentsRepository extends TransactionalRepository {
     await manager.query(`UPDATE assignments SET revision = revision + 1, updated_at = now() WHERE id = $1`, [id]);
   }
 
-  /** The caller's assignments in published courses, with the due date that applies and whether the module is done. */
-  mine(userId: string): Promise<MyAssignmentRow[]> {
-    return this.studentDueDates(userId, false);
+  /**
+   * The caller's assignments in published courses, with the due date that applies and whether the module
+   * is done: soonest due first, the first `limit` with the given status (done / overdue at `now` / upcoming) or all.
+   */
+  mine(userId: string, status: 'done' | 'overdue' | 'upcoming' | null, now: Date, limit: number): Promise<MyAssignmentRow[]> {
+    return this.dataSource.query(
+      `SELECT * FROM (${STUDENT_DUE_DATES}) t
+       WHERE $3::text IS NULL OR $3 = CASE WHEN t.done THEN 'done' WHEN t.due_at < $4 THEN 'overdue' ELSE 'upcoming' END
+       ORDER BY t.due_at, t.assignment_id
+       LIMIT $5`,
+      [userId, false, status, now, limit],
+    );
   }
 
   /**
@@ -145,21 +172,7 @@ export class AssignmentsRepository extends TransactionalRepository {
    * feed both read them here; the feed keeps cancelled ones (to cancel its events).
    */
   studentDueDates(userId: string, includeCancelled: boolean): Promise<DueDateRow[]> {
-    return this.dataSource.query(
-      `SELECT a.id AS assignment_id, c.id AS course_id, c.title AS course_title, c.slug AS course_slug,
-              m.id AS module_id, m.title AS module_title,
-              ${effectiveDue('a', 'e')} AS due_at,
-              EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = a.module_id) AS done,
-              a.cancelled_at, a.revision,
-              GREATEST(a.updated_at, (SELECT o.updated_at FROM assignment_overrides o WHERE o.assignment_id = a.id AND o.enrolment_id = e.id)) AS changed_at
-       FROM enrolments e
-       JOIN courses c ON c.id = e.course_id AND c.status = 'published'
-       JOIN assignments a ON a.course_id = e.course_id AND ($2::boolean OR a.cancelled_at IS NULL)
-       JOIN modules m ON m.id = a.module_id
-       WHERE e.user_id = $1 AND e.status <> 'dropped' AND ${appliesTo('a', 'e')}
-       ORDER BY due_at, a.id`,
-      [userId, includeCancelled],
-    );
+    return this.dataSource.query(`${STUDENT_DUE_DATES} ORDER BY due_at, a.id`, [userId, includeCancelled]);
   }
 
   /** The due dates of the assignments of every course the user teaches (the assignment's own date). */
@@ -176,5 +189,9 @@ export class AssignmentsRepository extends TransactionalRepository {
        ORDER BY a.due_at, a.id`,
       [userId],
     );
+  }
+
+  hasOverride(manager: EntityManager, assignmentId: string, enrolmentId: string): Promise<boolean> {
+    return manager.getRepository(AssignmentOverride).exists({ where: { assignmentId, enrolmentId } });
   }
 }

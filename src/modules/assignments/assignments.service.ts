@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Caller } from '../../common/auth.decorators';
 import { Clock } from '../../common/clock';
-import { InvalidInput, NotFound } from '../../common/errors';
+import { Conflict, InvalidInput, NotFound } from '../../common/errors';
+import { MY_LIST_MAX, OVERRIDES_PER_ASSIGNMENT_MAX } from '../../common/limits';
 import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { CourseAccess } from '../courses/course-access';
@@ -179,6 +180,7 @@ export class AssignmentsService {
       const { assignment, course } = await this.lockActive(caller, id, manager);
       warnings = dueDateWarnings(new Date(dueAt), course.reminderPolicy, this.clock.now());
       await this.requireTargetEnrolment(manager, assignment, enrolmentId);
+      await this.refuseOverrideBeyondCap(manager, id, enrolmentId);
       const before = await this.assignments.upsertOverride(manager, id, enrolmentId, new Date(dueAt));
       await this.assignments.bumpRevision(manager, id);
       await this.replaceFor(manager, id, enrolmentId);
@@ -214,8 +216,9 @@ export class AssignmentsService {
   }
 
   async mine(caller: Caller, status?: MyAssignmentStatus): Promise<MyAssignmentDto[]> {
-    const now = this.clock.now().getTime();
-    const rows = await this.assignments.mine(caller.id);
+    const at = this.clock.now();
+    const now = at.getTime();
+    const rows = await this.assignments.mine(caller.id, status ?? null, at, MY_LIST_MAX);
     return rows
       .map((r): MyAssignmentDto => ({
         assignmentId: r.assignment_id,
@@ -253,6 +256,13 @@ export class AssignmentsService {
       revision: Number(r.revision),
       changedAt: new Date(r.changed_at),
     }));
+  }
+
+  /** A new per-student due date past OVERRIDES_PER_ASSIGNMENT_MAX is refused (changing an existing one is not). */
+  private async refuseOverrideBeyondCap(manager: EntityManager, id: string, enrolmentId: string): Promise<void> {
+    if ((await this.assignments.countOverrides(manager, id)) < OVERRIDES_PER_ASSIGNMENT_MAX) return;
+    if (await this.assignments.hasOverride(manager, id, enrolmentId)) return;
+    throw new Conflict(`An assignment has at most ${OVERRIDES_PER_ASSIGNMENT_MAX} per-student due dates`, 'too-many-overrides');
   }
 
   /** The student's pending due reminders follow their new due date. */

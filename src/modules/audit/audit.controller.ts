@@ -1,10 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { Roles } from '../../common/auth.decorators';
+import { AdminOnly } from '../../common/auth.decorators';
 import { Page, PageQuery } from '../../common/pagination';
 import { AuditService } from './audit.service';
 import { AuditEntry } from './entities/audit-entry.entity';
+import { AUDIT_ACTION_MAX, CURSOR_MAX, PAGE_LIMIT_MAX, REQUEST_ID_MAX } from '../../common/limits';
 
 export const AUDITED_ENTITIES = ['user', 'course', 'module', 'item', 'material', 'enrolment', 'cohort', 'assignment', 'reminder'] as const;
 
@@ -24,28 +25,28 @@ class AuditQuery extends PageQuery {
   @IsUUID()
   actorId?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: AUDIT_ACTION_MAX })
   @IsOptional()
   @IsString()
-  @MaxLength(64)
+  @MaxLength(AUDIT_ACTION_MAX)
   action?: string;
 }
 
 class AuditEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) actorId: string | null;
-  @ApiProperty({ example: 'user.deactivated' }) action: string;
-  @ApiProperty({ example: 'user' }) entity: string;
+  @ApiProperty({ maxLength: AUDIT_ACTION_MAX, example: 'user.deactivated' }) action: string;
+  @ApiProperty({ enum: AUDITED_ENTITIES, example: 'user' }) entity: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) entityId: string | null;
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true }) before: Record<string, unknown> | null;
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true }) after: Record<string, unknown> | null;
-  @ApiProperty({ nullable: true }) requestId: string | null;
+  @ApiProperty({ nullable: true, maxLength: REQUEST_ID_MAX }) requestId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 class AuditPageDto {
-  @ApiProperty({ type: [AuditEntryDto] }) data: AuditEntryDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ type: [AuditEntryDto], maxItems: PAGE_LIMIT_MAX }) data: AuditEntryDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: CURSOR_MAX }) nextCursor: string | null;
 }
 
 function toDto(entry: AuditEntry): AuditEntryDto {
@@ -53,7 +54,6 @@ function toDto(entry: AuditEntry): AuditEntryDto {
 }
 
 @ApiTags('audit')
-@ApiBearerAuth()
 @Controller('admin/audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
@@ -64,7 +64,7 @@ export class AuditController {
     description:
       'Changes with who made them, before and after values and the request id, newest first; filtered by entity, entity id, actor and action.',
   })
-  @Roles('admin')
+  @AdminOnly()
   @ApiOkResponse({ type: AuditPageDto })
   async list(@Query() query: AuditQuery): Promise<Page<AuditEntryDto>> {
     const { entity, entityId, actorId, action, ...page } = query;

@@ -14,6 +14,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth.decorators';
 import { Unauthenticated } from '../../common/errors';
+import { CSRF_TOKEN_LENGTH } from '../../common/limits';
 import { NoStore } from '../../common/no-store';
 import { AuthService, Session } from './auth.service';
 import { LoginDto, PasswordResetDto, RefreshDto, SetPasswordDto, TokenPairDto } from './dto/auth.dto';
@@ -32,6 +33,7 @@ const SESSION_MODE = ApiHeader({
 const CSRF = ApiHeader({
   name: 'X-CSRF-Token',
   required: false,
+  schema: { type: 'string', minLength: CSRF_TOKEN_LENGTH, maxLength: CSRF_TOKEN_LENGTH, pattern: '^[A-Za-z0-9_-]+$' },
   description:
     'Required when the refresh token comes from the accord_refresh cookie (no refreshToken in the body): the value of the accord_csrf cookie.',
 });

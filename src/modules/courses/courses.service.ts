@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Caller } from '../../common/auth.decorators';
 import { Clock } from '../../common/clock';
 import { Conflict, InvalidInput } from '../../common/errors';
+import { INSTRUCTORS_PER_COURSE_MAX } from '../../common/limits';
 import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
 import { slugify, uniqueSlug } from '../../common/slug';
 import { AuditService } from '../audit/audit.service';
@@ -178,6 +179,8 @@ export class CoursesService {
       if (user.role === 'student')
         throw new InvalidInput('Only instructors and admins can teach a course', [{ field: 'userId', message: 'the user is a student' }]);
       if (await this.courses.addInstructor(manager, id, userId)) {
+        if ((await this.courses.countInstructors(manager, id)) > INSTRUCTORS_PER_COURSE_MAX)
+          throw new Conflict(`A course has at most ${INSTRUCTORS_PER_COURSE_MAX} instructors`, 'too-many-instructors');
         await this.audit.record(manager, {
           ...actor(caller, requestId),
           action: 'course.instructor_added',

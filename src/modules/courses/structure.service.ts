@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Caller } from '../../common/auth.decorators';
 import { Clock } from '../../common/clock';
 import { Conflict, InvalidInput, NotFound } from '../../common/errors';
+import { ITEMS_PER_MODULE_MAX, MODULES_PER_COURSE_MAX } from '../../common/limits';
 import { AuditService } from '../audit/audit.service';
 import { MaterialDto } from '../materials/dto/material.dto';
 import { MaterialsService } from '../materials/materials.service';
@@ -90,6 +91,8 @@ export class StructureService {
   async createModule(caller: Caller, courseId: string, input: CreateModuleDto, requestId?: string): Promise<ModuleDto> {
     const id = await this.structure_tx(caller, courseId, async (manager) => {
       const modules = await this.structure.modulesOf(courseId, manager);
+      if (modules.length >= MODULES_PER_COURSE_MAX)
+        throw new Conflict(`A course holds at most ${MODULES_PER_COURSE_MAX} modules`, 'too-many-modules');
       const created = await this.structure.insertModule(manager, {
         courseId,
         title: input.title,
@@ -193,6 +196,7 @@ export class StructureService {
       if (!material) throw new InvalidInput('No material has this id', [{ field: 'materialId', message: 'materialId does not exist' }]);
       const completion = completionRule(input.completion, material);
       const existing = await this.structure.itemIdsOf(moduleId, manager);
+      refuseFullModule(existing.length);
       const item = { moduleId, materialId: material.id, position: existing.length, required: input.required ?? true, completion };
       const id = await this.structure.insertItem(manager, item);
       await this.structure.deriveProgress(manager, courseId, [], this.clock.now());
@@ -228,6 +232,7 @@ export class StructureService {
         }
         changes.moduleId = target.id;
         changes.position = (await this.structure.itemIdsOf(target.id, manager)).length;
+        refuseFullModule(changes.position);
       }
       await this.structure.updateItem(manager, itemId, changes);
       if (moved)
@@ -375,6 +380,10 @@ export class StructureService {
     if (!item) throw new NotFound('Item');
     return toItemDto(item);
   }
+}
+
+function refuseFullModule(itemCount: number): void {
+  if (itemCount >= ITEMS_PER_MODULE_MAX) throw new Conflict(`A module holds at most ${ITEMS_PER_MODULE_MAX} items`, 'too-many-items');
 }
 
 function toItemDto(item: CourseItem): ItemDto {

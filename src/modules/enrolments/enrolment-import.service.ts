@@ -11,6 +11,7 @@ import { ImportRow } from './csv';
 import { BULK_FAILED_LIST_LIMIT, BulkFailureDto, BulkResultDto, BULK_ROW_LIMIT, BulkRowOutcomeDto } from './dto/enrolment.dto';
 import { enrolmentRefusal, isEmail } from './enrolment-rules';
 import { EnrolmentsRepository } from './enrolments.repository';
+import { refuseCohortsBeyondCap } from './enrolments.service';
 import { tooManyRows } from './import-body';
 
 interface ValidRow {
@@ -133,8 +134,14 @@ export class EnrolmentImportService {
     // Cohorts by name (case-sensitive as written; an exact match is required).
     const wanted = [...new Set(rows.map((r) => r.cohort).filter((c): c is string => Boolean(c)))];
     let cohortsCreated = 0;
-    if (options.createCohorts && wanted.length) cohortsCreated = await this.enrolments.ensureCohorts(manager, courseId, wanted);
-    const cohortIds = new Map((await this.enrolments.cohortsOf(courseId, manager)).map((c) => [c.name, c.id]));
+    let cohorts = await this.enrolments.cohortsOf(courseId, manager);
+    if (options.createCohorts && wanted.length) {
+      const known = new Set(cohorts.map((c) => c.name));
+      refuseCohortsBeyondCap(cohorts.length + wanted.filter((name) => !known.has(name)).length);
+      cohortsCreated = await this.enrolments.ensureCohorts(manager, courseId, wanted);
+      if (cohortsCreated) cohorts = await this.enrolments.cohortsOf(courseId, manager);
+    }
+    const cohortIds = new Map(cohorts.map((c) => [c.name, c.id]));
     const withCohort = rows.filter((r) => {
       if (!r.cohort || cohortIds.has(r.cohort)) return true;
       failed.push({ row: r.row, email: r.email, error: `unknown cohort "${r.cohort}"` });

@@ -15,6 +15,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
+import { CHARSET_MAX, IMPORT_BODY_LIMIT_DEFAULT } from '../../common/limits';
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
 import {
@@ -104,11 +105,14 @@ export class CourseEnrolmentsController {
     schema: {
       oneOf: [
         { $ref: getSchemaPath(BulkEnrolDto) },
-        { type: 'string', example: 'email,name,cohort\nana@example.org,Ana,Evening\n' },
+        { type: 'string', maxLength: IMPORT_BODY_LIMIT_DEFAULT, example: 'email,name,cohort\nana@example.org,Ana,Evening\n' },
         {
           type: 'object',
           required: ['file'],
-          properties: { charset: { type: 'string', example: 'windows-1252' }, file: { type: 'string', format: 'binary' } },
+          properties: {
+            charset: { type: 'string', maxLength: CHARSET_MAX, example: 'windows-1252' },
+            file: { type: 'string', format: 'binary', maxLength: IMPORT_BODY_LIMIT_DEFAULT },
+          },
         },
       ],
     },

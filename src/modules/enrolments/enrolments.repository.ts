@@ -112,13 +112,15 @@ export class EnrolmentsRepository extends TransactionalRepository {
   }
 
   /** The caller's enrolments with course title; percent comes from the progress counters when they exist. */
-  mine(userId: string): Promise<MyEnrolmentRow[]> {
+  /** The user's enrolments in courses past draft, newest first, the first `limit`. */
+  mine(userId: string, limit: number): Promise<MyEnrolmentRow[]> {
     return this.dataSource.query(
       `SELECT e.id, e.course_id, c.title AS course_title, c.slug AS course_slug, e.status, e.progress_percent, e.last_activity_at, e.created_at
        FROM enrolments e JOIN courses c ON c.id = e.course_id
        WHERE e.user_id = $1 AND c.status <> 'draft'
-       ORDER BY e.created_at DESC, e.id`,
-      [userId],
+       ORDER BY e.created_at DESC, e.id
+       LIMIT $2`,
+      [userId, limit],
     );
   }
 
@@ -126,6 +128,10 @@ export class EnrolmentsRepository extends TransactionalRepository {
 
   cohortsOf(courseId: string, manager: EntityManager = this.dataSource.manager): Promise<Cohort[]> {
     return manager.getRepository(Cohort).find({ where: { courseId }, order: { name: 'ASC' } });
+  }
+
+  countCohorts(manager: EntityManager, courseId: string): Promise<number> {
+    return manager.getRepository(Cohort).count({ where: { courseId } });
   }
 
   findCohort(id: string, manager: EntityManager = this.dataSource.manager): Promise<Cohort | null> {

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Caller } from '../../common/auth.decorators';
 import { Clock } from '../../common/clock';
 import { Conflict, DomainError, InvalidInput, NotFound } from '../../common/errors';
+import { COHORTS_PER_COURSE_MAX, MY_LIST_MAX } from '../../common/limits';
 import { decodeCursor, Page, pageLimit, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { CourseAccess } from '../courses/course-access';
@@ -57,6 +58,11 @@ export class CohortInUse extends DomainError {
       ...assignments.map((message) => ({ field: 'assignments', message })),
     ]);
   }
+}
+
+/** 409 when a course would hold more than COHORTS_PER_COURSE_MAX cohorts (one created here, or a bulk import's new ones). */
+export function refuseCohortsBeyondCap(total: number): void {
+  if (total > COHORTS_PER_COURSE_MAX) throw new Conflict(`A course has at most ${COHORTS_PER_COURSE_MAX} cohorts`, 'too-many-cohorts');
 }
 
 @Injectable()
@@ -207,7 +213,7 @@ export class EnrolmentsService {
   }
 
   async mine(caller: Caller): Promise<MyEnrolmentDto[]> {
-    const rows = await this.enrolments.mine(caller.id);
+    const rows = await this.enrolments.mine(caller.id, MY_LIST_MAX);
     return rows.map((r) => ({
       id: r.id,
       courseId: r.course_id,
@@ -224,6 +230,7 @@ export class EnrolmentsService {
     const cohort = await this.enrolments.transaction(async (manager) => {
       await this.access.writable(caller, courseId, manager);
       await this.refuseDuplicateCohort(manager, courseId, name);
+      refuseCohortsBeyondCap((await this.enrolments.countCohorts(manager, courseId)) + 1);
       const cohort = await this.enrolments.insertCohort(manager, courseId, name);
       await this.audit.record(manager, {
         actorId: caller.id,

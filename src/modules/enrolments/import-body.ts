@@ -2,6 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { csvText } from '../../common/body-parsers';
 import { DomainError, InvalidInput } from '../../common/errors';
+import { CHARSET_MAX } from '../../common/limits';
 import { validateDto } from '../../common/validation';
 import type { ImportRow } from './csv';
 import { CsvFileError, CsvTooManyRows, parseImportCsv } from './csv';
@@ -75,7 +76,9 @@ export async function multipartCsv(request: FastifyRequest, limitBytes: number):
   let charset: string | undefined;
   let file: Buffer | undefined;
   try {
-    const parts = request.parts({ limits: { fileSize: limitBytes, files: 1, fields: 1, parts: 2, fieldSize: 64, headerPairs: 20 } });
+    const parts = request.parts({
+      limits: { fileSize: limitBytes, files: 1, fields: 1, parts: 2, fieldSize: CHARSET_MAX, headerPairs: 20 },
+    });
     for await (const part of parts) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file') throw badForm(`Unexpected file field "${part.fieldname.slice(0, 40)}"; name it "file"`);

@@ -4,6 +4,9 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError, NotFound } from '../../common/errors';
 import { APP_CONFIG, AppConfig } from '../../config/env';
 
+/** The OpenAPI security scheme of /metrics: a bearer METRICS_TOKEN, not an access token. */
+export const METRICS_SECURITY = 'metrics';
+
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**

@@ -1,20 +1,12 @@
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiProduces,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  ApiOperation,
-} from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags, ApiUnauthorizedResponse, ApiOperation } from '@nestjs/swagger';
 import { Public } from '../../common/auth.decorators';
-import { MetricsTokenGuard } from './metrics-token.guard';
+import { METRICS_SECURITY, MetricsTokenGuard } from './metrics-token.guard';
 import { registry } from './metrics';
 
 @ApiTags('health')
 @Controller('metrics')
-@Public()
+@Public({ scheme: METRICS_SECURITY })
 @UseGuards(MetricsTokenGuard)
 export class MetricsController {
   @Get()
@@ -24,7 +16,6 @@ export class MetricsController {
       'HTTP latency histograms, queue depths and reminder counters in the Prometheus text format. 404 while METRICS_TOKEN is not set.',
   })
   @Header('Content-Type', registry.contentType)
-  @ApiBearerAuth()
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus exposition format', schema: { type: 'string' } })
   @ApiUnauthorizedResponse({ description: 'No bearer token, or not METRICS_TOKEN' })

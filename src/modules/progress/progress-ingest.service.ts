@@ -18,6 +18,7 @@ import {
 } from './progress-rules';
 import { ProgressAdmissionRepository } from './progress-admission.repository';
 import { AcceptedEvent, ProgressWritesRepository } from './progress-writes.repository';
+import { EVENT_ID_ECHO_MAX } from '../../common/limits';
 
 /**
  * POST /progress/events. Each event is accepted, a duplicate or rejected with a reason. The work
@@ -120,7 +121,8 @@ export class ProgressIngestService {
   }
 
   private parse(raw: unknown, now: Date): { event: Omit<AcceptedEvent, 'enrolmentId'> } | { eventId: string; error: string } {
-    const eventId = typeof (raw as { eventId?: unknown })?.eventId === 'string' ? (raw as { eventId: string }).eventId.slice(0, 100) : '';
+    const eventId =
+      typeof (raw as { eventId?: unknown })?.eventId === 'string' ? (raw as { eventId: string }).eventId.slice(0, EVENT_ID_ECHO_MAX) : '';
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { eventId, error: 'invalid event: not an object' };
     const segments = (raw as { watchedSegments?: unknown }).watchedSegments;
     if (Array.isArray(segments) && segments.length > MAX_SEGMENTS_PER_EVENT) return { eventId, error: tooManySegments(segments.length) };

@@ -1,16 +1,17 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags, ApiOperation } from '@nestjs/swagger';
-import { Caller, CurrentUser, Roles } from '../../common/auth.decorators';
+import { ApiOkResponse, ApiProperty, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { AdminOnly, Caller, CurrentUser } from '../../common/auth.decorators';
 import { NoStore } from '../../common/no-store';
 import { QueuesDashboardSessions } from './queues-dashboard.sessions';
+import { URL_MAX } from '../../common/limits';
 
 class DashboardLinkDto {
-  @ApiProperty({ example: 'http://localhost:3000/admin/queues?ticket=…', description: 'Open within expiresIn seconds' }) url: string;
+  @ApiProperty({ maxLength: URL_MAX, example: 'http://localhost:3000/admin/queues?ticket=…', description: 'Open within expiresIn seconds' })
+  url: string;
   @ApiProperty({ example: 60 }) expiresIn: number;
 }
 
 @ApiTags('admin')
-@ApiBearerAuth()
 @Controller('admin/queues')
 export class QueuesDashboardController {
   constructor(private readonly sessions: QueuesDashboardSessions) {}
@@ -24,7 +25,7 @@ export class QueuesDashboardController {
   })
   @NoStore()
   @HttpCode(200)
-  @Roles('admin')
+  @AdminOnly()
   @ApiOkResponse({ type: DashboardLinkDto })
   session(@CurrentUser() caller: Caller): Promise<DashboardLinkDto> {
     return this.sessions.ticketUrl(caller);

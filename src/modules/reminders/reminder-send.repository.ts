@@ -5,6 +5,7 @@ import { prepared } from '../../common/sql';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
 import { ReminderKind, ReminderStatus } from './entities/reminder.entity';
 import { caseByKind, dedupeKeySql, reminderKind } from './reminder-kinds';
+import { LAST_ERROR_MAX } from '../../common/limits';
 
 /** Everything the sender re-reads before deciding, in one query. */
 export interface SendContext {
@@ -140,7 +141,7 @@ export class ReminderSendRepository {
   async markAttemptFailed(id: string, error: string, final: boolean): Promise<void> {
     await this.dataSource.query(
       `UPDATE reminders SET status = $3, last_error = $2, lease_until = NULL, updated_at = now() WHERE id = $1 AND status = 'sending'`,
-      [id, error.slice(0, 2000), final ? 'failed' : 'queued'],
+      [id, error.slice(0, LAST_ERROR_MAX), final ? 'failed' : 'queued'],
     );
   }
 

@@ -1,13 +1,12 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
-import { Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
+import { AdminOnly, Caller, CurrentUser, RequestId, Roles } from '../../common/auth.decorators';
 import { Page } from '../../common/pagination';
 import { uuidPipe } from '../../common/pipes';
 import { ReminderDto, ReminderPageDto, ReminderQuery } from './dto/reminder.dto';
 import { RemindersService } from './reminders.service';
 
 @ApiTags('reminders')
-@ApiBearerAuth()
 @Controller()
 export class RemindersController {
   constructor(private readonly reminders: RemindersService) {}
@@ -19,6 +18,7 @@ export class RemindersController {
       'Reminder emails of the course with their state (scheduled, queued, sending, sent, skipped with reason, cancelled, failed); filtered by kind and status.',
   })
   @Roles('admin', 'instructor')
+  @ApiBearerAuth()
   @ApiOkResponse({ type: ReminderPageDto })
   course(@Param('id', uuidPipe) id: string, @Query() query: ReminderQuery, @CurrentUser() caller: Caller): Promise<Page<ReminderDto>> {
     return this.reminders.list(caller, id, query);
@@ -29,7 +29,7 @@ export class RemindersController {
     summary: 'List all reminders',
     description: 'Reminder emails of every course, for operators; same filters as the course list.',
   })
-  @Roles('admin')
+  @AdminOnly()
   @ApiOkResponse({ type: ReminderPageDto })
   all(@Query() query: ReminderQuery, @CurrentUser() caller: Caller): Promise<Page<ReminderDto>> {
     return this.reminders.list(caller, undefined, query);
@@ -41,7 +41,7 @@ export class RemindersController {
     description: 'Schedules a failed reminder again; the worker sends it once. A reminder that is not failed is 409.',
   })
   @HttpCode(200)
-  @Roles('admin')
+  @AdminOnly()
   @ApiOkResponse({ type: ReminderDto, description: 'Scheduled again; the worker sends it once' })
   @ApiConflictResponse({ description: 'The reminder is not failed' })
   retry(@Param('id', uuidPipe) id: string, @CurrentUser() caller: Caller, @RequestId() requestId: string): Promise<ReminderDto> {

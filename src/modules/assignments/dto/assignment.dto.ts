@@ -15,6 +15,16 @@ import {
 import { ArrayDistinct, IsIsoInstant, ISO_INSTANT_EXAMPLE } from '../../../common/validators';
 import { PageQuery } from '../../../common/pagination';
 import { TARGET_TYPES, TargetType } from '../entities/assignment.entity';
+import {
+  CURSOR_MAX,
+  MESSAGE_MAX,
+  MY_LIST_MAX,
+  OVERRIDES_PER_ASSIGNMENT_MAX,
+  PAGE_LIMIT_MAX,
+  TARGET_ENROLMENTS_MAX_ITEMS,
+  TITLE_MAX,
+  WARNINGS_MAX_ITEMS,
+} from '../../../common/limits';
 
 export class TargetDto {
   @ApiProperty({ enum: TARGET_TYPES })
@@ -26,11 +36,16 @@ export class TargetDto {
   @IsUUID()
   cohortId?: string;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Required when type is enrolments' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: TARGET_ENROLMENTS_MAX_ITEMS,
+    description: 'Required when type is enrolments',
+  })
   @ValidateIf((o: TargetDto) => o.type === 'enrolments' || o.enrolmentIds !== undefined)
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(10_000)
+  @ArrayMaxSize(TARGET_ENROLMENTS_MAX_ITEMS)
   @ArrayDistinct()
   @IsUUID('all', { each: true })
   enrolmentIds?: string[];
@@ -65,7 +80,7 @@ export class RescheduleDto {
 export class TargetView {
   @ApiProperty({ enum: TARGET_TYPES }) type: TargetType;
   @ApiPropertyOptional({ format: 'uuid' }) cohortId?: string;
-  @ApiPropertyOptional({ type: [String], format: 'uuid' }) enrolmentIds?: string[];
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: TARGET_ENROLMENTS_MAX_ITEMS }) enrolmentIds?: string[];
 }
 
 export class OverrideView {
@@ -79,11 +94,13 @@ export class AssignmentDto {
   @ApiProperty({ format: 'uuid' }) moduleId: string;
   @ApiProperty({ format: 'date-time' }) dueAt: string;
   @ApiProperty({ type: TargetView }) target: TargetView;
-  @ApiProperty({ type: [OverrideView] }) overrides: OverrideView[];
+  @ApiProperty({ type: [OverrideView], maxItems: OVERRIDES_PER_ASSIGNMENT_MAX }) overrides: OverrideView[];
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) cancelledAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', maxLength: MESSAGE_MAX },
+    maxItems: WARNINGS_MAX_ITEMS,
     description:
       'On create, reschedule and override only: things the change did that the caller may not expect (reminders that will not be sent because their time has passed; students who already have the module assigned)',
     example: ['The due date is in the past: no due-soon reminder will be sent'],
@@ -92,8 +109,8 @@ export class AssignmentDto {
 }
 
 export class AssignmentPageDto {
-  @ApiProperty({ type: [AssignmentDto] }) data: AssignmentDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ type: [AssignmentDto], maxItems: PAGE_LIMIT_MAX }) data: AssignmentDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: CURSOR_MAX }) nextCursor: string | null;
 }
 
 export const MY_ASSIGNMENT_STATUSES = ['upcoming', 'overdue', 'done'] as const;
@@ -109,19 +126,20 @@ export class MyAssignmentsQuery {
 export class MyAssignmentDto {
   @ApiProperty({ format: 'uuid' }) assignmentId: string;
   @ApiProperty({ format: 'uuid' }) courseId: string;
-  @ApiProperty() courseTitle: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) courseTitle: string;
   @ApiProperty({ format: 'uuid' }) moduleId: string;
-  @ApiProperty() moduleTitle: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) moduleTitle: string;
   @ApiProperty({ format: 'date-time', description: 'The due date that applies to you (your override, if any)' }) dueAt: string;
   @ApiProperty({ enum: MY_ASSIGNMENT_STATUSES }) status: MyAssignmentStatus;
 }
 
 export class MyAssignmentListDto {
-  @ApiProperty({ type: [MyAssignmentDto] }) data: MyAssignmentDto[];
+  @ApiProperty({ type: [MyAssignmentDto], maxItems: MY_LIST_MAX, description: `The first ${MY_LIST_MAX}, soonest due first` })
+  data: MyAssignmentDto[];
 }
 
 export class AssignmentQuery extends PageQuery {
-  @ApiPropertyOptional({ default: false, description: 'Include cancelled assignments' })
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false', description: 'Include cancelled assignments' })
   @IsOptional()
   @IsIn(['true', 'false'])
   includeCancelled?: 'true' | 'false';

@@ -6,6 +6,15 @@ import { PageQuery } from '../../../common/pagination';
 import { SLUG_PATTERN } from '../../../common/slug';
 import { IsTimeZone } from '../../users/dto/user.dto';
 import { Course, COURSE_STATUSES, CourseStatus, ReminderPolicy } from '../entities/course.entity';
+import {
+  CURSOR_MAX,
+  DESCRIPTION_MAX,
+  INSTRUCTORS_PER_COURSE_MAX,
+  PAGE_LIMIT_MAX,
+  SLUG_MAX,
+  TIMEZONE_MAX,
+  TITLE_MAX,
+} from '../../../common/limits';
 
 export class ReminderPolicyDto {
   @ApiPropertyOptional({
@@ -43,13 +52,13 @@ export class ReminderPolicyView implements ReminderPolicy {
 
 export class CourseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'negotiating-peace' }) slug: string;
-  @ApiProperty() title: string;
-  @ApiProperty() description: string;
+  @ApiProperty({ maxLength: SLUG_MAX, pattern: SLUG_PATTERN.source, example: 'negotiating-peace' }) slug: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) title: string;
+  @ApiProperty({ maxLength: DESCRIPTION_MAX }) description: string;
   @ApiProperty({ enum: COURSE_STATUSES }) status: CourseStatus;
-  @ApiProperty({ example: 'America/New_York' }) timezone: string;
+  @ApiProperty({ maxLength: TIMEZONE_MAX, example: 'America/New_York' }) timezone: string;
   @ApiProperty({ type: ReminderPolicyView }) reminderPolicy: ReminderPolicy;
-  @ApiProperty({ type: [String], format: 'uuid' }) instructorIds: string[];
+  @ApiProperty({ type: [String], format: 'uuid', maxItems: INSTRUCTORS_PER_COURSE_MAX }) instructorIds: string[];
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) publishedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) archivedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -74,31 +83,31 @@ export class CourseDto {
 }
 
 export class CoursePageDto {
-  @ApiProperty({ type: [CourseDto] }) data: CourseDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ type: [CourseDto], maxItems: PAGE_LIMIT_MAX }) data: CourseDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: CURSOR_MAX }) nextCursor: string | null;
 }
 
 export class CreateCourseDto {
-  @ApiProperty({ minLength: 1, maxLength: 300, example: 'Negotiating Peace: Lessons from Diplomacy and Crisis' })
+  @ApiProperty({ minLength: 1, maxLength: TITLE_MAX, example: 'Negotiating Peace: Lessons from Diplomacy and Crisis' })
   @Transform(trimmed)
   @IsString()
-  @Length(1, 300)
+  @Length(1, TITLE_MAX)
   title: string;
 
-  @ApiPropertyOptional({ description: 'Derived from the title when absent; unique', maxLength: 200 })
+  @ApiPropertyOptional({ description: 'Derived from the title when absent; unique', maxLength: SLUG_MAX, pattern: SLUG_PATTERN.source })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(SLUG_MAX)
   @Matches(SLUG_PATTERN, { message: 'slug must be lower-case words joined by hyphens' })
   slug?: string;
 
-  @ApiPropertyOptional({ maxLength: 10000 })
+  @ApiPropertyOptional({ maxLength: DESCRIPTION_MAX })
   @IsOptional()
   @IsString()
-  @MaxLength(10_000)
+  @MaxLength(DESCRIPTION_MAX)
   description?: string;
 
-  @ApiPropertyOptional({ example: 'America/New_York', default: 'UTC' })
+  @ApiPropertyOptional({ maxLength: TIMEZONE_MAX, example: 'America/New_York', default: 'UTC' })
   @IsOptional()
   @IsTimeZone()
   timezone?: string;

@@ -22,6 +22,15 @@ import {
 import { ArrayDistinct, IsIsoInstant, ISO_INSTANT_EXAMPLE } from '../../../common/validators';
 import { MaterialDto } from '../../materials/dto/material.dto';
 import { CompletionRule } from '../entities/course-item.entity';
+import {
+  DESCRIPTION_MAX,
+  ITEMS_PER_MODULE_MAX,
+  ITEM_IDS_MAX_ITEMS,
+  MODULES_PER_COURSE_MAX,
+  MODULE_IDS_MAX_ITEMS,
+  PREREQUISITES_MAX_ITEMS,
+  TITLE_MAX,
+} from '../../../common/limits';
 
 export const COMPLETION_TYPES = ['view', 'watch', 'mark_done'] as const;
 
@@ -50,29 +59,29 @@ export class ItemDto {
 export class ModuleDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) courseId: string;
-  @ApiProperty() title: string;
-  @ApiProperty() description: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) title: string;
+  @ApiProperty({ maxLength: DESCRIPTION_MAX }) description: string;
   @ApiProperty() position: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) unlockAt: string | null;
-  @ApiProperty({ type: [String], format: 'uuid' }) prerequisiteModuleIds: string[];
-  @ApiProperty({ type: [ItemDto] }) items: ItemDto[];
+  @ApiProperty({ type: [String], format: 'uuid', maxItems: PREREQUISITES_MAX_ITEMS }) prerequisiteModuleIds: string[];
+  @ApiProperty({ type: [ItemDto], maxItems: ITEMS_PER_MODULE_MAX }) items: ItemDto[];
 }
 
 export class ModuleListDto {
-  @ApiProperty({ type: [ModuleDto] }) data: ModuleDto[];
+  @ApiProperty({ type: [ModuleDto], maxItems: MODULES_PER_COURSE_MAX }) data: ModuleDto[];
 }
 
 export class CreateModuleDto {
-  @ApiProperty({ minLength: 1, maxLength: 300 })
+  @ApiProperty({ minLength: 1, maxLength: TITLE_MAX })
   @Transform(trimmed)
   @IsString()
-  @Length(1, 300)
+  @Length(1, TITLE_MAX)
   title: string;
 
-  @ApiPropertyOptional({ maxLength: 10000 })
+  @ApiPropertyOptional({ maxLength: DESCRIPTION_MAX })
   @IsOptional()
   @IsString()
-  @MaxLength(10_000)
+  @MaxLength(DESCRIPTION_MAX)
   description?: string;
 
   @ApiPropertyOptional({
@@ -87,10 +96,15 @@ export class CreateModuleDto {
   @IsIsoInstant()
   unlockAt?: string | null;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Modules of the same course that must be completed first' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: PREREQUISITES_MAX_ITEMS,
+    description: 'Modules of the same course that must be completed first',
+  })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(PREREQUISITES_MAX_ITEMS)
   @ArrayDistinct()
   @IsUUID('all', { each: true })
   prerequisiteModuleIds?: string[];
@@ -100,18 +114,28 @@ export class CreateModuleDto {
 export class UpdateModuleDto extends PartialType(CreateModuleDto) {}
 
 export class ReorderModulesDto {
-  @ApiProperty({ type: [String], format: 'uuid', description: 'Every module of the course, once, in the new order' })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'Every module of the course, once, in the new order',
+    maxItems: MODULE_IDS_MAX_ITEMS,
+  })
   @IsArray()
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(MODULE_IDS_MAX_ITEMS)
   @ArrayDistinct()
   @IsUUID('all', { each: true })
   moduleIds: string[];
 }
 
 export class ReorderItemsDto {
-  @ApiProperty({ type: [String], format: 'uuid', description: 'Every item of the module, once, in the new order' })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'Every item of the module, once, in the new order',
+    maxItems: ITEM_IDS_MAX_ITEMS,
+  })
   @IsArray()
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(ITEM_IDS_MAX_ITEMS)
   @ArrayDistinct()
   @IsUUID('all', { each: true })
   itemIds: string[];

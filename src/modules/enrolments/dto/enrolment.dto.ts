@@ -18,6 +18,19 @@ import {
 import { PageQuery } from '../../../common/pagination';
 import { UserSummaryDto } from '../../users/dto/user.dto';
 import { ENROLMENT_STATUSES, EnrolmentStatus } from '../entities/enrolment.entity';
+import {
+  BULK_CELL_MAX,
+  COHORTS_PER_COURSE_MAX,
+  CURSOR_MAX,
+  EMAIL_MAX,
+  MESSAGE_MAX,
+  MY_LIST_MAX,
+  NAME_MAX,
+  PAGE_LIMIT_MAX,
+  SEARCH_MAX,
+  SLUG_MAX,
+  TITLE_MAX,
+} from '../../../common/limits';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -28,19 +41,19 @@ export const BULK_FAILED_LIST_LIMIT = 1_000;
 export class CohortDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) courseId: string;
-  @ApiProperty() name: string;
+  @ApiProperty({ maxLength: NAME_MAX }) name: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class CohortListDto {
-  @ApiProperty({ type: [CohortDto] }) data: CohortDto[];
+  @ApiProperty({ type: [CohortDto], maxItems: COHORTS_PER_COURSE_MAX }) data: CohortDto[];
 }
 
 export class CohortInput {
-  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Bogotá evening section' })
+  @ApiProperty({ minLength: 1, maxLength: NAME_MAX, example: 'Bogotá evening section' })
   @Transform(trimmed)
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   name: string;
 }
 
@@ -58,15 +71,15 @@ export class EnrolmentDto {
 }
 
 export class EnrolmentPageDto {
-  @ApiProperty({ type: [EnrolmentDto] }) data: EnrolmentDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ type: [EnrolmentDto], maxItems: PAGE_LIMIT_MAX }) data: EnrolmentDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: CURSOR_MAX }) nextCursor: string | null;
 }
 
 export class MyEnrolmentDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) courseId: string;
-  @ApiProperty() courseTitle: string;
-  @ApiProperty() courseSlug: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) courseTitle: string;
+  @ApiProperty({ maxLength: SLUG_MAX }) courseSlug: string;
   @ApiProperty({ enum: ENROLMENT_STATUSES }) status: EnrolmentStatus;
   @ApiProperty({ description: 'Percent of required items completed (0 until progress exists)', example: 0 }) progressPercent: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastActivityAt: string | null;
@@ -74,7 +87,7 @@ export class MyEnrolmentDto {
 }
 
 export class MyEnrolmentListDto {
-  @ApiProperty({ type: [MyEnrolmentDto] }) data: MyEnrolmentDto[];
+  @ApiProperty({ type: [MyEnrolmentDto], maxItems: MY_LIST_MAX, description: `The newest ${MY_LIST_MAX}` }) data: MyEnrolmentDto[];
 }
 
 export class EnrolDto {
@@ -83,18 +96,18 @@ export class EnrolDto {
   @IsUUID()
   userId?: string;
 
-  @ApiPropertyOptional({ format: 'email', description: 'Unknown emails become invited student accounts' })
+  @ApiPropertyOptional({ format: 'email', maxLength: EMAIL_MAX, description: 'Unknown emails become invited student accounts' })
   @IsOptional()
   @Transform(lowerCased)
   @IsEmail()
-  @MaxLength(320)
+  @MaxLength(EMAIL_MAX)
   email?: string;
 
-  @ApiPropertyOptional({ maxLength: 200, description: 'Name for a new account (defaults to the email’s local part)' })
+  @ApiPropertyOptional({ maxLength: NAME_MAX, description: 'Name for a new account (defaults to the email’s local part)' })
   @IsOptional()
   @Transform(trimmed)
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   name?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
@@ -104,21 +117,21 @@ export class EnrolDto {
 }
 
 export class BulkRowDto {
-  @ApiProperty({ example: 'student@example.org' })
+  @ApiProperty({ maxLength: BULK_CELL_MAX, example: 'student@example.org' })
   @IsString()
-  @MaxLength(400)
+  @MaxLength(BULK_CELL_MAX)
   email: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: BULK_CELL_MAX })
   @IsOptional()
   @IsString()
-  @MaxLength(400)
+  @MaxLength(BULK_CELL_MAX)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'Cohort name' })
+  @ApiPropertyOptional({ maxLength: BULK_CELL_MAX, description: 'Cohort name' })
   @IsOptional()
   @IsString()
-  @MaxLength(400)
+  @MaxLength(BULK_CELL_MAX)
   cohort?: string;
 }
 
@@ -156,20 +169,22 @@ export type BulkRowOutcome = (typeof BULK_ROW_OUTCOMES)[number];
 
 export class BulkRowOutcomeDto {
   @ApiProperty({ description: '1-based data row (header and blank lines excluded), as in `failed`' }) row: number;
-  @ApiProperty({ description: 'As written in the row (trimmed and lower-cased when it is a valid email)' }) email: string;
+  @ApiProperty({ description: 'As written in the row (trimmed and lower-cased when it is a valid email)', maxLength: BULK_CELL_MAX })
+  email: string;
   @ApiProperty({
     enum: BULK_ROW_OUTCOMES,
     description:
       'created: enrolled (existing account); invited: enrolled with a new invited account; existing: already enrolled, unchanged; invalid: not enrolled, see error',
   })
   outcome: BulkRowOutcome;
-  @ApiPropertyOptional({ description: 'Why the row was not enrolled (outcome invalid), as in `failed`' }) error?: string;
+  @ApiPropertyOptional({ description: 'Why the row was not enrolled (outcome invalid), as in `failed`', maxLength: MESSAGE_MAX })
+  error?: string;
 }
 
 export class BulkFailureDto {
   @ApiProperty({ description: '1-based data row (header and blank lines excluded)' }) row: number;
-  @ApiProperty() email: string;
-  @ApiProperty({ example: 'invalid email' }) error: string;
+  @ApiProperty({ maxLength: BULK_CELL_MAX }) email: string;
+  @ApiProperty({ maxLength: MESSAGE_MAX, example: 'invalid email' }) error: string;
 }
 
 export class BulkResultDto {
@@ -218,9 +233,9 @@ export class EnrolmentQuery extends PageQuery {
   @IsUUID()
   cohortId?: string;
 
-  @ApiPropertyOptional({ description: 'Name or email contains (case-insensitive)', maxLength: 200 })
+  @ApiPropertyOptional({ description: 'Name or email contains (case-insensitive)', maxLength: SEARCH_MAX })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(SEARCH_MAX)
   q?: string;
 }

@@ -19,27 +19,49 @@ import {
 import { PageQuery } from '../../../common/pagination';
 import { SLUG_PATTERN } from '../../../common/slug';
 import { Material, MATERIAL_KINDS, MaterialKind } from '../entities/material.entity';
+import {
+  AUTHORS_MAX_ITEMS,
+  AUTHOR_MAX,
+  CURSOR_MAX,
+  HIGHLIGHT_MAX,
+  PAGE_LIMIT_MAX,
+  SEARCH_MAX,
+  SLUG_MAX,
+  SUMMARY_MAX,
+  TAGS_MAX_ITEMS,
+  TAG_MAX,
+  TITLE_MAX,
+  URL_MAX,
+} from '../../../common/limits';
 
 export type { MaterialKind };
 export { MATERIAL_KINDS };
 
 export class MaterialDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'advice-for-peace-ending-civil-war-in-colombia' }) slug: string;
-  @ApiProperty() title: string;
+  @ApiProperty({ maxLength: SLUG_MAX, pattern: SLUG_PATTERN.source, example: 'advice-for-peace-ending-civil-war-in-colombia' })
+  slug: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) title: string;
   @ApiProperty({ enum: MATERIAL_KINDS }) kind: MaterialKind;
-  @ApiProperty() summary: string;
+  @ApiProperty({ maxLength: SUMMARY_MAX }) summary: string;
   @ApiProperty({ format: 'uri' }) url: string;
   @ApiProperty({ nullable: true, type: Number }) durationSeconds: number | null;
   @ApiProperty({ nullable: true, type: String, format: 'uri', description: 'WebVTT captions for the player' }) captionsUrl: string | null;
-  @ApiProperty({ type: [String] }) authors: string[];
-  @ApiProperty({ type: [String], example: ['diplomatic negotiations', 'great negotiator award'] }) tags: string[];
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: AUTHOR_MAX }, maxItems: AUTHORS_MAX_ITEMS }) authors: string[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', maxLength: TAG_MAX },
+    maxItems: TAGS_MAX_ITEMS,
+    example: ['diplomatic negotiations', 'great negotiator award'],
+  })
+  tags: string[];
   @ApiProperty({ format: 'date', nullable: true, type: String }) publishedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiPropertyOptional({
     description:
       'Only in `GET /materials?q=`: the title (and, when the summary matches, " — " and up to two fragments of it) as HTML: all text escaped, matched words in <mark>…</mark>, no other tags',
+    maxLength: HIGHLIGHT_MAX,
     example: 'Advice for Peace: Ending Civil War in <mark>Colombia</mark>',
   })
   highlight?: string;
@@ -64,21 +86,21 @@ export class MaterialDto {
 }
 
 export class MaterialPageDto {
-  @ApiProperty({ type: [MaterialDto] }) data: MaterialDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ type: [MaterialDto], maxItems: PAGE_LIMIT_MAX }) data: MaterialDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: CURSOR_MAX }) nextCursor: string | null;
 }
 
 export class CreateMaterialDto {
-  @ApiProperty({ minLength: 1, maxLength: 300 })
+  @ApiProperty({ minLength: 1, maxLength: TITLE_MAX })
   @Transform(trimmed)
   @IsString()
-  @Length(1, 300)
+  @Length(1, TITLE_MAX)
   title: string;
 
-  @ApiPropertyOptional({ description: 'Derived from the title when absent', maxLength: 200 })
+  @ApiPropertyOptional({ description: 'Derived from the title when absent', maxLength: SLUG_MAX, pattern: SLUG_PATTERN.source })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(SLUG_MAX)
   @Matches(SLUG_PATTERN, { message: 'slug must be lower-case words joined by hyphens' })
   slug?: string;
 
@@ -86,28 +108,28 @@ export class CreateMaterialDto {
   @IsIn(MATERIAL_KINDS)
   kind: MaterialKind;
 
-  @ApiPropertyOptional({ maxLength: 5000 })
+  @ApiPropertyOptional({ maxLength: SUMMARY_MAX })
   @IsOptional()
   @Transform(trimmed)
   @IsString()
-  @MaxLength(5000)
+  @MaxLength(SUMMARY_MAX)
   summary?: string;
 
-  @ApiProperty({ format: 'uri', maxLength: 2000 })
+  @ApiProperty({ format: 'uri', maxLength: URL_MAX })
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
-  @MaxLength(2000)
+  @MaxLength(URL_MAX)
   url: string;
 
   @ApiPropertyOptional({
     format: 'uri',
-    maxLength: 2000,
+    maxLength: URL_MAX,
     nullable: true,
     type: String,
     description: 'A WebVTT captions track (text/vtt) for the player; null removes it',
   })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
-  @MaxLength(2000)
+  @MaxLength(URL_MAX)
   captionsUrl?: string | null;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 864000, description: 'Required for watch rules on videos' })
@@ -117,20 +139,25 @@ export class CreateMaterialDto {
   @Max(864_000)
   durationSeconds?: number;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 20 })
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', minLength: 1, maxLength: AUTHOR_MAX }, maxItems: AUTHORS_MAX_ITEMS })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(20)
+  @ArrayMaxSize(AUTHORS_MAX_ITEMS)
   @IsString({ each: true })
-  @Length(1, 200, { each: true })
+  @Length(1, AUTHOR_MAX, { each: true })
   authors?: string[];
 
-  @ApiPropertyOptional({ type: [String], maxItems: 30, description: 'Normalised to lower case, trimmed, unique' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: TAG_MAX },
+    maxItems: TAGS_MAX_ITEMS,
+    description: 'Normalised to lower case, trimmed, unique',
+  })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(30)
+  @ArrayMaxSize(TAGS_MAX_ITEMS)
   @IsString({ each: true })
-  @Length(1, 64, { each: true })
+  @Length(1, TAG_MAX, { each: true })
   tags?: string[];
 
   @ApiPropertyOptional({ format: 'date', example: '2017-03-01' })
@@ -142,16 +169,16 @@ export class CreateMaterialDto {
 export class UpdateMaterialDto extends PartialType(CreateMaterialDto) {}
 
 export class MaterialQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Full-text search over title, summary, authors and tags; results ranked', maxLength: 200 })
+  @ApiPropertyOptional({ description: 'Full-text search over title, summary, authors and tags; results ranked', maxLength: SEARCH_MAX })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(SEARCH_MAX)
   q?: string;
 
-  @ApiPropertyOptional({ example: 'crisis negotiations' })
+  @ApiPropertyOptional({ example: 'crisis negotiations', maxLength: TAG_MAX })
   @IsOptional()
   @IsString()
-  @MaxLength(64)
+  @MaxLength(TAG_MAX)
   tag?: string;
 
   @ApiPropertyOptional({ enum: MATERIAL_KINDS })

@@ -1,15 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsObject, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { CLOCK_TIME_LENGTH } from '../../../common/limits';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export class QuietHoursDto {
-  @ApiProperty({ example: '21:00', description: 'HH:MM in your timezone' })
+  @ApiProperty({ maxLength: CLOCK_TIME_LENGTH, pattern: HHMM.source, example: '21:00', description: 'HH:MM in your timezone' })
   @Matches(HHMM, { message: 'start must be HH:MM' })
   start: string;
 
-  @ApiProperty({ example: '08:00' })
+  @ApiProperty({ maxLength: CLOCK_TIME_LENGTH, pattern: HHMM.source, example: '08:00' })
   @Matches(HHMM, { message: 'end must be HH:MM' })
   end: string;
 }

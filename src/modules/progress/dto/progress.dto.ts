@@ -6,6 +6,16 @@ import { EVENT_TYPES, EventType, ITEM_STATES, ItemState } from '../entities/item
 import { MAX_SECONDS, MAX_SEGMENTS_PER_BATCH, MAX_SEGMENTS_PER_EVENT } from '../progress-rules';
 import { UserSummaryDto } from '../../users/dto/user.dto';
 import { MATERIAL_KINDS, MaterialKind } from '../../materials/dto/material.dto';
+import {
+  CURSOR_MAX,
+  EVENT_ID_ECHO_MAX,
+  ITEMS_PER_MODULE_MAX,
+  MESSAGE_MAX,
+  MODULES_PER_COURSE_MAX,
+  NAME_MAX,
+  PAGE_LIMIT_MAX,
+  TITLE_MAX,
+} from '../../../common/limits';
 
 export const MAX_BATCH = 500;
 const FINITE = { allowNaN: false, allowInfinity: false };
@@ -88,14 +98,14 @@ export class ProgressBatchDto {
 }
 
 export class RejectedEventDto {
-  @ApiProperty({ description: 'The eventId as sent (may be empty when it was missing)' }) eventId: string;
-  @ApiProperty({ example: 'module locked' }) error: string;
+  @ApiProperty({ maxLength: EVENT_ID_ECHO_MAX, description: 'The eventId as sent (may be empty when it was missing)' }) eventId: string;
+  @ApiProperty({ maxLength: MESSAGE_MAX, example: 'module locked' }) error: string;
 }
 
 export class BatchResultDto {
   @ApiProperty() accepted: number;
   @ApiProperty() duplicates: number;
-  @ApiProperty({ type: [RejectedEventDto] }) rejected: RejectedEventDto[];
+  @ApiProperty({ type: [RejectedEventDto], maxItems: MAX_BATCH }) rejected: RejectedEventDto[];
 }
 
 export class ItemStateDto {
@@ -121,7 +131,7 @@ export class ItemStateDto {
 /** What a player needs of an item's material (the full material is in GET /courses/:id/modules). */
 export class ItemMaterialDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() title: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) title: string;
   @ApiProperty({ enum: MATERIAL_KINDS }) kind: MaterialKind;
   @ApiProperty({ format: 'uri' }) url: string;
   @ApiProperty({ nullable: true, type: Number, description: 'The length that watch coverage is judged against' }) durationSeconds:
@@ -144,18 +154,18 @@ export type ModuleState = (typeof MODULE_STATES)[number];
 
 export class ModuleProgressDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() title: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) title: string;
   @ApiProperty({ enum: MODULE_STATES }) state: ModuleState;
   @ApiProperty() percent: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The due date that applies to you' }) dueAt: string | null;
-  @ApiProperty({ type: [CourseItemStateDto] }) items: CourseItemStateDto[];
+  @ApiProperty({ type: [CourseItemStateDto], maxItems: ITEMS_PER_MODULE_MAX }) items: CourseItemStateDto[];
 }
 
 export class CourseProgressDto {
   @ApiProperty() percent: number;
   @ApiProperty() completedItems: number;
   @ApiProperty() requiredItems: number;
-  @ApiProperty({ type: [ModuleProgressDto] }) modules: ModuleProgressDto[];
+  @ApiProperty({ type: [ModuleProgressDto], maxItems: MODULES_PER_COURSE_MAX }) modules: ModuleProgressDto[];
 }
 
 /** An item as the instructor's drill-down shows it: the student's item state and when it last changed. */
@@ -170,14 +180,14 @@ export class EnrolmentItemStateDto extends CourseItemStateDto {
 }
 
 export class EnrolmentModuleProgressDto extends ModuleProgressDto {
-  @ApiProperty({ type: [EnrolmentItemStateDto] }) override items: EnrolmentItemStateDto[];
+  @ApiProperty({ type: [EnrolmentItemStateDto], maxItems: ITEMS_PER_MODULE_MAX }) override items: EnrolmentItemStateDto[];
 }
 
 /** One student's progress as the student sees it (`/me/courses/:id/progress`), for the course's instructors. */
 export class EnrolmentProgressDto extends CourseProgressDto {
   @ApiProperty({ format: 'uuid' }) enrolmentId: string;
   @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty({ type: [EnrolmentModuleProgressDto] }) override modules: EnrolmentModuleProgressDto[];
+  @ApiProperty({ type: [EnrolmentModuleProgressDto], maxItems: MODULES_PER_COURSE_MAX }) override modules: EnrolmentModuleProgressDto[];
 }
 
 export const REPORT_STATES = ['not_started', 'in_progress', 'completed'] as const;
@@ -219,7 +229,7 @@ export class ReportModuleDto {
   @ApiProperty({ format: 'uuid' }) moduleId: string;
   @ApiProperty({ description: "1-based, the module's place in the course (the CSV column is named `module <number>: <title>`)" })
   number: number;
-  @ApiProperty() title: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) title: string;
   @ApiProperty({
     enum: REPORT_MODULE_STATES,
     description:
@@ -232,7 +242,7 @@ export class ReportRowDto {
   @ApiProperty({ format: 'uuid' }) enrolmentId: string;
   @ApiProperty({ type: UserSummaryDto }) user: UserSummaryDto;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) cohortId: string | null;
-  @ApiProperty({ nullable: true, type: String }) cohortName: string | null;
+  @ApiProperty({ nullable: true, type: String, maxLength: NAME_MAX }) cohortName: string | null;
   @ApiProperty() percent: number;
   @ApiProperty() completedItems: number;
   @ApiProperty() overdueAssignments: number;
@@ -243,17 +253,18 @@ export class ReportRowDto {
   selfReportedCompletions: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastActivityAt: string | null;
   @ApiProperty({ enum: REPORT_STATES }) state: ReportState;
-  @ApiProperty({ type: [ReportModuleDto], description: 'One per module of the course, in course order' }) modules: ReportModuleDto[];
+  @ApiProperty({ type: [ReportModuleDto], maxItems: MODULES_PER_COURSE_MAX, description: 'One per module of the course, in course order' })
+  modules: ReportModuleDto[];
 }
 
 export class ReportPageDto {
-  @ApiProperty({ type: [ReportRowDto] }) data: ReportRowDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ type: [ReportRowDto], maxItems: PAGE_LIMIT_MAX }) data: ReportRowDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: CURSOR_MAX }) nextCursor: string | null;
 }
 
 export class ModuleSummaryDto {
   @ApiProperty({ format: 'uuid' }) moduleId: string;
-  @ApiProperty() title: string;
+  @ApiProperty({ maxLength: TITLE_MAX }) title: string;
   @ApiProperty() position: number;
   @ApiProperty({ description: 'Enrolments (not dropped) in the course' }) enrolled: number;
   @ApiProperty({ description: 'Enrolments with an assignment of this module' }) assigned: number;
@@ -263,5 +274,5 @@ export class ModuleSummaryDto {
 }
 
 export class SummaryDto {
-  @ApiProperty({ type: [ModuleSummaryDto] }) modules: ModuleSummaryDto[];
+  @ApiProperty({ type: [ModuleSummaryDto], maxItems: MODULES_PER_COURSE_MAX }) modules: ModuleSummaryDto[];
 }

@@ -4,6 +4,7 @@ import { PageQuery } from '../../../common/pagination';
 import { REMINDER_KINDS, REMINDER_STATUSES, ReminderKind, ReminderStatus } from '../entities/reminder.entity';
 import type { ReminderListRow } from '../reminders.repository';
 import { UserSummaryDto } from '../../users/dto/user.dto';
+import { CURSOR_MAX, LAST_ERROR_MAX, MESSAGE_ID_MAX, PAGE_LIMIT_MAX, WORD_MAX } from '../../../common/limits';
 
 export class ReminderQuery extends PageQuery {
   @ApiPropertyOptional({ enum: REMINDER_STATUSES })
@@ -26,10 +27,10 @@ export class ReminderDto {
   @ApiProperty({ format: 'date-time' }) scheduledFor: string;
   @ApiProperty({ enum: REMINDER_STATUSES }) status: ReminderStatus;
   @ApiProperty() attempts: number;
-  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
-  @ApiProperty({ nullable: true, type: String, example: 'opted_out' }) skipReason: string | null;
+  @ApiProperty({ nullable: true, type: String, maxLength: LAST_ERROR_MAX }) lastError: string | null;
+  @ApiProperty({ nullable: true, type: String, maxLength: WORD_MAX, example: 'opted_out' }) skipReason: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) sentAt: string | null;
-  @ApiProperty({ nullable: true, type: String }) messageId: string | null;
+  @ApiProperty({ nullable: true, type: String, maxLength: MESSAGE_ID_MAX }) messageId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 
   static from(r: ReminderListRow): ReminderDto {
@@ -52,6 +53,6 @@ export class ReminderDto {
 }
 
 export class ReminderPageDto {
-  @ApiProperty({ type: [ReminderDto] }) data: ReminderDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ type: [ReminderDto], maxItems: PAGE_LIMIT_MAX }) data: ReminderDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: CURSOR_MAX }) nextCursor: string | null;
 }

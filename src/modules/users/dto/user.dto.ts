@@ -16,9 +16,10 @@ import {
 import { PageQuery } from '../../../common/pagination';
 import { User } from '../entities/user.entity';
 import { Role, ROLES } from '../role';
+import { CURSOR_MAX, EMAIL_MAX, NAME_MAX, PAGE_LIMIT_MAX, PASSWORD_MAX, SEARCH_MAX, TIMEZONE_MAX } from '../../../common/limits';
 
 export function isTimeZone(value: unknown): boolean {
-  if (typeof value !== 'string' || value.length > 64) return false;
+  if (typeof value !== 'string' || value.length > TIMEZONE_MAX) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
     return true;
@@ -44,9 +45,9 @@ export const PASSWORD_MIN = 10;
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'email' }) email: string;
-  @ApiProperty() name: string;
+  @ApiProperty({ maxLength: NAME_MAX }) name: string;
   @ApiProperty({ enum: ROLES }) role: Role;
-  @ApiProperty({ example: 'Europe/Helsinki' }) timezone: string;
+  @ApiProperty({ maxLength: TIMEZONE_MAX, example: 'Europe/Helsinki' }) timezone: string;
   @ApiProperty() isActive: boolean;
   @ApiProperty({ description: 'False while an invitation is pending' }) hasPassword: boolean;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastLoginAt: string | null;
@@ -70,7 +71,7 @@ export class UserDto {
 /** A user as other resources show them (an enrolment's student, a report row, a reminder's recipient). */
 export class UserSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
+  @ApiProperty({ maxLength: NAME_MAX }) name: string;
   @ApiProperty({ format: 'email' }) email: string;
 
   static from(u: { id: string; name: string; email: string }): UserSummaryDto {
@@ -79,45 +80,49 @@ export class UserSummaryDto {
 }
 
 export class UserPageDto {
-  @ApiProperty({ type: [UserDto] }) data: UserDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ type: [UserDto], maxItems: PAGE_LIMIT_MAX }) data: UserDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: CURSOR_MAX }) nextCursor: string | null;
 }
 
 export class CreateUserDto {
-  @ApiProperty({ format: 'email', maxLength: 320 })
+  @ApiProperty({ format: 'email', maxLength: EMAIL_MAX })
   @Transform(lowerCased)
   @IsEmail()
-  @MaxLength(320)
+  @MaxLength(EMAIL_MAX)
   email: string;
 
-  @ApiProperty({ minLength: 1, maxLength: 200 })
+  @ApiProperty({ minLength: 1, maxLength: NAME_MAX })
   @Transform(trimmed)
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   name: string;
 
   @ApiProperty({ enum: ROLES })
   @IsIn(ROLES)
   role: Role;
 
-  @ApiPropertyOptional({ example: 'Europe/Helsinki', default: 'UTC' })
+  @ApiPropertyOptional({ maxLength: TIMEZONE_MAX, example: 'Europe/Helsinki', default: 'UTC' })
   @IsOptional()
   @IsTimeZone()
   timezone?: string;
 
-  @ApiPropertyOptional({ minLength: PASSWORD_MIN, maxLength: 200, description: 'Omit to send an invitation with a set-password link' })
+  @ApiPropertyOptional({
+    minLength: PASSWORD_MIN,
+    maxLength: PASSWORD_MAX,
+    description: 'Omit to send an invitation with a set-password link',
+  })
   @IsOptional()
   @IsString()
-  @Length(PASSWORD_MIN, 200)
+  @Length(PASSWORD_MIN, PASSWORD_MAX)
   password?: string;
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: NAME_MAX })
   @IsOptional()
   @Transform(trimmed)
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   name?: string;
 
   @ApiPropertyOptional({ enum: ROLES })
@@ -125,7 +130,7 @@ export class UpdateUserDto {
   @IsIn(ROLES)
   role?: Role;
 
-  @ApiPropertyOptional({ example: 'Europe/Helsinki' })
+  @ApiPropertyOptional({ maxLength: TIMEZONE_MAX, example: 'Europe/Helsinki' })
   @IsOptional()
   @IsTimeZone()
   timezone?: string;
@@ -137,29 +142,29 @@ export class UpdateUserDto {
 }
 
 export class UpdateMeDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: NAME_MAX })
   @IsOptional()
   @Transform(trimmed)
   @IsString()
-  @Length(1, 200)
+  @Length(1, NAME_MAX)
   name?: string;
 
-  @ApiPropertyOptional({ example: 'Europe/Helsinki' })
+  @ApiPropertyOptional({ maxLength: TIMEZONE_MAX, example: 'Europe/Helsinki' })
   @IsOptional()
   @IsTimeZone()
   timezone?: string;
 
-  @ApiPropertyOptional({ minLength: PASSWORD_MIN, maxLength: 200, description: 'Requires currentPassword' })
+  @ApiPropertyOptional({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, description: 'Requires currentPassword' })
   @IsOptional()
   @IsString()
-  @Length(PASSWORD_MIN, 200)
+  @Length(PASSWORD_MIN, PASSWORD_MAX)
   password?: string;
 
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ maxLength: PASSWORD_MAX })
   @IsOptional()
   @IsString()
   @MinLength(1)
-  @MaxLength(200)
+  @MaxLength(PASSWORD_MAX)
   currentPassword?: string;
 }
 
@@ -169,9 +174,9 @@ export class UserQuery extends PageQuery {
   @IsIn(ROLES)
   role?: Role;
 
-  @ApiPropertyOptional({ description: 'Matches name or email (case-insensitive substring)', maxLength: 200 })
+  @ApiPropertyOptional({ description: 'Matches name or email (case-insensitive substring)', maxLength: SEARCH_MAX })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(SEARCH_MAX)
   q?: string;
 }
