@@ -11,7 +11,11 @@ export class CalendarLinkDto {
   })
   url: string;
 
-  @ApiProperty({ maxLength: URL_MAX, example: 'webcal://accord.example.edu/api/v1/calendar/AbCd….ics', description: 'The same feed for calendar apps' })
+  @ApiProperty({
+    maxLength: URL_MAX,
+    example: 'webcal://accord.example.edu/api/v1/calendar/AbCd….ics',
+    description: 'The same feed for calendar apps',
+  })
   webcalUrl: string;
 }
 
