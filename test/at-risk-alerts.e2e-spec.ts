@@ -22,7 +22,8 @@ function listed(mail: CaughtMail): Map<string, string> {
   return rows;
 }
 
-const emails = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `s${String(from + i).padStart(3, '0')}@alerts.test`);
+const emails = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `s${String(from + i).padStart(3, '0')}@alerts.test`);
 
 describe('instructor at-risk alerts (e2e, real SMTP sink)', () => {
   let t: TestApp;
@@ -175,7 +176,9 @@ describe('instructor at-risk alerts (e2e, real SMTP sink)', () => {
     expect(mail.headers['list-unsubscribe']).toMatch(/^<https:\/\/accord\.test\/unsubscribe\?token=[^>]+>$/);
     expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
 
-    const { rows: alerts } = await t.db.query(`SELECT status, slot_at, student_count, message_id FROM at_risk_alerts WHERE user_id = $1`, [olga.id]);
+    const { rows: alerts } = await t.db.query(`SELECT status, slot_at, student_count, message_id FROM at_risk_alerts WHERE user_id = $1`, [
+      olga.id,
+    ]);
     expect(alerts).toEqual([{ status: 'sent', slot_at: T0, student_count: rows.size, message_id: mail.messageId }]);
     // The same slot again (the next run, within the grace period): nothing more.
     setClock(new Date(T0.getTime() + 3 * 3600_000));
@@ -196,17 +199,19 @@ describe('instructor at-risk alerts (e2e, real SMTP sink)', () => {
     const results = await Promise.all([job(0).run(), job(1).run(), job(0).run(), job(1).run()]);
     expect(results.reduce((a, b) => a + b, 0)).toBe(1);
     expect(alertsTo(olga.email)).toHaveLength(before + 1);
-    const { rows } = await t.db.query(`SELECT status, count(*)::int AS n FROM at_risk_alerts WHERE user_id = $1 AND slot_at = $2 GROUP BY status`, [
-      olga.id,
-      slot,
-    ]);
+    const { rows } = await t.db.query(
+      `SELECT status, count(*)::int AS n FROM at_risk_alerts WHERE user_id = $1 AND slot_at = $2 GROUP BY status`,
+      [olga.id, slot],
+    );
     expect(rows).toEqual([{ status: 'sent', n: 1 }]);
 
     // Next day's slot: a sender claims it and dies before sending (its lease is held, then expires).
     const next = new Date('2026-12-02T07:00:00Z');
     setClock(new Date(next.getTime() + 1000));
     await job(0).plan();
-    const repository = workers[0].get((await import('../src/modules/alerts/at-risk-alerts.repository')).AtRiskAlertsRepository, { strict: false });
+    const repository = workers[0].get((await import('../src/modules/alerts/at-risk-alerts.repository')).AtRiskAlertsRepository, {
+      strict: false,
+    });
     const claimed = await repository.claimDue(new Date(next.getTime() + 1000), t.config.reminders.leaseSeconds, 10);
     expect(claimed).toHaveLength(1);
     // While the lease holds, the other worker leaves the slot alone.
@@ -216,7 +221,10 @@ describe('instructor at-risk alerts (e2e, real SMTP sink)', () => {
     setClock(new Date(next.getTime() + (t.config.reminders.leaseSeconds + 5) * 1000));
     expect(await Promise.all([job(0).run(), job(1).run()])).toEqual(expect.arrayContaining([1, 0]));
     expect(alertsTo(olga.email)).toHaveLength(before + 2);
-    const { rows: sent } = await t.db.query(`SELECT status, attempts FROM at_risk_alerts WHERE user_id = $1 AND slot_at = $2`, [olga.id, next]);
+    const { rows: sent } = await t.db.query(`SELECT status, attempts FROM at_risk_alerts WHERE user_id = $1 AND slot_at = $2`, [
+      olga.id,
+      next,
+    ]);
     expect(sent).toEqual([{ status: 'sent', attempts: 2 }]);
   });
 
@@ -245,9 +253,10 @@ describe('instructor at-risk alerts (e2e, real SMTP sink)', () => {
     // No slot planned any more.
     setClock(new Date('2026-12-04T07:00:30Z'));
     expect(await job().run()).toBe(0);
-    const { rows: planned } = await t.db.query(`SELECT count(*)::int AS n FROM at_risk_alerts WHERE user_id = $1 AND slot_at > '2026-12-03T08:00:00Z'`, [
-      olga.id,
-    ]);
+    const { rows: planned } = await t.db.query(
+      `SELECT count(*)::int AS n FROM at_risk_alerts WHERE user_id = $1 AND slot_at > '2026-12-03T08:00:00Z'`,
+      [olga.id],
+    );
     expect(planned[0].n).toBe(0);
   });
 

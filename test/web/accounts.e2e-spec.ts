@@ -101,6 +101,8 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
       await tabTo(page, /^Email preferences/);
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'Email preferences' }).waitFor();
+      // Students have no at-risk alert to set.
+      await expect(page.getByLabel('Send me the at-risk students alert').count()).resolves.toBe(0);
       await tabTo(page, /Inactivity nudges/);
       await page.keyboard.press('Space');
       await tabTo(page, /^Save preferences/);
@@ -111,6 +113,32 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
     const me = await login(stack.t, 'student3@accord.local', 'accord-student-demo');
     const prefs = await stack.t.http().get('/api/v1/me/notification-preferences').set(bearer(me.accessToken)).expect(200);
     expect(prefs.body.inactivity).toBe(false);
+  });
+
+  it('an instructor sets the at-risk students alert with labelled controls', async () => {
+    const { context, page } = await newPage(stack);
+    await journey(page, 'at-risk-alert-preferences', async () => {
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill('instructor@accord.local');
+      await page.getByLabel('Password').fill('accord-instructor-demo');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+      await page.getByRole('link', { name: 'Email preferences' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Email preferences' }).waitFor();
+      await page.getByRole('group', { name: 'Students at risk in my courses' }).waitFor();
+      await expect(page.getByLabel('Send me the at-risk students alert').inputValue()).resolves.toBe('weekly');
+      await expect(page.getByLabel('On', { exact: true }).inputValue()).resolves.toBe('1');
+      await page.getByLabel('Send me the at-risk students alert').selectOption('daily');
+      await expect(page.getByLabel('On', { exact: true }).count()).resolves.toBe(0); // no weekday for a daily alert
+      await page.getByLabel('At (your time zone)').selectOption('17');
+      await page.getByLabel('Overdue assignments').uncheck();
+      await page.getByRole('button', { name: 'Save preferences' }).click();
+      await page.getByRole('status').getByText('Saved.').waitFor();
+    });
+    await context.close();
+    const me = await login(stack.t, 'instructor@accord.local', 'accord-instructor-demo');
+    const prefs = await stack.t.http().get('/api/v1/me/notification-preferences').set(bearer(me.accessToken)).expect(200);
+    expect(prefs.body.atRiskAlerts).toEqual({ frequency: 'daily', hour: 17, weekday: 1, inactive: true, overdue: false, behind: true });
   });
 
   it('every link in every kind of email opens a page that renders, and axe finds nothing serious on any student page', async () => {

@@ -1,4 +1,5 @@
-import { lastSlot, nextSlot, SlotSchedule } from './alert-slots';
+import type { SlotSchedule } from './alert-slots';
+import { lastSlot, nextSlot } from './alert-slots';
 
 const weeklyMonday8: SlotSchedule = { frequency: 'weekly', hour: 8, weekday: 1 };
 const daily7: SlotSchedule = { frequency: 'daily', hour: 7, weekday: 1 };

@@ -108,7 +108,13 @@ export class AtRiskAlertJob implements ReminderJobHandler {
     for (const s of students) {
       const reportUrl = `${base}/teach/courses/${s.course_id}/progress`;
       const course = courses.get(s.course_id) ?? { title: s.course_title, reportUrl, students: [] };
-      course.students.push({ name: s.name, email: s.email, cohort: s.cohort_name, reasons: reasonsInWords(s), url: `${reportUrl}/${s.enrolment_id}` });
+      course.students.push({
+        name: s.name,
+        email: s.email,
+        cohort: s.cohort_name,
+        reasons: reasonsInWords(s),
+        url: `${reportUrl}/${s.enrolment_id}`,
+      });
       courses.set(s.course_id, course);
     }
     return render('at_risk_alert', {

@@ -15,7 +15,9 @@ describe('at-risk reasons in words', () => {
         behind_median: 60,
         cohort_name: 'Evening',
       }),
-    ).toBe('inactive for 9 days with required work left; overdue: “Ripeness” by 3 days, “BATNA” by less than a day; far behind: 10% done, the cohort median is 60%');
+    ).toBe(
+      'inactive for 9 days with required work left; overdue: “Ripeness” by 3 days, “BATNA” by less than a day; far behind: 10% done, the cohort median is 60%',
+    );
   });
 
   it('says one day, and the course median for students without a cohort', () => {
@@ -24,7 +26,9 @@ describe('at-risk reasons in words', () => {
   });
 
   it('describes the schedule', () => {
-    expect(scheduleInWords({ frequency: 'weekly', hour: 8, weekday: 1 }, 'Europe/Helsinki')).toBe('weekly, Mondays at 08:00 (Europe/Helsinki)');
+    expect(scheduleInWords({ frequency: 'weekly', hour: 8, weekday: 1 }, 'Europe/Helsinki')).toBe(
+      'weekly, Mondays at 08:00 (Europe/Helsinki)',
+    );
     expect(scheduleInWords({ frequency: 'daily', hour: 17, weekday: 3 }, 'UTC')).toBe('daily at 17:00 (UTC)');
   });
 });

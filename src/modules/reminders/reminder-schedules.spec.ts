@@ -6,7 +6,13 @@ import type { ReminderReconciler } from './reminder-reconciler';
 import { ReminderSchedules } from './reminder-schedules';
 
 const config = {
-  reminders: { dispatchIntervalMs: 5_000, reconcileIntervalMs: 60_000, inactivityScanIntervalMs: 3_600_000, atRiskAlertIntervalMs: 300_000, watchdogIntervalMs: 5_000 },
+  reminders: {
+    dispatchIntervalMs: 5_000,
+    reconcileIntervalMs: 60_000,
+    inactivityScanIntervalMs: 3_600_000,
+    atRiskAlertIntervalMs: 300_000,
+    watchdogIntervalMs: 5_000,
+  },
 } as never;
 const IDS = ['reminder-dispatch', 'reminder-reconcile', 'inactivity-scan', 'at-risk-alerts'];
 

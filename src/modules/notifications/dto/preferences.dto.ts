@@ -20,7 +20,7 @@ export class QuietHoursDto {
 /** The at-risk students alert a course's instructors get (one email per slot across all their courses). */
 export class AtRiskAlertsDto {
   @ApiProperty({ enum: ALERT_FREQUENCIES, example: 'weekly', description: 'off, daily, or weekly on `weekday`' })
-  @IsIn(ALERT_FREQUENCIES as unknown as string[], { message: 'frequency must be off, daily or weekly' })
+  @IsIn(ALERT_FREQUENCIES, { message: 'frequency must be off, daily or weekly' })
   frequency: AlertFrequency;
 
   @ApiProperty({ minimum: 0, maximum: 23, example: 8, description: 'The hour (00 minutes) in your timezone' })
@@ -80,7 +80,7 @@ export class PreferencesDto {
 export class AtRiskAlertsPatchDto {
   @ApiProperty({ enum: ALERT_FREQUENCIES, required: false })
   @ValidateIf(present)
-  @IsIn(ALERT_FREQUENCIES as unknown as string[], { message: 'frequency must be off, daily or weekly' })
+  @IsIn(ALERT_FREQUENCIES, { message: 'frequency must be off, daily or weekly' })
   frequency?: AlertFrequency;
 
   @ApiProperty({ minimum: 0, maximum: 23, required: false }) @ValidateIf(present) @IsInt() @Min(0) @Max(23) hour?: number;
@@ -89,7 +89,6 @@ export class AtRiskAlertsPatchDto {
   @ApiProperty({ required: false }) @ValidateIf(present) @IsBoolean() overdue?: boolean;
   @ApiProperty({ required: false }) @ValidateIf(present) @IsBoolean() behind?: boolean;
 }
-
 
 /**
  * PATCH: any subset of the PUT fields; absent fields keep their value. `null` is only meaningful for quietHours
