@@ -260,6 +260,28 @@ describe('instructor at-risk alerts (e2e, real SMTP sink)', () => {
     expect(planned[0].n).toBe(0);
   });
 
+  it('gives a slot whose sending failed back to the next run, which sends it once', async () => {
+    await http()
+      .patch('/api/v1/me/notification-preferences')
+      .set(bearer(olga.accessToken))
+      .send({ atRiskAlerts: { frequency: 'daily' } })
+      .expect(200);
+    const slot = new Date('2026-12-05T07:00:00Z');
+    setClock(new Date(slot.getTime() + 30_000));
+    const before = alertsTo(olga.email).length;
+    t.mail.failNext(1);
+    expect(await job().run()).toBe(0);
+    const row = () =>
+      t.db.query(`SELECT status, attempts, last_error FROM at_risk_alerts WHERE user_id = $1 AND slot_at = $2`, [olga.id, slot]);
+    const { rows: failed } = await row();
+    expect(failed).toMatchObject([{ status: 'pending', attempts: 1, last_error: expect.stringMatching(/.+/) }]);
+    expect(alertsTo(olga.email)).toHaveLength(before);
+    setClock(new Date(slot.getTime() + 5 * 60_000));
+    expect(await job().run()).toBe(1);
+    expect(alertsTo(olga.email)).toHaveLength(before + 1);
+    expect((await row()).rows).toEqual([{ status: 'sent', attempts: 2, last_error: null }]);
+  });
+
   it('refuses bad alert preferences with problem+json', async () => {
     for (const atRiskAlerts of [{ frequency: 'hourly' }, { hour: 24 }, { weekday: 0 }, { inactive: 'yes' }, { extra: true }]) {
       const res = await http().patch('/api/v1/me/notification-preferences').set(bearer(olga.accessToken)).send({ atRiskAlerts });
