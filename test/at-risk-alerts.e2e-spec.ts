@@ -165,8 +165,8 @@ describe('instructor at-risk alerts (e2e, real SMTP sink)', () => {
     );
 
     expect(mail.subject).toBe(`${rows.size} students need attention in your Accord courses`);
-    expect(mail.text).toContain(`Bargaining with the Devil (report: https://accord.test/teach/courses/${courseA.id}/progress)`);
-    expect(mail.text).toContain(`Great Negotiator: Ahtisaari (report: https://accord.test/teach/courses/${courseB.id}/progress)`);
+    expect(mail.text).toContain(`Bargaining with the Devil\nProgress report: https://accord.test/teach/courses/${courseA.id}/progress\n`);
+    expect(mail.text).toContain(`Great Negotiator: Ahtisaari\nProgress report: https://accord.test/teach/courses/${courseB.id}/progress\n`);
     const { rows: s001 } = await t.db.query(
       `SELECT e.id FROM enrolments e JOIN users u ON u.id = e.user_id WHERE u.email = 's001@alerts.test'`,
     );

@@ -1,5 +1,7 @@
 /// <reference lib="dom" />
 import type { Page } from 'playwright-core';
+import { nextSlot } from '../../src/modules/alerts/alert-slots';
+import { AtRiskAlertJob } from '../../src/modules/alerts/at-risk-alert-job';
 import { bearer, login } from '../helpers/app';
 import { ReminderDriver } from '../helpers/reminders';
 import { demoSeeder } from '../helpers/seed';
@@ -139,6 +141,58 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
     const me = await login(stack.t, 'instructor@accord.local', 'accord-instructor-demo');
     const prefs = await stack.t.http().get('/api/v1/me/notification-preferences').set(bearer(me.accessToken)).expect(200);
     expect(prefs.body.atRiskAlerts).toEqual({ frequency: 'daily', hour: 17, weekday: 1, inactive: true, overdue: false, behind: true });
+  });
+
+  it('the links of an instructor’s at-risk alert open the progress report and the student’s drill-down', async () => {
+    const t = stack.t;
+    const driver = new ReminderDriver(t, [stack.worker]);
+    const instructor = await login(t, 'instructor@accord.local', 'accord-instructor-demo');
+    const courses = await t.http().get('/api/v1/courses').set(bearer(instructor.accessToken)).expect(200);
+    const course = courses.body.data.find((c: { slug: string }) => c.slug === 'negotiating-peace');
+    // A student enrolled today who never shows up: inactive with required work left a month from now.
+    await t
+      .http()
+      .post(`/api/v1/courses/${course.id}/enrolments`)
+      .set(bearer(instructor.accessToken))
+      .send({ email: 'absent@test.local', name: 'Abe Sent' })
+      .expect(201);
+    const prefs = await t
+      .http()
+      .patch('/api/v1/me/notification-preferences')
+      .set(bearer(instructor.accessToken))
+      .send({ atRiskAlerts: { frequency: 'daily', hour: 9, inactive: true } })
+      .expect(200);
+    const me = await t.http().get('/api/v1/me').set(bearer(instructor.accessToken)).expect(200);
+    const slot = nextSlot(new Date(Date.now() + 30 * 86_400_000), prefs.body.atRiskAlerts, me.body.timezone)!;
+    driver.setClock(new Date(slot.getTime() + 60_000));
+    expect(await stack.worker.get(AtRiskAlertJob, { strict: false }).run()).toBe(1);
+    driver.setClock(new Date());
+    const alert = await mailTo(stack, 'instructor@accord.local', /need(s)? attention/);
+    expect(alert.text).toMatch(/- Abe Sent <absent@test\.local>: inactive for 30 days with required work left/);
+    const links = [...new Set(alert.text.match(/https?:\/\/\S+\/teach\/\S+/g) ?? [])];
+    expect(links).toEqual(expect.arrayContaining([`${stack.base}/teach/courses/${course.id}/progress`]));
+    const abe = /- Abe Sent <absent@test\.local>: [^\n]+\n\s+(\S+)/.exec(alert.text)![1];
+    expect(abe).toMatch(new RegExp(`^${stack.base}/teach/courses/${course.id}/progress/[0-9a-f-]{36}$`));
+
+    const { context, page } = await newPage(stack);
+    await journey(page, 'at-risk-alert-links', async () => {
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill('instructor@accord.local');
+      await page.getByLabel('Password').fill('accord-instructor-demo');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+      for (const url of links) {
+        await page.goto(url);
+        const heading = page.getByRole('heading', { level: 1 });
+        await heading.waitFor();
+        expect([url, await heading.textContent()]).not.toEqual([url, expect.stringMatching(/cannot find|not valid|not found/i)]);
+      }
+      // Abe's drill-down (opened from an email it cannot name the student: the drill-down API does not carry the name).
+      await page.goto(abe);
+      await page.getByRole('heading', { level: 1, name: /progress$/ }).waitFor();
+      await page.getByRole('heading', { level: 2 }).first().waitFor(); // the modules, once the student's progress loaded
+    });
+    await context.close();
   });
 
   it('every link in every kind of email opens a page that renders, and axe finds nothing serious on any student page', async () => {

@@ -128,7 +128,8 @@ ${footer.html}`,
 These students in your courses may need a word from you:
 {{#each courses}}
 
-{{title}} (report: {{reportUrl}})
+{{title}}
+Progress report: {{reportUrl}}
 {{#each students}}
 - {{name}} <{{email}}>{{#if cohort}} [{{cohort}}]{{/if}}: {{reasons}}
   {{url}}
