@@ -303,6 +303,7 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
       overdue: true,
       inactivity: true,
       quietHours: { start: '21:00', end: '08:00' },
+      atRiskAlerts: { frequency: 'weekly', hour: 8, weekday: 1, inactive: true, overdue: true, behind: true },
     });
     await assign(c.id, c.moduleId, at(2 * H));
     driver.setClock(at(1 * H));
@@ -317,9 +318,14 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
 
   it('reads and writes notification preferences, with quiet hours that can be turned off', async () => {
     const url = '/api/v1/me/notification-preferences';
-    const body = { welcome: true, assignment: true, dueSoon: false, overdue: true, inactivity: false, quietHours: null };
+    const atRiskAlerts = { frequency: 'daily', hour: 17, weekday: 5, inactive: true, overdue: false, behind: true };
+    const body = { welcome: true, assignment: true, dueSoon: false, overdue: true, inactivity: false, quietHours: null, atRiskAlerts };
     expect((await http().put(url).set(as(ana.accessToken)).send(body)).body).toEqual(body);
     expect((await http().get(url).set(as(ana.accessToken))).body).toEqual(body);
+    // A PUT without atRiskAlerts leaves them as they are.
+    const { atRiskAlerts: _kept, ...withoutAlerts } = body;
+    void _kept;
+    expect((await http().put(url).set(as(ana.accessToken)).send(withoutAlerts)).body).toEqual(body);
     const bad = await http()
       .put(url)
       .set(as(ana.accessToken))
@@ -332,7 +338,8 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
 
   it('patches any subset of the notification preferences, rejecting unknown fields and null booleans', async () => {
     const url = '/api/v1/me/notification-preferences';
-    const start = { welcome: true, assignment: true, dueSoon: true, overdue: true, inactivity: true, quietHours: null };
+    const atRiskAlerts = { frequency: 'weekly', hour: 8, weekday: 1, inactive: true, overdue: true, behind: true };
+    const start = { welcome: true, assignment: true, dueSoon: true, overdue: true, inactivity: true, quietHours: null, atRiskAlerts };
     await http().put(url).set(as(ana.accessToken)).send(start).expect(200);
     const one = await http().patch(url).set(as(ana.accessToken)).send({ inactivity: false });
     expect([one.status, one.body]).toEqual([200, { ...start, inactivity: false }]);
@@ -343,6 +350,16 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
     expect(quiet.body).toEqual({ ...start, inactivity: false, dueSoon: false, quietHours: { start: '22:00', end: '07:00' } });
     const empty = await http().patch(url).set(as(ana.accessToken)).send({});
     expect([empty.status, empty.body]).toEqual([200, quiet.body]);
+    const alerts = await http()
+      .patch(url)
+      .set(as(ana.accessToken))
+      .send({ atRiskAlerts: { weekday: 3 } });
+    expect(alerts.body).toEqual({ ...quiet.body, atRiskAlerts: { ...atRiskAlerts, weekday: 3 } });
+    await http()
+      .patch(url)
+      .set(as(ana.accessToken))
+      .send({ atRiskAlerts: { weekday: 1 } })
+      .expect(200);
     const off = await http().patch(url).set(as(ana.accessToken)).send({ quietHours: null });
     expect(off.body.quietHours).toBeNull();
     const bad = await http()

@@ -1,3 +1,4 @@
+import { AtRiskAlert } from '../modules/alerts/entities/at-risk-alert.entity';
 import { Assignment } from '../modules/assignments/entities/assignment.entity';
 import { AssignmentEnrolment } from '../modules/assignments/entities/assignment-enrolment.entity';
 import { AssignmentOverride } from '../modules/assignments/entities/assignment-override.entity';
@@ -45,4 +46,5 @@ export const ENTITIES = [
   ModuleCompletion,
   NotificationPreferences,
   CalendarFeed,
+  AtRiskAlert,
 ];

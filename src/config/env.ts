@@ -150,6 +150,8 @@ export function loadConfig(env: Env = process.env) {
       lookaheadSeconds: int(env, 'REMINDER_LOOKAHEAD_SECONDS', 60, 0, 86_400),
       inactivityScanIntervalMs: int(env, 'INACTIVITY_SCAN_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
       reconcileIntervalMs: int(env, 'REMINDER_RECONCILE_INTERVAL_MS', 60_000, 1_000, 86_400_000),
+      /** How often instructors' at-risk alert slots are planned and due ones sent. */
+      atRiskAlertIntervalMs: int(env, 'AT_RISK_ALERT_INTERVAL_MS', 300_000, 1_000, 3_600_000),
       /** How long a sender may hold a reminder in `sending` before another may take it over. */
       leaseSeconds: int(env, 'REMINDER_LEASE_SECONDS', 120, 1, 86_400),
       /** BullMQ job lock; a crashed worker's jobs are taken over after about this long. */

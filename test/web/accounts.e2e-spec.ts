@@ -1,5 +1,7 @@
 /// <reference lib="dom" />
 import type { Page } from 'playwright-core';
+import { nextSlot } from '../../src/modules/alerts/alert-slots';
+import { AtRiskAlertJob } from '../../src/modules/alerts/at-risk-alert-job';
 import { bearer, login } from '../helpers/app';
 import { ReminderDriver } from '../helpers/reminders';
 import { demoSeeder } from '../helpers/seed';
@@ -101,6 +103,8 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
       await tabTo(page, /^Email preferences/);
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'Email preferences' }).waitFor();
+      // Students have no at-risk alert to set.
+      await expect(page.getByLabel('Send me the at-risk students alert').count()).resolves.toBe(0);
       await tabTo(page, /Inactivity nudges/);
       await page.keyboard.press('Space');
       await tabTo(page, /^Save preferences/);
@@ -145,6 +149,82 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
     const feed = await stack.t.http().get(path(newUrl));
     expect(feed.status).toBe(200);
     expect(feed.headers['content-type']).toBe('text/calendar; charset=utf-8');
+  it('an instructor sets the at-risk students alert with labelled controls', async () => {
+    const { context, page } = await newPage(stack);
+    await journey(page, 'at-risk-alert-preferences', async () => {
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill('instructor@accord.local');
+      await page.getByLabel('Password').fill('accord-instructor-demo');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+      await page.getByRole('link', { name: 'Email preferences' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Email preferences' }).waitFor();
+      await page.getByRole('group', { name: 'Students at risk in my courses' }).waitFor();
+      await expect(page.getByLabel('Send me the at-risk students alert').inputValue()).resolves.toBe('weekly');
+      await expect(page.getByLabel('On', { exact: true }).inputValue()).resolves.toBe('1');
+      await page.getByLabel('Send me the at-risk students alert').selectOption('daily');
+      await expect(page.getByLabel('On', { exact: true }).count()).resolves.toBe(0); // no weekday for a daily alert
+      await page.getByLabel('At (your time zone)').selectOption('17');
+      await page.getByLabel('Overdue assignments').uncheck();
+      await page.getByRole('button', { name: 'Save preferences' }).click();
+      await page.getByRole('status').getByText('Saved.').waitFor();
+    });
+    await context.close();
+    const me = await login(stack.t, 'instructor@accord.local', 'accord-instructor-demo');
+    const prefs = await stack.t.http().get('/api/v1/me/notification-preferences').set(bearer(me.accessToken)).expect(200);
+    expect(prefs.body.atRiskAlerts).toEqual({ frequency: 'daily', hour: 17, weekday: 1, inactive: true, overdue: false, behind: true });
+  });
+
+  it('the links of an instructor’s at-risk alert open the progress report and the student’s drill-down', async () => {
+    const t = stack.t;
+    const driver = new ReminderDriver(t, [stack.worker]);
+    const instructor = await login(t, 'instructor@accord.local', 'accord-instructor-demo');
+    const courses = await t.http().get('/api/v1/courses').set(bearer(instructor.accessToken)).expect(200);
+    const course = courses.body.data.find((c: { slug: string }) => c.slug === 'negotiating-peace');
+    // A student enrolled today who never shows up: inactive with required work left a month from now.
+    await t
+      .http()
+      .post(`/api/v1/courses/${course.id}/enrolments`)
+      .set(bearer(instructor.accessToken))
+      .send({ email: 'absent@test.local', name: 'Abe Sent' })
+      .expect(201);
+    const prefs = await t
+      .http()
+      .patch('/api/v1/me/notification-preferences')
+      .set(bearer(instructor.accessToken))
+      .send({ atRiskAlerts: { frequency: 'daily', hour: 9, inactive: true } })
+      .expect(200);
+    const me = await t.http().get('/api/v1/me').set(bearer(instructor.accessToken)).expect(200);
+    const slot = nextSlot(new Date(Date.now() + 30 * 86_400_000), prefs.body.atRiskAlerts, me.body.timezone)!;
+    driver.setClock(new Date(slot.getTime() + 60_000));
+    expect(await stack.worker.get(AtRiskAlertJob, { strict: false }).run()).toBe(1);
+    driver.setClock(new Date());
+    const alert = await mailTo(stack, 'instructor@accord.local', /need(s)? attention/);
+    expect(alert.text).toMatch(/- Abe Sent <absent@test\.local>: inactive for 30 days with required work left/);
+    const links = [...new Set(alert.text.match(/https?:\/\/\S+\/teach\/\S+/g) ?? [])];
+    expect(links).toEqual(expect.arrayContaining([`${stack.base}/teach/courses/${course.id}/progress`]));
+    const abe = /- Abe Sent <absent@test\.local>: [^\n]+\n\s+(\S+)/.exec(alert.text)![1];
+    expect(abe).toMatch(new RegExp(`^${stack.base}/teach/courses/${course.id}/progress/[0-9a-f-]{36}$`));
+
+    const { context, page } = await newPage(stack);
+    await journey(page, 'at-risk-alert-links', async () => {
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill('instructor@accord.local');
+      await page.getByLabel('Password').fill('accord-instructor-demo');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+      for (const url of links) {
+        await page.goto(url);
+        const heading = page.getByRole('heading', { level: 1 });
+        await heading.waitFor();
+        expect([url, await heading.textContent()]).not.toEqual([url, expect.stringMatching(/cannot find|not valid|not found/i)]);
+      }
+      // Abe's drill-down (opened from an email it cannot name the student: the drill-down API does not carry the name).
+      await page.goto(abe);
+      await page.getByRole('heading', { level: 1, name: /progress$/ }).waitFor();
+      await page.getByRole('heading', { level: 2 }).first().waitFor(); // the modules, once the student's progress loaded
+    });
+    await context.close();
   });
 
   it('every link in every kind of email opens a page that renders, and axe finds nothing serious on any student page', async () => {

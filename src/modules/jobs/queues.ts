@@ -22,6 +22,8 @@ export enum ReminderJob {
   Dispatch = 'dispatch',
   ScanInactivity = 'scan-inactivity',
   Reconcile = 'reconcile',
+  /** Plans instructors' at-risk alert slots and sends the due ones (see src/modules/alerts). */
+  AtRiskAlerts = 'at-risk-alerts',
 }
 
 export const QUEUE_JOBS: Record<QueueName, readonly string[]> = {

@@ -121,6 +121,38 @@ ${footer.text}`,
 <p><a href="{{courseUrl}}">Pick up where you left off</a></p>
 ${footer.html}`,
   },
+  at_risk_alert: {
+    subject: '{{total}} {{#if one}}student needs{{else}}students need{{/if}} attention in your Accord courses',
+    text: `Hello {{name}},
+
+These students in your courses may need a word from you:
+{{#each courses}}
+
+{{title}}
+Progress report: {{reportUrl}}
+{{#each students}}
+- {{name}} <{{email}}>{{#if cohort}} [{{cohort}}]{{/if}}: {{reasons}}
+  {{url}}
+{{/each}}
+{{/each}}
+
+--
+Accord · at-risk student alerts ({{schedule}})
+Change them: {{preferencesUrl}}
+Stop these emails: {{unsubscribeUrl}}`,
+    html: `${open}
+<p>Hello {{name}},</p>
+<p>These students in your courses may need a word from you:</p>
+{{#each courses}}
+<h2 style="font-size:1.1em"><a href="{{reportUrl}}">{{title}}</a></h2>
+<ul>
+{{#each students}}
+<li><a href="{{url}}">{{name}}</a> &lt;{{email}}&gt;{{#if cohort}} [{{cohort}}]{{/if}}: {{reasons}}</li>
+{{/each}}
+</ul>
+{{/each}}
+<hr><p style="color:#666;font-size:12px">Accord · at-risk student alerts ({{schedule}}) · <a href="{{preferencesUrl}}">Change them</a> · <a href="{{unsubscribeUrl}}">Stop these emails</a></p></body></html>`,
+  },
 } as const;
 
 export type TemplateName = keyof typeof source;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInput } from '../../common/errors';
-import { ReminderKind } from '../reminders/reminder-kinds';
+import { AT_RISK_KIND } from './alert-schedule';
 import { PreferencesDto, PreferencesPatchDto } from './dto/preferences.dto';
 import { NotificationPreferences } from './entities/notification-preferences.entity';
-import { PREFERENCE_OF } from './preference-fields';
+import { EmailKind, PREFERENCE_OF } from './preference-fields';
 import { DEFAULT_PREFERENCES, PreferencesRepository } from './preferences.repository';
 import { UnsubscribeTokens } from './unsubscribe-tokens';
 
@@ -15,7 +15,20 @@ export function toPreferencesDto(p: Omit<NotificationPreferences, 'userId' | 'up
     overdue: p.overdue,
     inactivity: p.inactivity,
     quietHours: p.quietStart && p.quietEnd ? { start: p.quietStart, end: p.quietEnd } : null,
+    atRiskAlerts: {
+      frequency: p.atRiskFrequency,
+      hour: p.atRiskHour,
+      weekday: p.atRiskWeekday,
+      inactive: p.atRiskInactive,
+      overdue: p.atRiskOverdue,
+      behind: p.atRiskBehind,
+    },
   };
+}
+
+/** A PATCH's fields that were sent (class-transformer leaves absent ones as undefined properties). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 @Injectable()
@@ -38,6 +51,14 @@ export class NotificationsService {
       inactivity: input.inactivity,
       quietStart: input.quietHours?.start ?? null,
       quietEnd: input.quietHours?.end ?? null,
+      ...(input.atRiskAlerts && {
+        atRiskFrequency: input.atRiskAlerts.frequency,
+        atRiskHour: input.atRiskAlerts.hour,
+        atRiskWeekday: input.atRiskAlerts.weekday,
+        atRiskInactive: input.atRiskAlerts.inactive,
+        atRiskOverdue: input.atRiskAlerts.overdue,
+        atRiskBehind: input.atRiskAlerts.behind,
+      }),
     });
     return toPreferencesDto(saved);
   }
@@ -52,17 +73,21 @@ export class NotificationsService {
       overdue: input.overdue ?? current.overdue,
       inactivity: input.inactivity ?? current.inactivity,
       quietHours: input.quietHours === undefined ? current.quietHours : input.quietHours,
+      atRiskAlerts: { ...current.atRiskAlerts!, ...definedOnly(input.atRiskAlerts ?? {}) },
     });
   }
 
-  /** One-click unsubscribe: turns that kind off. Idempotent; a bad token is a 400. */
-  async unsubscribe(token: string | undefined): Promise<ReminderKind> {
+  /** One-click unsubscribe: turns that kind off (the at-risk alert: frequency off). Idempotent; a bad token is a 400. */
+  async unsubscribe(token: string | undefined): Promise<EmailKind> {
     const scope = this.verify(token);
-    await this.preferences.save(scope.userId, { [PREFERENCE_OF[scope.kind]]: false });
+    await this.preferences.save(
+      scope.userId,
+      scope.kind === AT_RISK_KIND ? { atRiskFrequency: 'off' } : { [PREFERENCE_OF[scope.kind]]: false },
+    );
     return scope.kind;
   }
 
-  verify(token: string | undefined): { userId: string; kind: ReminderKind } {
+  verify(token: string | undefined): { userId: string; kind: EmailKind } {
     const scope = this.tokens.verify(token);
     if (!scope)
       throw new InvalidInput('The unsubscribe link is not valid', [{ field: 'token', message: 'token is forged, altered or malformed' }]);

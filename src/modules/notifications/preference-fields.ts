@@ -1,5 +1,10 @@
-import { REMINDER_KIND_TABLE, type ReminderKind } from '../reminders/reminder-kinds';
+import { REMINDER_KIND_TABLE, REMINDER_KINDS, type ReminderKind } from '../reminders/reminder-kinds';
+import { AT_RISK_KIND, type AtRiskKind } from './alert-schedule';
 import type { PreferencesDto } from './dto/preferences.dto';
+
+/** Every kind of email an unsubscribe link can stop: the reminder kinds and the instructors' at-risk alert. */
+export type EmailKind = ReminderKind | AtRiskKind;
+export const EMAIL_KINDS: readonly EmailKind[] = [...REMINDER_KINDS, AT_RISK_KIND];
 
 const KINDS = Object.entries(REMINDER_KIND_TABLE) as Array<[ReminderKind, (typeof REMINDER_KIND_TABLE)[ReminderKind]]>;
 
@@ -9,7 +14,7 @@ export const PREFERENCE_OF: Record<ReminderKind, keyof PreferencesDto> = Object.
 ) as Record<ReminderKind, keyof PreferencesDto>;
 
 /** How the unsubscribe page names each kind (derived from the reminder kinds table). */
-export const KIND_LABEL: Record<ReminderKind, string> = Object.fromEntries(KINDS.map(([kind, k]) => [kind, k.label])) as Record<
-  ReminderKind,
-  string
->;
+export const KIND_LABEL: Record<EmailKind, string> = {
+  ...(Object.fromEntries(KINDS.map(([kind, k]) => [kind, k.label])) as Record<ReminderKind, string>),
+  [AT_RISK_KIND]: 'at-risk student alerts',
+};

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { NotificationPreferences } from './entities/notification-preferences.entity';
+import { DEFAULT_AT_RISK_ALERTS } from './alert-schedule';
 import { DEFAULT_QUIET_HOURS } from './quiet-hours';
 
 export const DEFAULT_PREFERENCES: Omit<NotificationPreferences, 'userId' | 'updatedAt' | 'user'> = {
@@ -12,6 +13,12 @@ export const DEFAULT_PREFERENCES: Omit<NotificationPreferences, 'userId' | 'upda
   inactivity: true,
   quietStart: DEFAULT_QUIET_HOURS.start,
   quietEnd: DEFAULT_QUIET_HOURS.end,
+  atRiskFrequency: DEFAULT_AT_RISK_ALERTS.frequency,
+  atRiskHour: DEFAULT_AT_RISK_ALERTS.hour,
+  atRiskWeekday: DEFAULT_AT_RISK_ALERTS.weekday,
+  atRiskInactive: DEFAULT_AT_RISK_ALERTS.inactive,
+  atRiskOverdue: DEFAULT_AT_RISK_ALERTS.overdue,
+  atRiskBehind: DEFAULT_AT_RISK_ALERTS.behind,
 };
 
 @Injectable()

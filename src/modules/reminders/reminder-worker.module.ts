@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
 import { MailModule } from '../mail/mail.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { UsersModule } from '../users/users.module';
@@ -7,9 +8,9 @@ import { ReminderSchedules } from './reminder-schedules';
 import { ReminderWorker } from './reminder-worker';
 import { RemindersModule } from './reminders.module';
 
-/** Worker process only: sends reminders and runs the dispatcher, reconciler and inactivity scanner. */
+/** Worker process only: sends reminders and runs the dispatcher, reconciler, inactivity scanner and the instructors' at-risk alerts. */
 @Module({
-  imports: [RemindersModule, MailModule, NotificationsModule, UsersModule],
+  imports: [RemindersModule, AlertsModule, MailModule, NotificationsModule, UsersModule],
   providers: [ReminderSender, ReminderSchedules, ReminderWorker],
 })
 export class ReminderWorkerModule {}

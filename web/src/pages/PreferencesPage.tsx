@@ -6,7 +6,15 @@ import { CalendarFeedSection } from './CalendarFeedSection';
 import { field, must, useLoad, useTitle } from '../util';
 
 type Preferences = Schemas['PreferencesDto'];
-type Kind = Exclude<keyof Preferences, 'quietHours'>;
+type Kind = Exclude<keyof Preferences, 'quietHours' | 'atRiskAlerts'>;
+type AtRiskAlerts = Schemas['AtRiskAlertsDto'];
+
+const REASONS: Array<{ key: 'inactive' | 'overdue' | 'behind'; label: string }> = [
+  { key: 'inactive', label: 'Inactive for the course’s inactivity period with required work left' },
+  { key: 'overdue', label: 'Overdue assignments' },
+  { key: 'behind', label: 'Far behind their cohort (30 or more points under its median progress)' },
+];
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 const KINDS: Array<{ key: Kind; label: string; hint: string }> = [
   { key: 'welcome', label: 'Welcome emails', hint: 'When you are enrolled in a course.' },
@@ -21,12 +29,16 @@ export function PreferencesPage() {
   const user = session.user!;
   const loaded = useLoad(async () => must(await api.GET('/api/v1/me/notification-preferences')), user.id);
   const [quiet, setQuiet] = useState<boolean>();
+  const [alertFrequency, setAlertFrequency] = useState<AtRiskAlerts['frequency']>();
+  const staff = user.role === 'instructor' || user.role === 'admin';
   const [result, setResult] = useState<{ tone: 'success' | 'error'; text: string }>();
 
   if (loaded.error) return <Status tone="error">{loaded.error.message}</Status>;
   if (!loaded.data) return <p className="loading">Loading your preferences…</p>;
   const prefs = loaded.data;
   const quietOn = quiet ?? prefs.quietHours !== null;
+  const alerts = prefs.atRiskAlerts!;
+  const frequency = alertFrequency ?? alerts.frequency;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -38,6 +50,16 @@ export function PreferencesPage() {
       overdue: form.has('overdue'),
       inactivity: form.has('inactivity'),
       quietHours: quietOn ? { start: field(form, 'quietStart'), end: field(form, 'quietEnd') } : null,
+      ...(staff && {
+        atRiskAlerts: {
+          frequency,
+          hour: frequency === 'off' ? alerts.hour : Number(field(form, 'alertHour')),
+          weekday: frequency === 'weekly' ? Number(field(form, 'alertWeekday')) : alerts.weekday,
+          inactive: frequency === 'off' ? alerts.inactive : form.has('alertInactive'),
+          overdue: frequency === 'off' ? alerts.overdue : form.has('alertOverdue'),
+          behind: frequency === 'off' ? alerts.behind : form.has('alertBehind'),
+        },
+      }),
     };
     const timezone = field(form, 'timezone');
     const saved = await api.PUT('/api/v1/me/notification-preferences', { body });
@@ -85,6 +107,64 @@ export function PreferencesPage() {
             </div>
           )}
         </fieldset>
+        {staff && (
+          <fieldset>
+            <legend>Students at risk in my courses</legend>
+            <p className="hint" id="alert-hint">
+              One email across all the courses you teach, listing the students who may need a word from you, with links to the progress
+              report.
+            </p>
+            <label htmlFor="alertFrequency">Send me the at-risk students alert</label>
+            <select
+              id="alertFrequency"
+              aria-describedby="alert-hint"
+              value={frequency}
+              onChange={(e) => setAlertFrequency(e.target.value as AtRiskAlerts['frequency'])}
+            >
+              <option value="off">Never</option>
+              <option value="daily">Daily</option>
+              <option value="weekly">Weekly</option>
+            </select>
+            {frequency !== 'off' && (
+              <>
+                <div className="row">
+                  {frequency === 'weekly' && (
+                    <div>
+                      <label htmlFor="alertWeekday">On</label>
+                      <select id="alertWeekday" name="alertWeekday" defaultValue={alerts.weekday}>
+                        {WEEKDAYS.map((day, i) => (
+                          <option key={day} value={i + 1}>
+                            {day}
+                          </option>
+                        ))}
+                      </select>
+                    </div>
+                  )}
+                  <div>
+                    <label htmlFor="alertHour">At (your time zone)</label>
+                    <select id="alertHour" name="alertHour" defaultValue={alerts.hour}>
+                      {Array.from({ length: 24 }, (_, h) => (
+                        <option key={h} value={h}>
+                          {`${String(h).padStart(2, '0')}:00`}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                </div>
+                <p>List students who are:</p>
+                {REASONS.map((reason) => {
+                  const id = `alert${reason.key[0].toUpperCase()}${reason.key.slice(1)}`;
+                  return (
+                    <div className="check" key={reason.key}>
+                      <input type="checkbox" id={id} name={id} defaultChecked={alerts[reason.key]} />
+                      <label htmlFor={id}>{reason.label}</label>
+                    </div>
+                  );
+                })}
+              </>
+            )}
+          </fieldset>
+        )}
         <label htmlFor="timezone">Your time zone (due dates and quiet hours use it)</label>
         <TimeZoneSelect id="timezone" name="timezone" value={user.timezone} />
         <button type="submit">Save preferences</button>

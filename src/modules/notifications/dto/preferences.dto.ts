@@ -1,7 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsObject, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsObject, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { CLOCK_TIME_LENGTH } from '../../../common/limits';
+import { ALERT_FREQUENCIES, type AlertFrequency } from '../alert-schedule';
+
+const present = (_: object, v: unknown) => v !== undefined;
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -13,6 +16,37 @@ export class QuietHoursDto {
   @ApiProperty({ maxLength: CLOCK_TIME_LENGTH, pattern: HHMM.source, example: '08:00' })
   @Matches(HHMM, { message: 'end must be HH:MM' })
   end: string;
+}
+
+/** The at-risk students alert a course's instructors get (one email per slot across all their courses). */
+export class AtRiskAlertsDto {
+  @ApiProperty({ enum: ALERT_FREQUENCIES, example: 'weekly', description: 'off, daily, or weekly on `weekday`' })
+  @IsIn(ALERT_FREQUENCIES, { message: 'frequency must be off, daily or weekly' })
+  frequency: AlertFrequency;
+
+  @ApiProperty({ minimum: 0, maximum: 23, example: 8, description: 'The hour (00 minutes) in your timezone' })
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  hour: number;
+
+  @ApiProperty({ minimum: 1, maximum: 7, example: 1, description: 'ISO weekday for weekly alerts: 1 = Monday … 7 = Sunday' })
+  @IsInt()
+  @Min(1)
+  @Max(7)
+  weekday: number;
+
+  @ApiProperty({ description: 'List students inactive for the course’s inactivityDays with required work left' })
+  @IsBoolean()
+  inactive: boolean;
+
+  @ApiProperty({ description: 'List students with overdue assignments' })
+  @IsBoolean()
+  overdue: boolean;
+
+  @ApiProperty({ description: 'List students 30 or more points behind their cohort’s median progress' })
+  @IsBoolean()
+  behind: boolean;
 }
 
 /** Which reminder emails the user gets; due_soon, overdue and inactivity wait out the quiet hours. */
@@ -30,9 +64,32 @@ export class PreferencesDto {
   @ValidateNested()
   @Type(() => QuietHoursDto)
   quietHours: QuietHoursDto | null;
+
+  @ApiProperty({
+    type: AtRiskAlertsDto,
+    required: false,
+    description: 'Instructors’ at-risk students alert; absent in a PUT: unchanged (answers always carry it)',
+  })
+  @ValidateIf((_, v) => v !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AtRiskAlertsDto)
+  atRiskAlerts?: AtRiskAlertsDto;
 }
 
-const present = (_: object, v: unknown) => v !== undefined;
+/** PATCH of the at-risk alert: any subset of its fields. */
+export class AtRiskAlertsPatchDto {
+  @ApiProperty({ enum: ALERT_FREQUENCIES, required: false })
+  @ValidateIf(present)
+  @IsIn(ALERT_FREQUENCIES, { message: 'frequency must be off, daily or weekly' })
+  frequency?: AlertFrequency;
+
+  @ApiProperty({ minimum: 0, maximum: 23, required: false }) @ValidateIf(present) @IsInt() @Min(0) @Max(23) hour?: number;
+  @ApiProperty({ minimum: 1, maximum: 7, required: false }) @ValidateIf(present) @IsInt() @Min(1) @Max(7) weekday?: number;
+  @ApiProperty({ required: false }) @ValidateIf(present) @IsBoolean() inactive?: boolean;
+  @ApiProperty({ required: false }) @ValidateIf(present) @IsBoolean() overdue?: boolean;
+  @ApiProperty({ required: false }) @ValidateIf(present) @IsBoolean() behind?: boolean;
+}
 
 /**
  * PATCH: any subset of the PUT fields; absent fields keep their value. `null` is only meaningful for quietHours
@@ -51,4 +108,11 @@ export class PreferencesPatchDto {
   @ValidateNested()
   @Type(() => QuietHoursDto)
   quietHours?: QuietHoursDto | null;
+
+  @ApiProperty({ type: AtRiskAlertsPatchDto, required: false, description: 'Any subset of the at-risk alert’s fields' })
+  @ValidateIf((_, v) => v !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AtRiskAlertsPatchDto)
+  atRiskAlerts?: AtRiskAlertsPatchDto;
 }

@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { REMINDER_KINDS, type ReminderKind } from '../../reminders/reminder-kinds';
-import { KIND_LABEL } from '../preference-fields';
+import { EMAIL_KINDS, type EmailKind, KIND_LABEL } from '../preference-fields';
 import { UNSUBSCRIBE_TOKEN_MAX, WORD_MAX } from '../../../common/limits';
 
 export class UnsubscribeDto {
@@ -13,10 +12,10 @@ export class UnsubscribeDto {
 
 /** Which emails an unsubscribe link stops, named as people read it. */
 export class UnsubscribeScopeDto {
-  @ApiProperty({ enum: REMINDER_KINDS, example: 'due_soon' }) kind: ReminderKind;
+  @ApiProperty({ enum: EMAIL_KINDS, example: 'due_soon' }) kind: EmailKind;
   @ApiProperty({ maxLength: WORD_MAX, description: 'How the kind is named to people', example: '“due soon” reminders' }) label: string;
 
-  static of(kind: ReminderKind): UnsubscribeScopeDto {
+  static of(kind: EmailKind): UnsubscribeScopeDto {
     return { kind, label: KIND_LABEL[kind] };
   }
 }

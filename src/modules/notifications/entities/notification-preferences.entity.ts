@@ -1,8 +1,9 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { User } from '../../users/entities/user.entity';
+import type { AlertFrequency } from '../alert-schedule';
 import { DEFAULT_QUIET_HOURS } from '../quiet-hours';
 
-/** Per-user email choices; a missing row means the defaults (everything on, quiet 21:00–08:00). */
+/** Per-user email choices; a missing row means the defaults (everything on, quiet 21:00–08:00, at-risk alerts weekly on Monday at 08:00). */
 @Entity({ name: 'notification_preferences' })
 export class NotificationPreferences {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
@@ -33,6 +34,26 @@ export class NotificationPreferences {
 
   @Column({ name: 'quiet_end', type: 'varchar', length: 5, nullable: true, default: DEFAULT_QUIET_HOURS.end })
   quietEnd: string | null;
+
+  /** Instructors' at-risk alerts: off, daily or weekly at `at_risk_hour`:00 (and ISO `at_risk_weekday`) in the user's zone. */
+  @Column({ name: 'at_risk_frequency', type: 'varchar', length: 8, default: 'weekly' })
+  atRiskFrequency: AlertFrequency;
+
+  @Column({ name: 'at_risk_hour', type: 'smallint', default: 8 })
+  atRiskHour: number;
+
+  @Column({ name: 'at_risk_weekday', type: 'smallint', default: 1 })
+  atRiskWeekday: number;
+
+  /** Which reasons the alert lists: inactive with work left, overdue assignments, far behind the cohort's median. */
+  @Column({ name: 'at_risk_inactive', type: 'boolean', default: true })
+  atRiskInactive: boolean;
+
+  @Column({ name: 'at_risk_overdue', type: 'boolean', default: true })
+  atRiskOverdue: boolean;
+
+  @Column({ name: 'at_risk_behind', type: 'boolean', default: true })
+  atRiskBehind: boolean;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
