@@ -149,6 +149,8 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
     const feed = await stack.t.http().get(path(newUrl));
     expect(feed.status).toBe(200);
     expect(feed.headers['content-type']).toBe('text/calendar; charset=utf-8');
+  });
+
   it('an instructor sets the at-risk students alert with labelled controls', async () => {
     const { context, page } = await newPage(stack);
     await journey(page, 'at-risk-alert-preferences', async () => {
