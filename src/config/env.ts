@@ -1,3 +1,6 @@
+import { createPrivateKey } from 'crypto';
+import { readFileSync } from 'fs';
+
 /** Raised when an environment variable is missing or malformed; the message names it. */
 export class ConfigError extends Error {
   constructor(
@@ -57,6 +60,57 @@ function oneOf<T extends string>(env: Env, name: string, values: readonly T[], f
     throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${value}"`);
   }
   return value as T;
+}
+
+/** The PEM of DKIM_PRIVATE_KEY (`\\n` escapes allowed, for one-line env files) or of the file DKIM_PRIVATE_KEY_FILE names. */
+function dkimKey(env: Env): { name: string; pem: string } | undefined {
+  const inline = optional(env, 'DKIM_PRIVATE_KEY');
+  const file = optional(env, 'DKIM_PRIVATE_KEY_FILE');
+  if (inline !== undefined && file !== undefined) {
+    throw new ConfigError('DKIM_PRIVATE_KEY_FILE', 'set either DKIM_PRIVATE_KEY or DKIM_PRIVATE_KEY_FILE, not both');
+  }
+  if (inline !== undefined) return { name: 'DKIM_PRIVATE_KEY', pem: inline.replace(/\\n/g, '\n') };
+  if (file === undefined) return undefined;
+  try {
+    return { name: 'DKIM_PRIVATE_KEY_FILE', pem: readFileSync(file, 'utf8') };
+  } catch (error) {
+    throw new ConfigError('DKIM_PRIVATE_KEY_FILE', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/**
+ * DKIM signing: off unless all of DKIM_DOMAIN, DKIM_SELECTOR and a key are set; some of them alone is
+ * a mistake worth refusing to start for. Errors never quote the key.
+ */
+function dkimConfig(env: Env): { domain: string; selector: string; privateKey: string } | null {
+  const domain = optional(env, 'DKIM_DOMAIN');
+  const selector = optional(env, 'DKIM_SELECTOR');
+  const key = dkimKey(env);
+  const set = { DKIM_DOMAIN: domain, DKIM_SELECTOR: selector, 'DKIM_PRIVATE_KEY (or DKIM_PRIVATE_KEY_FILE)': key };
+  const missing = Object.entries(set).filter(([, value]) => value === undefined);
+  if (missing.length === 3) return null;
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing[0][0],
+      `must be set with the other DKIM_ variables (DKIM signing needs all three; unset them all to send unsigned)`,
+    );
+  }
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(domain!)) {
+    throw new ConfigError('DKIM_DOMAIN', 'must be a domain name such as example.org');
+  }
+  if (!/^[a-z0-9]([a-z0-9._-]{0,62})$/i.test(selector!)) throw new ConfigError('DKIM_SELECTOR', 'must be a DNS label such as accord2026');
+  let keyType: string | undefined;
+  try {
+    keyType = createPrivateKey(key!.pem).asymmetricKeyType;
+  } catch {
+    throw new ConfigError(key!.name, 'is not a readable PEM private key');
+  }
+  // nodemailer signs rsa-sha256 only.
+  if (keyType !== 'rsa') throw new ConfigError(key!.name, `must be an RSA key, got ${keyType ?? 'an unknown type'}`);
+  const dkim = { domain: domain!, selector: selector!, privateKey: key!.pem };
+  // Kept out of JSON.stringify and util.inspect of the config, so a logged config never shows the key.
+  Object.defineProperty(dkim, 'privateKey', { enumerable: false });
+  return dkim;
 }
 
 export function loadDatabaseConfig(env: Env = process.env) {
@@ -136,6 +190,8 @@ export function loadConfig(env: Env = process.env) {
       smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
       from: str(env, 'MAIL_FROM', 'Accord <no-reply@accord.local>'),
       poolSize: int(env, 'SMTP_POOL_SIZE', 5, 1, 100),
+      /** DKIM signing of every email; null = unsigned. */
+      dkim: dkimConfig(env),
     },
     reminders: {
       /** Emails per second across this worker; 0 = no limit. */

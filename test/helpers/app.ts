@@ -25,6 +25,8 @@ export interface CaughtMail {
   text: string;
   html: string | null;
   headers: Record<string, string>;
+  /** The message as received, byte for byte. */
+  raw: Buffer;
 }
 
 export interface MailCatcher {

@@ -124,6 +124,7 @@ ${footer.html}`,
 } as const;
 
 export type TemplateName = keyof typeof source;
+export const TEMPLATE_NAMES = Object.keys(source) as TemplateName[];
 
 const compiled = Object.fromEntries(
   Object.entries(source).map(([name, t]) => [
