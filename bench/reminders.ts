@@ -5,7 +5,7 @@ import { generateKeyPairSync } from 'crypto';
 import { createTransport } from 'nodemailer';
 import type { AppConfig } from '../src/config/env';
 import { APP_CONFIG } from '../src/config/env';
-import { QueueName } from '../src/modules/jobs/queues';
+import { bullConnection, QueueName } from '../src/modules/jobs/queues';
 import { ReminderDispatch } from '../src/modules/reminders/reminder-dispatch';
 import { WorkerModule } from '../src/worker.module';
 import { api, ms, report, signIn, startBench } from './harness';
@@ -74,8 +74,7 @@ async function main(): Promise<void> {
     const dispatcher = ctx.app.get(ReminderDispatch, { strict: false });
     const queue = ctx.app.get<Queue>(getQueueToken(QueueName.Reminders), { strict: false });
     const raw = new Queue('raw-fanout', {
-      connection: { url: config.redis.url, maxRetriesPerRequest: null },
-      prefix: `${config.redis.prefix}:bull`,
+      ...bullConnection(config.redis),
     });
     const rawJobs = (n: number, tag: string) =>
       Array.from({ length: n }, (_, i) => ({

@@ -80,7 +80,7 @@ describe('reminders under faults (e2e)', () => {
     expect(await t.app.get(ReminderDispatch, { strict: false }).run()).toBeGreaterThanOrEqual(20);
     // …then Redis loses everything (FLUSHALL, scoped to this test's prefix so parallel suites are unharmed).
     const redis = new Redis(t.env.REDIS_URL);
-    const keys = await redis.keys(`${t.env.REDIS_PREFIX}:*`);
+    const keys = await redis.keys(`{${t.env.REDIS_PREFIX}}:*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
     const worker = await t.startWorker();

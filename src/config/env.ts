@@ -113,6 +113,25 @@ function dkimConfig(env: Env): { domain: string; selector: string; privateKey: s
   return dkim;
 }
 
+/**
+ * One Redis (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES, a comma-separated host:port list of
+ * some of its masters; REDIS_URL then only carries the username, password and TLS, and may be unset).
+ */
+function redisConfig(env: Env) {
+  const nodes = optional(env, 'REDIS_CLUSTER_NODES');
+  const prefix = str(env, 'REDIS_PREFIX', 'accord');
+  if (!/^[A-Za-z0-9_.:-]+$/.test(prefix)) throw new ConfigError('REDIS_PREFIX', 'may hold only letters, digits and _ . : -');
+  if (nodes === undefined) return { url: url(env, 'REDIS_URL', ['redis', 'rediss']) as string | null, prefix, clusterNodes: null };
+  const clusterNodes = nodes.split(',').map((node) => {
+    const match = /^\s*(\[[0-9a-fA-F:]+\]|[^\s:,]+):(\d{1,5})\s*$/.exec(node);
+    if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+      throw new ConfigError('REDIS_CLUSTER_NODES', `must be a comma-separated list of host:port, got "${node.trim()}"`);
+    }
+    return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+  });
+  return { url: optional(env, 'REDIS_URL') === undefined ? null : url(env, 'REDIS_URL', ['redis', 'rediss']), prefix, clusterNodes };
+}
+
 export function loadDatabaseConfig(env: Env = process.env) {
   return {
     url: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
@@ -182,10 +201,7 @@ export function loadConfig(env: Env = process.env) {
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logPretty: oneOf(env, 'LOG_PRETTY', ['true', 'false'] as const, nodeEnv === 'development' ? 'true' : 'false') === 'true',
     database: loadDatabaseConfig(env),
-    redis: {
-      url: url(env, 'REDIS_URL', ['redis', 'rediss']),
-      prefix: str(env, 'REDIS_PREFIX', 'accord'),
-    },
+    redis: redisConfig(env),
     mail: {
       smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
       from: str(env, 'MAIL_FROM', 'Accord <no-reply@accord.local>'),

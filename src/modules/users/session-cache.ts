@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/env';
+import { duplicateClient, RedisClient } from '../redis/redis-connection';
 import { REDIS } from '../redis/redis.module';
 import type { Role } from './role';
 
@@ -32,14 +32,14 @@ export class SessionCache implements OnApplicationShutdown {
   private readonly channel: string;
   /** Bumped by every change: a read that started before a change must not store what it read. */
   private generation = 0;
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
   /** Entries are kept only while announcements are sure to arrive. */
   private listening = false;
   private closed = false;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {
     this.ttlMs = config.auth.sessionCacheMs;
     this.channel = `${config.redis.prefix}:sessions`;
@@ -90,7 +90,7 @@ export class SessionCache implements OnApplicationShutdown {
    */
   private subscribe(): void {
     if (this.subscriber || this.closed) return;
-    const subscriber = this.redis.duplicate({
+    const subscriber = duplicateClient(this.redis, {
       keyPrefix: undefined,
       enableOfflineQueue: true,
       maxRetriesPerRequest: null,
