@@ -167,6 +167,18 @@ describe('Redis Cluster (e2e, private 3-master cluster)', () => {
     expect((await owner.keys(`${prefix}:login-fail:*`)).length).toBeGreaterThanOrEqual(3);
   });
 
+  it('shares the per-address request limit between two API processes (the rate-limit script and pipeline on the cluster)', async () => {
+    const limited = { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '4', REDIS_PREFIX: `${t.env.REDIS_PREFIX}_limit`, RATE_LIMIT_SYNC_MS: '10' };
+    const [p, q] = [await t.startPeer(limited), await t.startPeer(limited)];
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      statuses.push((await (i % 2 ? q : p).http().get('/api/v1/health/nonexistent')).status);
+      await new Promise((r) => setTimeout(r, 30)); // past one sync, so each process has seen the other's counts
+    }
+    expect(statuses.slice(0, 4).every((s) => s !== 429)).toBe(true);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+  });
+
   it('answers ready on both API processes', async () => {
     for (const http of [a, b]) {
       const res = await http().get('/api/v1/health/ready');
