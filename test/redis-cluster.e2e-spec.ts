@@ -4,7 +4,7 @@ import { join } from 'path';
 import { Cluster } from 'ioredis';
 import { ReminderDispatch } from '../src/modules/reminders/reminder-dispatch';
 import type { TestApp } from './helpers/app';
-import { ADMIN, bearer, login, startTestApp } from './helpers/app';
+import { ADMIN, bearer, createUser, login, startTestApp } from './helpers/app';
 import type { RedisCluster } from './helpers/redis-cluster';
 import { startRedisCluster } from './helpers/redis-cluster';
 
@@ -165,6 +165,18 @@ describe('Redis Cluster (e2e, private 3-master cluster)', () => {
     const slot = (await direct.call('CLUSTER', 'KEYSLOT', prefix)) as number;
     const owner = direct.nodes('master').find((node) => direct.slots[slot]?.includes(`${node.options.host}:${node.options.port}`))!;
     expect((await owner.keys(`${prefix}:login-fail:*`)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('announces a deactivation through the cluster: the other API process refuses the cached token at once', async () => {
+    const sam = await createUser(t, admin, { email: 'sam.cluster@test.local', role: 'student' });
+    expect((await b().get('/api/v1/me').set(bearer(sam.accessToken))).status).toBe(200);
+    await a().delete(`/api/v1/users/${sam.id}`).set(bearer(admin)).expect(204);
+    let status = 0;
+    const deadline = Date.now() + 1_000; // far below AUTH_SESSION_CACHE_MS (5 s): only the announcement explains a 401
+    while (Date.now() < deadline && (status = (await b().get('/api/v1/me').set(bearer(sam.accessToken))).status) !== 401) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe(401);
   });
 
   it('shares the per-address request limit between two API processes (the rate-limit script and pipeline on the cluster)', async () => {

@@ -179,7 +179,9 @@ function findRedisBinaries() {
   const which = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
   const found = { server: which('redis-server'), cli: which('redis-cli') };
   if (!found.server || !found.cli) {
-    log(`Redis binaries: ${found.server ? '' : 'redis-server '}${found.cli ? '' : 'redis-cli '}not on PATH (the private-Redis and Redis Cluster tests will fail; Debian: apt-get install redis-server redis-tools)`);
+    log(
+      `Redis binaries: ${found.server ? '' : 'redis-server '}${found.cli ? '' : 'redis-cli '}not on PATH (the private-Redis and Redis Cluster tests will fail; Debian: apt-get install redis-server redis-tools)`,
+    );
   }
   return found;
 }

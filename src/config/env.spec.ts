@@ -52,6 +52,9 @@ describe('loadConfig', () => {
     [{ METRICS_TOKEN: 'too-short' }, 'METRICS_TOKEN', /at least 32/],
     [{ PROGRESS_WRITE_WAIT_MS: '0' }, 'PROGRESS_WRITE_WAIT_MS', /between 100/],
     [{ PROGRESS_WRITE_QUEUE: '-1' }, 'PROGRESS_WRITE_QUEUE', /between 0/],
+    [{ REDIS_CLUSTER_NODES: '10.0.0.1:6379,10.0.0.2' }, 'REDIS_CLUSTER_NODES', /host:port, got "10.0.0.2"/],
+    [{ REDIS_URL: undefined }, 'REDIS_URL', /required/],
+    [{ REDIS_PREFIX: 'acc{ord}' }, 'REDIS_PREFIX', /only letters/],
     [{ DKIM_DOMAIN: 'accord.example' }, 'DKIM_SELECTOR', /with the other DKIM_ variables/],
     [{ DKIM_DOMAIN: 'accord.example', DKIM_SELECTOR: 's1' }, 'DKIM_PRIVATE_KEY (or DKIM_PRIVATE_KEY_FILE)', /all three/],
     [{ DKIM_PRIVATE_KEY_FILE: '/nonexistent/dkim.pem' }, 'DKIM_PRIVATE_KEY_FILE', /cannot read \/nonexistent\/dkim.pem \(ENOENT\)/],
@@ -96,5 +99,19 @@ describe('loadConfig', () => {
     } finally {
       unlinkSync(file);
     }
+  });
+
+  it('takes a Redis Cluster from REDIS_CLUSTER_NODES, with REDIS_URL optional then', () => {
+    const { redis } = loadConfig({ ...valid, REDIS_URL: undefined, REDIS_CLUSTER_NODES: ' 10.0.0.1:7000, redis-b:7001,[::1]:7002' });
+    expect(redis).toEqual({
+      url: null,
+      prefix: 'accord',
+      clusterNodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: 'redis-b', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+    });
+    expect(loadConfig(valid).redis.clusterNodes).toBeNull();
   });
 });

@@ -1,5 +1,7 @@
-import { ConnectionOptions, createIORedisClient, RedisConnection } from 'bullmq';
-import Redis, { Cluster, RedisOptions } from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
+import { createIORedisClient, RedisConnection } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 
 /** Where Redis is: one server (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES, credentials and TLS from REDIS_URL). */
 export interface RedisSettings {
@@ -44,17 +46,15 @@ export function createRedisClient(settings: RedisSettings, options: RedisOptions
   return settings.clusterNodes ? cluster(settings, options) : new Redis(settings.url!, options);
 }
 
-/** A second connection to the same Redis (e.g. a subscriber) with some options changed. */
-export function duplicateClient(client: RedisClient, options: RedisOptions): RedisClient {
-  if (client instanceof Cluster) {
-    const { keyPrefix, enableOfflineQueue, ...redisOptions } = options;
-    return client.duplicate(undefined, {
-      keyPrefix,
-      ...(enableOfflineQueue !== undefined && { enableOfflineQueue }),
-      redisOptions: { ...client.options.redisOptions, ...redisOptions },
-    });
-  }
-  return client.duplicate(options);
+/**
+ * A connection for SUBSCRIBE. On a cluster it is a plain connection to one of the configured nodes
+ * (a PUBLISH reaches every node), so the caller's own reconnect and resubscribe logic applies as on
+ * a single server.
+ */
+export function createSubscriberClient(settings: RedisSettings, options: RedisOptions): Redis {
+  if (!settings.clusterNodes) return new Redis(settings.url!, options);
+  const node = settings.clusterNodes[Math.floor(Math.random() * settings.clusterNodes.length)];
+  return new Redis({ ...credentials(settings.url), ...options, host: node.host, port: node.port });
 }
 
 const CLUSTER_NODES = 'accordClusterNodes';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/env';
-import { duplicateClient, RedisClient } from '../redis/redis-connection';
+import { createSubscriberClient, RedisClient, RedisSettings } from '../redis/redis-connection';
 import { REDIS } from '../redis/redis.module';
 import type { Role } from './role';
 
@@ -30,9 +31,10 @@ export class SessionCache implements OnApplicationShutdown {
   private readonly entries = new Map<string, { session: Session; until: number }>();
   private readonly ttlMs: number;
   private readonly channel: string;
+  private readonly redisSettings: RedisSettings;
   /** Bumped by every change: a read that started before a change must not store what it read. */
   private generation = 0;
-  private subscriber: RedisClient | null = null;
+  private subscriber: Redis | null = null;
   /** Entries are kept only while announcements are sure to arrive. */
   private listening = false;
   private closed = false;
@@ -43,6 +45,7 @@ export class SessionCache implements OnApplicationShutdown {
   ) {
     this.ttlMs = config.auth.sessionCacheMs;
     this.channel = `${config.redis.prefix}:sessions`;
+    this.redisSettings = config.redis;
   }
 
   async get(id: string, load: (id: string) => Promise<Session | null>): Promise<Session | null> {
@@ -90,11 +93,11 @@ export class SessionCache implements OnApplicationShutdown {
    */
   private subscribe(): void {
     if (this.subscriber || this.closed) return;
-    const subscriber = duplicateClient(this.redis, {
-      keyPrefix: undefined,
+    const subscriber = createSubscriberClient(this.redisSettings, {
       enableOfflineQueue: true,
       maxRetriesPerRequest: null,
-      commandTimeout: undefined,
+      connectTimeout: 2_000,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
       autoResubscribe: false,
       lazyConnect: false,
     });
