@@ -67,7 +67,7 @@ export async function startBench(name: string, env: Record<string, string> = {})
       await app.close();
       await db.end();
       const redis = new Redis(redisUrl);
-      const keys = await redis.keys(`${prefix}:*`);
+      const keys = await redis.keys(`{${prefix}}:*`);
       if (keys.length) await redis.del(...keys);
       redis.disconnect();
       await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);

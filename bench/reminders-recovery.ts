@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { Clock } from '../src/common/clock';
 import type { AppConfig } from '../src/config/env';
 import { APP_CONFIG } from '../src/config/env';
+import { keyspace } from '../src/modules/redis/redis-connection';
 import type { ReminderJobData } from '../src/modules/jobs/queues';
 import { QueueName, reminderJobId } from '../src/modules/jobs/queues';
 import { ReminderReconciler } from '../src/modules/reminders/reminder-reconciler';
@@ -24,9 +25,9 @@ async function main(): Promise<void> {
   const config = ctx.app.get<AppConfig>(APP_CONFIG);
   const queue = ctx.app.get<Queue<ReminderJobData>>(getQueueToken(QueueName.Reminders), { strict: false });
   const reconciler = ctx.app.get(ReminderReconciler, { strict: false });
-  const redis = new Redis(config.redis.url);
+  const redis = new Redis(config.redis.url!);
   const loseEverything = async () => {
-    const keys = await redis.keys(`${config.redis.prefix}:bull:*`);
+    const keys = await redis.keys(`${keyspace(config.redis.prefix)}:bull:*`);
     for (let i = 0; i < keys.length; i += 1_000) await redis.del(...keys.slice(i, i + 1_000));
   };
   try {

@@ -19,13 +19,14 @@ const path = require('path');
 
 async function main() {
   const services = require('./lib/services');
-  const { log, findPostgres, findRedis, withDatabase, cleanup } = services;
+  const { log, findPostgres, findRedis, findRedisBinaries, withDatabase, cleanup } = services;
   build();
   // The browser journeys (test/web) need a real browser; a machine without one fails here, it never skips them.
   const chromium = ensureChromium();
   if (!chromium.path) throw new Error(`the browser tests need chromium: ${chromium.reason}`);
   const pg = await findPostgres();
   const redis = await findRedis();
+  const redisBinaries = findRedisBinaries();
   const server = pg.source === 'env' ? pg.url : pg.server;
   const runId = `${process.pid}_${Date.now().toString(36)}`;
   const template = `accord_tpl_${runId}`;
@@ -52,6 +53,8 @@ async function main() {
           TEST_DB_TEMPLATE: template,
           TEST_RUN_ID: runId,
           REDIS_URL: redis.url,
+          ACCORD_REDIS_SERVER: redisBinaries.server,
+          ACCORD_REDIS_CLI: redisBinaries.cli,
         },
       });
       const forward = (signal) => child.kill(signal);

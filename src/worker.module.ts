@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from './common/core.module';
 import { AppConfig } from './config/env';
+import { LegacyQueueKeys } from './modules/jobs/legacy-queue-keys';
 import { MailModule } from './modules/mail/mail.module';
 import { MailProcessor } from './modules/mail/mail.processor';
 import { ReminderWorkerModule } from './modules/reminders/reminder-worker.module';
@@ -13,7 +14,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [CoreModule.forRoot(config, 'worker'), UsersModule, MailModule, ReminderWorkerModule],
-      providers: [MailProcessor],
+      providers: [MailProcessor, LegacyQueueKeys],
     };
   }
 }

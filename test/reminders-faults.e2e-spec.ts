@@ -5,7 +5,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Worker } from 'bullmq';
 import Redis from 'ioredis';
-import { QueueName } from '../src/modules/jobs/queues';
+import { bullConnection, QueueName } from '../src/modules/jobs/queues';
 import { ReminderDispatch } from '../src/modules/reminders/reminder-dispatch';
 import { ReminderReconciler } from '../src/modules/reminders/reminder-reconciler';
 import { ReminderQueue } from '../src/modules/reminders/reminder-queue';
@@ -80,7 +80,7 @@ describe('reminders under faults (e2e)', () => {
     expect(await t.app.get(ReminderDispatch, { strict: false }).run()).toBeGreaterThanOrEqual(20);
     // …then Redis loses everything (FLUSHALL, scoped to this test's prefix so parallel suites are unharmed).
     const redis = new Redis(t.env.REDIS_URL);
-    const keys = await redis.keys(`${t.env.REDIS_PREFIX}:*`);
+    const keys = await redis.keys(`{${t.env.REDIS_PREFIX}}:*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
     const worker = await t.startWorker();
@@ -115,7 +115,7 @@ describe('reminders under faults (e2e)', () => {
       async (job) => {
         if (job.data.reminderId === failed) throw new Error('boom');
       },
-      { connection: { url: t.env.REDIS_URL, maxRetriesPerRequest: null }, prefix: `${t.env.REDIS_PREFIX}:bull` },
+      bullConnection(t.config.redis),
     );
     await until(
       'both jobs are finished',

@@ -226,7 +226,7 @@ describe('reminders after Redis lost its data, with the real schedulers (e2e, pr
     await startWorkers(1, 0);
     const [due] = await dueSoon('partial', 1, [5_000]);
     await shortlyBefore(due, 400);
-    const prefix = `${t.env.REDIS_PREFIX}:bull:${QueueName.Reminders}:`;
+    const prefix = `{${t.env.REDIS_PREFIX}}:bull:${QueueName.Reminders}:`;
     for (const id of SCHEDULERS) {
       await until(
         `${id}'s pending job is dropped`,

@@ -99,6 +99,8 @@ async function startMailCatcher({ smtpPort = 0, webPort = 0, web = true, limit =
               ]),
             ),
           };
+          // The bytes as received (for signature checks), kept out of messages.json and the web page.
+          Object.defineProperty(message, 'raw', { value: raw, enumerable: false });
           messages.push(message);
           if (messages.length > limit) messages.shift();
           persist();

@@ -170,6 +170,22 @@ async function findPostgres() {
   return { server: await embeddedPostgres(), source: 'embedded' };
 }
 
+/**
+ * The redis-server and redis-cli binaries on PATH ('' for one that is missing). Tests that start
+ * their own Redis need redis-server (a private server) and redis-cli (`--cluster create` for a
+ * private Redis Cluster), whichever Redis the rest of the run uses.
+ */
+function findRedisBinaries() {
+  const which = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+  const found = { server: which('redis-server'), cli: which('redis-cli') };
+  if (!found.server || !found.cli) {
+    log(
+      `Redis binaries: ${found.server ? '' : 'redis-server '}${found.cli ? '' : 'redis-cli '}not on PATH (the private-Redis and Redis Cluster tests will fail; Debian: apt-get install redis-server redis-tools)`,
+    );
+  }
+  return found;
+}
+
 async function findRedis() {
   if (process.env.REDIS_URL) {
     log('Redis: using REDIS_URL');
@@ -249,6 +265,7 @@ module.exports = {
   freePort,
   findPostgres,
   findRedis,
+  findRedisBinaries,
   withDatabase,
   createDatabaseIfMissing,
   devSecret,

@@ -1,3 +1,6 @@
+import { generateKeyPairSync } from 'crypto';
+import { unlinkSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { ConfigError, loadConfig } from './env';
 
 const valid = {
@@ -49,6 +52,14 @@ describe('loadConfig', () => {
     [{ METRICS_TOKEN: 'too-short' }, 'METRICS_TOKEN', /at least 32/],
     [{ PROGRESS_WRITE_WAIT_MS: '0' }, 'PROGRESS_WRITE_WAIT_MS', /between 100/],
     [{ PROGRESS_WRITE_QUEUE: '-1' }, 'PROGRESS_WRITE_QUEUE', /between 0/],
+    [{ REDIS_CLUSTER_NODES: '10.0.0.1:6379,10.0.0.2' }, 'REDIS_CLUSTER_NODES', /host:port, got "10.0.0.2"/],
+    [{ REDIS_URL: undefined }, 'REDIS_URL', /required/],
+    [{ REDIS_PREFIX: 'acc{ord}' }, 'REDIS_PREFIX', /only letters/],
+    [{ DKIM_DOMAIN: 'accord.example' }, 'DKIM_SELECTOR', /with the other DKIM_ variables/],
+    [{ DKIM_DOMAIN: 'accord.example', DKIM_SELECTOR: 's1' }, 'DKIM_PRIVATE_KEY (or DKIM_PRIVATE_KEY_FILE)', /all three/],
+    [{ DKIM_PRIVATE_KEY_FILE: '/nonexistent/dkim.pem' }, 'DKIM_PRIVATE_KEY_FILE', /cannot read \/nonexistent\/dkim.pem \(ENOENT\)/],
+    [{ DKIM_DOMAIN: 'accord.example', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: 'not-a-key-s3cr3t' }, 'DKIM_PRIVATE_KEY', /^((?!s3cr3t).)*$/],
+    [{ DKIM_DOMAIN: 'not a domain', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: 'x' }, 'DKIM_DOMAIN', /domain name/],
   ])('rejects %p naming %s', (override, variable, message) => {
     try {
       loadConfig({ ...valid, ...override });
@@ -65,5 +76,42 @@ describe('loadConfig', () => {
       email: 'boss@example.org',
       password: 'long-password',
     });
+  });
+
+  it('turns DKIM signing on with all three variables, a \\n-escaped key or a key file, and off with none', () => {
+    const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(loadConfig(valid).mail.dkim).toBeNull();
+    const inline = loadConfig({
+      ...valid,
+      DKIM_DOMAIN: 'accord.example',
+      DKIM_SELECTOR: 's1',
+      DKIM_PRIVATE_KEY: pem.replace(/\n/g, '\\n'),
+    });
+    expect(inline.mail.dkim).toMatchObject({ domain: 'accord.example', selector: 's1' });
+    expect(inline.mail.dkim?.privateKey).toBe(pem);
+    expect(JSON.stringify(inline)).not.toContain('PRIVATE KEY');
+    const file = `${tmpdir()}/accord-dkim-${process.pid}.pem`;
+    writeFileSync(file, pem);
+    try {
+      expect(
+        loadConfig({ ...valid, DKIM_DOMAIN: 'accord.example', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: file }).mail.dkim?.privateKey,
+      ).toBe(pem);
+    } finally {
+      unlinkSync(file);
+    }
+  });
+
+  it('takes a Redis Cluster from REDIS_CLUSTER_NODES, with REDIS_URL optional then', () => {
+    const { redis } = loadConfig({ ...valid, REDIS_URL: undefined, REDIS_CLUSTER_NODES: ' 10.0.0.1:7000, redis-b:7001,[::1]:7002' });
+    expect(redis).toEqual({
+      url: null,
+      prefix: 'accord',
+      clusterNodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: 'redis-b', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+    });
+    expect(loadConfig(valid).redis.clusterNodes).toBeNull();
   });
 });

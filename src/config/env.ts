@@ -1,4 +1,7 @@
+import { createPrivateKey } from 'crypto';
+import { readFileSync } from 'fs';
 import { IMPORT_BODY_LIMIT_DEFAULT } from '../common/limits';
+
 /** Raised when an environment variable is missing or malformed; the message names it. */
 export class ConfigError extends Error {
   constructor(
@@ -58,6 +61,76 @@ function oneOf<T extends string>(env: Env, name: string, values: readonly T[], f
     throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${value}"`);
   }
   return value as T;
+}
+
+/** The PEM of DKIM_PRIVATE_KEY (`\\n` escapes allowed, for one-line env files) or of the file DKIM_PRIVATE_KEY_FILE names. */
+function dkimKey(env: Env): { name: string; pem: string } | undefined {
+  const inline = optional(env, 'DKIM_PRIVATE_KEY');
+  const file = optional(env, 'DKIM_PRIVATE_KEY_FILE');
+  if (inline !== undefined && file !== undefined) {
+    throw new ConfigError('DKIM_PRIVATE_KEY_FILE', 'set either DKIM_PRIVATE_KEY or DKIM_PRIVATE_KEY_FILE, not both');
+  }
+  if (inline !== undefined) return { name: 'DKIM_PRIVATE_KEY', pem: inline.replace(/\\n/g, '\n') };
+  if (file === undefined) return undefined;
+  try {
+    return { name: 'DKIM_PRIVATE_KEY_FILE', pem: readFileSync(file, 'utf8') };
+  } catch (error) {
+    throw new ConfigError('DKIM_PRIVATE_KEY_FILE', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/**
+ * DKIM signing: off unless all of DKIM_DOMAIN, DKIM_SELECTOR and a key are set; some of them alone is
+ * a mistake worth refusing to start for. Errors never quote the key.
+ */
+function dkimConfig(env: Env): { domain: string; selector: string; privateKey: string } | null {
+  const domain = optional(env, 'DKIM_DOMAIN');
+  const selector = optional(env, 'DKIM_SELECTOR');
+  const key = dkimKey(env);
+  const set = { DKIM_DOMAIN: domain, DKIM_SELECTOR: selector, 'DKIM_PRIVATE_KEY (or DKIM_PRIVATE_KEY_FILE)': key };
+  const missing = Object.entries(set).filter(([, value]) => value === undefined);
+  if (missing.length === 3) return null;
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing[0][0],
+      `must be set with the other DKIM_ variables (DKIM signing needs all three; unset them all to send unsigned)`,
+    );
+  }
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(domain!)) {
+    throw new ConfigError('DKIM_DOMAIN', 'must be a domain name such as example.org');
+  }
+  if (!/^[a-z0-9]([a-z0-9._-]{0,62})$/i.test(selector!)) throw new ConfigError('DKIM_SELECTOR', 'must be a DNS label such as accord2026');
+  let keyType: string | undefined;
+  try {
+    keyType = createPrivateKey(key!.pem).asymmetricKeyType;
+  } catch {
+    throw new ConfigError(key!.name, 'is not a readable PEM private key');
+  }
+  // nodemailer signs rsa-sha256 only.
+  if (keyType !== 'rsa') throw new ConfigError(key!.name, `must be an RSA key, got ${keyType ?? 'an unknown type'}`);
+  const dkim = { domain: domain!, selector: selector!, privateKey: key!.pem };
+  // Kept out of JSON.stringify and util.inspect of the config, so a logged config never shows the key.
+  Object.defineProperty(dkim, 'privateKey', { enumerable: false });
+  return dkim;
+}
+
+/**
+ * One Redis (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES, a comma-separated host:port list of
+ * some of its masters; REDIS_URL then only carries the username, password and TLS, and may be unset).
+ */
+function redisConfig(env: Env) {
+  const nodes = optional(env, 'REDIS_CLUSTER_NODES');
+  const prefix = str(env, 'REDIS_PREFIX', 'accord');
+  if (!/^[A-Za-z0-9_.:-]+$/.test(prefix)) throw new ConfigError('REDIS_PREFIX', 'may hold only letters, digits and _ . : -');
+  if (nodes === undefined) return { url: url(env, 'REDIS_URL', ['redis', 'rediss']) as string | null, prefix, clusterNodes: null };
+  const clusterNodes = nodes.split(',').map((node) => {
+    const match = /^\s*(\[[0-9a-fA-F:]+\]|[^\s:,]+):(\d{1,5})\s*$/.exec(node);
+    if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+      throw new ConfigError('REDIS_CLUSTER_NODES', `must be a comma-separated list of host:port, got "${node.trim()}"`);
+    }
+    return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+  });
+  return { url: optional(env, 'REDIS_URL') === undefined ? null : url(env, 'REDIS_URL', ['redis', 'rediss']), prefix, clusterNodes };
 }
 
 export function loadDatabaseConfig(env: Env = process.env) {
@@ -129,14 +202,13 @@ export function loadConfig(env: Env = process.env) {
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logPretty: oneOf(env, 'LOG_PRETTY', ['true', 'false'] as const, nodeEnv === 'development' ? 'true' : 'false') === 'true',
     database: loadDatabaseConfig(env),
-    redis: {
-      url: url(env, 'REDIS_URL', ['redis', 'rediss']),
-      prefix: str(env, 'REDIS_PREFIX', 'accord'),
-    },
+    redis: redisConfig(env),
     mail: {
       smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
       from: str(env, 'MAIL_FROM', 'Accord <no-reply@accord.local>'),
       poolSize: int(env, 'SMTP_POOL_SIZE', 5, 1, 100),
+      /** DKIM signing of every email; null = unsigned. */
+      dkim: dkimConfig(env),
     },
     reminders: {
       /** Emails per second across this worker; 0 = no limit. */

@@ -75,7 +75,7 @@ describe('abuse limits (e2e)', () => {
       expect((await limited.http().get('/api/v1/health/live')).status).toBe(200);
       expect((await limited.http().get('/api/v1/health/ready')).status).toBe(200);
     } finally {
-      const keys = await t.redis.keys(`${prefix}:*`);
+      const keys = await t.redis.keys(`{${prefix}}:*`);
       if (keys.length) await t.redis.del(...keys);
     }
   });

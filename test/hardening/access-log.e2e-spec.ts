@@ -55,7 +55,7 @@ describe('access log of the real process (e2e)', () => {
     await exited;
     await dropTestDatabase(database.name);
     const redis = new Redis(testEnv().redisUrl);
-    const keys = await redis.keys(`${prefix}:*`);
+    const keys = await redis.keys(`{${prefix}}:*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
   });

@@ -96,7 +96,7 @@ describe('hardening round two: smaller items (e2e)', () => {
         expect(statuses).toEqual([200, 200, 200, 429, 429]);
         expect((await limited.http().get('/api/v1/metrics').set(bearer(METRICS_TOKEN))).headers['retry-after']).toMatch(/^\d+$/);
       } finally {
-        const keys = await t.redis.keys(`${prefix}:*`);
+        const keys = await t.redis.keys(`{${prefix}}:*`);
         if (keys.length) await t.redis.del(...keys);
       }
     });

@@ -44,7 +44,7 @@ describe('no working secret at rest (e2e)', () => {
       const { rows } = await t.db.query(`SELECT "${column}"::text AS v FROM "${table}" WHERE "${column}" IS NOT NULL`);
       for (const r of rows) out.push({ where: `${table}.${column}`, value: r.v });
     }
-    for (const key of await t.redis.keys(`${t.env.REDIS_PREFIX}:*`)) {
+    for (const key of await t.redis.keys(`{${t.env.REDIS_PREFIX}}:*`)) {
       const type = await t.redis.type(key);
       const values: string[] = [];
       if (type === 'hash') values.push(...Object.values(await t.redis.hgetall(key)));

@@ -25,6 +25,8 @@ export interface CaughtMail {
   text: string;
   html: string | null;
   headers: Record<string, string>;
+  /** The message as received, byte for byte. */
+  raw: Buffer;
 }
 
 export interface MailCatcher {
@@ -125,7 +127,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
       for (const peer of peers) await peer.close().catch(() => undefined);
       await app.close();
       await db.end();
-      const keys = await redis.keys(`${prefix}:*`);
+      const keys = await redis.keys(`{${prefix}}:*`);
       if (keys.length) await redis.del(...keys);
       redis.disconnect();
       await testApp.mail.close().catch(() => undefined);

@@ -63,7 +63,7 @@ export async function startServiceModule(
       await module.close();
       await db.end();
       const redis = new Redis(redisUrl);
-      const keys = await redis.keys(`${prefix}:*`);
+      const keys = await redis.keys(`{${prefix}}:*`);
       if (keys.length) await redis.del(...keys);
       redis.disconnect();
       await dropTestDatabase(database.name);

@@ -1,10 +1,4 @@
-/** How every BullMQ queue and worker reaches Redis: blocking commands need `maxRetriesPerRequest: null`; keys under `<REDIS_PREFIX>:bull`. */
-export function bullConnection(redis: { url: string; prefix: string }): {
-  connection: { url: string; maxRetriesPerRequest: null };
-  prefix: string;
-} {
-  return { connection: { url: redis.url, maxRetriesPerRequest: null }, prefix: `${redis.prefix}:bull` };
-}
+export { bullConnection } from '../redis/redis-connection';
 
 /** Every queue and job name, in one place; processors register against these and check at boot. */
 export enum QueueName {

@@ -11,7 +11,32 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
 }
 
-/** nodemailer over SMTP_URL with a connection pool. */
+/**
+ * The header fields a DKIM signature covers. RFC 8058 honours one-click unsubscribe only when both
+ * List-Unsubscribe fields are signed, so they are named here rather than left to nodemailer's default.
+ */
+export const DKIM_SIGNED_HEADERS = [
+  'From',
+  'Sender',
+  'Reply-To',
+  'Subject',
+  'Date',
+  'Message-ID',
+  'To',
+  'Cc',
+  'MIME-Version',
+  'Content-Type',
+  'Content-Transfer-Encoding',
+  'List-Unsubscribe',
+  'List-Unsubscribe-Post',
+] as const;
+
+/** RFC 8058 one-click unsubscribe: both fields, which the DKIM signature must cover. */
+export function oneClickUnsubscribeHeaders(url: string): Record<string, string> {
+  return { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
+/** nodemailer over SMTP_URL with a connection pool; DKIM-signed when DKIM_* is configured. */
 @Injectable()
 export class MailerService implements OnApplicationShutdown {
   private readonly transport: Transporter;
@@ -20,7 +45,19 @@ export class MailerService implements OnApplicationShutdown {
     const url = new URL(config.mail.smtpUrl);
     if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
     if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', String(config.mail.poolSize));
-    this.transport = createTransport(url.toString());
+    const dkim = config.mail.dkim;
+    // nodemailer's own DKIM signer, as a transport option (the URL cannot carry it).
+    this.transport = createTransport({
+      url: url.toString(),
+      ...(dkim && {
+        dkim: {
+          domainName: dkim.domain,
+          keySelector: dkim.selector,
+          privateKey: dkim.privateKey,
+          headerFieldNames: DKIM_SIGNED_HEADERS.join(':'),
+        },
+      }),
+    });
   }
 
   async send(mail: OutgoingMail): Promise<string> {

@@ -156,6 +156,7 @@ Stop these emails: {{unsubscribeUrl}}`,
 } as const;
 
 export type TemplateName = keyof typeof source;
+export const TEMPLATE_NAMES = Object.keys(source) as TemplateName[];
 
 const compiled = Object.fromEntries(
   Object.entries(source).map(([name, t]) => [

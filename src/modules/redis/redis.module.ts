@@ -1,20 +1,20 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/env';
+import { createRedisClient, keyspace, RedisClient } from './redis-connection';
 
 export const REDIS = Symbol('REDIS');
 
 /** Closes the shared client when the app stops. */
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
 
-/** One ioredis client for request-path work (throttles, readiness); keys carry the configured prefix. */
+/** One ioredis client (single server or cluster) for request-path work (throttles, readiness); keys carry the hash-tagged prefix. */
 @Global()
 @Module({
   providers: [
@@ -22,8 +22,8 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        new Redis(config.redis.url, {
-          keyPrefix: `${config.redis.prefix}:`,
+        createRedisClient(config.redis, {
+          keyPrefix: `${keyspace(config.redis.prefix)}:`,
           // Fail fast while Redis is down instead of queueing commands forever.
           enableOfflineQueue: false,
           maxRetriesPerRequest: 1,

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { APP_CONFIG, AppConfig } from '../../config/env';
 import { ComposedMail, fillLinks, LINK_MARKERS, usesLink } from '../mail/links';
-import { MailerService } from '../mail/mailer.service';
+import { MailerService, oneClickUnsubscribeHeaders } from '../mail/mailer.service';
 import { render } from '../mail/templates';
 import { mailDate } from '../mail/mail-dates';
 import { DEFAULT_QUIET_HOURS, quietUntil } from '../notifications/quiet-hours';
@@ -106,7 +106,7 @@ export class ReminderSender {
         to: ctx.email,
         ...fillLinks(mail, { unsubscribe: unsubscribeUrl, setPassword: await this.setPasswordLink(ctx, mail) }),
         messageId,
-        headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        headers: oneClickUnsubscribeHeaders(unsubscribeUrl),
       });
     } catch (error) {
       // Whatever failed after the claim, the row leaves `sending`: queued for BullMQ's retry, or failed for good.

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/env';
+import { createSubscriberClient, RedisClient, RedisSettings } from '../redis/redis-connection';
 import { REDIS } from '../redis/redis.module';
 import type { Role } from './role';
 
@@ -30,6 +31,7 @@ export class SessionCache implements OnApplicationShutdown {
   private readonly entries = new Map<string, { session: Session; until: number }>();
   private readonly ttlMs: number;
   private readonly channel: string;
+  private readonly redisSettings: RedisSettings;
   /** Bumped by every change: a read that started before a change must not store what it read. */
   private generation = 0;
   private subscriber: Redis | null = null;
@@ -39,10 +41,11 @@ export class SessionCache implements OnApplicationShutdown {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {
     this.ttlMs = config.auth.sessionCacheMs;
     this.channel = `${config.redis.prefix}:sessions`;
+    this.redisSettings = config.redis;
   }
 
   async get(id: string, load: (id: string) => Promise<Session | null>): Promise<Session | null> {
@@ -90,11 +93,11 @@ export class SessionCache implements OnApplicationShutdown {
    */
   private subscribe(): void {
     if (this.subscriber || this.closed) return;
-    const subscriber = this.redis.duplicate({
-      keyPrefix: undefined,
+    const subscriber = createSubscriberClient(this.redisSettings, {
       enableOfflineQueue: true,
       maxRetriesPerRequest: null,
-      commandTimeout: undefined,
+      connectTimeout: 2_000,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
       autoResubscribe: false,
       lazyConnect: false,
     });
