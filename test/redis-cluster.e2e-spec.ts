@@ -73,6 +73,13 @@ describe('Redis Cluster (e2e, private 3-master cluster)', () => {
     t = await startTestApp({ REDIS_CLUSTER_NODES: cluster.nodes, REDIS_URL: '', LOGIN_MAX_FAILURES: '3' });
     a = t.http;
     b = (await t.startPeer()).http;
+    // The cluster clients connect after the processes start (no offline queue, by design): under a loaded
+    // machine the first command could come first and get the 503 a real client would retry. Wait for ready.
+    for (const [name, http] of [
+      ['a', a],
+      ['b', b],
+    ] as const)
+      await until(`process ${name} is ready`, async () => (await http().get('/api/v1/health/ready')).status === 200);
     admin = (await login(t, ADMIN.email, ADMIN.password)).accessToken;
     direct = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })));
   }, 120_000);
