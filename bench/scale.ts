@@ -5,11 +5,14 @@ import { fork } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import { loadavg } from 'os';
 import { join } from 'path';
+import type { DataSource } from 'typeorm';
 import { QueueName } from '../src/modules/jobs/queues';
+import { ProgressReportRepository } from '../src/modules/progress/progress-report.repository';
 import { ProgressWritesRepository } from '../src/modules/progress/progress-writes.repository';
 import { ReminderDispatch } from '../src/modules/reminders/reminder-dispatch';
 import { round } from './events';
 import { accessTokens, createCourse, percentile, seedStudents } from './fixtures';
+import type { BenchContext } from './harness';
 import { api, machine, ms, root, signIn, startBench } from './harness';
 import type { ClientCommand, ClientReport } from './ingest-clients';
 
@@ -41,6 +44,30 @@ const loadNow = () => loadavg().map((l) => round(l, 2));
 interface Point {
   size: number;
   [figure: string]: number;
+}
+
+/**
+ * BENCH_EXPLAIN=1: EXPLAIN (ANALYZE, BUFFERS) of the report's statements at the largest size, as the
+ * repository builds them (captured from its query call): the first JSON page, and a CSV page of 1,000 rows
+ * from the middle of the course.
+ */
+async function explainReport(ctx: BenchContext, courseId: string, students: number): Promise<void> {
+  let captured: { sql: string; params: unknown[] } = { sql: '', params: [] };
+  const capture = { query: async (sql: string, params: unknown[]) => ((captured = { sql, params }), []) } as unknown as DataSource;
+  const repository = new ProgressReportRepository(capture);
+  const middle = await ctx.db.query<{ k: string; id: string }>(
+    `SELECT lower(u.name) AS k, e.id FROM enrolments e JOIN users u ON u.id = e.user_id WHERE e.course_id = $1 ORDER BY lower(u.name), e.id OFFSET $2 LIMIT 1`,
+    [courseId, Math.floor(students / 2)],
+  );
+  const plans: Array<[string, [string, string] | null, number]> = [
+    ['first page (50 rows, sort=name)', null, 50],
+    ['CSV page (1,000 rows from the middle, sort=name)', [middle.rows[0].k, middle.rows[0].id], 1_000],
+  ];
+  for (const [label, after, limit] of plans) {
+    await repository.page(courseId, {}, 'name', after, limit, new Date());
+    const plan = await ctx.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${captured.sql}`, captured.params);
+    process.stderr.write(`\n-- ${label}, ${students} enrolments\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n`);
+  }
 }
 
 /** Instructor report: first JSON page p95, the whole CSV streamed (consumed, not held), the API process's peak RSS meanwhile. */
@@ -113,6 +140,7 @@ async function reportCurve(): Promise<Point[]> {
       const csvMs = ms(t1);
       clearInterval(sampler);
       if (res.status !== 200 || lines !== students + 1) throw new Error(`CSV has ${lines} lines, expected ${students + 1}`);
+      if (process.env.BENCH_EXPLAIN && students === Math.max(...REPORT_SIZES)) await explainReport(ctx, course.id, students);
       points.push({
         size: students,
         itemProgressRows: itemRows,

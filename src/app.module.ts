@@ -17,6 +17,7 @@ import { NotificationsModule } from './modules/notifications/notifications.modul
 import { ProgressModule } from './modules/progress/progress.module';
 import { RemindersModule } from './modules/reminders/reminders.module';
 import { QueuesDashboardModule } from './modules/queues-dashboard/queues-dashboard.module';
+import { StorageModule } from './modules/storage/storage.module';
 import { UsersModule } from './modules/users/users.module';
 
 @Module({})
@@ -39,6 +40,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         QueuesDashboardModule,
+        StorageModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

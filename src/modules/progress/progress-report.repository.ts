@@ -39,7 +39,12 @@ const SORT_KEY: Record<string, string> = {
 export class ProgressReportRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** One page in keyset order over (sort key, enrolment id). */
+  /**
+   * One page in keyset order over (sort key, enrolment id). The page's enrolment ids are chosen
+   * first from enrolments ⋈ users alone (index order: users_lower_name_idx, enrolments_course_percent_idx,
+   * enrolments_course_activity_idx), and the per-row subqueries run for those rows only, so a page
+   * costs the same at 1,000 or 100,000 enrolments; sorting by overdue still computes it for every row.
+   */
   page(
     courseId: string,
     filter: { cohortId?: string; state?: ReportState },
@@ -60,31 +65,38 @@ export class ProgressReportRepository {
     if (filter.state === 'in_progress')
       where.push(`e.status <> 'completed' AND (e.completed_required > 0 OR e.last_activity_at IS NOT NULL)`);
     if (filter.state === 'not_started') where.push(`e.status <> 'completed' AND e.completed_required = 0 AND e.last_activity_at IS NULL`);
-    const cmp = desc ? '<' : '>';
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `WHERE (r.sort_key, r.enrolment_id) ${cmp} ($${params.length - 1}, $${params.length}::uuid)`;
-    }
-    params.push(limit + 1);
     const overdue = `(SELECT count(*)::int FROM assignments a
                       WHERE a.course_id = e.course_id AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}
                         AND ${effectiveDue('a', 'e')} < $2
                         AND NOT EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = a.module_id))`;
+    const key = field === 'overdue' ? overdue : SORT_KEY[field];
+    const cmp = desc ? '<' : '>';
+    const dir = desc ? 'DESC' : 'ASC';
+    if (after) {
+      params.push(after[0], after[1]);
+      const [k, id] = [`$${params.length - 1}`, `$${params.length}::uuid`];
+      // The row comparison alone is not an index condition; the bound on the key alone is.
+      if (field !== 'overdue') where.push(`${key} ${cmp}= ${k}`);
+      where.push(`(${key}, e.id) ${cmp} (${k}, ${id})`);
+    }
+    params.push(limit + 1);
     // Completions a bare percent made before watch rules needed evidence (see the EvidencedWatchProgress migration).
     const selfReported = `(SELECT count(*)::int FROM item_progress ip
                            WHERE ip.enrolment_id = e.id AND ip.state = 'completed' AND ip.rule = 'watch' AND ip.covered_percent < ip.min_percent)`;
     return this.dataSource.query(
-      `SELECT * FROM (
-         SELECT e.id AS enrolment_id, u.id AS user_id, u.name, u.email, e.progress_percent AS percent, e.completed_required AS completed_items,
-                ${overdue} AS overdue, ${selfReported} AS self_reported, e.last_activity_at, e.status, e.cohort_id, co.name AS cohort_name,
-                ARRAY(SELECT mc.module_id FROM module_completions mc WHERE mc.enrolment_id = e.id) AS completed_modules,
-                ${field === 'overdue' ? overdue : SORT_KEY[field]} AS sort_key
-         FROM enrolments e JOIN users u ON u.id = e.user_id LEFT JOIN cohorts co ON co.id = e.cohort_id
+      `WITH page AS MATERIALIZED (
+         SELECT e.id, ${key} AS sort_key
+         FROM enrolments e JOIN users u ON u.id = e.user_id
          WHERE e.course_id = $1 AND e.status <> 'dropped' ${where.map((w) => `AND ${w}`).join(' ')}
-       ) r ${keyset}
-       ORDER BY r.sort_key ${desc ? 'DESC' : 'ASC'}, r.enrolment_id ${desc ? 'DESC' : 'ASC'}
-       LIMIT $${params.length}`,
+         ORDER BY ${key} ${dir}, e.id ${dir}
+         LIMIT $${params.length}
+       )
+       SELECT e.id AS enrolment_id, u.id AS user_id, u.name, u.email, e.progress_percent AS percent, e.completed_required AS completed_items,
+              ${overdue} AS overdue, ${selfReported} AS self_reported, e.last_activity_at, e.status, e.cohort_id, co.name AS cohort_name,
+              ARRAY(SELECT mc.module_id FROM module_completions mc WHERE mc.enrolment_id = e.id) AS completed_modules,
+              p.sort_key
+       FROM page p JOIN enrolments e ON e.id = p.id JOIN users u ON u.id = e.user_id LEFT JOIN cohorts co ON co.id = e.cohort_id
+       ORDER BY p.sort_key ${dir}, p.id ${dir}`,
       params,
     );
   }
