@@ -42,8 +42,7 @@ describe('bounded storage: retention job, GET /admin/storage, table gauges (e2e)
   };
   const reminderRow = async (id: string) =>
     (await t.db.query('SELECT subject, body_text, body_html FROM reminders WHERE id = $1', [id])).rows[0] as
-      | { subject: string | null; body_text: string | null; body_html: string | null }
-      | undefined;
+      { subject: string | null; body_text: string | null; body_html: string | null } | undefined;
 
   it('deletes raw events older than 180 days in batches, strips finished reminders after 30 days and deletes them after 365, by the Clock', async () => {
     await events(250, ago(200)); // more than two batches of 100
@@ -54,10 +53,7 @@ describe('bounded storage: retention job, GET /admin/storage, table gauges (e2e)
     const cancelledLongAgo = await reminder('cancelled', ago(400));
     const failedLongAgo = await reminder('failed', ago(400)); // an admin may still retry it
     const scheduledLongAgo = await reminder('scheduled', ago(400)); // not finished: never touched
-    await t.db.query(
-      `INSERT INTO audit_log (action, entity, created_at) VALUES ('user.created', 'user', $1)`,
-      [ago(3000)],
-    );
+    await t.db.query(`INSERT INTO audit_log (action, entity, created_at) VALUES ('user.created', 'user', $1)`, [ago(3000)]);
 
     const clock = t.app.get(Clock);
     // A clock 100 days earlier: the 200-day-old events are only 100 days old then, and stay.
@@ -108,10 +104,10 @@ describe('bounded storage: retention job, GET /admin/storage, table gauges (e2e)
   });
   // Last: a closed worker leaves its reminder gauges behind in the shared registry (one app per process in production).
   it('deletes audit entries only when AUDIT_RETENTION_DAYS is set, in the worker process', async () => {
-    await t.db.query(`INSERT INTO audit_log (action, entity, created_at) VALUES ('course.created', 'course', $1), ('course.updated', 'course', $2)`, [
-      ago(100),
-      ago(10),
-    ]);
+    await t.db.query(
+      `INSERT INTO audit_log (action, entity, created_at) VALUES ('course.created', 'course', $1), ('course.updated', 'course', $2)`,
+      [ago(100), ago(10)],
+    );
     const worker = await t.startWorker({ AUDIT_RETENTION_DAYS: '90' });
     worker.get(Clock).set(now);
     const result = await worker.get(StorageRetention).run();
@@ -121,5 +117,4 @@ describe('bounded storage: retention job, GET /admin/storage, table gauges (e2e)
     expect((await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'course.updated'`)).rows[0].n).toBe(1);
     await worker.close();
   });
-
 });

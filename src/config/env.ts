@@ -102,7 +102,8 @@ function loginLimits(env: Env) {
 function loadRetention(env: Env) {
   const reminderBodyDays = int(env, 'REMINDER_BODY_RETENTION_DAYS', 30, 1, 36_500);
   const reminderRowDays = int(env, 'REMINDER_ROW_RETENTION_DAYS', 365, 1, 36_500);
-  if (reminderRowDays < reminderBodyDays) throw new ConfigError('REMINDER_ROW_RETENTION_DAYS', 'must be at least REMINDER_BODY_RETENTION_DAYS');
+  if (reminderRowDays < reminderBodyDays)
+    throw new ConfigError('REMINDER_ROW_RETENTION_DAYS', 'must be at least REMINDER_BODY_RETENTION_DAYS');
   return {
     /** Raw progress events; item_progress keeps the state they built. */
     progressEventDays: int(env, 'PROGRESS_EVENT_RETENTION_DAYS', 180, 1, 36_500),

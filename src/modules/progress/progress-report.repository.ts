@@ -66,7 +66,8 @@ function pageQuery(
     where.push(`e.cohort_id = $${params.length}`);
   }
   if (filter.state === 'completed') where.push(`e.status = 'completed'`);
-  if (filter.state === 'in_progress') where.push(`e.status <> 'completed' AND (e.completed_required > 0 OR e.last_activity_at IS NOT NULL)`);
+  if (filter.state === 'in_progress')
+    where.push(`e.status <> 'completed' AND (e.completed_required > 0 OR e.last_activity_at IS NOT NULL)`);
   if (filter.state === 'not_started') where.push(`e.status <> 'completed' AND e.completed_required = 0 AND e.last_activity_at IS NULL`);
   const overdue = `(SELECT count(*)::int FROM assignments a
                     WHERE a.course_id = e.course_id AND a.cancelled_at IS NULL AND ${appliesTo('a', 'e')}
@@ -140,7 +141,7 @@ export class ProgressReportRepository {
       let after: [string | number, string] | null = null;
       for (;;) {
         const { sql, params } = pageQuery(courseId, filter, sort, after, pageSize, now);
-        const rows: ReportRow[] = await runner.query(sql, params);
+        const rows = (await runner.query(sql, params)) as ReportRow[];
         const slice = rows.slice(0, pageSize);
         if (slice.length) yield slice;
         if (rows.length <= pageSize) break;

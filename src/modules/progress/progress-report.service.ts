@@ -45,7 +45,6 @@ function toDto(r: ReportRow, modules: ReportModule[]): ReportRowDto {
   };
 }
 
-
 /** Resolves when the stream wants more, or is gone. */
 function writable(out: PassThrough): Promise<void> {
   return new Promise((resolve) => {

@@ -7,7 +7,8 @@ import { StorageService } from './storage.service';
 class TableStorageDto {
   @ApiProperty({ enum: Object.keys(STORAGE_TABLES), example: 'progress_events' }) table: string;
   @ApiProperty({ description: 'On disk, with indexes and TOAST', example: 123456789 }) totalBytes: number;
-  @ApiProperty({ description: "The planner's estimate (as of the last ANALYZE), not an exact count", example: 1000000 }) rowEstimate: number;
+  @ApiProperty({ description: "The planner's estimate (as of the last ANALYZE), not an exact count", example: 1000000 })
+  rowEstimate: number;
   @ApiProperty({
     type: String,
     format: 'date-time',

@@ -34,7 +34,9 @@ export class StorageRepository {
     const oldest = Object.entries(STORAGE_TABLES).map(
       ([table, column]) => `(${column ? `SELECT min(${column}) FROM ${table}` : 'NULL::timestamptz'})`,
     );
-    const rows = await this.dataSource.query<Array<{ table: StorageTable; total_bytes: string; row_estimate: string; oldest_at: Date | null }>>(
+    const rows = await this.dataSource.query<
+      Array<{ table: StorageTable; total_bytes: string; row_estimate: string; oldest_at: Date | null }>
+    >(
       `SELECT t.name AS table, pg_total_relation_size(c.oid) AS total_bytes, GREATEST(c.reltuples, 0)::bigint AS row_estimate, t.oldest_at
        FROM unnest($1::text[], ARRAY[${oldest.join(', ')}]::timestamptz[]) WITH ORDINALITY AS t(name, oldest_at, ord)
        JOIN pg_class c ON c.oid = to_regclass(t.name)
@@ -89,7 +91,9 @@ export class StorageRepository {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext('accord.retention')) AS locked`);
+      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(hashtext('accord.retention')) AS locked`)) as Array<{
+        locked: boolean;
+      }>;
       if (!locked) return null;
       try {
         return await run();
