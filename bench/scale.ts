@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import autocannon from 'autocannon';
 import type { Queue } from 'bullmq';
 import { fork } from 'child_process';
-import { mkdirSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { loadavg } from 'os';
 import { join } from 'path';
 import type { DataSource } from 'typeorm';
@@ -140,6 +140,7 @@ async function reportCurve(): Promise<Point[]> {
         [course.id, course.modules[0]],
       );
       await ctx.db.query('VACUUM ANALYZE');
+      await ctx.db.query('CHECKPOINT');
       const itemRows = (await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM item_progress')).rows[0].n;
       log(`report: ${students} enrolments seeded in ${Math.round(ms(t0))} ms (${itemRows} item_progress rows in the database)`);
 
@@ -261,7 +262,10 @@ async function ingestCurve(): Promise<Point[]> {
         );
         stored += n;
       }
-      await ctx.db.query('VACUUM ANALYZE progress_events');
+      // The whole database: the measured students' item_progress and enrolment rows were updated by the rounds before.
+      await ctx.db.query('VACUUM ANALYZE');
+      // Generating millions of rows leaves gigabytes of dirty pages: flush them now, not during the measured rounds.
+      await ctx.db.query('CHECKPOINT');
       const tableMB = (await ctx.db.query<{ mb: number }>(`SELECT pg_total_relation_size('progress_events') / 1e6 AS mb`)).rows[0].mb;
       log(`ingest: ${stored} rows stored in ${Math.round(ms(t0))} ms (${Math.round(tableMB)} MB with indexes)`);
       // Two rounds, the faster one kept: on a shared machine the slower round measures the neighbours.
@@ -329,6 +333,7 @@ async function reminderCurves(): Promise<{ dispatch: Point[]; fanOut: Point | nu
       );
       stored = target;
       await ctx.db.query('VACUUM ANALYZE reminders');
+      await ctx.db.query('CHECKPOINT');
       log(`reminders: ${stored} future reminders stored in ${Math.round(ms(t0))} ms`);
       const passes: number[] = [];
       for (let r = 0; r < DISPATCH_RUNS; r += 1) {
@@ -354,6 +359,7 @@ async function reminderCurves(): Promise<{ dispatch: Point[]; fanOut: Point | nu
       await seedStudents(ctx, big.id, FAN_OUT, 'fanout.scale');
       await ctx.db.query(`UPDATE enrolments SET status = 'active' WHERE course_id = $1`, [big.id]);
       await ctx.db.query('VACUUM ANALYZE');
+      await ctx.db.query('CHECKPOINT');
       const t = process.hrtime.bigint();
       const created = await api<{ id: string }>(ctx, 'POST', `/api/v1/courses/${big.id}/assignments`, token, {
         moduleId: big.modules[0],
@@ -405,6 +411,7 @@ async function readCurve(): Promise<Point[]> {
       for (let i = 0; i < ids.length; i += 5_000)
         await ctx.app.get(ProgressWritesRepository).refreshEnrolments(ids.slice(i, i + 5_000), new Date());
       await ctx.db.query('VACUUM ANALYZE');
+      await ctx.db.query('CHECKPOINT');
     };
     const tokens = accessTokens(
       ctx,
@@ -464,6 +471,7 @@ async function readCurve(): Promise<Point[]> {
     await measure(many, most);
     await unenrol();
     await ctx.db.query('VACUUM ANALYZE');
+    await ctx.db.query('CHECKPOINT');
     await measure(many, one);
   } finally {
     await ctx.close();
@@ -477,10 +485,32 @@ const growth = (points: Point[], key: string) => (points.length > 1 ? round(poin
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const loadBefore = loadNow();
-  const reportPoints = runs('report') ? await reportCurve() : [];
-  const ingestPoints = runs('ingest') ? await ingestCurve() : [];
-  const reminders = runs('reminders') ? await reminderCurves() : { dispatch: [], fanOut: null };
-  const readPoints = runs('read') ? await readCurve() : [];
+  // With BENCH_SCALE_ONLY, the parts not run keep their curves from the last scale.json (and say when they ran).
+  const file = join(root, 'bench', 'results', 'scale.json');
+  const earlier = (ONLY && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null) as {
+    at: string;
+    load: unknown;
+    runs?: Record<string, { at: string; load: unknown }>;
+    curves: { report: Point[]; ingest: Point[]; dispatch: Point[]; fanOut: Point | null; read: Point[] };
+  } | null;
+  const partRuns: Record<string, { at: string; load: unknown }> = {};
+  const part = async <T>(name: string, run: () => Promise<T>, keep: (e: NonNullable<typeof earlier>) => T, none: T): Promise<T> => {
+    if (runs(name)) {
+      const value = await run();
+      partRuns[name] = { at: new Date().toISOString(), load: loadNow() };
+      return value;
+    }
+    if (!earlier) return none;
+    partRuns[name] = earlier.runs?.[name] ?? { at: earlier.at, load: earlier.load };
+    return keep(earlier);
+  };
+  const reportPoints = await part('report', reportCurve, (e) => e.curves.report, []);
+  const ingestPoints = await part('ingest', ingestCurve, (e) => e.curves.ingest, []);
+  const reminders = await part('reminders', reminderCurves, (e) => ({ dispatch: e.curves.dispatch, fanOut: e.curves.fanOut }), {
+    dispatch: [] as Point[],
+    fanOut: null as Point | null,
+  });
+  const readPoints = await part('read', readCurve, (e) => e.curves.read, []);
   const last = <T>(xs: T[]): T | undefined => xs[xs.length - 1];
   const readP99 = readPoints.map((p) => p.p99Ms);
   // null: that part did not run (BENCH_SCALE_ONLY).
@@ -509,6 +539,7 @@ async function main(): Promise<void> {
     machine: machine(),
     load: { before: loadBefore, after: loadNow() },
     minutes: round(ms(started) / 60_000, 1),
+    runs: partRuns,
     sizes: {
       report: REPORT_SIZES,
       storedEvents: STORED_EVENTS,

@@ -53,6 +53,17 @@ function renderTable(result) {
     : '';
   rows.push(
     `Run ${String(result.at).slice(0, 16).replace('T', ' ')} UTC on ${result.machine.cpus} cores, ${result.machine.memGiB} GiB, Node ${result.machine.node}, ${n(result.minutes)} min.${load}`,
+    ...(result.runs && Object.keys(result.runs).length
+      ? [
+          '',
+          `Each part's run (UTC, load average when it ended): ${Object.entries(result.runs)
+            .map(([part, r]) => {
+              const load = Array.isArray(r.load) ? r.load : r.load && r.load.after;
+              return `${part} ${String(r.at).slice(11, 16)} (${load ? load.join(' / ') : '?'})`;
+            })
+            .join(', ')}.`,
+        ]
+      : []),
     '',
     '| path | size | figures |',
     '|---|---|---|',
@@ -73,7 +84,7 @@ function renderTable(result) {
     );
   for (const p of c.read ?? [])
     rows.push(
-      `| student course view | ${n(p.size)} students, student in ${n(p.courses)} courses | ${n(p.requestsPerSecond)} req/s; p50 ${n(p.p50Ms)} ms, p99 ${n(p.p99Ms)} ms |`,
+      `| student course view | ${n(p.size)} students, enrolled in ${n(p.courses)} course${p.courses === 1 ? '' : 's'} | ${n(p.requestsPerSecond)} req/s; p50 ${n(p.p50Ms)} ms, p99 ${n(p.p99Ms)} ms |`,
     );
   rows.push('', '| goal | met |', '|---|---|');
   for (const [goal, met] of Object.entries(result.goals ?? {}))
