@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// `npm run bench:table`: renders the benchmark table of docs/benchmarks.md from bench/results/*.json.
+// `npm run bench:table`: renders the benchmark table of docs/benchmarks.md from bench/results/*.json,
+// and the scale curve's table and chart (scripts/bench-scale-chart.js).
 // `--check` only compares (exit 1 when the doc differs); the unit test does the same, so the doc cannot drift.
 const fs = require('fs');
 const path = require('path');
@@ -90,9 +91,11 @@ if (require.main === module) {
   const root = path.join(__dirname, '..');
   const check = process.argv.includes('--check');
   const upToDate = run(root, { check });
-  if (check && !upToDate) {
-    console.error(`✖ ${DOC} differs from bench/results/*.json: run \`npm run bench:table\``);
+  // The scale curve's table and chart (bench/results/scale.json → docs/benchmarks.md, docs/img/bench-scale.svg).
+  const scaleUpToDate = require('./bench-scale-chart').run(root, { check });
+  if (check && !(upToDate && scaleUpToDate)) {
+    console.error(`✖ ${DOC} or docs/img/bench-scale.svg differs from bench/results/*.json: run \`npm run bench:table\``);
     process.exit(1);
   }
-  console.log(upToDate ? `${DOC} is up to date` : `${DOC} updated`);
+  console.log(upToDate && scaleUpToDate ? `${DOC} is up to date` : `${DOC} updated`);
 }

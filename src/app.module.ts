@@ -18,6 +18,7 @@ import { NotificationsModule } from './modules/notifications/notifications.modul
 import { ProgressModule } from './modules/progress/progress.module';
 import { RemindersModule } from './modules/reminders/reminders.module';
 import { QueuesDashboardModule } from './modules/queues-dashboard/queues-dashboard.module';
+import { StorageModule } from './modules/storage/storage.module';
 import { UsersModule } from './modules/users/users.module';
 
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         QueuesDashboardModule,
+        StorageModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -71,6 +71,24 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps raw events 180 days, reminder bodies 30 and rows 365, audit for ever, unless told otherwise', () => {
+    expect(loadConfig(valid).retention).toEqual({
+      progressEventDays: 180,
+      reminderBodyDays: 30,
+      reminderRowDays: 365,
+      auditDays: 0,
+      intervalMs: 3_600_000,
+      batchSize: 5_000,
+    });
+    expect(loadConfig({ ...valid, PROGRESS_EVENT_RETENTION_DAYS: '90', AUDIT_RETENTION_DAYS: '730' }).retention).toMatchObject({
+      progressEventDays: 90,
+      auditDays: 730,
+    });
+    // Rows cannot go before their bodies.
+    expect(() => loadConfig({ ...valid, REMINDER_BODY_RETENTION_DAYS: '60', REMINDER_ROW_RETENTION_DAYS: '30' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...valid, PROGRESS_EVENT_RETENTION_DAYS: '0' })).toThrow(ConfigError);
+  });
+
   it('lower-cases the bootstrap admin email', () => {
     expect(loadConfig({ ...valid, ADMIN_EMAIL: 'Boss@Example.org', ADMIN_PASSWORD: 'long-password' }).admin).toEqual({
       email: 'boss@example.org',

@@ -172,6 +172,28 @@ function loginLimits(env: Env) {
   };
 }
 
+/** How long raw events, reminder bodies and rows, and audit entries are kept (the worker's retention job deletes older ones). */
+function loadRetention(env: Env) {
+  const reminderBodyDays = int(env, 'REMINDER_BODY_RETENTION_DAYS', 30, 1, 36_500);
+  const reminderRowDays = int(env, 'REMINDER_ROW_RETENTION_DAYS', 365, 1, 36_500);
+  if (reminderRowDays < reminderBodyDays)
+    throw new ConfigError('REMINDER_ROW_RETENTION_DAYS', 'must be at least REMINDER_BODY_RETENTION_DAYS');
+  return {
+    /** Raw progress events; item_progress keeps the state they built. */
+    progressEventDays: int(env, 'PROGRESS_EVENT_RETENTION_DAYS', 180, 1, 36_500),
+    /** Sent, skipped and cancelled reminders lose subject and bodies after this long (since they reached that status)... */
+    reminderBodyDays,
+    /** ...and the rows themselves after this long. */
+    reminderRowDays,
+    /** Audit entries; 0 keeps them for ever. */
+    auditDays: int(env, 'AUDIT_RETENTION_DAYS', 0, 0, 36_500),
+    /** How often the worker runs the retention job; 0 = never (run it from elsewhere). */
+    intervalMs: int(env, 'RETENTION_INTERVAL_MS', 3_600_000, 0, 7 * 86_400_000),
+    /** Rows per DELETE/UPDATE statement, so no statement holds many locks or a long transaction. */
+    batchSize: int(env, 'RETENTION_BATCH_SIZE', 5_000, 100, 1_000_000),
+  };
+}
+
 export function loadConfig(env: Env = process.env) {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const port = int(env, 'PORT', 3000, 0, 65535);
@@ -252,6 +274,7 @@ export function loadConfig(env: Env = process.env) {
       /** Progress writes of one student that may wait in one API process behind the running one; more get a 429. */
       writeQueue: int(env, 'PROGRESS_WRITE_QUEUE', 8, 0, 1_000),
     },
+    retention: loadRetention(env),
     /** The bearer token a Prometheus scraper sends for /metrics; unset = /metrics is not served. */
     metrics: { token: metricsToken ?? null },
     admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : null,

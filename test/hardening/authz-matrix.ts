@@ -100,6 +100,7 @@ export const MATRIX: Record<string, Entry> = {
   'DELETE /api/v1/users/{id}': { expect: ADMIN_ONLY },
   'POST /api/v1/users/{id}/invitation': { expect: ADMIN_ONLY }, // the fixture's victim has no password and no link yet: 202
   'GET /api/v1/admin/audit': { expect: ADMIN_ONLY },
+  'GET /api/v1/admin/storage': { expect: ADMIN_ONLY },
   'GET /api/v1/admin/reminders': { expect: ADMIN_ONLY },
   'POST /api/v1/admin/reminders/{id}/retry': { expect: ADMIN_ONLY },
   'POST /api/v1/admin/queues/session': { expect: ADMIN_ONLY },

@@ -6,7 +6,7 @@ import { decodeKeys, encodeKeys, Page, pageLimit } from '../../common/pagination
 import { CourseAccess } from '../courses/course-access';
 import { csvNumber, csvText } from './csv-cells';
 import { ReportQuery, ReportRowDto, ReportSort, ReportState, SummaryDto } from './dto/progress.dto';
-import { ProgressReportRepository, ReportModule, ReportRow } from './progress-report.repository';
+import { ProgressReportRepository, ReportModule, ReportRow, reportKey } from './progress-report.repository';
 
 const CSV_PAGE = 1000;
 const CSV_COLUMNS =
@@ -45,10 +45,18 @@ function toDto(r: ReportRow, modules: ReportModule[]): ReportRowDto {
   };
 }
 
-const keyOf = (r: ReportRow): [string | number, string] => {
-  const key = r.sort_key as unknown;
-  return [key instanceof Date ? key.toISOString() : (key as string | number), r.enrolment_id];
-};
+/** Resolves when the stream wants more, or is gone. */
+function writable(out: PassThrough): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+}
 
 @Injectable()
 export class ProgressReportService {
@@ -72,10 +80,13 @@ export class ProgressReportService {
     ]);
     const more = rows.length > limit;
     const slice = more ? rows.slice(0, limit) : rows;
-    return { data: slice.map((r) => toDto(r, modules)), nextCursor: more ? encodeKeys(keyOf(slice[slice.length - 1])) : null };
+    return { data: slice.map((r) => toDto(r, modules)), nextCursor: more ? encodeKeys(reportKey(slice[slice.length - 1])) : null };
   }
 
-  /** The whole course as CSV, fetched page by page and streamed, never held in memory. */
+  /**
+   * The whole course as CSV, fetched page by page from one snapshot (ProgressReportRepository.pages)
+   * and streamed with backpressure, never held in memory; a client that goes away ends the query.
+   */
   async csv(caller: Caller, courseId: string, query: ReportQuery): Promise<Readable> {
     await this.access.writable(caller, courseId, undefined, { allowArchived: true });
     const sort: ReportSort = query.sort ?? 'name';
@@ -84,20 +95,16 @@ export class ProgressReportService {
     const modules = await this.report.modules(courseId);
     const pump = async () => {
       out.write(csvHeader(modules));
-      let after: [string | number, string] | null = null;
-      for (;;) {
-        const rows = await this.report.page(courseId, query, sort, after, CSV_PAGE, now);
-        const slice = rows.slice(0, CSV_PAGE);
+      for await (const rows of this.report.pages(courseId, query, sort, CSV_PAGE, now)) {
         let chunk = '';
-        for (const r of slice) {
+        for (const r of rows) {
           const d = toDto(r, modules);
           const texts = [d.enrolmentId, d.user.id, d.user.name, d.user.email, d.cohortId, d.cohortName].map(csvText);
           const numbers = [d.percent, d.completedItems, d.overdueAssignments, d.selfReportedCompletions].map(csvNumber);
           chunk += `${[...texts, ...numbers, csvText(d.lastActivityAt), csvText(d.state), ...d.modules.map((m) => m.state)].join(',')}\n`;
         }
-        if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
-        if (rows.length <= CSV_PAGE) break;
-        after = keyOf(slice[slice.length - 1]);
+        if (out.destroyed) return; // leaving the loop rolls the snapshot back and frees the connection
+        if (!out.write(chunk)) await writable(out);
       }
       out.end();
     };

@@ -12,6 +12,7 @@ export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
 @Index('enrolments_course_created_idx', ['courseId', 'createdAt', 'id'])
 @Index('enrolments_cohort_idx', ['cohortId'])
 @Index('enrolments_course_percent_idx', ['courseId', 'progressPercent', 'id'])
+@Index('enrolments_course_activity_idx', { synchronize: false }) // (course_id, COALESCE(last_activity_at, 'epoch'), id): the report's sort by lastActivityAt
 export class Enrolment {
   @PrimaryGeneratedColumn('uuid')
   id: string;

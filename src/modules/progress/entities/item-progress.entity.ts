@@ -12,6 +12,7 @@ export type ItemState = (typeof ITEM_STATES)[number];
  */
 @Entity({ name: 'item_progress' })
 @Index('item_progress_item_idx', ['itemId'])
+@Index('item_progress_self_reported_idx', { synchronize: false }) // (enrolment_id) of self-reported watch completions: the report's count
 export class ItemProgress {
   @PrimaryColumn({ name: 'enrolment_id', type: 'uuid' })
   enrolmentId: string;

@@ -6,6 +6,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** Raw progress events, once per (user, client eventId): resending never counts twice. */
 @Entity({ name: 'progress_events' })
 @Index('progress_events_enrolment_item_idx', ['enrolmentId', 'itemId'])
+@Index('progress_events_received_idx', ['receivedAt'])
 export class ProgressEvent {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId: string;

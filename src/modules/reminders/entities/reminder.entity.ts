@@ -23,6 +23,9 @@ export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
 @Index('reminders_dedupe_unique', ['enrolmentId', 'dedupeKey'], { unique: true })
 @Index('reminders_assignment_idx', ['assignmentId'])
 @Index('reminders_created_idx', ['createdAt', 'id'])
+// Retention (migration ScaleIndexes): (updated_at) of sent/skipped/cancelled rows, and of those that still have a body.
+@Index('reminders_finished_idx', { synchronize: false })
+@Index('reminders_finished_body_idx', { synchronize: false })
 export class Reminder {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -4,6 +4,8 @@ import { Role } from '../role';
 @Entity({ name: 'users' })
 @Index('users_email_unique', ['email'], { unique: true })
 @Index('users_role_idx', ['role'])
+// The report's sort by name (migration ScaleIndexes): an expression index TypeORM cannot declare.
+@Index('users_lower_name_idx', { synchronize: false })
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id: string;
