@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../common/auth.decorators';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../../common/auth.decorators';
 import { STORAGE_TABLES } from './storage.repository';
 import { StorageService } from './storage.service';
 
@@ -26,18 +26,22 @@ class RetentionDto {
 }
 
 class StorageDto {
-  @ApiProperty({ type: [TableStorageDto] }) tables: TableStorageDto[];
+  @ApiProperty({ type: [TableStorageDto], maxItems: Object.keys(STORAGE_TABLES).length }) tables: TableStorageDto[];
   @ApiProperty({ type: RetentionDto }) retention: RetentionDto;
 }
 
 @ApiTags('admin')
-@ApiBearerAuth()
 @Controller('admin/storage')
 export class StorageController {
   constructor(private readonly storage: StorageService) {}
 
   @Get()
-  @Roles('admin')
+  @ApiOperation({
+    summary: 'Storage and retention',
+    description:
+      'Size on disk, row estimate and oldest row kept of each table that grows with use, with the retention periods in force (the same numbers are gauges on /metrics).',
+  })
+  @AdminOnly()
   @ApiOkResponse({ type: StorageDto, description: 'Table sizes, row estimates and the oldest row kept, with the retention periods' })
   async show(): Promise<StorageDto> {
     const tables = await this.storage.tables();
