@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import { api, session, type Schemas } from '../api/client';
 import { Status } from '../components/Layout';
@@ -52,11 +52,16 @@ export function RemindersPage() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
+  // An answer to an older filter (still in flight when the filter changed again) is dropped.
+  const generation = useRef(0);
+
   async function load(cursor?: string) {
+    const mine = cursor ? generation.current : ++generation.current;
     setBusy(true);
     const answer = await api.GET('/api/v1/courses/{id}/reminders', {
       params: { path: { id }, query: { limit: PAGE, cursor, status: status || undefined, kind: kind || undefined } },
     });
+    if (mine !== generation.current) return;
     setBusy(false);
     if (!answer.data) return setError(problemDetail(answer.error, 'The reminders did not load.'));
     setError(undefined);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, session } from '../api/client';
 import { Status } from '../components/Layout';
@@ -50,9 +50,15 @@ export function ReportPage() {
 
   const query = { sort, cohortId: cohortId || undefined, state: state || undefined };
 
+  // Each new sort or filter starts a new generation: an answer to an older one (still in flight when the
+  // person changed the filter again) is dropped, so the table always shows the latest choice.
+  const generation = useRef(0);
+
   async function load(cursor?: string) {
+    const mine = cursor ? generation.current : ++generation.current;
     setBusy(true);
     const answer = await api.GET('/api/v1/courses/{id}/progress', { params: { path: { id }, query: { ...query, limit: PAGE, cursor } } });
+    if (mine !== generation.current) return;
     setBusy(false);
     if (!answer.data) return setError(problemDetail(answer.error, 'The report did not load.'));
     setError(undefined);
