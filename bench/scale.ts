@@ -1,11 +1,14 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import autocannon from 'autocannon';
 import type { Queue } from 'bullmq';
-import { fork } from 'child_process';
+import { execFileSync, fork } from 'child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { loadavg } from 'os';
 import { join } from 'path';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { AssignmentsRepository } from '../src/modules/assignments/assignments.repository';
+import { EnrolmentsRepository } from '../src/modules/enrolments/enrolments.repository';
+import { CourseViewRepository } from '../src/modules/progress/course-view.repository';
 import { appliesTo, effectiveDue } from '../src/modules/assignments/assignment-scope';
 import { QueueName } from '../src/modules/jobs/queues';
 import { ProgressReportRepository } from '../src/modules/progress/progress-report.repository';
@@ -35,10 +38,15 @@ const INGEST_CLIENTS = 4;
 const INGEST_BATCH = 100;
 const INGEST_BATCHES = 40; // per client per size
 const DISPATCH_RUNS = 7;
-const READ_SECONDS = 5;
+const READ_SECONDS = Number(process.env.BENCH_SCALE_READ_SECONDS ?? 3);
+const READ_ROUNDS = Number(process.env.BENCH_SCALE_READ_ROUNDS ?? 7);
+const READ_STATEMENT_RUNS = 500;
+const median = (xs: number[]) => percentile(xs, 50);
 
 const log = (line: string) => process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const loadNow = () => loadavg().map((l) => round(l, 2));
+/** `uptime` as the machine reports it (other users share it): recorded with each part's run. */
+const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 
 interface Point {
   size: number;
@@ -381,102 +389,241 @@ async function reminderCurves(): Promise<{ dispatch: Point[]; fanOut: Point | nu
   return { dispatch, fanOut };
 }
 
-/** GET /me/courses/:id/progress p99 under autocannon, as a student enrolled in 1 / 100 courses, with 1k / 100k students in the database. */
-async function readCurve(): Promise<Point[]> {
+/** One database of the read curve: the measured course (5 modules x 8 items, an assignment per module), `most - 1` other courses. */
+interface ReadDatabase {
+  ctx: BenchContext;
+  students: number;
+  url: string;
+  /** Access tokens of students enrolled in the measured course only / in every course, by course count. */
+  tokens: Map<number, string[]>;
+  /** One student per course count, for EXPLAIN. */
+  sample: Map<number, string>;
+  /** The measured students' ids by course count. */
+  users: Map<number, string[]>;
+  courseId: string;
+}
+
+async function readDatabase(students: number, one: number, most: number): Promise<ReadDatabase> {
   const ctx = await startBench('scale_read');
+  const admin = await signIn(ctx);
+  const course = await createCourse(ctx, admin, 'Scale read', 5, 8);
+  const others: string[] = [];
+  for (let c = 1; c < most; c += 1) others.push((await createCourse(ctx, admin, `Scale read other ${c}`, 1, 2)).id);
+  // Measured students: half enrolled in the measured course only, half in every course.
+  const measured = new Map<number, Array<{ userId: string }>>();
+  measured.set(one, await seedStudents(ctx, course.id, 250, 'one.read.scale'));
+  if (most !== one) measured.set(most, await seedStudents(ctx, course.id, 250, 'most.read.scale'));
+  await ctx.db.query(
+    `INSERT INTO enrolments (course_id, user_id, status) SELECT c, s, 'active' FROM unnest($1::uuid[]) c, unnest($2::uuid[]) s`,
+    [others.slice(0, most - 1), (measured.get(most) ?? []).map((s) => s.userId)],
+  );
+  // A course-wide assignment per module (due in 1..5 weeks), so the course view and /me/assignments resolve due dates.
+  await ctx.db.query(
+    `INSERT INTO assignments (course_id, module_id, due_at, target_type)
+     SELECT m.course_id, m.id, now() + make_interval(days => 7 * (1 + row_number() OVER (PARTITION BY m.course_id ORDER BY m.position))::int), 'course'
+     FROM modules m`,
+  );
+  const tokens = new Map(
+    [...measured].map(
+      ([courses, list]) =>
+        [
+          courses,
+          accessTokens(
+            ctx,
+            list.map((s) => s.userId),
+          ),
+        ] as const,
+    ),
+  );
+  const sample = new Map([...measured].map(([courses, list]) => [courses, list[0].userId] as const));
+  const users = new Map([...measured].map(([courses, list]) => [courses, list.map((s) => s.userId)] as const));
+  const db = {
+    ctx,
+    students: 0,
+    url: `${ctx.baseUrl}/api/v1/me/courses/${course.id}/progress`,
+    tokens,
+    sample,
+    users,
+    courseId: course.id,
+  };
+  await populate(db, students);
+  return db;
+}
+
+/** Fills the database up to `students` (the new ones in the measured course), with their progress; vacuumed and checkpointed. */
+async function populate(db: ReadDatabase, students: number): Promise<void> {
+  const { ctx } = db;
+  // The rest of the students fill the measured course itself: a course-wide scan or sort would show at 100,000.
+  const existing = (await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0].n;
+  if (students > existing) await seedStudents(ctx, db.courseId, students - existing, `fill${existing}.read.scale`);
+  await ctx.db.query(`UPDATE enrolments SET status = 'active', activated_at = now() WHERE status = 'invited'`);
+  await ctx.db.query(
+    `WITH ordered AS (
+       SELECT i.id, i.completion, mat.duration_seconds, m.course_id, row_number() OVER (PARTITION BY m.course_id ORDER BY m.position, i.position) - 1 AS ord
+       FROM items i JOIN modules m ON m.id = i.module_id JOIN materials mat ON mat.id = i.material_id
+     ), learners AS (SELECT id, course_id, abs(hashtext(id::text)) % 33 AS k FROM enrolments)
+     INSERT INTO item_progress (enrolment_id, item_id, state, percent, rule, min_percent, duration_seconds, completed_at, updated_at)
+     SELECT l.id, o.id, CASE WHEN o.ord < l.k THEN 'completed' ELSE 'in_progress' END, CASE WHEN o.ord < l.k THEN 100 ELSE 40 END,
+            o.completion->>'type', (o.completion->>'minPercent')::float8, o.duration_seconds, CASE WHEN o.ord < l.k THEN now() END, now()
+     FROM learners l JOIN ordered o ON o.course_id = l.course_id AND o.ord < l.k + 3
+     ON CONFLICT DO NOTHING`,
+  );
+  const ids = (await ctx.db.query<{ id: string }>('SELECT id FROM enrolments')).rows.map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 5_000)
+    await ctx.app.get(ProgressWritesRepository).refreshEnrolments(ids.slice(i, i + 5_000), new Date());
+  await ctx.db.query('VACUUM ANALYZE');
+  await ctx.db.query('CHECKPOINT');
+  db.students = students;
+  log(`read: ${students} students, ${ids.length} enrolments ready`);
+}
+
+/**
+ * The statements of the student read path (course view, /me/enrolments, /me/assignments) as the repositories
+ * issue them (captured from the pool), under EXPLAIN (ANALYZE, BUFFERS); returns the course view's execution time.
+ */
+async function explainReadPath(
+  db: ReadDatabase,
+  courses: number,
+  print: boolean,
+): Promise<{ courseViewDbMs: number; statementP50Ms: number; statementP99Ms: number }> {
+  const ds = db.ctx.app.get(DataSource);
+  const pool = (ds.driver as unknown as { master: { query: unknown } }).master;
+  const capture = async (run: () => Promise<unknown>): Promise<{ sql: string; params: unknown[] }> => {
+    let captured = { sql: '', params: [] as unknown[] };
+    const dsQuery = ds.query.bind(ds);
+    ds.query = (async (sql: string, params: unknown[]) => ((captured = { sql, params }), [])) as typeof ds.query;
+    pool.query = async (config: { text: string; values: unknown[] }) => (
+      (captured = { sql: config.text, params: config.values }),
+      { rows: [] }
+    );
+    try {
+      await run();
+    } finally {
+      ds.query = dsQuery;
+      delete (pool as { query?: unknown }).query; // back to the prototype's
+    }
+    return captured;
+  };
+  const userId = db.sample.get(courses)!;
+  const statements: Array<[string, () => Promise<unknown>]> = [
+    ['course view (GET /me/courses/:id/progress)', () => db.ctx.app.get(CourseViewRepository).courseView(userId, db.courseId)],
+    ['GET /me/enrolments', () => db.ctx.app.get(EnrolmentsRepository).mine(userId)],
+    ['GET /me/assignments', () => db.ctx.app.get(AssignmentsRepository).mine(userId)],
+  ];
+  const explain = async (label: string, sql: string, params: unknown[]) => {
+    const plan = await db.ctx.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+    const lines = plan.rows.map((r) => r['QUERY PLAN']);
+    if (print)
+      process.stderr.write(`\n-- ${label}: ${db.students} students, caller enrolled in ${courses} course(s)\n${lines.join('\n')}\n`);
+    return Number(/Execution Time: ([\d.]+)/.exec(lines.join('\n'))?.[1] ?? NaN);
+  };
+  const times: number[] = [];
+  const view = await capture(statements[0][1]);
+  for (const [label, run] of statements) {
+    const { sql, params } = await capture(run);
+    times.push(await explain(label, sql, params));
+  }
+  if (print) {
+    // The catalogue here (100 courses) fits in a few pages, so the planner scans modules, items and assignments
+    // whole; these are the plans it takes once they outgrow that (each lookup by the course's index).
+    await db.ctx.db.query('SET enable_seqscan = off');
+    await explain('course view with enable_seqscan = off (a catalogue too large to scan)', view.sql, view.params);
+    await db.ctx.db.query('RESET enable_seqscan');
+  }
+  // The statement alone, timed from a client over READ_STATEMENT_RUNS callers in turn: PostgreSQL's share of the p99.
+  const callers = (
+    await db.ctx.db.query<{ user_id: string }>(`SELECT user_id FROM enrolments WHERE course_id = $1 AND user_id = ANY($2::uuid[])`, [
+      db.courseId,
+      db.users.get(courses)!,
+    ])
+  ).rows.map((r) => r.user_id);
+  const statementMs: number[] = [];
+  for (let i = 0; i < READ_STATEMENT_RUNS; i += 1) {
+    const started = process.hrtime.bigint();
+    await db.ctx.db.query(view.sql, [[callers[i % callers.length]], [db.courseId]]);
+    statementMs.push(ms(started));
+  }
+  return {
+    courseViewDbMs: round(times[0], 2),
+    statementP50Ms: round(median(statementMs), 2),
+    statementP99Ms: round(percentile(statementMs, 99), 2),
+  };
+}
+
+/**
+ * GET /me/courses/:id/progress p99 under autocannon, as a student enrolled in 1 / 100 courses, with 1k / 100k
+ * students in the database. One database grows from the smaller size to the larger (one API per process:
+ * passport's strategies are process-wide, so two apps in one process cannot serve side by side). At each size
+ * READ_ROUNDS rounds measure the course counts interleaved (order alternating), so load drifting over the run
+ * hits both alike; each point reports the median round, with the range and the load average per round.
+ */
+async function readCurve(): Promise<Point[]> {
+  const [one, most] = [Math.min(...READ_COURSES), Math.max(...READ_COURSES)];
+  const studentSizes = [...new Set(READ_STUDENTS)].sort((a, b) => a - b);
+  const db = await readDatabase(studentSizes[0], one, most);
   const points: Point[] = [];
   try {
-    const admin = await signIn(ctx);
-    const course = await createCourse(ctx, admin, 'Scale read', 5, 8);
-    const others: string[] = [];
-    for (let c = 1; c < Math.max(...READ_COURSES); c += 1) others.push((await createCourse(ctx, admin, `Scale read other ${c}`, 1, 2)).id);
-    const students = await seedStudents(ctx, course.id, 500, 'read.scale');
-    const fill = async (n: number, courseId: string) => {
-      const existing = (await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0].n;
-      if (n > existing) await seedStudents(ctx, courseId, n - existing, `fill${existing}.scale`);
-    };
-    const progress = async () => {
-      await ctx.db.query(
-        `WITH ordered AS (
-           SELECT i.id, i.completion, mat.duration_seconds, m.course_id, row_number() OVER (PARTITION BY m.course_id ORDER BY m.position, i.position) - 1 AS ord
-           FROM items i JOIN modules m ON m.id = i.module_id JOIN materials mat ON mat.id = i.material_id
-         ), learners AS (SELECT id, course_id, abs(hashtext(id::text)) % 33 AS k FROM enrolments)
-         INSERT INTO item_progress (enrolment_id, item_id, state, percent, rule, min_percent, duration_seconds, completed_at, updated_at)
-         SELECT l.id, o.id, CASE WHEN o.ord < l.k THEN 'completed' ELSE 'in_progress' END, CASE WHEN o.ord < l.k THEN 100 ELSE 40 END,
-                o.completion->>'type', (o.completion->>'minPercent')::float8, o.duration_seconds, CASE WHEN o.ord < l.k THEN now() END, now()
-         FROM learners l JOIN ordered o ON o.course_id = l.course_id AND o.ord < l.k + 3
-         ON CONFLICT DO NOTHING`,
-      );
-      const ids = (await ctx.db.query<{ id: string }>('SELECT id FROM enrolments')).rows.map((r) => r.id);
-      for (let i = 0; i < ids.length; i += 5_000)
-        await ctx.app.get(ProgressWritesRepository).refreshEnrolments(ids.slice(i, i + 5_000), new Date());
-      await ctx.db.query('VACUUM ANALYZE');
-      await ctx.db.query('CHECKPOINT');
-    };
-    const tokens = accessTokens(
-      ctx,
-      students.map((s) => s.userId),
-    );
-    const url = `${ctx.baseUrl}/api/v1/me/courses/${course.id}/progress`;
-    const measure = async (studentsInDb: number, courses: number) => {
+    const courseCounts = [...new Set([one, most])];
+    const load = (tokens: string[], duration: number) => {
       let next = 0;
-      const load = (duration: number) =>
-        autocannon({
-          url,
-          connections: 20,
-          duration,
-          requests: [
-            {
-              method: 'GET',
-              setupRequest: (request) => ({
-                ...request,
-                headers: { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` },
-              }),
-            },
-          ],
-        });
-      await load(2);
-      const result = await load(READ_SECONDS);
-      if (result.errors || result.non2xx || result.timeouts)
-        throw new Error(`read path: ${result.errors} errors, ${result.non2xx} non-2xx`);
-      points.push({
-        size: studentsInDb,
-        courses,
-        requestsPerSecond: Math.round(result.requests.average),
-        p50Ms: result.latency.p50,
-        p99Ms: result.latency.p99,
+      return autocannon({
+        url: db.url,
+        connections: 20,
+        duration,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (request) => ({
+              ...request,
+              headers: { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+            }),
+          },
+        ],
       });
-      log(`read: ${JSON.stringify(points[points.length - 1])}`);
     };
-    const [few, many] = [Math.min(...READ_STUDENTS), Math.max(...READ_STUDENTS)];
-    const [one, most] = [Math.min(...READ_COURSES), Math.max(...READ_COURSES)];
-    const enrolEverywhere = () =>
-      ctx.db.query(
-        `INSERT INTO enrolments (course_id, user_id, status) SELECT c, s, 'active' FROM unnest($1::uuid[]) c, unnest($2::uuid[]) s`,
-        [others.slice(0, most - 1), students.map((s) => s.userId)],
-      );
-    const unenrol = () =>
-      ctx.db.query(`DELETE FROM enrolments WHERE course_id = ANY($1::uuid[]) AND user_id = ANY($2::uuid[])`, [
-        others,
-        students.map((s) => s.userId),
-      ]);
-    await fill(few, others[0] ?? course.id);
-    await progress();
-    await measure(few, one);
-    await enrolEverywhere();
-    await progress();
-    await measure(few, most);
-    await fill(many, others[0] ?? course.id);
-    await progress();
-    await measure(many, most);
-    await unenrol();
-    await ctx.db.query('VACUUM ANALYZE');
-    await ctx.db.query('CHECKPOINT');
-    await measure(many, one);
+    for (const students of studentSizes) {
+      if (students !== db.students) await populate(db, students);
+      // Warm-up: caches, pools, and (the first phase) V8's optimised code, without which the first size measured slowest.
+      for (const courses of courseCounts) await load(db.tokens.get(courses)!, students === studentSizes[0] ? 6 : 2);
+      const rounds = courseCounts.map(() => ({ p99: [] as number[], p50: [] as number[], rps: [] as number[], load1: [] as number[] }));
+      for (let r = 0; r < READ_ROUNDS; r += 1) {
+        for (let k = 0; k < courseCounts.length; k += 1) {
+          const i = (k + r) % courseCounts.length;
+          const loadAverage = loadNow()[0];
+          const result = await load(db.tokens.get(courseCounts[i])!, READ_SECONDS);
+          if (result.errors || result.non2xx || result.timeouts)
+            throw new Error(`read path: ${result.errors} errors, ${result.non2xx} non-2xx ${JSON.stringify(result.statusCodeStats)}`);
+          rounds[i].p99.push(result.latency.p99);
+          rounds[i].p50.push(result.latency.p50);
+          rounds[i].rps.push(result.requests.average);
+          rounds[i].load1.push(loadAverage);
+        }
+        log(
+          `read ${students} students, round ${r + 1}/${READ_ROUNDS}: p99 ${rounds.map((x) => x.p99[r]).join(' / ')} ms, load ${loadNow()[0]}`,
+        );
+      }
+      for (const [i, courses] of courseCounts.entries()) {
+        const x = rounds[i];
+        points.push({
+          size: students,
+          courses,
+          requestsPerSecond: Math.round(median(x.rps)),
+          p50Ms: median(x.p50),
+          p99Ms: median(x.p99),
+          p99RoundMinMs: Math.min(...x.p99),
+          p99RoundMaxMs: Math.max(...x.p99),
+          rounds: READ_ROUNDS,
+          roundSeconds: READ_SECONDS,
+          load1Median: median(x.load1),
+          ...(await explainReadPath(db, courses, !!process.env.BENCH_EXPLAIN && students === studentSizes[studentSizes.length - 1])),
+        });
+        log(`read: ${JSON.stringify(points[points.length - 1])}`);
+      }
+    }
+    return points;
   } finally {
-    await ctx.close();
+    await db.ctx.close();
   }
-  return points;
 }
 
 /** Largest-size cost over smallest-size cost (1 = flat). */
@@ -485,19 +632,20 @@ const growth = (points: Point[], key: string) => (points.length > 1 ? round(poin
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const loadBefore = loadNow();
+  const uptimeBefore = uptime();
   // With BENCH_SCALE_ONLY, the parts not run keep their curves from the last scale.json (and say when they ran).
   const file = join(root, 'bench', 'results', 'scale.json');
   const earlier = (ONLY && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null) as {
     at: string;
     load: unknown;
-    runs?: Record<string, { at: string; load: unknown }>;
+    runs?: Record<string, { at: string; load: unknown; uptime?: string }>;
     curves: { report: Point[]; ingest: Point[]; dispatch: Point[]; fanOut: Point | null; read: Point[] };
   } | null;
-  const partRuns: Record<string, { at: string; load: unknown }> = {};
+  const partRuns: Record<string, { at: string; load: unknown; uptime?: string }> = {};
   const part = async <T>(name: string, run: () => Promise<T>, keep: (e: NonNullable<typeof earlier>) => T, none: T): Promise<T> => {
     if (runs(name)) {
       const value = await run();
-      partRuns[name] = { at: new Date().toISOString(), load: loadNow() };
+      partRuns[name] = { at: new Date().toISOString(), load: loadNow(), uptime: uptime() };
       return value;
     }
     if (!earlier) return none;
@@ -538,6 +686,7 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
     machine: machine(),
     load: { before: loadBefore, after: loadNow() },
+    uptime: { before: uptimeBefore, after: uptime() },
     minutes: round(ms(started) / 60_000, 1),
     runs: partRuns,
     sizes: {

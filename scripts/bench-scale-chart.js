@@ -64,6 +64,15 @@ function renderTable(result) {
             .join(', ')}.`,
         ]
       : []),
+    ...(result.runs && Object.values(result.runs).some((r) => r.uptime)
+      ? [
+          '',
+          `\`uptime\` when each part ended: ${Object.entries(result.runs)
+            .filter(([, r]) => r.uptime)
+            .map(([part, r]) => `${part} \`${r.uptime}\``)
+            .join('; ')}.`,
+        ]
+      : []),
     '',
     '| path | size | figures |',
     '|---|---|---|',
@@ -84,7 +93,7 @@ function renderTable(result) {
     );
   for (const p of c.read ?? [])
     rows.push(
-      `| student course view | ${n(p.size)} students, enrolled in ${n(p.courses)} course${p.courses === 1 ? '' : 's'} | ${n(p.requestsPerSecond)} req/s; p50 ${n(p.p50Ms)} ms, p99 ${n(p.p99Ms)} ms |`,
+      `| student course view | ${n(p.size)} students, enrolled in ${n(p.courses)} course${p.courses === 1 ? '' : 's'} | ${n(p.requestsPerSecond)} req/s; p50 ${n(p.p50Ms)} ms, p99 ${n(p.p99Ms)} ms${p.rounds ? ` (median of ${p.rounds} rounds of ${p.roundSeconds} s, range ${n(p.p99RoundMinMs)}–${n(p.p99RoundMaxMs)} ms, load ${n(p.load1Median)})` : ''}${p.statementP99Ms ? `; course-view statement alone p50 ${n(p.statementP50Ms)} ms, p99 ${n(p.statementP99Ms)} ms` : ''} |`,
     );
   rows.push('', '| goal | met |', '|---|---|');
   for (const [goal, met] of Object.entries(result.goals ?? {}))

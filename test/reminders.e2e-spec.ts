@@ -422,4 +422,14 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
     expect(res.text).toMatch(/accord_reminder_queue_depth\{state="waiting"\} \d+/);
     expect(res.text).toMatch(/accord_reminder_send_latency_seconds\{quantile="0.5"\}/);
   });
+
+  it('keeps /metrics answering after a worker in the same process closed (its gauges leave the shared registry)', async () => {
+    const extra = await t.startWorker(); // registers its reminder gauges last, over the API's and the first worker's
+    await extra.close(); // its pool and queue connections are gone
+    const res = await http().get('/api/v1/metrics').set(as(METRICS_TOKEN));
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/accord_reminders\{kind="welcome",status="sent"\} \d+/);
+    expect(res.text).toMatch(/accord_reminder_queue_depth\{state="waiting"\} \d+/);
+    expect(res.text).toMatch(/accord_table_size_bytes\{table="reminders"\} \d+/);
+  });
 });

@@ -1,26 +1,14 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Gauge } from 'prom-client';
-import { registry } from '../metrics/metrics';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { scrapeGauge } from '../metrics/metrics';
 import { Clock } from '../../common/clock';
 import { ReminderMetricsRepository } from './reminder-metrics.repository';
 import { ReminderQueueDepth } from './reminder-queue-depth';
 
-function gauge<T extends string>(name: string, help: string, labelNames: T[], collect: (g: Gauge<T>) => Promise<void>): void {
-  registry.removeSingleMetric(name); // one app per process in production; tests create several
-  new Gauge<T>({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect(this: Gauge<T>) {
-      return collect(this);
-    },
-  });
-}
-
 /** Reminder metrics, read from PostgreSQL and Redis at scrape time, so every API process reports the same truth. */
 @Injectable()
-export class RemindersMetrics implements OnModuleInit {
+export class RemindersMetrics implements OnModuleInit, OnModuleDestroy {
+  private readonly withdraw: Array<() => void> = [];
+
   constructor(
     private readonly reminders: ReminderMetricsRepository,
     private readonly depth: ReminderQueueDepth,
@@ -28,6 +16,11 @@ export class RemindersMetrics implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    const gauge: typeof scrapeGauge = (...args) => {
+      const withdraw = scrapeGauge(...args);
+      this.withdraw.push(withdraw);
+      return withdraw;
+    };
     gauge('accord_reminders', 'Reminder rows by kind and status', ['kind', 'status'], async (g) => {
       g.reset();
       for (const row of await this.reminders.counts()) g.set({ kind: row.kind, status: row.status }, row.n);
@@ -43,5 +36,10 @@ export class RemindersMetrics implements OnModuleInit {
       const counts = await this.depth.counts().catch(() => ({}));
       for (const [state, n] of Object.entries(counts)) g.set({ state }, n);
     });
+  }
+
+  /** A closed app (the worker, a test's app) leaves nothing on /metrics that would read its closed pool. */
+  onModuleDestroy(): void {
+    for (const withdraw of this.withdraw.splice(0)) withdraw();
   }
 }
