@@ -1,3 +1,4 @@
+import { Digest } from '../modules/reminders/entities/digest.entity';
 import { Assignment } from '../modules/assignments/entities/assignment.entity';
 import { AssignmentEnrolment } from '../modules/assignments/entities/assignment-enrolment.entity';
 import { AssignmentOverride } from '../modules/assignments/entities/assignment-override.entity';
@@ -36,6 +37,7 @@ export const ENTITIES = [
   Cohort,
   Enrolment,
   Reminder,
+  Digest,
   Assignment,
   AssignmentEnrolment,
   AssignmentOverride,

@@ -22,6 +22,7 @@ export enum ReminderJob {
   Dispatch = 'dispatch',
   ScanInactivity = 'scan-inactivity',
   Reconcile = 'reconcile',
+  SendDigests = 'send-digests',
 }
 
 export const QUEUE_JOBS: Record<QueueName, readonly string[]> = {

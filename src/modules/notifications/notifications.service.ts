@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInput } from '../../common/errors';
-import { ReminderKind } from '../reminders/reminder-kinds';
 import { PreferencesDto, PreferencesPatchDto } from './dto/preferences.dto';
 import { NotificationPreferences } from './entities/notification-preferences.entity';
 import { PREFERENCE_OF } from './preference-fields';
 import { DEFAULT_PREFERENCES, PreferencesRepository } from './preferences.repository';
-import { UnsubscribeTokens } from './unsubscribe-tokens';
+import { UnsubscribeKind, UnsubscribeTokens } from './unsubscribe-tokens';
 
 export function toPreferencesDto(p: Omit<NotificationPreferences, 'userId' | 'updatedAt' | 'user'>): PreferencesDto {
   return {
@@ -15,6 +14,7 @@ export function toPreferencesDto(p: Omit<NotificationPreferences, 'userId' | 'up
     overdue: p.overdue,
     inactivity: p.inactivity,
     quietHours: p.quietStart && p.quietEnd ? { start: p.quietStart, end: p.quietEnd } : null,
+    digest: { frequency: p.digestFrequency, hour: p.digestHour, weekday: p.digestWeekday },
   };
 }
 
@@ -38,6 +38,9 @@ export class NotificationsService {
       inactivity: input.inactivity,
       quietStart: input.quietHours?.start ?? null,
       quietEnd: input.quietHours?.end ?? null,
+      ...(input.digest
+        ? { digestFrequency: input.digest.frequency, digestHour: input.digest.hour, digestWeekday: input.digest.weekday }
+        : {}),
     });
     return toPreferencesDto(saved);
   }
@@ -52,17 +55,19 @@ export class NotificationsService {
       overdue: input.overdue ?? current.overdue,
       inactivity: input.inactivity ?? current.inactivity,
       quietHours: input.quietHours === undefined ? current.quietHours : input.quietHours,
+      digest: input.digest ?? current.digest,
     });
   }
 
   /** One-click unsubscribe: turns that kind off. Idempotent; a bad token is a 400. */
-  async unsubscribe(token: string | undefined): Promise<ReminderKind> {
+  async unsubscribe(token: string | undefined): Promise<UnsubscribeKind> {
     const scope = this.verify(token);
-    await this.preferences.save(scope.userId, { [PREFERENCE_OF[scope.kind]]: false });
+    // The digest's link turns the digest off (the emails then come on their own); a kind's link turns that kind off.
+    await this.preferences.save(scope.userId, scope.kind === 'digest' ? { digestFrequency: 'off' } : { [PREFERENCE_OF[scope.kind]]: false });
     return scope.kind;
   }
 
-  verify(token: string | undefined): { userId: string; kind: ReminderKind } {
+  verify(token: string | undefined): { userId: string; kind: UnsubscribeKind } {
     const scope = this.tokens.verify(token);
     if (!scope)
       throw new InvalidInput('The unsubscribe link is not valid', [{ field: 'token', message: 'token is forged, altered or malformed' }]);

@@ -1,5 +1,6 @@
 import { REMINDER_KIND_TABLE, type ReminderKind } from '../reminders/reminder-kinds';
 import type { PreferencesDto } from './dto/preferences.dto';
+import type { UnsubscribeKind } from './unsubscribe-tokens';
 
 const KINDS = Object.entries(REMINDER_KIND_TABLE) as Array<[ReminderKind, (typeof REMINDER_KIND_TABLE)[ReminderKind]]>;
 
@@ -9,7 +10,7 @@ export const PREFERENCE_OF: Record<ReminderKind, keyof PreferencesDto> = Object.
 ) as Record<ReminderKind, keyof PreferencesDto>;
 
 /** How the unsubscribe page names each kind (derived from the reminder kinds table). */
-export const KIND_LABEL: Record<ReminderKind, string> = Object.fromEntries(KINDS.map(([kind, k]) => [kind, k.label])) as Record<
-  ReminderKind,
-  string
->;
+export const KIND_LABEL: Record<UnsubscribeKind, string> = {
+  ...(Object.fromEntries(KINDS.map(([kind, k]) => [kind, k.label])) as Record<ReminderKind, string>),
+  digest: 'digest emails (each reminder then comes on its own)',
+};

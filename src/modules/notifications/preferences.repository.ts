@@ -12,6 +12,9 @@ export const DEFAULT_PREFERENCES: Omit<NotificationPreferences, 'userId' | 'upda
   inactivity: true,
   quietStart: DEFAULT_QUIET_HOURS.start,
   quietEnd: DEFAULT_QUIET_HOURS.end,
+  digestFrequency: 'off',
+  digestHour: 7,
+  digestWeekday: 1,
 };
 
 @Injectable()

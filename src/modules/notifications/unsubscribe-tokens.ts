@@ -2,7 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'crypto';
 import { isUuid } from '../../common/uuid';
 import { APP_CONFIG, AppConfig } from '../../config/env';
-import { REMINDER_KINDS, ReminderKind } from '../reminders/reminder-kinds';
+import { REMINDER_KINDS } from '../reminders/reminder-kinds';
+
+/** What an unsubscribe link can stop: one reminder kind, or the digest (which turns it off). */
+export const UNSUBSCRIBE_KINDS = [...REMINDER_KINDS, 'digest'] as const;
+export type UnsubscribeKind = (typeof UNSUBSCRIBE_KINDS)[number];
 
 /** Signed, scoped to one user and one kind of email: `<base64url(userId:kind)>.<hmac>`. */
 @Injectable()
@@ -13,12 +17,12 @@ export class UnsubscribeTokens {
     return createHmac('sha256', this.config.auth.jwtSecret).update(`unsubscribe:${payload}`).digest('base64url');
   }
 
-  create(userId: string, kind: ReminderKind): string {
+  create(userId: string, kind: UnsubscribeKind): string {
     const payload = Buffer.from(`${userId}:${kind}`).toString('base64url');
     return `${payload}.${this.sign(payload)}`;
   }
 
-  url(userId: string, kind: ReminderKind): string {
+  url(userId: string, kind: UnsubscribeKind): string {
     return `${this.config.publicUrl}/unsubscribe?token=${this.create(userId, kind)}`;
   }
 
@@ -27,7 +31,7 @@ export class UnsubscribeTokens {
    * `<payload>.<mac>` in base64url, the payload exactly `<uuid>:<kind>` in its canonical encoding;
    * anything more or different is refused, even under a valid MAC.
    */
-  verify(token: unknown): { userId: string; kind: ReminderKind } | null {
+  verify(token: unknown): { userId: string; kind: UnsubscribeKind } | null {
     if (typeof token !== 'string' || token.length > 300) return null;
     const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (!match) return null;
@@ -40,7 +44,7 @@ export class UnsubscribeTokens {
     const parts = decoded.toString('utf8').split(':');
     if (parts.length !== 2) return null;
     const [userId, kind] = parts;
-    if (!isUuid(userId) || !(REMINDER_KINDS as readonly string[]).includes(kind)) return null;
-    return { userId, kind: kind as ReminderKind };
+    if (!isUuid(userId) || !(UNSUBSCRIBE_KINDS as readonly string[]).includes(kind)) return null;
+    return { userId, kind: kind as UnsubscribeKind };
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Job, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/env';
 import { bullConnection, QUEUE_JOBS, QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
+import { DigestSender } from './digest-sender';
 import { InactivityScanner } from './inactivity-scanner';
 import { ReminderDispatch } from './reminder-dispatch';
 import { ReminderJobHandler } from './reminder-job-handler';
@@ -11,7 +12,7 @@ import { ReminderSender } from './reminder-sender';
 
 /**
  * The reminders queue's BullMQ worker (in the worker process only): `send` jobs carry a reminder
- * id; `dispatch`, `scan-inactivity` and `reconcile` are repeatable jobs (kept alive by
+ * id; `dispatch`, `scan-inactivity`, `reconcile` and `send-digests` are repeatable jobs (kept alive by
  * ReminderSchedules). Handlers are checked against the job names at boot. Closing waits for jobs in flight.
  */
 @Injectable()
@@ -25,10 +26,11 @@ export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShut
     dispatch: ReminderDispatch,
     reconciler: ReminderReconciler,
     inactivity: InactivityScanner,
+    digests: DigestSender,
     private readonly schedules: ReminderSchedules,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    const repeatable: ReminderJobHandler[] = [dispatch, reconciler, inactivity];
+    const repeatable: ReminderJobHandler[] = [dispatch, reconciler, inactivity, digests];
     this.handlers = {
       [ReminderJob.Send]: (job) => this.sender.send(job.data.reminderId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1), job.data.xid),
       ...Object.fromEntries(repeatable.map((handler) => [handler.job, () => handler.run()])),

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsObject, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsObject, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -12,6 +12,25 @@ export class QuietHoursDto {
   @ApiProperty({ example: '08:00' })
   @Matches(HHMM, { message: 'end must be HH:MM' })
   end: string;
+}
+
+/** The digest: assignment, due-soon, overdue and inactivity emails wait and go out together at this local hour. */
+export class DigestDto {
+  @ApiProperty({ enum: ['off', 'daily', 'weekly'], example: 'daily', description: 'off: every email comes on its own' })
+  @IsIn(['off', 'daily', 'weekly'])
+  frequency: 'off' | 'daily' | 'weekly';
+
+  @ApiProperty({ minimum: 0, maximum: 23, example: 7, description: 'Hour of the day in your timezone' })
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  hour: number;
+
+  @ApiProperty({ minimum: 1, maximum: 7, example: 1, description: 'Weekly digests: ISO weekday, 1 = Monday … 7 = Sunday' })
+  @IsInt()
+  @Min(1)
+  @Max(7)
+  weekday: number;
 }
 
 /** Which reminder emails the user gets; due_soon, overdue and inactivity wait out the quiet hours. */
@@ -29,6 +48,13 @@ export class PreferencesDto {
   @ValidateNested()
   @Type(() => QuietHoursDto)
   quietHours: QuietHoursDto | null;
+
+  @ApiProperty({ type: DigestDto, required: false, description: 'Absent in a PUT: unchanged. Default: off at 07:00, Mondays' })
+  @ValidateIf((_, v) => v !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DigestDto)
+  digest?: DigestDto;
 }
 
 const present = (_: object, v: unknown) => v !== undefined;
@@ -50,4 +76,11 @@ export class PreferencesPatchDto {
   @ValidateNested()
   @Type(() => QuietHoursDto)
   quietHours?: QuietHoursDto | null;
+
+  @ApiProperty({ type: DigestDto, required: false, description: 'absent: unchanged' })
+  @ValidateIf(present)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DigestDto)
+  digest?: DigestDto;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { REMINDER_KINDS, type ReminderKind } from '../../reminders/reminder-kinds';
 import { KIND_LABEL } from '../preference-fields';
+import { UNSUBSCRIBE_KINDS, type UnsubscribeKind } from '../unsubscribe-tokens';
 
 export class UnsubscribeDto {
   @ApiProperty({ description: 'The token from the unsubscribe link of an email' })
@@ -12,10 +12,10 @@ export class UnsubscribeDto {
 
 /** Which emails an unsubscribe link stops, named as people read it. */
 export class UnsubscribeScopeDto {
-  @ApiProperty({ enum: REMINDER_KINDS, example: 'due_soon' }) kind: ReminderKind;
+  @ApiProperty({ enum: UNSUBSCRIBE_KINDS, example: 'due_soon' }) kind: UnsubscribeKind;
   @ApiProperty({ description: 'How the kind is named to people', example: '“due soon” reminders' }) label: string;
 
-  static of(kind: ReminderKind): UnsubscribeScopeDto {
+  static of(kind: UnsubscribeKind): UnsubscribeScopeDto {
     return { kind, label: KIND_LABEL[kind] };
   }
 }
