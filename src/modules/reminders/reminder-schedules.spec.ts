@@ -8,7 +8,7 @@ import { ReminderSchedules } from './reminder-schedules';
 const config = {
   reminders: { dispatchIntervalMs: 5_000, reconcileIntervalMs: 60_000, inactivityScanIntervalMs: 3_600_000, watchdogIntervalMs: 5_000 },
 } as never;
-const IDS = ['reminder-dispatch', 'reminder-reconcile', 'inactivity-scan'];
+const IDS = ['reminder-dispatch', 'reminder-reconcile', 'inactivity-scan', 'digest-send'];
 
 /** A stand-in for BullMQ's Queue over a scheduler table (id → next run) and a job table (id → state). */
 function fakeRedis() {
@@ -48,7 +48,7 @@ describe('ReminderSchedules', () => {
     jest.restoreAllMocks();
   });
 
-  it('registers the three schedulers at start with the configured intervals, and reconciles first only if Redis had none', async () => {
+  it('registers the four schedulers at start with the configured intervals, and reconciles first only if Redis had none', async () => {
     const warm = fakeRedis();
     warm.healthy();
     await warm.schedules.start();
@@ -56,6 +56,7 @@ describe('ReminderSchedules', () => {
       ['reminder-dispatch', 5_000],
       ['reminder-reconcile', 60_000],
       ['inactivity-scan', 3_600_000],
+      ['digest-send', 5_000],
     ]);
     expect(warm.reconciler.run).not.toHaveBeenCalled();
     await warm.schedules.onModuleDestroy();
@@ -162,15 +163,15 @@ describe('ReminderSchedules', () => {
     const reads = () => r.queue.getJobScheduler.mock.calls.length;
     const atStart = reads();
     await jest.advanceTimersByTimeAsync(5_000);
-    expect(reads()).toBe(atStart + 3);
+    expect(reads()).toBe(atStart + IDS.length);
     await jest.advanceTimersByTimeAsync(5_000);
-    expect(reads()).toBe(atStart + 6);
+    expect(reads()).toBe(atStart + 2 * IDS.length);
     // A reconnect checks at once (after a flush while disconnected, the repair comes without waiting for the tick).
     r.schedulers.clear();
     r.connection.emit('ready');
     r.connection.emit('ready'); // folded into one more check after the one in flight
     await jest.advanceTimersByTimeAsync(0);
-    expect(r.calls.filter((c) => c.startsWith('upsert')).length).toBe(3 + 3);
+    expect(r.calls.filter((c) => c.startsWith('upsert')).length).toBe(2 * IDS.length);
     await r.schedules.onModuleDestroy();
     const afterClose = reads();
     r.connection.emit('ready');
