@@ -146,6 +146,7 @@ describe('digests (e2e, settable clock, real schedulers)', () => {
     const [digest] = await s.digests(bea.id);
     expect(new Date(digest.slot_at).toISOString()).toBe(SEVEN_BOGOTA.toISOString());
     // Only the welcome went out (welcome emails stay immediate).
+    await until('the welcome is delivered', async () => t.mail.messages.some((m) => m.to.includes('bea@digest.test')));
     const before = t.mail.messages.filter((m) => m.to.includes('bea@digest.test'));
     expect(before.map((m) => m.subject)).toEqual(['Welcome to Mediation']);
 
@@ -222,6 +223,7 @@ describe('digests (e2e, settable clock, real schedulers)', () => {
       'digested',
     ]);
     // Everything done: the digest is not sent, and no notice went out alone.
+    await until('the welcome is delivered', async () => t.mail.messages.some((m) => m.to.includes('dee@digest.test')));
     expect(digestMails(t.mail, 'dee@digest.test')).toHaveLength(0);
     expect((await s.digests(dee.id)).map((d) => d.status)).toEqual(['empty']);
     expect(t.mail.messages.filter((m) => m.to.includes('dee@digest.test')).map((m) => m.subject)).toEqual(['Welcome to Arbitration']);
