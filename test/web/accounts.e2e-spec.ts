@@ -113,6 +113,31 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
     expect(prefs.body.inactivity).toBe(false);
   });
 
+  it('preferences: a daily digest at 07:00 is set from labelled controls, and shown again on the next visit', async () => {
+    const { context, page } = await newPage(stack);
+    await journey(page, 'digest-preferences', async () => {
+      await signIn(page, 'student3@accord.local', 'accord-student-demo');
+      await page.goto('/preferences');
+      await page.getByRole('heading', { level: 1, name: 'Email preferences' }).waitFor();
+      await page.getByRole('group', { name: 'Digest' }).waitFor();
+      await expect(page.getByLabel('How often').inputValue()).resolves.toBe('off');
+      await page.getByLabel('How often').selectOption('daily');
+      await page.getByLabel('At (your time zone)').selectOption({ label: '07:00' });
+      await expect(page.getByLabel('Day').count()).resolves.toBe(0); // only a weekly digest has a day
+      await page.getByRole('button', { name: 'Save preferences' }).click();
+      await page.getByRole('status').getByText('Saved.').waitFor();
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Email preferences' }).waitFor();
+      await expect(page.getByLabel('How often').inputValue()).resolves.toBe('daily');
+      await expect(page.getByLabel('At (your time zone)').inputValue()).resolves.toBe('7');
+      await shot(page, 'preferences-digest');
+    });
+    await context.close();
+    const me = await login(stack.t, 'student3@accord.local', 'accord-student-demo');
+    const prefs = await stack.t.http().get('/api/v1/me/notification-preferences').set(bearer(me.accessToken)).expect(200);
+    expect(prefs.body.digest).toEqual({ frequency: 'daily', hour: 7, weekday: 1 });
+  });
+
   it('every link in every kind of email opens a page that renders, and axe finds nothing serious on any student page', async () => {
     const t = stack.t;
     const driver = new ReminderDriver(t, [stack.worker]);

@@ -5,7 +5,12 @@ import { TimeZoneSelect } from '../components/TimeZoneSelect';
 import { field, must, useLoad, useTitle } from '../util';
 
 type Preferences = Schemas['PreferencesDto'];
-type Kind = Exclude<keyof Preferences, 'quietHours'>;
+type Kind = Exclude<keyof Preferences, 'quietHours' | 'digest'>;
+type Digest = Schemas['DigestDto'];
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+const DEFAULT_DIGEST: Digest = { frequency: 'off', hour: 7, weekday: 1 };
 
 const KINDS: Array<{ key: Kind; label: string; hint: string }> = [
   { key: 'welcome', label: 'Welcome emails', hint: 'When you are enrolled in a course.' },
@@ -20,12 +25,15 @@ export function PreferencesPage() {
   const user = session.user!;
   const loaded = useLoad(async () => must(await api.GET('/api/v1/me/notification-preferences')), user.id);
   const [quiet, setQuiet] = useState<boolean>();
+  const [frequency, setFrequency] = useState<Digest['frequency']>();
   const [result, setResult] = useState<{ tone: 'success' | 'error'; text: string }>();
 
   if (loaded.error) return <Status tone="error">{loaded.error.message}</Status>;
   if (!loaded.data) return <p className="loading">Loading your preferences…</p>;
   const prefs = loaded.data;
   const quietOn = quiet ?? prefs.quietHours !== null;
+  const digest = prefs.digest ?? DEFAULT_DIGEST;
+  const digestFrequency = frequency ?? digest.frequency;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -37,6 +45,11 @@ export function PreferencesPage() {
       overdue: form.has('overdue'),
       inactivity: form.has('inactivity'),
       quietHours: quietOn ? { start: field(form, 'quietStart'), end: field(form, 'quietEnd') } : null,
+      digest: {
+        frequency: digestFrequency,
+        hour: digestFrequency === 'off' ? digest.hour : Number(field(form, 'digestHour')),
+        weekday: digestFrequency === 'weekly' ? Number(field(form, 'digestWeekday')) : digest.weekday,
+      },
     };
     const timezone = field(form, 'timezone');
     const saved = await api.PUT('/api/v1/me/notification-preferences', { body });
@@ -80,6 +93,51 @@ export function PreferencesPage() {
               <div>
                 <label htmlFor="quietEnd">Until</label>
                 <input type="time" id="quietEnd" name="quietEnd" required defaultValue={prefs.quietHours?.end ?? '08:00'} />
+              </div>
+            </div>
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>Digest</legend>
+          <p id="digest-hint" className="hint">
+            With a digest, new-assignment, due-soon, overdue and inactivity emails wait and come together in one email at the hour you
+            choose. Welcome and account emails still come at once.
+          </p>
+          <label htmlFor="digestFrequency">How often</label>
+          <select
+            id="digestFrequency"
+            name="digestFrequency"
+            aria-describedby="digest-hint"
+            value={digestFrequency}
+            onChange={(e) => setFrequency(e.target.value as Digest['frequency'])}
+          >
+            <option value="off">Off: send each email on its own</option>
+            <option value="daily">Daily</option>
+            <option value="weekly">Weekly</option>
+          </select>
+          {digestFrequency !== 'off' && (
+            <div className="row">
+              {digestFrequency === 'weekly' && (
+                <div>
+                  <label htmlFor="digestWeekday">Day</label>
+                  <select id="digestWeekday" name="digestWeekday" defaultValue={digest.weekday}>
+                    {WEEKDAYS.map((day, i) => (
+                      <option key={day} value={i + 1}>
+                        {day}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              )}
+              <div>
+                <label htmlFor="digestHour">At (your time zone)</label>
+                <select id="digestHour" name="digestHour" defaultValue={digest.hour}>
+                  {HOURS.map((h) => (
+                    <option key={h} value={h}>
+                      {String(h).padStart(2, '0')}:00
+                    </option>
+                  ))}
+                </select>
               </div>
             </div>
           )}
