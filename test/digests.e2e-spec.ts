@@ -229,6 +229,30 @@ describe('digests (e2e, settable clock, real schedulers)', () => {
     expect(t.mail.messages.filter((m) => m.to.includes('dee@digest.test')).map((m) => m.subject)).toEqual(['Welcome to Arbitration']);
   });
 
+  it('keeps quiet hours: a 22:00 digest inside 21:00–08:00 goes out at 08:00', async () => {
+    const fay = await createUser(t, s.admin, { email: 'fay@digest.test', role: 'student' });
+    await t.http().patch(`/api/v1/users/${fay.id}`).set(bearer(s.admin)).send({ timezone: 'America/Bogota' }).expect(200);
+    await t
+      .http()
+      .patch('/api/v1/me/notification-preferences')
+      .set(bearer(fay.accessToken))
+      .send({ digest: { frequency: 'daily', hour: 22, weekday: 1 } }) // quiet hours stay the default 21:00–08:00
+      .expect(200);
+    const course = await s.course('Quiet', 1, [fay]);
+    await s.assignAll(course, NIGHT);
+    await until('the notice is held', async () => (await s.held(fay.id)) === 1);
+    const { rows } = await t.db.query('SELECT slot_at, scheduled_for FROM digests WHERE user_id = $1', [fay.id]);
+    expect(rows.map((r) => [new Date(r.slot_at).toISOString(), new Date(r.scheduled_for).toISOString()])).toEqual([
+      ['2026-12-02T03:00:00.000Z', '2026-12-02T13:00:00.000Z'], // 22:00 Bogotá, then 08:00 the next morning
+    ]);
+    driver.setClock(new Date('2026-12-02T03:00:00Z'));
+    await sleep(600);
+    expect(digestMails(t.mail, 'fay@digest.test')).toHaveLength(0);
+    driver.setClock(new Date('2026-12-02T13:00:00Z'));
+    await until('the digest is sent', async () => digestMails(t.mail, 'fay@digest.test').length === 1);
+    expect(digestMails(t.mail, 'fay@digest.test')[0].subject).toBe('Your Accord digest: 1 item');
+  });
+
   it('two workers sending at once send each digest once', async () => {
     const students = await Promise.all(Array.from({ length: 12 }, (_, i) => s.student(`pair${i}@digest.test`)));
     const course = await s.course('Pairs', 2, students);
