@@ -253,6 +253,37 @@ describe('digests (e2e, settable clock, real schedulers)', () => {
     expect(digestMails(t.mail, 'fay@digest.test')[0].subject).toBe('Your Accord digest: 1 item');
   });
 
+  it('refuses a bad digest setting with a 400 problem naming the field, and keeps the old one', async () => {
+    const gus = await s.student('gus@digest.test');
+    const bad: unknown[] = [
+      { frequency: 'hourly', hour: 7, weekday: 1 },
+      { frequency: 'daily', hour: 24, weekday: 1 },
+      { frequency: 'weekly', hour: 7, weekday: 0 },
+      { frequency: 'daily', hour: 7.5, weekday: 1 },
+      { frequency: 'daily', hour: 7, weekday: 1, minute: 30 },
+      { frequency: 'daily' },
+      null,
+      'daily',
+    ];
+    for (const digest of bad) {
+      const res = await t.http().patch('/api/v1/me/notification-preferences').set(bearer(gus.accessToken)).send({ digest });
+      expect([res.status, res.headers['content-type']]).toEqual([400, expect.stringContaining('problem+json')]);
+      expect(JSON.stringify(res.body)).toContain('digest');
+    }
+    const prefs = await t.http().get('/api/v1/me/notification-preferences').set(bearer(gus.accessToken)).expect(200);
+    expect(prefs.body.digest).toEqual({ frequency: 'daily', hour: 7, weekday: 1 });
+    // A weekly digest on Sundays at 18:00, through PUT (every field), and a PUT without `digest` keeps it.
+    const all = { welcome: true, assignment: true, dueSoon: true, overdue: true, inactivity: true, quietHours: null };
+    await t
+      .http()
+      .put('/api/v1/me/notification-preferences')
+      .set(bearer(gus.accessToken))
+      .send({ ...all, digest: { frequency: 'weekly', hour: 18, weekday: 7 } })
+      .expect(200);
+    const kept = await t.http().put('/api/v1/me/notification-preferences').set(bearer(gus.accessToken)).send(all).expect(200);
+    expect(kept.body.digest).toEqual({ frequency: 'weekly', hour: 18, weekday: 7 });
+  });
+
   it('two workers sending at once send each digest once', async () => {
     const students = await Promise.all(Array.from({ length: 12 }, (_, i) => s.student(`pair${i}@digest.test`)));
     const course = await s.course('Pairs', 2, students);
@@ -305,6 +336,8 @@ describe('a digest across a Redis flush and a worker SIGKILL (e2e, private redis
     const driver = new ReminderDriver(t, [holder]);
     driver.setClock(NIGHT);
     const eve = await s.student('eve@digest.test');
+    // The worker processes run on the real clock, whatever hour this test runs at: no quiet hours to wait for.
+    await t.http().patch('/api/v1/me/notification-preferences').set(bearer(eve.accessToken)).send({ quietHours: null }).expect(200);
     const course = await s.course('Negotiation', 3, [eve]);
     await s.assignAll(course, NIGHT);
     await driver.run();
@@ -325,10 +358,21 @@ describe('a digest across a Redis flush and a worker SIGKILL (e2e, private redis
       REMINDER_RECONCILE_INTERVAL_MS: '1000',
       REMINDER_LEASE_SECONDS: '2',
     };
-    const start = (): ChildProcess => spawn(process.execPath, [join(root, 'dist/src/worker.js')], { env, stdio: 'ignore' });
+    let logs = '';
+    const start = (): ChildProcess => {
+      const child = spawn(process.execPath, [join(root, 'dist/src/worker.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
+      return child;
+    };
     t.mail.hold(); // the first attempt reaches SMTP but is never accepted…
     const first = start();
-    await until('the first worker is sending the digest', async () => (await s.digests(eve.id))[0].status === 'sending');
+    await until('the first worker is sending the digest', async () => (await s.digests(eve.id))[0].status === 'sending').catch(
+      async (error: Error) => {
+        const { rows } = await t.db.query('SELECT status, attempts, last_error, scheduled_for, now() AS db_now FROM digests WHERE user_id = $1', [eve.id]);
+        throw new Error(`${error.message}: ${JSON.stringify(rows)} exit=${first.exitCode} mails=${t.mail.messages.length}\n${logs.slice(-3000)}`);
+      },
+    );
     await sleep(300);
     await direct.flushall(); // …Redis loses everything (schedulers included)…
     const died = new Promise((resolve) => first.once('exit', resolve));
@@ -341,7 +385,12 @@ describe('a digest across a Redis flush and a worker SIGKILL (e2e, private redis
 
     const second = start();
     try {
-      await until('the digest is sent after the restart', async () => (await s.digests(eve.id))[0].status === 'sent', 60_000);
+      await until('the digest is sent after the restart', async () => (await s.digests(eve.id))[0].status === 'sent', 60_000).catch(
+        async (error: Error) => {
+          const { rows } = await t.db.query('SELECT status, attempts, last_error, lease_until FROM digests WHERE user_id = $1', [eve.id]);
+          throw new Error(`${error.message}: ${JSON.stringify(rows)}\n${logs.slice(-3000)}`);
+        },
+      );
       await sleep(1_000);
     } finally {
       const stopped = new Promise<number | null>((resolve) => second.once('exit', (code) => resolve(code)));

@@ -12,6 +12,8 @@ type User = Awaited<ReturnType<typeof createUser>>;
 const T0 = new Date('2026-12-01T12:00:00Z'); // 14:00 in Helsinki, 07:00 in Bogotá (quiet until 08:00 = 13:00Z)
 const H = 3600_000;
 const at = (ms: number) => new Date(T0.getTime() + ms);
+/** The digest every user has until they choose one. */
+const DIGEST_OFF = { frequency: 'off', hour: 7, weekday: 1 };
 
 describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
   let t: TestApp;
@@ -303,6 +305,7 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
       overdue: true,
       inactivity: true,
       quietHours: { start: '21:00', end: '08:00' },
+      digest: DIGEST_OFF,
     });
     await assign(c.id, c.moduleId, at(2 * H));
     driver.setClock(at(1 * H));
@@ -318,8 +321,8 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
   it('reads and writes notification preferences, with quiet hours that can be turned off', async () => {
     const url = '/api/v1/me/notification-preferences';
     const body = { welcome: true, assignment: true, dueSoon: false, overdue: true, inactivity: false, quietHours: null };
-    expect((await http().put(url).set(as(ana.accessToken)).send(body)).body).toEqual(body);
-    expect((await http().get(url).set(as(ana.accessToken))).body).toEqual(body);
+    expect((await http().put(url).set(as(ana.accessToken)).send(body)).body).toEqual({ ...body, digest: DIGEST_OFF });
+    expect((await http().get(url).set(as(ana.accessToken))).body).toEqual({ ...body, digest: DIGEST_OFF });
     const bad = await http()
       .put(url)
       .set(as(ana.accessToken))
@@ -332,7 +335,7 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
 
   it('patches any subset of the notification preferences, rejecting unknown fields and null booleans', async () => {
     const url = '/api/v1/me/notification-preferences';
-    const start = { welcome: true, assignment: true, dueSoon: true, overdue: true, inactivity: true, quietHours: null };
+    const start = { welcome: true, assignment: true, dueSoon: true, overdue: true, inactivity: true, quietHours: null, digest: DIGEST_OFF };
     await http().put(url).set(as(ana.accessToken)).send(start).expect(200);
     const one = await http().patch(url).set(as(ana.accessToken)).send({ inactivity: false });
     expect([one.status, one.body]).toEqual([200, { ...start, inactivity: false }]);

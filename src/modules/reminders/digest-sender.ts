@@ -77,7 +77,7 @@ export class DigestSender implements ReminderJobHandler {
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const final = digest.attempts >= this.config.reminders.attempts;
-        if (final) await this.digests.markFailed(digest.id, message);
+        if (final) await this.digests.markFailed(digest.id, message, this.clock.now());
         else {
           const backoff = this.config.reminders.backoffMs * 2 ** (digest.attempts - 1);
           await this.digests.defer(digest.id, new Date(this.clock.now().getTime() + backoff), message);

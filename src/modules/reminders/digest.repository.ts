@@ -122,10 +122,13 @@ export class DigestRepository {
     );
   }
 
-  async markFailed(digestId: string, error: string): Promise<void> {
+  /** Failed for good (kept for admins to see); its entries are not lost: back to the dispatcher, for the next digest or alone. */
+  async markFailed(digestId: string, error: string, now: Date): Promise<void> {
     await this.dataSource.query(
-      `UPDATE digests SET status = 'failed', last_error = $2, lease_until = NULL, updated_at = now() WHERE id = $1 AND status = 'sending'`,
-      [digestId, error.slice(0, 2000)],
+      `WITH d AS (UPDATE digests SET status = 'failed', last_error = $2, lease_until = NULL, updated_at = now() WHERE id = $1 AND status = 'sending' RETURNING id)
+       UPDATE reminders r SET status = 'scheduled', scheduled_for = $3, digest_id = NULL, updated_at = now()
+       FROM d WHERE r.digest_id = d.id AND r.status = 'held'`,
+      [digestId, error.slice(0, 2000), now],
     );
   }
 
