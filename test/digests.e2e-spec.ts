@@ -105,7 +105,9 @@ class Scenario {
 
   async reminders(userId: string): Promise<Array<{ kind: string; status: string; skip_reason: string | null; digest_id: string | null }>> {
     return (
-      await this.t.db.query('SELECT kind, status, skip_reason, digest_id FROM reminders WHERE user_id = $1 ORDER BY kind, created_at', [userId])
+      await this.t.db.query('SELECT kind, status, skip_reason, digest_id FROM reminders WHERE user_id = $1 ORDER BY kind, created_at', [
+        userId,
+      ])
     ).rows;
   }
 
@@ -202,7 +204,14 @@ describe('digests (e2e, settable clock, real schedulers)', () => {
         .http()
         .post('/api/v1/progress/events')
         .set(bearer(user.accessToken))
-        .send({ events: items.map((itemId) => ({ eventId: randomUUID(), itemId, type: 'viewed', occurredAt: new Date(NIGHT.getTime() + 3_600_000).toISOString() })) })
+        .send({
+          events: items.map((itemId) => ({
+            eventId: randomUUID(),
+            itemId,
+            type: 'viewed',
+            occurredAt: new Date(NIGHT.getTime() + 3_600_000).toISOString(),
+          })),
+        })
         .expect(200);
     await view(cid, [course.items[1]]);
     await view(dee, course.items);
@@ -217,11 +226,12 @@ describe('digests (e2e, settable clock, real schedulers)', () => {
     expect(mail.text).toContain('"Arbitration part 1"');
     expect(mail.text).not.toContain('"Arbitration part 2"');
     expect(mail.text).toContain('"Arbitration part 3"');
-    expect((await s.reminders(cid.id)).filter((r) => r.kind === 'assignment').map((r) => r.skip_reason).sort()).toEqual([
-      'completed',
-      'digested',
-      'digested',
-    ]);
+    expect(
+      (await s.reminders(cid.id))
+        .filter((r) => r.kind === 'assignment')
+        .map((r) => r.skip_reason)
+        .sort(),
+    ).toEqual(['completed', 'digested', 'digested']);
     // Everything done: the digest is not sent, and no notice went out alone.
     await until('the welcome is delivered', async () => t.mail.messages.some((m) => m.to.includes('dee@digest.test')));
     expect(digestMails(t.mail, 'dee@digest.test')).toHaveLength(0);
@@ -297,7 +307,9 @@ describe('digests (e2e, settable clock, real schedulers)', () => {
     const senders = [worker, second].map((w) => w.get(DigestSender, { strict: false }));
     await Promise.all([senders[0].run(), senders[1].run(), senders[0].run(), senders[1].run()]);
     await until('every digest is sent', async () => {
-      const { rows } = await t.db.query("SELECT count(*)::int AS n FROM digests d JOIN users u ON u.id = d.user_id WHERE u.email LIKE 'pair%' AND d.status = 'sent'");
+      const { rows } = await t.db.query(
+        "SELECT count(*)::int AS n FROM digests d JOIN users u ON u.id = d.user_id WHERE u.email LIKE 'pair%' AND d.status = 'sent'",
+      );
       return rows[0].n === 12;
     });
     await sleep(600);
@@ -344,7 +356,7 @@ describe('a digest across a Redis flush and a worker SIGKILL (e2e, private redis
     expect(await s.held(eve.id)).toBe(3);
     await holder.close();
     // …then make the digest due now on the real clock, for worker processes that run on it.
-    await t.db.query('UPDATE digests SET scheduled_for = now() - interval \'1 second\' WHERE user_id = $1', [eve.id]);
+    await t.db.query("UPDATE digests SET scheduled_for = now() - interval '1 second' WHERE user_id = $1", [eve.id]);
     const [digest] = await s.digests(eve.id);
 
     const env = {
@@ -369,8 +381,13 @@ describe('a digest across a Redis flush and a worker SIGKILL (e2e, private redis
     const first = start();
     await until('the first worker is sending the digest', async () => (await s.digests(eve.id))[0].status === 'sending').catch(
       async (error: Error) => {
-        const { rows } = await t.db.query('SELECT status, attempts, last_error, scheduled_for, now() AS db_now FROM digests WHERE user_id = $1', [eve.id]);
-        throw new Error(`${error.message}: ${JSON.stringify(rows)} exit=${first.exitCode} mails=${t.mail.messages.length}\n${logs.slice(-3000)}`);
+        const { rows } = await t.db.query(
+          'SELECT status, attempts, last_error, scheduled_for, now() AS db_now FROM digests WHERE user_id = $1',
+          [eve.id],
+        );
+        throw new Error(
+          `${error.message}: ${JSON.stringify(rows)} exit=${first.exitCode} mails=${t.mail.messages.length}\n${logs.slice(-3000)}`,
+        );
       },
     );
     await sleep(300);

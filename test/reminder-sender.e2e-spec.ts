@@ -36,7 +36,10 @@ describe('ReminderSender (service, real PostgreSQL and SMTP)', () => {
   beforeAll(async () => {
     mail = await startMailCatcher({ web: false });
     s = await startServiceModule(
-      { imports: [RemindersModule, MailModule, NotificationsModule, UsersModule], providers: [ReminderSender, DigestSender, DigestRepository] },
+      {
+        imports: [RemindersModule, MailModule, NotificationsModule, UsersModule],
+        providers: [ReminderSender, DigestSender, DigestRepository],
+      },
       { SMTP_URL: mail.smtpUrl },
     );
     sender = s.get(ReminderSender);
@@ -234,7 +237,9 @@ describe('ReminderSender (service, real PostgreSQL and SMTP)', () => {
       [held],
     );
     expect(rows.map((r) => [r.status, r.attempts])).toEqual(held.map(() => ['held', 0]));
-    const digests = await sql<{ id: string; slot_at: Date; status: string }>('SELECT id, slot_at, status FROM digests WHERE user_id = $1', [w.userId]);
+    const digests = await sql<{ id: string; slot_at: Date; status: string }>('SELECT id, slot_at, status FROM digests WHERE user_id = $1', [
+      w.userId,
+    ]);
     // T0 is 12:00 UTC (the user's zone): the next 07:00 is the next morning.
     expect(digests.map((d) => [new Date(d.slot_at).toISOString(), d.status])).toEqual([['2026-12-02T07:00:00.000Z', 'pending']]);
     expect(new Set(rows.map((r) => r.digest_id))).toEqual(new Set([digests[0].id]));

@@ -63,7 +63,10 @@ export class NotificationsService {
   async unsubscribe(token: string | undefined): Promise<UnsubscribeKind> {
     const scope = this.verify(token);
     // The digest's link turns the digest off (the emails then come on their own); a kind's link turns that kind off.
-    await this.preferences.save(scope.userId, scope.kind === 'digest' ? { digestFrequency: 'off' } : { [PREFERENCE_OF[scope.kind]]: false });
+    await this.preferences.save(
+      scope.userId,
+      scope.kind === 'digest' ? { digestFrequency: 'off' } : { [PREFERENCE_OF[scope.kind]]: false },
+    );
     return scope.kind;
   }
 

@@ -95,7 +95,9 @@ export class DigestSender implements ReminderJobHandler {
     const user = await this.digests.recipient(digest.user_id);
     if (!user) throw new Error(`digest ${digest.id}: user ${digest.user_id} is gone`);
     let mail: ComposedMail | null =
-      digest.subject && digest.body_text && digest.body_html ? { subject: digest.subject, text: digest.body_text, html: digest.body_html } : null;
+      digest.subject && digest.body_text && digest.body_html
+        ? { subject: digest.subject, text: digest.body_text, html: digest.body_html }
+        : null;
     if (!mail) {
       if (user.digest_frequency === 'off') {
         await this.digests.close(digest.id, 'released', now);
@@ -103,7 +105,9 @@ export class DigestSender implements ReminderJobHandler {
         return false;
       }
       const entries = await this.digests.entries(digest.id);
-      const dropped = entries.map((e) => ({ id: e.id, reason: skipReason(e) })).filter((d): d is { id: string; reason: string } => !!d.reason);
+      const dropped = entries
+        .map((e) => ({ id: e.id, reason: skipReason(e) }))
+        .filter((d): d is { id: string; reason: string } => !!d.reason);
       await this.digests.dropEntries(digest.id, dropped);
       const kept = entries.filter((e) => !dropped.some((d) => d.id === e.id));
       if (!kept.length) {

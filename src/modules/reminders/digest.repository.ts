@@ -88,7 +88,9 @@ export class DigestRepository {
 
   /** The fresh read of every entry still held by the digest, as the reminder sender reads one. */
   entries(digestId: string): Promise<SendContext[]> {
-    return this.dataSource.query(`WITH r AS (SELECT * FROM reminders WHERE digest_id = $1 AND status = 'held') ${SEND_CONTEXT}`, [digestId]);
+    return this.dataSource.query(`WITH r AS (SELECT * FROM reminders WHERE digest_id = $1 AND status = 'held') ${SEND_CONTEXT}`, [
+      digestId,
+    ]);
   }
 
   /** Entries that dropped out at the digest's re-check, each with its reason. */
