@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { loadavg } from 'os';
 import { join } from 'path';
 import { DataSource } from 'typeorm';
+import { MY_LIST_MAX } from '../src/common/limits';
 import { AssignmentsRepository } from '../src/modules/assignments/assignments.repository';
 import { EnrolmentsRepository } from '../src/modules/enrolments/enrolments.repository';
 import { CourseViewRepository } from '../src/modules/progress/course-view.repository';
@@ -507,8 +508,8 @@ async function explainReadPath(
   const userId = db.sample.get(courses)!;
   const statements: Array<[string, () => Promise<unknown>]> = [
     ['course view (GET /me/courses/:id/progress)', () => db.ctx.app.get(CourseViewRepository).courseView(userId, db.courseId)],
-    ['GET /me/enrolments', () => db.ctx.app.get(EnrolmentsRepository).mine(userId)],
-    ['GET /me/assignments', () => db.ctx.app.get(AssignmentsRepository).mine(userId)],
+    ['GET /me/enrolments', () => db.ctx.app.get(EnrolmentsRepository).mine(userId, MY_LIST_MAX)],
+    ['GET /me/assignments', () => db.ctx.app.get(AssignmentsRepository).mine(userId, null, new Date(), MY_LIST_MAX)],
   ];
   const explain = async (label: string, sql: string, params: unknown[]) => {
     const plan = await db.ctx.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);

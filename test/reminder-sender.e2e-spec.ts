@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../src/common/clock';
 import { MailModule } from '../src/modules/mail/mail.module';
 import { NotificationsModule } from '../src/modules/notifications/notifications.module';
+import { DigestSender } from '../src/modules/reminders/digest-sender';
+import { DigestRepository } from '../src/modules/reminders/digest.repository';
 import type { ReminderKind } from '../src/modules/reminders/reminder-kinds';
 import { ReminderScheduleRepository } from '../src/modules/reminders/reminder-schedule.repository';
 import { ReminderSender } from '../src/modules/reminders/reminder-sender';
@@ -34,7 +36,10 @@ describe('ReminderSender (service, real PostgreSQL and SMTP)', () => {
   beforeAll(async () => {
     mail = await startMailCatcher({ web: false });
     s = await startServiceModule(
-      { imports: [RemindersModule, MailModule, NotificationsModule, UsersModule], providers: [ReminderSender] },
+      {
+        imports: [RemindersModule, MailModule, NotificationsModule, UsersModule],
+        providers: [ReminderSender, DigestSender, DigestRepository],
+      },
       { SMTP_URL: mail.smtpUrl },
     );
     sender = s.get(ReminderSender);
@@ -215,6 +220,30 @@ describe('ReminderSender (service, real PostgreSQL and SMTP)', () => {
     } finally {
       s.get(Clock).set(T0);
     }
+  });
+
+  it('holds the digest kinds for the user’s digest slot, once per slot, and sends a welcome at once', async () => {
+    const w = await world();
+    await sql(
+      `INSERT INTO notification_preferences (user_id, quiet_start, quiet_end, digest_frequency, digest_hour) VALUES ($1, NULL, NULL, 'daily', 7)`,
+      [w.userId],
+    );
+    const held = [];
+    for (const kind of ['assignment', 'due_soon', 'overdue', 'inactivity'] as const) held.push(await queued(w, kind));
+    for (const id of held) expect(await sender.send(id, false)).toBe('held');
+    expect(await sender.send(await queued(w, 'welcome'), false)).toBe('sent');
+    const rows = await sql<{ status: string; digest_id: string; attempts: number }>(
+      'SELECT status, digest_id, attempts FROM reminders WHERE id = ANY($1::uuid[])',
+      [held],
+    );
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual(held.map(() => ['held', 0]));
+    const digests = await sql<{ id: string; slot_at: Date; status: string }>('SELECT id, slot_at, status FROM digests WHERE user_id = $1', [
+      w.userId,
+    ]);
+    // T0 is 12:00 UTC (the user's zone): the next 07:00 is the next morning.
+    expect(digests.map((d) => [new Date(d.slot_at).toISOString(), d.status])).toEqual([['2026-12-02T07:00:00.000Z', 'pending']]);
+    expect(new Set(rows.map((r) => r.digest_id))).toEqual(new Set([digests[0].id]));
+    expect(mail.messages.filter((m) => m.messageId.startsWith('<digest-'))).toHaveLength(0);
   });
 
   it('is not claimable twice: a sent reminder is not sent again', async () => {

@@ -16,7 +16,7 @@ const DISPATCH_MS = 2_000;
 const SENDING_MS = 5_000;
 /** Queued rows whose send jobs a flush takes: four reconciler passes (5,000 rows each). */
 const BACKLOG = 20_000;
-const SCHEDULERS = ['at-risk-alerts', 'inactivity-scan', 'reminder-dispatch', 'reminder-reconcile'];
+const SCHEDULERS = ['at-risk-alerts', 'digest-send', 'inactivity-scan', 'reminder-dispatch', 'reminder-reconcile'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The real schedulers (not a test driving the dispatcher), at short intervals. */

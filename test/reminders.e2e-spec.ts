@@ -12,6 +12,8 @@ type User = Awaited<ReturnType<typeof createUser>>;
 const T0 = new Date('2026-12-01T12:00:00Z'); // 14:00 in Helsinki, 07:00 in Bogotá (quiet until 08:00 = 13:00Z)
 const H = 3600_000;
 const at = (ms: number) => new Date(T0.getTime() + ms);
+/** The digest every user has until they choose one. */
+const DIGEST_OFF = { frequency: 'off', hour: 7, weekday: 1 };
 
 describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
   let t: TestApp;
@@ -304,6 +306,7 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
       inactivity: true,
       quietHours: { start: '21:00', end: '08:00' },
       atRiskAlerts: { frequency: 'weekly', hour: 8, weekday: 1, inactive: true, overdue: true, behind: true },
+      digest: DIGEST_OFF,
     });
     await assign(c.id, c.moduleId, at(2 * H));
     driver.setClock(at(1 * H));
@@ -320,12 +323,12 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
     const url = '/api/v1/me/notification-preferences';
     const atRiskAlerts = { frequency: 'daily', hour: 17, weekday: 5, inactive: true, overdue: false, behind: true };
     const body = { welcome: true, assignment: true, dueSoon: false, overdue: true, inactivity: false, quietHours: null, atRiskAlerts };
-    expect((await http().put(url).set(as(ana.accessToken)).send(body)).body).toEqual(body);
-    expect((await http().get(url).set(as(ana.accessToken))).body).toEqual(body);
+    expect((await http().put(url).set(as(ana.accessToken)).send(body)).body).toEqual({ ...body, digest: DIGEST_OFF });
+    expect((await http().get(url).set(as(ana.accessToken))).body).toEqual({ ...body, digest: DIGEST_OFF });
     // A PUT without atRiskAlerts leaves them as they are.
     const { atRiskAlerts: _kept, ...withoutAlerts } = body;
     void _kept;
-    expect((await http().put(url).set(as(ana.accessToken)).send(withoutAlerts)).body).toEqual(body);
+    expect((await http().put(url).set(as(ana.accessToken)).send(withoutAlerts)).body).toEqual({ ...body, digest: DIGEST_OFF });
     const bad = await http()
       .put(url)
       .set(as(ana.accessToken))
@@ -339,7 +342,16 @@ describe('reminders (e2e, real SMTP sink and BullMQ)', () => {
   it('patches any subset of the notification preferences, rejecting unknown fields and null booleans', async () => {
     const url = '/api/v1/me/notification-preferences';
     const atRiskAlerts = { frequency: 'weekly', hour: 8, weekday: 1, inactive: true, overdue: true, behind: true };
-    const start = { welcome: true, assignment: true, dueSoon: true, overdue: true, inactivity: true, quietHours: null, atRiskAlerts };
+    const start = {
+      welcome: true,
+      assignment: true,
+      dueSoon: true,
+      overdue: true,
+      inactivity: true,
+      quietHours: null,
+      atRiskAlerts,
+      digest: DIGEST_OFF,
+    };
     await http().put(url).set(as(ana.accessToken)).send(start).expect(200);
     const one = await http().patch(url).set(as(ana.accessToken)).send({ inactivity: false });
     expect([one.status, one.body]).toEqual([200, { ...start, inactivity: false }]);

@@ -1,4 +1,5 @@
 import { AtRiskAlert } from '../modules/alerts/entities/at-risk-alert.entity';
+import { Digest } from '../modules/reminders/entities/digest.entity';
 import { Assignment } from '../modules/assignments/entities/assignment.entity';
 import { AssignmentEnrolment } from '../modules/assignments/entities/assignment-enrolment.entity';
 import { AssignmentOverride } from '../modules/assignments/entities/assignment-override.entity';
@@ -38,6 +39,7 @@ export const ENTITIES = [
   Cohort,
   Enrolment,
   Reminder,
+  Digest,
   Assignment,
   AssignmentEnrolment,
   AssignmentOverride,

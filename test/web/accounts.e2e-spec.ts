@@ -161,13 +161,14 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
       await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
       await page.getByRole('link', { name: 'Email preferences' }).click();
       await page.getByRole('heading', { level: 1, name: 'Email preferences' }).waitFor();
-      await page.getByRole('group', { name: 'Students at risk in my courses' }).waitFor();
-      await expect(page.getByLabel('Send me the at-risk students alert').inputValue()).resolves.toBe('weekly');
-      await expect(page.getByLabel('On', { exact: true }).inputValue()).resolves.toBe('1');
-      await page.getByLabel('Send me the at-risk students alert').selectOption('daily');
-      await expect(page.getByLabel('On', { exact: true }).count()).resolves.toBe(0); // no weekday for a daily alert
-      await page.getByLabel('At (your time zone)').selectOption('17');
-      await page.getByLabel('Overdue assignments').uncheck();
+      const alerts = page.getByRole('group', { name: 'Students at risk in my courses' });
+      await alerts.waitFor();
+      await expect(alerts.getByLabel('Send me the at-risk students alert').inputValue()).resolves.toBe('weekly');
+      await expect(alerts.getByLabel('On', { exact: true }).inputValue()).resolves.toBe('1');
+      await alerts.getByLabel('Send me the at-risk students alert').selectOption('daily');
+      await expect(alerts.getByLabel('On', { exact: true }).count()).resolves.toBe(0); // no weekday for a daily alert
+      await alerts.getByLabel('At (your time zone)').selectOption('17');
+      await alerts.getByLabel('Overdue assignments').uncheck();
       await page.getByRole('button', { name: 'Save preferences' }).click();
       await page.getByRole('status').getByText('Saved.').waitFor();
     });
@@ -227,6 +228,31 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
       await page.getByRole('heading', { level: 2 }).first().waitFor(); // the modules, once the student's progress loaded
     });
     await context.close();
+  });
+
+  it('preferences: a daily digest at 07:00 is set from labelled controls, and shown again on the next visit', async () => {
+    const { context, page } = await newPage(stack);
+    await journey(page, 'digest-preferences', async () => {
+      await signIn(page, 'student3@accord.local', 'accord-student-demo');
+      await page.goto('/preferences');
+      await page.getByRole('heading', { level: 1, name: 'Email preferences' }).waitFor();
+      await page.getByRole('group', { name: 'Digest' }).waitFor();
+      await expect(page.getByLabel('How often').inputValue()).resolves.toBe('off');
+      await page.getByLabel('How often').selectOption('daily');
+      await page.getByLabel('At (your time zone)').selectOption({ label: '07:00' });
+      await expect(page.getByLabel('Day').count()).resolves.toBe(0); // only a weekly digest has a day
+      await page.getByRole('button', { name: 'Save preferences' }).click();
+      await page.getByRole('status').getByText('Saved.').waitFor();
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Email preferences' }).waitFor();
+      await expect(page.getByLabel('How often').inputValue()).resolves.toBe('daily');
+      await expect(page.getByLabel('At (your time zone)').inputValue()).resolves.toBe('7');
+      await shot(page, 'preferences-digest');
+    });
+    await context.close();
+    const me = await login(stack.t, 'student3@accord.local', 'accord-student-demo');
+    const prefs = await stack.t.http().get('/api/v1/me/notification-preferences').set(bearer(me.accessToken)).expect(200);
+    expect(prefs.body.digest).toEqual({ frequency: 'daily', hour: 7, weekday: 1 });
   });
 
   it('every link in every kind of email opens a page that renders, and axe finds nothing serious on any student page', async () => {

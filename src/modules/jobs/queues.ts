@@ -18,6 +18,7 @@ export enum ReminderJob {
   Reconcile = 'reconcile',
   /** Plans instructors' at-risk alert slots and sends the due ones (see src/modules/alerts). */
   AtRiskAlerts = 'at-risk-alerts',
+  SendDigests = 'send-digests',
 }
 
 export const QUEUE_JOBS: Record<QueueName, readonly string[]> = {

@@ -153,6 +153,29 @@ Stop these emails: {{unsubscribeUrl}}`,
 {{/each}}
 <hr><p style="color:#666;font-size:12px">Accord · at-risk student alerts ({{schedule}}) · <a href="{{preferencesUrl}}">Change them</a> · <a href="{{unsubscribeUrl}}">Stop these emails</a></p></body></html>`,
   },
+  digest: {
+    subject: 'Your Accord digest: {{count}} {{#if one}}item{{else}}items{{/if}}',
+    text: `Hello {{name}},
+
+Here is what is waiting for you on Accord:
+{{#each items}}
+
+- {{label}}: "{{moduleTitle}}" in "{{courseTitle}}"{{#if dueAt}}, due {{dueAt}}{{/if}}
+  {{url}}
+{{/each}}
+
+--
+Accord · your {{frequency}} digest
+Stop the digest (each email then comes on its own): {{unsubscribeUrl}}`,
+    html: `${open}
+<p>Hello {{name}},</p>
+<p>Here is what is waiting for you on Accord:</p>
+<ul>
+{{#each items}}<li><b>{{label}}</b>: <a href="{{url}}">{{moduleTitle}}</a> in <b>{{courseTitle}}</b>{{#if dueAt}}, due <b>{{dueAt}}</b>{{/if}}</li>
+{{/each}}
+</ul>
+<hr><p style="color:#666;font-size:12px">Accord · your {{frequency}} digest · <a href="{{unsubscribeUrl}}">Stop the digest</a> (each email then comes on its own)</p></body></html>`,
+  },
 } as const;
 
 export type TemplateName = keyof typeof source;

@@ -3,7 +3,7 @@ import { InvalidInput } from '../../common/errors';
 import { AT_RISK_KIND } from './alert-schedule';
 import { PreferencesDto, PreferencesPatchDto } from './dto/preferences.dto';
 import { NotificationPreferences } from './entities/notification-preferences.entity';
-import { EmailKind, PREFERENCE_OF } from './preference-fields';
+import { DIGEST_KIND, EmailKind, PREFERENCE_OF } from './preference-fields';
 import { DEFAULT_PREFERENCES, PreferencesRepository } from './preferences.repository';
 import { UnsubscribeTokens } from './unsubscribe-tokens';
 
@@ -23,6 +23,7 @@ export function toPreferencesDto(p: Omit<NotificationPreferences, 'userId' | 'up
       overdue: p.atRiskOverdue,
       behind: p.atRiskBehind,
     },
+    digest: { frequency: p.digestFrequency, hour: p.digestHour, weekday: p.digestWeekday },
   };
 }
 
@@ -59,6 +60,9 @@ export class NotificationsService {
         atRiskOverdue: input.atRiskAlerts.overdue,
         atRiskBehind: input.atRiskAlerts.behind,
       }),
+      ...(input.digest
+        ? { digestFrequency: input.digest.frequency, digestHour: input.digest.hour, digestWeekday: input.digest.weekday }
+        : {}),
     });
     return toPreferencesDto(saved);
   }
@@ -74,15 +78,23 @@ export class NotificationsService {
       inactivity: input.inactivity ?? current.inactivity,
       quietHours: input.quietHours === undefined ? current.quietHours : input.quietHours,
       atRiskAlerts: { ...current.atRiskAlerts!, ...definedOnly(input.atRiskAlerts ?? {}) },
+      digest: input.digest ?? current.digest,
     });
   }
 
-  /** One-click unsubscribe: turns that kind off (the at-risk alert: frequency off). Idempotent; a bad token is a 400. */
+  /**
+   * One-click unsubscribe: turns that kind off. Idempotent; a bad token is a 400. The digest's link turns the
+   * digest off (the emails then come on their own); the at-risk alert's sets its frequency to off.
+   */
   async unsubscribe(token: string | undefined): Promise<EmailKind> {
     const scope = this.verify(token);
     await this.preferences.save(
       scope.userId,
-      scope.kind === AT_RISK_KIND ? { atRiskFrequency: 'off' } : { [PREFERENCE_OF[scope.kind]]: false },
+      scope.kind === AT_RISK_KIND
+        ? { atRiskFrequency: 'off' }
+        : scope.kind === DIGEST_KIND
+          ? { digestFrequency: 'off' }
+          : { [PREFERENCE_OF[scope.kind]]: false },
     );
     return scope.kind;
   }

@@ -19,6 +19,9 @@ export const DEFAULT_PREFERENCES: Omit<NotificationPreferences, 'userId' | 'upda
   atRiskInactive: DEFAULT_AT_RISK_ALERTS.inactive,
   atRiskOverdue: DEFAULT_AT_RISK_ALERTS.overdue,
   atRiskBehind: DEFAULT_AT_RISK_ALERTS.behind,
+  digestFrequency: 'off',
+  digestHour: 7,
+  digestWeekday: 1,
 };
 
 @Injectable()

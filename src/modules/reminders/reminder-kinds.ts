@@ -31,6 +31,8 @@ export interface ReminderKindDefinition {
   label: string;
   /** Waits for the end of the user's quiet hours. */
   quietHours: boolean;
+  /** Held for the user's digest, when they chose one, instead of going out alone. */
+  digest: boolean;
   /** What writes these rows: an enrolment, a new assignment, an assignment's due date, or the periodic inactivity scan. */
   source: 'enrolment' | 'assignment' | 'due-date' | 'inactivity-scan';
   /** The dedupe key: `<kind>:<part>:<part>…`. A reminder whose key the sender would no longer build is stale. */
@@ -46,6 +48,7 @@ export const REMINDER_KIND_TABLE = {
     template: 'welcome',
     label: 'welcome emails',
     quietHours: false,
+    digest: false,
     source: 'enrolment',
     key: ['enrolment'],
     checks: [],
@@ -56,6 +59,7 @@ export const REMINDER_KIND_TABLE = {
     template: 'assignment',
     label: 'new assignment notices',
     quietHours: false,
+    digest: true,
     source: 'assignment',
     key: ['assignment', 'enrolment'],
     checks: ['assignment-live', 'module-open'],
@@ -66,6 +70,7 @@ export const REMINDER_KIND_TABLE = {
     template: 'due_soon',
     label: '“due soon” reminders',
     quietHours: true,
+    digest: true,
     source: 'due-date',
     key: ['assignment', 'enrolment', 'dueAt'],
     checks: ['assignment-live', 'due-date-kept', 'module-open'],
@@ -76,6 +81,7 @@ export const REMINDER_KIND_TABLE = {
     template: 'overdue',
     label: 'overdue reminders',
     quietHours: true,
+    digest: true,
     source: 'due-date',
     key: ['assignment', 'enrolment', 'dueAt'],
     checks: ['assignment-live', 'due-date-kept', 'module-open'],
@@ -86,6 +92,7 @@ export const REMINDER_KIND_TABLE = {
     template: 'inactivity',
     label: 'inactivity nudges',
     quietHours: true,
+    digest: true,
     source: 'inactivity-scan',
     key: ['enrolment', 'quietSince'],
     checks: ['course-open', 'still-quiet'],

@@ -105,7 +105,7 @@ export class ReminderScheduleRepository {
          options.newAssignment
            ? ''
            : `ON CONFLICT (enrolment_id, dedupe_key) DO UPDATE
-                SET status = EXCLUDED.status, scheduled_for = EXCLUDED.scheduled_for, skip_reason = NULL, updated_at = now()
+                SET status = EXCLUDED.status, scheduled_for = EXCLUDED.scheduled_for, skip_reason = NULL, digest_id = NULL, updated_at = now()
                 WHERE reminders.status = 'cancelled'`
        }`,
       [scope.assignmentIds ?? null, scope.enrolmentIds ?? null, now, notices !== 'none', planned.ids, planned.enrolmentIds],
@@ -129,7 +129,7 @@ export class ReminderScheduleRepository {
     return rows.length;
   }
 
-  /** Cancels reminders not yet handed to SMTP. Returns how many. */
+  /** Cancels reminders not yet handed to SMTP (nor to a digest that is going out). Returns how many. */
   async cancelPending(
     manager: EntityManager,
     scope: { assignmentId: string; enrolmentId?: string; kinds?: string[] },
@@ -139,7 +139,7 @@ export class ReminderScheduleRepository {
       manager,
       `UPDATE reminders SET status = 'cancelled', skip_reason = $4, updated_at = now()
        WHERE assignment_id = $1 AND ($2::uuid IS NULL OR enrolment_id = $2) AND ($3::text[] IS NULL OR kind = ANY($3::text[]))
-         AND status IN ('scheduled', 'queued')
+         AND status IN ('scheduled', 'queued', 'held')
        RETURNING id`,
       [scope.assignmentId, scope.enrolmentId ?? null, scope.kinds ?? null, reason],
     );

@@ -14,7 +14,7 @@ const config = {
     watchdogIntervalMs: 5_000,
   },
 } as never;
-const IDS = ['reminder-dispatch', 'reminder-reconcile', 'inactivity-scan', 'at-risk-alerts'];
+const IDS = ['reminder-dispatch', 'reminder-reconcile', 'inactivity-scan', 'at-risk-alerts', 'digest-send'];
 
 /** A stand-in for BullMQ's Queue over a scheduler table (id → next run) and a job table (id → state). */
 function fakeRedis() {
@@ -63,6 +63,7 @@ describe('ReminderSchedules', () => {
       ['reminder-reconcile', 60_000],
       ['inactivity-scan', 3_600_000],
       ['at-risk-alerts', 300_000],
+      ['digest-send', 5_000],
     ]);
     expect(warm.reconciler.run).not.toHaveBeenCalled();
     await warm.schedules.onModuleDestroy();

@@ -23,7 +23,7 @@ const RECOVERY_PASSES = 20;
 const STOP_WAIT_MS = 1_000;
 
 /**
- * The repeatable dispatch, reconcile, inactivity-scan and at-risk-alerts jobs, kept alive. BullMQ keeps job
+ * The repeatable dispatch, reconcile, inactivity-scan, digest-send and at-risk-alerts jobs, kept alive. BullMQ keeps job
  * schedulers only in Redis, so a FLUSHALL, a restart without persistence or a failover to an
  * empty replica would stop every reminder for good. Each worker registers them at start, then
  * checks every scheduler and its pending job on a real-time timer (REMINDER_WATCHDOG_INTERVAL_MS)
@@ -60,6 +60,7 @@ export class ReminderSchedules implements OnModuleDestroy {
       { id: 'reminder-reconcile', job: ReminderJob.Reconcile, everyMs: reconcileIntervalMs },
       { id: 'inactivity-scan', job: ReminderJob.ScanInactivity, everyMs: inactivityScanIntervalMs },
       { id: 'at-risk-alerts', job: ReminderJob.AtRiskAlerts, everyMs: atRiskAlertIntervalMs },
+      { id: 'digest-send', job: ReminderJob.SendDigests, everyMs: dispatchIntervalMs },
     ];
   }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { prepared } from '../../common/sql';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
+import type { DigestFrequency } from './digest-slots';
 import { ReminderKind, ReminderStatus } from './entities/reminder.entity';
 import { caseByKind, dedupeKeySql, reminderKind } from './reminder-kinds';
 import { LAST_ERROR_MAX } from '../../common/limits';
@@ -46,14 +47,17 @@ export interface SendContext {
   quiet_start: string | null;
   quiet_end: string | null;
   has_preferences: boolean;
+  digest_frequency: DigestFrequency;
+  digest_hour: number | null;
+  digest_weekday: number | null;
 }
 
-/** Everything the sender re-reads about the reminder rows `r`. */
+/** Everything the sender (and a digest, for each of its entries) re-reads about the reminder rows `r`. */
 const DUE_AT = effectiveDue('a', 'e');
 const QUIET_SINCE = 'COALESCE(e.last_activity_at, e.activated_at, e.created_at)';
 const KEY_PARTS = { enrolment: 'e.id', assignment: 'a.id', dueAt: DUE_AT, quietSince: QUIET_SINCE };
 
-const SEND_CONTEXT = `
+export const SEND_CONTEXT = `
        SELECT r.id, r.kind, r.status, r.dedupe_key, r.scheduled_for, r.attempts, r.subject, r.body_text, r.body_html,
               u.id AS user_id, u.email, u.name AS user_name, u.timezone, u.is_active AS user_active, (u.password_hash IS NOT NULL) AS has_password,
               e.id AS enrolment_id, e.status AS enrolment_status,
@@ -67,7 +71,8 @@ const SEND_CONTEXT = `
               ${QUIET_SINCE} AS quiet_since,
               ${caseByKind('r.kind', (kind) => dedupeKeySql(kind, KEY_PARTS))} AS key_now,
               ${caseByKind('r.kind', (kind) => `p.${reminderKind(kind).preferenceColumn}`)} AS preference,
-              p.quiet_start, p.quiet_end, (p.user_id IS NOT NULL) AS has_preferences
+              p.quiet_start, p.quiet_end, (p.user_id IS NOT NULL) AS has_preferences,
+              COALESCE(p.digest_frequency, 'off') AS digest_frequency, p.digest_hour, p.digest_weekday
        FROM r
        JOIN users u ON u.id = r.user_id
        JOIN enrolments e ON e.id = r.enrolment_id

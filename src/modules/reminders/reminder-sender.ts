@@ -8,38 +8,19 @@ import { mailDate } from '../mail/mail-dates';
 import { DEFAULT_QUIET_HOURS, quietUntil } from '../notifications/quiet-hours';
 import { UnsubscribeTokens } from '../notifications/unsubscribe-tokens';
 import { InvitationService } from '../users/invitation.service';
-import { reminderKind, SkipCheck } from './reminder-kinds';
+import { DigestSender } from './digest-sender';
+import { reminderKind } from './reminder-kinds';
 import { ReminderSendRepository, SendContext } from './reminder-send.repository';
+import { skipReason } from './skip-reason';
 
-export type SendOutcome = 'sent' | `skipped:${string}` | 'deferred' | 'not-claimable';
+export { skipReason } from './skip-reason';
+
+export type SendOutcome = 'sent' | `skipped:${string}` | 'deferred' | 'held' | 'not-claimable';
 
 /** How long a sender waits for the transaction still writing its reminder; it looks again after 20 ms, 40 ms… up to 500 ms. */
 const WRITER_WAIT_MS = 15_000;
 const WRITER_FIRST_POLL_MS = 20;
 const WRITER_MAX_POLL_MS = 500;
-
-/** Whether each of a kind's checks (see `SkipCheck`) fails on this read, and the reason it gives. */
-const FAILED_CHECK: Record<SkipCheck, (ctx: SendContext) => string | null> = {
-  'assignment-live': (ctx) => (!ctx.assignment_id || ctx.assignment_cancelled || !ctx.assignment_applies ? 'cancelled' : null),
-  'due-date-kept': (ctx) => (ctx.due_at && ctx.key_now !== ctx.dedupe_key ? 'rescheduled' : null),
-  'module-open': (ctx) => (ctx.module_done ? 'completed' : null),
-  'course-open': (ctx) => (ctx.enrolment_status === 'completed' || ctx.outstanding_required <= 0 ? 'completed' : null),
-  // Active again since the nudge was planned: that quiet period is over.
-  'still-quiet': (ctx) => (ctx.key_now !== ctx.dedupe_key ? 'cancelled' : null),
-};
-
-/** Why a reminder should not go out now, or null to send it. Pure: decided from a fresh read. */
-export function skipReason(ctx: SendContext): string | null {
-  if (!ctx.user_active) return 'deactivated';
-  if (ctx.enrolment_status === 'dropped') return 'dropped';
-  if (ctx.course_status === 'archived') return 'cancelled';
-  for (const check of reminderKind(ctx.kind).checks) {
-    const reason = FAILED_CHECK[check](ctx);
-    if (reason) return reason;
-  }
-  if (ctx.preference === false) return 'opted_out';
-  return null;
-}
 
 /**
  * Sends one reminder at most once: it claims the row (queued → sending, with a lease), re-reads
@@ -57,6 +38,7 @@ export class ReminderSender {
     private readonly mailer: MailerService,
     private readonly unsubscribe: UnsubscribeTokens,
     private readonly invitations: InvitationService,
+    private readonly digests: DigestSender,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -82,6 +64,14 @@ export class ReminderSender {
         await this.reminders.markSkipped(reminderId, reason);
         this.logger.log({ reminderId, kind: ctx.kind, reason }, 'reminder skipped');
         return `skipped:${reason}`;
+      }
+      // The user chose a digest: the reminder waits for it instead (quiet hours apply to the digest).
+      if (reminderKind(ctx.kind).digest && ctx.digest_frequency !== 'off') {
+        const digestId = await this.digests.hold(ctx, now);
+        if (digestId) {
+          this.logger.log({ reminderId, kind: ctx.kind, digestId }, 'reminder held for a digest');
+          return 'held';
+        }
       }
       if (reminderKind(ctx.kind).quietHours) {
         const window = ctx.has_preferences

@@ -3,6 +3,7 @@ import { Job, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/env';
 import { bullConnection, QUEUE_JOBS, QueueName, ReminderJob, ReminderJobData } from '../jobs/queues';
 import { AtRiskAlertJob } from '../alerts/at-risk-alert-job';
+import { DigestSender } from './digest-sender';
 import { InactivityScanner } from './inactivity-scanner';
 import { ReminderDispatch } from './reminder-dispatch';
 import { ReminderJobHandler } from './reminder-job-handler';
@@ -12,7 +13,7 @@ import { ReminderSender } from './reminder-sender';
 
 /**
  * The reminders queue's BullMQ worker (in the worker process only): `send` jobs carry a reminder
- * id; `dispatch`, `scan-inactivity`, `reconcile` and `at-risk-alerts` are repeatable jobs (kept alive by
+ * id; `dispatch`, `scan-inactivity`, `reconcile`, `send-digests` and `at-risk-alerts` are repeatable jobs (kept alive by
  * ReminderSchedules). Handlers are checked against the job names at boot. Closing waits for jobs in flight.
  */
 @Injectable()
@@ -26,11 +27,12 @@ export class ReminderWorker implements OnApplicationBootstrap, OnApplicationShut
     dispatch: ReminderDispatch,
     reconciler: ReminderReconciler,
     inactivity: InactivityScanner,
+    digests: DigestSender,
     atRiskAlerts: AtRiskAlertJob,
     private readonly schedules: ReminderSchedules,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    const repeatable: ReminderJobHandler[] = [dispatch, reconciler, inactivity, atRiskAlerts];
+    const repeatable: ReminderJobHandler[] = [dispatch, reconciler, inactivity, digests, atRiskAlerts];
     this.handlers = {
       [ReminderJob.Send]: (job) => this.sender.send(job.data.reminderId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1), job.data.xid),
       ...Object.fromEntries(repeatable.map((handler) => [handler.job, () => handler.run()])),

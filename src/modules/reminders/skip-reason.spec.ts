@@ -1,6 +1,6 @@
 import type { ReminderKind } from './reminder-kinds';
 import { REMINDER_KIND_TABLE, REMINDER_KINDS } from './reminder-kinds';
-import { skipReason } from './reminder-sender';
+import { skipReason } from './skip-reason';
 import type { SendContext } from './reminder-send.repository';
 
 const DUE = new Date('2026-12-04T12:00:00Z');
@@ -52,6 +52,9 @@ function ctx(kind: ReminderKind, over: Partial<SendContext> = {}): SendContext {
     quiet_start: null,
     quiet_end: null,
     has_preferences: false,
+    digest_frequency: 'off',
+    digest_hour: null,
+    digest_weekday: null,
     ...over,
   };
 }

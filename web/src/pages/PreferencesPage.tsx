@@ -6,8 +6,9 @@ import { CalendarFeedSection } from './CalendarFeedSection';
 import { field, must, useLoad, useTitle } from '../util';
 
 type Preferences = Schemas['PreferencesDto'];
-type Kind = Exclude<keyof Preferences, 'quietHours' | 'atRiskAlerts'>;
+type Kind = Exclude<keyof Preferences, 'quietHours' | 'atRiskAlerts' | 'digest'>;
 type AtRiskAlerts = Schemas['AtRiskAlertsDto'];
+type Digest = Schemas['DigestDto'];
 
 const REASONS: Array<{ key: 'inactive' | 'overdue' | 'behind'; label: string }> = [
   { key: 'inactive', label: 'Inactive for the course’s inactivity period with required work left' },
@@ -15,6 +16,8 @@ const REASONS: Array<{ key: 'inactive' | 'overdue' | 'behind'; label: string }> 
   { key: 'behind', label: 'Far behind their cohort (30 or more points under its median progress)' },
 ];
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+const DEFAULT_DIGEST: Digest = { frequency: 'off', hour: 7, weekday: 1 };
 
 const KINDS: Array<{ key: Kind; label: string; hint: string }> = [
   { key: 'welcome', label: 'Welcome emails', hint: 'When you are enrolled in a course.' },
@@ -31,6 +34,7 @@ export function PreferencesPage() {
   const [quiet, setQuiet] = useState<boolean>();
   const [alertFrequency, setAlertFrequency] = useState<AtRiskAlerts['frequency']>();
   const staff = user.role === 'instructor' || user.role === 'admin';
+  const [digestChoice, setDigestChoice] = useState<Digest['frequency']>();
   const [result, setResult] = useState<{ tone: 'success' | 'error'; text: string }>();
 
   if (loaded.error) return <Status tone="error">{loaded.error.message}</Status>;
@@ -39,6 +43,8 @@ export function PreferencesPage() {
   const quietOn = quiet ?? prefs.quietHours !== null;
   const alerts = prefs.atRiskAlerts!;
   const frequency = alertFrequency ?? alerts.frequency;
+  const digest = prefs.digest ?? DEFAULT_DIGEST;
+  const digestFrequency = digestChoice ?? digest.frequency;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -50,6 +56,11 @@ export function PreferencesPage() {
       overdue: form.has('overdue'),
       inactivity: form.has('inactivity'),
       quietHours: quietOn ? { start: field(form, 'quietStart'), end: field(form, 'quietEnd') } : null,
+      digest: {
+        frequency: digestFrequency,
+        hour: digestFrequency === 'off' ? digest.hour : Number(field(form, 'digestHour')),
+        weekday: digestFrequency === 'weekly' ? Number(field(form, 'digestWeekday')) : digest.weekday,
+      },
       ...(staff && {
         atRiskAlerts: {
           frequency,
@@ -107,6 +118,51 @@ export function PreferencesPage() {
             </div>
           )}
         </fieldset>
+        <fieldset>
+          <legend>Digest</legend>
+          <p id="digest-hint" className="hint">
+            With a digest, new-assignment, due-soon, overdue and inactivity emails wait and come together in one email at the hour you
+            choose. Welcome and account emails still come at once.
+          </p>
+          <label htmlFor="digestFrequency">How often</label>
+          <select
+            id="digestFrequency"
+            name="digestFrequency"
+            aria-describedby="digest-hint"
+            value={digestFrequency}
+            onChange={(e) => setDigestChoice(e.target.value as Digest['frequency'])}
+          >
+            <option value="off">Off: send each email on its own</option>
+            <option value="daily">Daily</option>
+            <option value="weekly">Weekly</option>
+          </select>
+          {digestFrequency !== 'off' && (
+            <div className="row">
+              {digestFrequency === 'weekly' && (
+                <div>
+                  <label htmlFor="digestWeekday">Day</label>
+                  <select id="digestWeekday" name="digestWeekday" defaultValue={digest.weekday}>
+                    {WEEKDAYS.map((day, i) => (
+                      <option key={day} value={i + 1}>
+                        {day}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              )}
+              <div>
+                <label htmlFor="digestHour">At (your time zone)</label>
+                <select id="digestHour" name="digestHour" defaultValue={digest.hour}>
+                  {HOURS.map((h) => (
+                    <option key={h} value={h}>
+                      {String(h).padStart(2, '0')}:00
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+          )}
+        </fieldset>
         {staff && (
           <fieldset>
             <legend>Students at risk in my courses</legend>
@@ -143,7 +199,7 @@ export function PreferencesPage() {
                   <div>
                     <label htmlFor="alertHour">At (your time zone)</label>
                     <select id="alertHour" name="alertHour" defaultValue={alerts.hour}>
-                      {Array.from({ length: 24 }, (_, h) => (
+                      {HOURS.map((h) => (
                         <option key={h} value={h}>
                           {`${String(h).padStart(2, '0')}:00`}
                         </option>

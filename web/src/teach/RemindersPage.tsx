@@ -13,6 +13,7 @@ const REMINDER_STATUS: Record<Reminder['status'], string> = {
   scheduled: 'Scheduled',
   queued: 'Queued',
   sending: 'Sending',
+  held: 'Held for a digest',
   sent: 'Sent',
   skipped: 'Skipped',
   cancelled: 'Cancelled',
@@ -35,6 +36,7 @@ const SKIP_REASON: Record<string, string> = {
   rescheduled: 'Due date changed',
   opted_out: 'Opted out of this kind of email',
   deactivated: 'Account deactivated',
+  digested: 'Sent in the student’s digest',
 };
 
 const PAGE = 50;

@@ -18,6 +18,25 @@ export class QuietHoursDto {
   end: string;
 }
 
+/** The digest: assignment, due-soon, overdue and inactivity emails wait and go out together at this local hour. */
+export class DigestDto {
+  @ApiProperty({ enum: ['off', 'daily', 'weekly'], example: 'daily', description: 'off: every email comes on its own' })
+  @IsIn(['off', 'daily', 'weekly'])
+  frequency: 'off' | 'daily' | 'weekly';
+
+  @ApiProperty({ minimum: 0, maximum: 23, example: 7, description: 'Hour of the day in your timezone' })
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  hour: number;
+
+  @ApiProperty({ minimum: 1, maximum: 7, example: 1, description: 'Weekly digests: ISO weekday, 1 = Monday … 7 = Sunday' })
+  @IsInt()
+  @Min(1)
+  @Max(7)
+  weekday: number;
+}
+
 /** The at-risk students alert a course's instructors get (one email per slot across all their courses). */
 export class AtRiskAlertsDto {
   @ApiProperty({ enum: ALERT_FREQUENCIES, example: 'weekly', description: 'off, daily, or weekly on `weekday`' })
@@ -75,6 +94,13 @@ export class PreferencesDto {
   @ValidateNested()
   @Type(() => AtRiskAlertsDto)
   atRiskAlerts?: AtRiskAlertsDto;
+
+  @ApiProperty({ type: DigestDto, required: false, description: 'Absent in a PUT: unchanged. Default: off at 07:00, Mondays' })
+  @ValidateIf((_, v) => v !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DigestDto)
+  digest?: DigestDto;
 }
 
 /** PATCH of the at-risk alert: any subset of its fields. */
@@ -115,4 +141,11 @@ export class PreferencesPatchDto {
   @ValidateNested()
   @Type(() => AtRiskAlertsPatchDto)
   atRiskAlerts?: AtRiskAlertsPatchDto;
+
+  @ApiProperty({ type: DigestDto, required: false, description: 'absent: unchanged' })
+  @ValidateIf(present)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DigestDto)
+  digest?: DigestDto;
 }

@@ -1,6 +1,7 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { User } from '../../users/entities/user.entity';
 import type { AlertFrequency } from '../alert-schedule';
+import type { DigestFrequency } from '../../reminders/digest-slots';
 import { DEFAULT_QUIET_HOURS } from '../quiet-hours';
 
 /** Per-user email choices; a missing row means the defaults (everything on, quiet 21:00–08:00, at-risk alerts weekly on Monday at 08:00). */
@@ -54,6 +55,17 @@ export class NotificationPreferences {
 
   @Column({ name: 'at_risk_behind', type: 'boolean', default: true })
   atRiskBehind: boolean;
+  /** `off`, `daily` or `weekly`: with a digest, assignment, due-soon, overdue and inactivity emails wait for it. */
+  @Column({ name: 'digest_frequency', type: 'varchar', length: 8, default: 'off' })
+  digestFrequency: DigestFrequency;
+
+  /** The digest's local hour (0–23) in the user's timezone. */
+  @Column({ name: 'digest_hour', type: 'smallint', default: 7 })
+  digestHour: number;
+
+  /** A weekly digest's ISO weekday, 1 (Monday) – 7 (Sunday). */
+  @Column({ name: 'digest_weekday', type: 'smallint', default: 1 })
+  digestWeekday: number;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

@@ -5,7 +5,7 @@ import { ReminderKind } from '../reminder-kinds';
 
 export { REMINDER_KINDS, type ReminderKind } from '../reminder-kinds';
 
-export const REMINDER_STATUSES = ['scheduled', 'queued', 'sending', 'sent', 'skipped', 'cancelled', 'failed'] as const;
+export const REMINDER_STATUSES = ['scheduled', 'queued', 'sending', 'held', 'sent', 'skipped', 'cancelled', 'failed'] as const;
 export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
 
 /**
@@ -26,6 +26,7 @@ export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
 // Retention (migration ScaleIndexes): (updated_at) of sent/skipped/cancelled rows, and of those that still have a body.
 @Index('reminders_finished_idx', { synchronize: false })
 @Index('reminders_finished_body_idx', { synchronize: false })
+@Index('reminders_digest_idx', ['digestId'], { where: 'digest_id IS NOT NULL' })
 export class Reminder {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -49,6 +50,10 @@ export class Reminder {
 
   @Column({ name: 'assignment_id', type: 'uuid', nullable: true })
   assignmentId: string | null;
+
+  /** While `held` (and after): the digest that carries it instead of an email of its own. */
+  @Column({ name: 'digest_id', type: 'uuid', nullable: true })
+  digestId: string | null;
 
   @Column({ name: 'dedupe_key', type: 'varchar', length: 200 })
   dedupeKey: string;
