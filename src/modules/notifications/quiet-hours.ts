@@ -72,8 +72,3 @@ export function quietUntil(now: Date, timeZone: string, window: { start: string;
   const base = new Date(Date.UTC(local.y, local.mo - 1, local.d + (endsTomorrow ? 1 : 0)));
   return zonedTimeToUtc(base.getUTCFullYear(), base.getUTCMonth() + 1, base.getUTCDate(), Math.floor(end / 60), end % 60, timeZone);
 }
-
-/** "Tuesday 15 December 2026, 17:00 (Europe/Helsinki)". Emails use `mailDate` (mail/mail-dates.ts), which drops the current year. */
-export function formatInZone(at: Date, timeZone: string): string {
-  return `${formatter(timeZone, 'long').format(at)} (${timeZone})`;
-}

@@ -5,7 +5,8 @@ import { ReminderJob } from '../jobs/queues';
 import { ComposedMail, fillLinks, LINK_MARKERS } from '../mail/links';
 import { MailerService } from '../mail/mailer.service';
 import { render } from '../mail/templates';
-import { DEFAULT_QUIET_HOURS, formatInZone, quietUntil } from '../notifications/quiet-hours';
+import { DEFAULT_QUIET_HOURS, quietUntil } from '../notifications/quiet-hours';
+import { mailDate } from '../mail/mail-dates';
 import { UnsubscribeTokens } from '../notifications/unsubscribe-tokens';
 import { nextSlot } from './digest-slots';
 import { DigestRecipient, DigestRepository, DigestRow } from './digest.repository';
@@ -137,6 +138,7 @@ export class DigestSender implements ReminderJobHandler {
 
   /** One line per assignment (or per course for inactivity), soonest due first. */
   private compose(user: DigestRecipient, entries: SendContext[]): ComposedMail {
+    const now = this.clock.now();
     const base = this.config.publicUrl;
     const byItem = new Map<string, SendContext>();
     for (const e of entries) {
@@ -152,7 +154,7 @@ export class DigestSender implements ReminderJobHandler {
           label: ITEM_LABEL[e.kind],
           courseTitle: e.course_title,
           moduleTitle: e.module_title ?? e.course_title,
-          dueAt: e.due_at ? formatInZone(new Date(e.due_at), user.timezone) : null,
+          dueAt: e.due_at ? mailDate(new Date(e.due_at), user.timezone, now) : null,
           url: e.module_id ? `${courseUrl}/modules/${e.module_id}` : courseUrl,
         };
       });
