@@ -107,11 +107,11 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 /** One panel per series: cost ÷ cost at the smallest size, on a log scale from 0.25× to the largest seen (at least 4×). */
 function renderSvg(result) {
   const all = series(result);
-  const W = 300;
+  const W = 330;
   const H = 190;
   const cols = Math.min(3, all.length);
   const rowsN = Math.ceil(all.length / cols);
-  const pad = { l: 42, r: 12, t: 30, b: 38 };
+  const pad = { l: 42, r: 24, t: 40, b: 38 };
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${cols * W}" height="${rowsN * H + 28}" viewBox="0 0 ${cols * W} ${rowsN * H + 28}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
@@ -122,7 +122,8 @@ function renderSvg(result) {
     const oy = 28 + Math.floor(i / cols) * H;
     const base = s.cost(s.points[0]);
     const rel = s.points.map((p) => s.cost(p) / base);
-    const top = Math.max(4, ...rel);
+    // Round the top up to a power of two: the highest point sits under a labelled tick, not on the panel's edge.
+    const top = 2 ** Math.ceil(Math.log2(Math.max(4, ...rel) * 1.15));
     const bottom = Math.min(0.25, ...rel);
     const y = (v) => oy + pad.t + (H - pad.t - pad.b) * (1 - (Math.log(v) - Math.log(bottom)) / (Math.log(top) - Math.log(bottom)));
     const x = (k) => ox + pad.l + (W - pad.l - pad.r) * (s.points.length === 1 ? 0.5 : k / (s.points.length - 1));
@@ -140,7 +141,7 @@ function renderSvg(result) {
       out.push(
         `<circle cx="${x(k).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="#c33"/>`,
         `<text x="${x(k).toFixed(1)}" y="${(y(v) - 6).toFixed(1)}" text-anchor="middle">${Math.round(v * 100) / 100}×</text>`,
-        `<text x="${x(k).toFixed(1)}" y="${oy + H - pad.b + 14}" text-anchor="middle" fill="#555" font-size="9">${esc(s.x(s.points[k]))}</text>`,
+        `<text x="${x(k).toFixed(1)}" y="${oy + H - pad.b + 14}" text-anchor="${k === 0 ? 'start' : k === rel.length - 1 ? 'end' : 'middle'}" fill="#555" font-size="9">${esc(s.x(s.points[k]))}</text>`,
       );
     });
   });
