@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import type { Page } from 'playwright-core';
-import { nextSlot } from '../../src/modules/alerts/alert-slots';
+import { nextSlot } from '../../src/modules/notifications/email-slots';
 import { AtRiskAlertJob } from '../../src/modules/alerts/at-risk-alert-job';
 import { bearer, login } from '../helpers/app';
 import { ReminderDriver } from '../helpers/reminders';

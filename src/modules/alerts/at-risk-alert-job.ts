@@ -7,7 +7,7 @@ import { render } from '../mail/templates';
 import { AT_RISK_KIND } from '../notifications/alert-schedule';
 import { UnsubscribeTokens } from '../notifications/unsubscribe-tokens';
 import type { ReminderJobHandler } from '../reminders/reminder-job-handler';
-import { lastSlot, SLOT_GRACE_MS } from './alert-slots';
+import { lastSlot, SLOT_GRACE_MS } from '../notifications/email-slots';
 import { AlertInstructor, AtRiskAlertsRepository, AtRiskStudent, ClaimedAlert } from './at-risk-alerts.repository';
 import { reasonsInWords, scheduleInWords } from './at-risk-reasons';
 

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { returningRows } from '../../common/sql';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
-import { type AlertFrequency, DEFAULT_AT_RISK_ALERTS } from '../notifications/alert-schedule';
+import { DEFAULT_AT_RISK_ALERTS } from '../notifications/alert-schedule';
+import type { SlotFrequency } from '../notifications/email-slots';
 
 /** "Far behind": this many percentage points or more under the median of the student's course and cohort. */
 export const BEHIND_POINTS = 30;
@@ -14,7 +15,7 @@ export const MIN_GROUP_FOR_MEDIAN = 5;
 export interface AlertRecipient {
   user_id: string;
   timezone: string;
-  frequency: AlertFrequency;
+  frequency: SlotFrequency;
   hour: number;
   weekday: number;
 }
@@ -33,7 +34,7 @@ export interface AlertInstructor {
   name: string;
   timezone: string;
   is_active: boolean;
-  frequency: AlertFrequency;
+  frequency: SlotFrequency;
   hour: number;
   weekday: number;
   inactive: boolean;

@@ -8,7 +8,7 @@ import { render } from '../mail/templates';
 import { DEFAULT_QUIET_HOURS, quietUntil } from '../notifications/quiet-hours';
 import { mailDate } from '../mail/mail-dates';
 import { UnsubscribeTokens } from '../notifications/unsubscribe-tokens';
-import { nextSlot } from './digest-slots';
+import { slotAtOrAfter } from '../notifications/email-slots';
 import { DigestRecipient, DigestRepository, DigestRow } from './digest.repository';
 import { ReminderJobHandler } from './reminder-job-handler';
 import { ReminderKind } from './reminder-kinds';
@@ -58,7 +58,7 @@ export class DigestSender implements ReminderJobHandler {
     const schedule = { frequency: ctx.digest_frequency, hour: ctx.digest_hour ?? 7, weekday: ctx.digest_weekday ?? 1 };
     let from = now;
     for (let i = 0; i < SLOT_TRIES; i++) {
-      const slot = nextSlot(from, schedule, ctx.timezone);
+      const slot = slotAtOrAfter(from, schedule, ctx.timezone)!; // not null: the frequency is daily or weekly
       const sendAt = quietUntil(slot, ctx.timezone, windowOf(ctx)) ?? slot;
       const digestId = await this.digests.hold(ctx.id, ctx.user_id, slot, sendAt);
       if (digestId) return digestId;

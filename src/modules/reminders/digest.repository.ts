@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { returningRows } from '../../common/sql';
-import type { DigestFrequency } from './digest-slots';
+import type { SlotFrequency } from '../notifications/email-slots';
 import { SEND_CONTEXT, SendContext } from './reminder-send.repository';
 
 export interface DigestRow {
@@ -19,7 +19,7 @@ export interface DigestRecipient {
   email: string;
   name: string;
   timezone: string;
-  digest_frequency: DigestFrequency;
+  digest_frequency: SlotFrequency;
   quiet_start: string | null;
   quiet_end: string | null;
   has_preferences: boolean;

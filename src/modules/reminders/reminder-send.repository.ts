@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { prepared } from '../../common/sql';
 import { appliesTo, effectiveDue } from '../assignments/assignment-scope';
-import type { DigestFrequency } from './digest-slots';
+import type { SlotFrequency } from '../notifications/email-slots';
 import { ReminderKind, ReminderStatus } from './entities/reminder.entity';
 import { caseByKind, dedupeKeySql, reminderKind } from './reminder-kinds';
 import { LAST_ERROR_MAX } from '../../common/limits';
@@ -47,7 +47,7 @@ export interface SendContext {
   quiet_start: string | null;
   quiet_end: string | null;
   has_preferences: boolean;
-  digest_frequency: DigestFrequency;
+  digest_frequency: SlotFrequency;
   digest_hour: number | null;
   digest_weekday: number | null;
 }

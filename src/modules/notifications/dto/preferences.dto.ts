@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsObject, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { CLOCK_TIME_LENGTH } from '../../../common/limits';
-import { ALERT_FREQUENCIES, type AlertFrequency } from '../alert-schedule';
+import { SLOT_FREQUENCIES, type SlotFrequency } from '../email-slots';
 
 const present = (_: object, v: unknown) => v !== undefined;
 
@@ -39,9 +39,9 @@ export class DigestDto {
 
 /** The at-risk students alert a course's instructors get (one email per slot across all their courses). */
 export class AtRiskAlertsDto {
-  @ApiProperty({ enum: ALERT_FREQUENCIES, example: 'weekly', description: 'off, daily, or weekly on `weekday`' })
-  @IsIn(ALERT_FREQUENCIES, { message: 'frequency must be off, daily or weekly' })
-  frequency: AlertFrequency;
+  @ApiProperty({ enum: SLOT_FREQUENCIES, example: 'weekly', description: 'off, daily, or weekly on `weekday`' })
+  @IsIn(SLOT_FREQUENCIES, { message: 'frequency must be off, daily or weekly' })
+  frequency: SlotFrequency;
 
   @ApiProperty({ minimum: 0, maximum: 23, example: 8, description: 'The hour (00 minutes) in your timezone' })
   @IsInt()
@@ -105,10 +105,10 @@ export class PreferencesDto {
 
 /** PATCH of the at-risk alert: any subset of its fields. */
 export class AtRiskAlertsPatchDto {
-  @ApiProperty({ enum: ALERT_FREQUENCIES, required: false })
+  @ApiProperty({ enum: SLOT_FREQUENCIES, required: false })
   @ValidateIf(present)
-  @IsIn(ALERT_FREQUENCIES, { message: 'frequency must be off, daily or weekly' })
-  frequency?: AlertFrequency;
+  @IsIn(SLOT_FREQUENCIES, { message: 'frequency must be off, daily or weekly' })
+  frequency?: SlotFrequency;
 
   @ApiProperty({ minimum: 0, maximum: 23, required: false }) @ValidateIf(present) @IsInt() @Min(0) @Max(23) hour?: number;
   @ApiProperty({ minimum: 1, maximum: 7, required: false }) @ValidateIf(present) @IsInt() @Min(1) @Max(7) weekday?: number;

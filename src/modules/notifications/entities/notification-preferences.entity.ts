@@ -1,7 +1,6 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { User } from '../../users/entities/user.entity';
-import type { AlertFrequency } from '../alert-schedule';
-import type { DigestFrequency } from '../../reminders/digest-slots';
+import type { SlotFrequency } from '../email-slots';
 import { DEFAULT_QUIET_HOURS } from '../quiet-hours';
 
 /** Per-user email choices; a missing row means the defaults (everything on, quiet 21:00–08:00, at-risk alerts weekly on Monday at 08:00). */
@@ -38,7 +37,7 @@ export class NotificationPreferences {
 
   /** Instructors' at-risk alerts: off, daily or weekly at `at_risk_hour`:00 (and ISO `at_risk_weekday`) in the user's zone. */
   @Column({ name: 'at_risk_frequency', type: 'varchar', length: 8, default: 'weekly' })
-  atRiskFrequency: AlertFrequency;
+  atRiskFrequency: SlotFrequency;
 
   @Column({ name: 'at_risk_hour', type: 'smallint', default: 8 })
   atRiskHour: number;
@@ -57,7 +56,7 @@ export class NotificationPreferences {
   atRiskBehind: boolean;
   /** `off`, `daily` or `weekly`: with a digest, assignment, due-soon, overdue and inactivity emails wait for it. */
   @Column({ name: 'digest_frequency', type: 'varchar', length: 8, default: 'off' })
-  digestFrequency: DigestFrequency;
+  digestFrequency: SlotFrequency;
 
   /** The digest's local hour (0–23) in the user's timezone. */
   @Column({ name: 'digest_hour', type: 'smallint', default: 7 })

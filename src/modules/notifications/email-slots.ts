@@ -1,9 +1,15 @@
-import type { AlertFrequency } from '../notifications/alert-schedule';
-import { formatter, zonedTimeToUtc } from '../notifications/quiet-hours';
+import { formatter, zonedTimeToUtc } from './quiet-hours';
+
+/**
+ * The local-hour slots of the emails that wait for one (students' digests, instructors' at-risk alerts): every
+ * day, or one ISO weekday, at `hour`:00 in the recipient's zone. One implementation for both, pure and DST-correct.
+ */
+export const SLOT_FREQUENCIES = ['off', 'daily', 'weekly'] as const;
+export type SlotFrequency = (typeof SLOT_FREQUENCIES)[number];
 
 /** When an email goes out, in the recipient's zone: every day, or one ISO weekday (1 = Monday … 7 = Sunday), at `hour`:00. */
 export interface SlotSchedule {
-  frequency: AlertFrequency;
+  frequency: SlotFrequency;
   hour: number;
   weekday: number;
 }
@@ -53,3 +59,11 @@ export function nextSlot(now: Date, schedule: SlotSchedule, timeZone: string): D
 
 /** A slot is still sent this long after it passed (a worker that was down catches up); older ones are passed over. */
 export const SLOT_GRACE_MS = DAY_MS / 2;
+
+/**
+ * The first slot at or after `now` (a held reminder's digest: one coming due exactly at a slot joins it). The slot
+ * instant doubles as the digest's identity. Null when the frequency is off.
+ */
+export function slotAtOrAfter(now: Date, schedule: SlotSchedule, timeZone: string): Date | null {
+  return nextSlot(new Date(now.getTime() - 1), schedule, timeZone);
+}
