@@ -137,30 +137,13 @@ export function PreferencesPage() {
             <option value="weekly">Weekly</option>
           </select>
           {digestFrequency !== 'off' && (
-            <div className="row">
-              {digestFrequency === 'weekly' && (
-                <div>
-                  <label htmlFor="digestWeekday">Day</label>
-                  <select id="digestWeekday" name="digestWeekday" defaultValue={digest.weekday}>
-                    {WEEKDAYS.map((day, i) => (
-                      <option key={day} value={i + 1}>
-                        {day}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-              )}
-              <div>
-                <label htmlFor="digestHour">At (your time zone)</label>
-                <select id="digestHour" name="digestHour" defaultValue={digest.hour}>
-                  {HOURS.map((h) => (
-                    <option key={h} value={h}>
-                      {String(h).padStart(2, '0')}:00
-                    </option>
-                  ))}
-                </select>
-              </div>
-            </div>
+            <SlotPicker
+              prefix="digest"
+              weekly={digestFrequency === 'weekly'}
+              weekdayLabel="Day"
+              weekday={digest.weekday}
+              hour={digest.hour}
+            />
           )}
         </fieldset>
         {staff && (
@@ -183,30 +166,7 @@ export function PreferencesPage() {
             </select>
             {frequency !== 'off' && (
               <>
-                <div className="row">
-                  {frequency === 'weekly' && (
-                    <div>
-                      <label htmlFor="alertWeekday">On</label>
-                      <select id="alertWeekday" name="alertWeekday" defaultValue={alerts.weekday}>
-                        {WEEKDAYS.map((day, i) => (
-                          <option key={day} value={i + 1}>
-                            {day}
-                          </option>
-                        ))}
-                      </select>
-                    </div>
-                  )}
-                  <div>
-                    <label htmlFor="alertHour">At (your time zone)</label>
-                    <select id="alertHour" name="alertHour" defaultValue={alerts.hour}>
-                      {HOURS.map((h) => (
-                        <option key={h} value={h}>
-                          {`${String(h).padStart(2, '0')}:00`}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                </div>
+                <SlotPicker prefix="alert" weekly={frequency === 'weekly'} weekdayLabel="On" weekday={alerts.weekday} hour={alerts.hour} />
                 <p>List students who are:</p>
                 {REASONS.map((reason) => {
                   const id = `alert${reason.key[0].toUpperCase()}${reason.key.slice(1)}`;
@@ -228,5 +188,36 @@ export function PreferencesPage() {
       </form>
       <CalendarFeedSection userId={user.id} />
     </>
+  );
+}
+
+/** The day (weekly only) and local hour of an email that waits for its slot: `<prefix>Weekday` and `<prefix>Hour` form fields. */
+function SlotPicker(props: { prefix: string; weekly: boolean; weekdayLabel: string; weekday: number; hour: number }) {
+  const { prefix, weekly, weekdayLabel, weekday, hour } = props;
+  return (
+    <div className="row">
+      {weekly && (
+        <div>
+          <label htmlFor={`${prefix}Weekday`}>{weekdayLabel}</label>
+          <select id={`${prefix}Weekday`} name={`${prefix}Weekday`} defaultValue={weekday}>
+            {WEEKDAYS.map((day, i) => (
+              <option key={day} value={i + 1}>
+                {day}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <div>
+        <label htmlFor={`${prefix}Hour`}>At (your time zone)</label>
+        <select id={`${prefix}Hour`} name={`${prefix}Hour`} defaultValue={hour}>
+          {HOURS.map((h) => (
+            <option key={h} value={h}>
+              {`${String(h).padStart(2, '0')}:00`}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
   );
 }
