@@ -52,7 +52,7 @@ export function CalendarFeedSection({ userId }: { userId: string }) {
             aria-describedby="calendar-hint"
             onFocus={(e) => e.target.select()}
           />
-          <div className="row">
+          <div className="row feed-actions">
             <button type="button" onClick={() => void copy()}>
               Copy calendar link
             </button>
