@@ -2,6 +2,7 @@
 import type { Page } from 'playwright-core';
 import { nextSlot } from '../../src/modules/notifications/email-slots';
 import { AtRiskAlertJob } from '../../src/modules/alerts/at-risk-alert-job';
+import { DigestSender } from '../../src/modules/reminders/digest-sender';
 import { bearer, login } from '../helpers/app';
 import { ReminderDriver } from '../helpers/reminders';
 import { demoSeeder } from '../helpers/seed';
@@ -309,9 +310,31 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
     const inactivity = await mailTo(stack, email, 'We miss you');
     await t.http().post('/api/v1/auth/password-reset').send({ email }).expect(202);
     const reset = await mailTo(stack, email, 'Reset your Accord password');
+    // A daily digest: the next assignment's notice waits for the slot, then comes in the digest.
+    await t
+      .http()
+      .patch('/api/v1/me/notification-preferences')
+      .set(bearer(lina.body.accessToken))
+      .send({ digest: { frequency: 'daily', hour: 7, weekday: 1 } })
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/courses/${course.id}/assignments`)
+      .set(bearer(instructor))
+      .send({ moduleId: modules[1].id, dueAt: new Date(now + 33 * 86_400_000).toISOString(), target: { type: 'course' } })
+      .expect(201);
+    await driver.run();
+    const slot = await t.db.query<{ scheduled_for: Date }>(
+      "SELECT d.scheduled_for FROM digests d JOIN users u ON u.id = d.user_id WHERE u.email = $1 AND d.status = 'pending'",
+      [email],
+    );
+    expect(slot.rows).toHaveLength(1);
+    driver.setClock(new Date(slot.rows[0].scheduled_for.getTime() + 1_000));
+    expect(await stack.worker.get(DigestSender, { strict: false }).run()).toBe(1);
+    const digest = await mailTo(stack, email, 'Your Accord digest');
     driver.setClock(new Date()); // back to today for the browser
 
-    const mails = { invitation, welcome, assignment, dueSoon, overdue, inactivity, reset };
+    const mails = { invitation, welcome, assignment, dueSoon, overdue, inactivity, reset, digest };
     const links = new Map<string, string>();
     for (const [kind, mail] of Object.entries(mails)) for (const url of mail.text.match(/https?:\/\/\S+/g) ?? []) links.set(url, kind);
     expect(new Set(links.values()).size).toBe(Object.keys(mails).length); // every kind carries at least one link
