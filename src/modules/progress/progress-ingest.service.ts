@@ -81,11 +81,7 @@ export class ProgressIngestService {
    * one enrolment serialise, so the counters always equal the item rows (and a failure records nothing).
    */
   private record(userId: string, accepted: AcceptedEvent[], now: Date): Promise<number> {
-    return this.writes.locked(userId, [...new Set(accepted.map((e) => e.enrolmentId))], async (writer) => {
-      const { inserted, enrolmentIds } = await writer.recordEvents(userId, accepted, now);
-      if (inserted) await writer.refreshEnrolments(enrolmentIds, now);
-      return inserted;
-    });
+    return this.writes.recordBatch(userId, accepted, now);
   }
 
   /** Known item, enrolled caller, open course, unlocked module. */
