@@ -8,8 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * 1. the lock timeout of this transaction only (set_config(…, true), as SET LOCAL), when given;
  * 2. the row locks of the enrolments, in id order (batches over the same enrolments cannot deadlock);
  * 3. the raw events, once per (user, eventId), and the derived item state of the new ones, merged into
- *    what is there under the row lock of ON CONFLICT (see ProgressWriter in progress-writes.repository.ts
- *    for the merge rules: percent only grows, watch completes on covered_percent, latest position wins,
+ *    what is there under the row lock of ON CONFLICT (see ProgressWritesRepository.recordBatch in
+ *    progress-writes.repository.ts for the merge rules: percent only grows, watch completes on covered_percent, latest position wins,
  *    at most p_max_ranges stored ranges);
  * 4. when any event was new, accord_derive_enrolments for the enrolments they touched.
  * accord_item_percent(old, watched, duration, reported) is written out here with accord_coverage

@@ -70,10 +70,20 @@ export class ProgressWritesRepository {
   }
 
   /**
-   * A batch of progress events, as `locked` would run `ProgressWriter.recordEvents` and then
-   * `refreshEnrolments` for the enrolments with new events, but as one call of accord_ingest_progress
-   * (migration IngestInOneCall): the same statements in the same order in one implicit transaction, one
-   * round trip instead of five. Same turn, same bounded wait (the lock timeout is passed in). Returns
+   * The statements of accord_ingest_progress: the raw events, once per (user, eventId), then derived
+   * item state from the events that were new, merged into what is there under the row lock of
+   * ON CONFLICT, so concurrent batches never lose segments. Percent only grows (coverage of all
+   * watched segments when there are any, else the reported percent); covered_percent is coverage
+   * alone, and only it completes a watch rule (a bare percent is self-reported); the position is the
+   * one with the latest occurredAt, ties going to the later event in the batch (then to the later
+   * batch, then the greater eventId); a completed item stays completed. Percent is judged on the whole union
+   * of the stored ranges and the new ones; what is stored keeps at most MAX_STORED_RANGES ranges
+   * (the longest, see accord_keep_longest), so no item's ranges (or its cost per event) grow
+   * without bound and coverage is never counted for seconds nobody reported. Then, when any event was
+   * new, `refreshEnrolments` for the enrolments they touched.
+   *
+   * All of it is one call of accord_ingest_progress (migration IngestInOneCall): the enrolment locks and
+   * these statements in that order in one implicit transaction, one round trip instead of five. Same turn, same bounded wait (the lock timeout is passed in). Returns
    * how many events were new.
    */
   recordBatch(studentId: string, events: AcceptedEvent[], now: Date): Promise<number> {
@@ -134,76 +144,6 @@ export class ProgressWriter {
 
   private prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
     return this.query<T>(`progress.${name}`, text, values);
-  }
-
-  /**
-   * Statements 1 and 2 in one round trip: the raw events, once per (user, eventId), then derived
-   * item state from the events that were new, merged into what is there under the row lock of
-   * ON CONFLICT, so concurrent batches never lose segments. Percent only grows (coverage of all
-   * watched segments when there are any, else the reported percent); covered_percent is coverage
-   * alone, and only it completes a watch rule (a bare percent is self-reported); the position is the
-   * one with the latest occurredAt, ties going to the later event in the batch (then to the later
-   * batch, then the greater eventId); a completed item stays completed. Percent is judged on the whole union
-   * of the stored ranges and the new ones; what is stored keeps at most MAX_STORED_RANGES ranges
-   * (the longest, see accord_keep_longest), so no item's ranges (or its cost per event) grow
-   * without bound and coverage is never counted for seconds nobody reported. Returns how many
-   * events were new and the enrolments they touched.
-   */
-  async recordEvents(userId: string, events: AcceptedEvent[], now: Date): Promise<{ inserted: number; enrolmentIds: string[] }> {
-    if (!events.length) return { inserted: 0, enrolmentIds: [] };
-    const [row] = await this.prepared<{ inserted: number; enrolment_ids: string[] }>(
-      'record',
-      `WITH input AS (
-         SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::float8[], $7::float8[], $8::nummultirange[], $9::timestamptz[])
-           WITH ORDINALITY AS x(event_id, enrolment_id, item_id, type, position_seconds, percent, watched, occurred_at, ord)
-       ), inserted AS (
-         INSERT INTO progress_events (user_id, event_id, enrolment_id, item_id, type, position_seconds, percent, watched, occurred_at)
-         SELECT $1, event_id, enrolment_id, item_id, type, position_seconds, percent, watched, occurred_at FROM input
-         ON CONFLICT (user_id, event_id) DO NOTHING
-         RETURNING event_id, enrolment_id, item_id, position_seconds, percent, watched, occurred_at
-       ), agg AS (
-         -- The resume position: latest occurredAt, then the later one in the batch, then eventId (event ids are unique within a batch).
-         SELECT n.enrolment_id, n.item_id, max(n.percent) AS percent, range_agg(n.watched) AS watched,
-                (array_agg(n.position_seconds ORDER BY n.occurred_at DESC, x.ord DESC, n.event_id DESC) FILTER (WHERE n.position_seconds IS NOT NULL))[1] AS position_seconds,
-                max(n.occurred_at) FILTER (WHERE n.position_seconds IS NOT NULL) AS position_at
-         FROM inserted n JOIN input x ON x.event_id = n.event_id GROUP BY n.enrolment_id, n.item_id
-       ), fresh AS (
-         SELECT a.*, i.completion->>'type' AS rule, (i.completion->>'minPercent')::float8 AS min_percent, mat.duration_seconds,
-                accord_item_percent(0, a.watched, mat.duration_seconds, a.percent) AS new_percent,
-                accord_item_percent(0, a.watched, mat.duration_seconds, NULL) AS new_covered
-         FROM agg a JOIN items i ON i.id = a.item_id JOIN materials mat ON mat.id = i.material_id
-       ), upserted AS (
-         -- A watch rule completes on covered_percent (server-judged coverage of the watched segments) only;
-         -- a bare reported percent moves the displayed percent, never the completion.
-         INSERT INTO item_progress (enrolment_id, item_id, state, percent, covered_percent, watched, position_seconds, position_at, rule, min_percent, duration_seconds, completed_at, updated_at)
-         SELECT enrolment_id, item_id,
-                CASE WHEN rule = 'view' OR (rule = 'watch' AND new_covered >= min_percent) THEN 'completed' ELSE 'in_progress' END,
-                new_percent, new_covered, accord_keep_longest(watched, $11), position_seconds, position_at, rule, min_percent, duration_seconds,
-                CASE WHEN rule = 'view' OR (rule = 'watch' AND new_covered >= min_percent) THEN $10::timestamptz END, $10
-         FROM fresh
-         ON CONFLICT (enrolment_id, item_id) DO UPDATE SET
-           -- The merged segments and percent, computed once per row (coverage is the costly part; OFFSET 0 keeps the subquery from being inlined into each use).
-           (watched, percent, covered_percent, state, completed_at) = (
-             SELECT accord_keep_longest(merged.watched, $11), GREATEST(merged.percent, merged.covered), merged.covered,
-                    CASE WHEN item_progress.state = 'completed' OR EXCLUDED.state = 'completed' OR (EXCLUDED.rule = 'watch' AND merged.covered >= EXCLUDED.min_percent)
-                      THEN 'completed' ELSE 'in_progress' END,
-                    CASE WHEN item_progress.completed_at IS NOT NULL THEN item_progress.completed_at
-                      WHEN EXCLUDED.state = 'completed' OR (EXCLUDED.rule = 'watch' AND merged.covered >= EXCLUDED.min_percent) THEN EXCLUDED.updated_at END
-             FROM (SELECT u.watched, accord_item_percent(item_progress.percent, u.watched, EXCLUDED.duration_seconds, EXCLUDED.percent) AS percent,
-                          accord_item_percent(item_progress.covered_percent, u.watched, EXCLUDED.duration_seconds, NULL) AS covered
-                   FROM (SELECT accord_union(item_progress.watched, EXCLUDED.watched) AS watched) u OFFSET 0) merged
-           ),
-           -- A later batch with the same occurredAt was sent later: it wins.
-           position_seconds = CASE WHEN EXCLUDED.position_at IS NOT NULL AND (item_progress.position_at IS NULL OR EXCLUDED.position_at >= item_progress.position_at)
-             THEN EXCLUDED.position_seconds ELSE item_progress.position_seconds END,
-           position_at = GREATEST(item_progress.position_at, EXCLUDED.position_at),
-           rule = EXCLUDED.rule, min_percent = EXCLUDED.min_percent, duration_seconds = EXCLUDED.duration_seconds,
-           updated_at = EXCLUDED.updated_at
-       )
-       SELECT count(*)::int AS inserted, COALESCE(array_agg(DISTINCT enrolment_id), '{}') AS enrolment_ids FROM inserted`,
-      [userId, ...columns(events), now, MAX_STORED_RANGES],
-    );
-    return { inserted: row.inserted, enrolmentIds: row.enrolment_ids };
   }
 
   /** `POST /items/:id/complete` for mark_done items. */
