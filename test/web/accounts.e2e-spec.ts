@@ -330,7 +330,8 @@ describe('accounts and every email link in the browser (e2e, chromium)', () => {
     );
     expect(slot.rows).toHaveLength(1);
     driver.setClock(new Date(slot.rows[0].scheduled_for.getTime() + 1_000));
-    expect(await stack.worker.get(DigestSender, { strict: false }).run()).toBe(1);
+    // Other accounts of this stack (earlier tests) may have digests due too; Lina's is the one read below.
+    expect(await stack.worker.get(DigestSender, { strict: false }).run()).toBeGreaterThanOrEqual(1);
     const digest = await mailTo(stack, email, 'Your Accord digest');
     driver.setClock(new Date()); // back to today for the browser
 
