@@ -183,44 +183,61 @@ export function registerBodyParsers(fastify: FastifyInstance, options: { routes?
   const tooLarge = (request: FastifyRequest) =>
     options.routes?.[request.routeOptions?.url ?? '']?.tooLarge?.() ??
     new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'too-large', 'The request body exceeds the size limit');
+  type Done = (error: Error | null, body?: unknown) => void;
+  /**
+   * Streams a body up to the route's limit: a declared or actual size over it answers `tooLarge` and the
+   * rest is drained without being kept. `end` gets the byte count; whatever it throws becomes a 400.
+   */
+  const readWithin = (
+    request: FastifyRequest,
+    payload: NodeJS.ReadableStream,
+    done: Done,
+    on: { chunk: (chunk: Buffer) => void; end: (received: number) => void },
+  ) => {
+    const limit = request.routeOptions.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1_048_576;
+    if (Number(request.headers['content-length']) > limit) return done(tooLarge(request)); // not read: Fastify closes the connection
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit) {
+        payload.removeListener('data', onData);
+        payload.removeListener('end', onEnd);
+        return done(tooLarge(request));
+      }
+      on.chunk(chunk);
+    };
+    const onEnd = () => {
+      try {
+        on.end(received);
+      } catch (error) {
+        done(null, new RefusedBody(error as Error));
+      }
+    };
+    payload.on('data', onData);
+    payload.on('end', onEnd);
+    payload.once('error', (error: Error) => done(error));
+    payload.resume();
+  };
   // Read by hand rather than with parseAs: the shape is judged chunk by chunk as the body arrives,
   // and once it is refused the rest is drained without being kept or joined (no 3 MB copy per attack).
-  fastify.addContentTypeParser(
-    'application/json',
-    (request: FastifyRequest, payload: NodeJS.ReadableStream, done: (error: Error | null, body?: unknown) => void) => {
-      const limit = request.routeOptions.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1_048_576;
-      if (Number(request.headers['content-length']) > limit) return done(tooLarge(request)); // not read: Fastify closes the connection
-      const scanner = new JsonShapeScanner();
-      let chunks: Buffer[] = [];
-      let received = 0;
-      const onData = (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > limit) {
-          payload.removeListener('data', onData);
-          payload.removeListener('end', onEnd);
-          return done(tooLarge(request));
-        }
+  fastify.addContentTypeParser('application/json', (request: FastifyRequest, payload: NodeJS.ReadableStream, done: Done) => {
+    const scanner = new JsonShapeScanner();
+    let chunks: Buffer[] = [];
+    readWithin(request, payload, done, {
+      chunk: (chunk) => {
         if (scanner.feed(chunk)) chunks = [];
         else chunks.push(chunk);
-      };
-      const onEnd = () => {
+      },
+      end: (received) => {
         if (scanner.problem) return done(null, new RefusedBody(shapeError(scanner.problem, request)));
-        try {
-          void parseJson(request, utf8Text(Buffer.concat(chunks, received)), (error: Error | null, value?: unknown) => {
-            if (error) return done(null, new RefusedBody(error));
-            const bad = findUnsafeText(value);
-            done(null, bad ? new RefusedBody(new InvalidInput(`Invalid input: ${bad.message}`, [bad])) : value);
-          });
-        } catch (error) {
-          done(null, new RefusedBody(error as Error));
-        }
-      };
-      payload.on('data', onData);
-      payload.on('end', onEnd);
-      payload.once('error', (error: Error) => done(error));
-      payload.resume();
-    },
-  );
+        void parseJson(request, utf8Text(Buffer.concat(chunks, received)), (error: Error | null, value?: unknown) => {
+          if (error) return done(null, new RefusedBody(error));
+          const bad = findUnsafeText(value);
+          done(null, bad ? new RefusedBody(new InvalidInput(`Invalid input: ${bad.message}`, [bad])) : value);
+        });
+      },
+    });
+  });
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
     try {
       const value = { ...parseQuery(utf8Text(body)) };
@@ -231,35 +248,13 @@ export function registerBodyParsers(fastify: FastifyInstance, options: { routes?
     }
   });
   // Read by hand too, so an over-large file gets the route's own answer (parseAs would answer Fastify's).
-  fastify.addContentTypeParser(
-    [...CSV_CONTENT_TYPES],
-    (request: FastifyRequest, payload: NodeJS.ReadableStream, done: (error: Error | null, body?: unknown) => void) => {
-      const limit = request.routeOptions.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1_048_576;
-      if (Number(request.headers['content-length']) > limit) return done(tooLarge(request));
-      const chunks: Buffer[] = [];
-      let received = 0;
-      const onData = (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > limit) {
-          payload.removeListener('data', onData);
-          payload.removeListener('end', onEnd);
-          return done(tooLarge(request));
-        }
-        chunks.push(chunk);
-      };
-      const onEnd = () => {
-        try {
-          done(null, csvText(Buffer.concat(chunks, received), request.headers['content-type']));
-        } catch (error) {
-          done(null, new RefusedBody(error as Error));
-        }
-      };
-      payload.on('data', onData);
-      payload.on('end', onEnd);
-      payload.once('error', (error: Error) => done(error));
-      payload.resume();
-    },
-  );
+  fastify.addContentTypeParser([...CSV_CONTENT_TYPES], (request: FastifyRequest, payload: NodeJS.ReadableStream, done: Done) => {
+    const chunks: Buffer[] = [];
+    readWithin(request, payload, done, {
+      chunk: (chunk) => chunks.push(chunk),
+      end: (received) => done(null, csvText(Buffer.concat(chunks, received), request.headers['content-type'])),
+    });
+  });
   fastify.addHook('preValidation', async (request) => {
     if (request.body instanceof RefusedBody) throw request.body.error;
   });
